@@ -1,0 +1,96 @@
+#pragma once
+// Counter-based randomness: every random number is a pure function of a key
+// (seed, purpose, indices...). Dropout masks, shuffles and initial weights
+// therefore do not depend on thread scheduling or on the order in which
+// chunks of a batch are processed.
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+
+namespace sster {
+
+// What a random stream is used for; part of every key so streams never collide.
+enum class Purpose : std::uint64_t {
+  init = 1,
+  dropout = 2,
+  shuffle = 3,
+  split = 4,
+  unknown_symbol = 5,
+  simulate = 6,
+  optimize_input = 7,
+};
+
+namespace detail {
+// SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer
+// whose outputs pass BigCrush when fed a counter.
+constexpr std::uint64_t mix64(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+}  // namespace detail
+
+// A key: fold in as many indices as needed, then draw numbers by counter.
+class RandomKey {
+ public:
+  constexpr RandomKey(std::uint64_t seed, Purpose purpose)
+      : state_(detail::mix64(detail::mix64(seed) ^ static_cast<std::uint64_t>(purpose))) {}
+  constexpr RandomKey with(std::uint64_t index) const {
+    RandomKey k = *this;
+    k.state_ = detail::mix64(state_ ^ detail::mix64(index + 0x632be59bd9b4e019ULL));
+    return k;
+  }
+  constexpr RandomKey with(std::initializer_list<std::uint64_t> indices) const {
+    RandomKey k = *this;
+    for (auto i : indices) k = k.with(i);
+    return k;
+  }
+  // The counter-th 64-bit number of this key's stream.
+  constexpr std::uint64_t bits(std::uint64_t counter) const { return detail::mix64(state_ + counter * 0xd1b54a32d192ed03ULL); }
+  // Uniform in [0, 1) with 53 random bits.
+  constexpr double uniform(std::uint64_t counter) const { return static_cast<double>(bits(counter) >> 11) * 0x1.0p-53; }
+  // Uniform float in [0, 1) with 24 random bits: cheap enough for dropout masks.
+  constexpr float uniform_float(std::uint64_t counter) const {
+    return static_cast<float>(bits(counter) >> 40) * 0x1.0p-24f;
+  }
+  // Uniform integer in [0, n) (Lemire's multiply-shift; bias < n / 2^64).
+  constexpr std::uint64_t below(std::uint64_t counter, std::uint64_t n) const {
+    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(bits(counter)) * n) >> 64);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// A sequential stream over a key, for code that just wants "the next number".
+class RandomStream {
+ public:
+  explicit constexpr RandomStream(RandomKey key) : key_(key) {}
+  std::uint64_t next_bits() { return key_.bits(counter_++); }
+  double uniform() { return key_.uniform(counter_++); }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  std::uint64_t below(std::uint64_t n) { return key_.below(counter_++, n); }
+  // Standard normal by Box-Muller (one value per call; simplicity over speed).
+  double normal() {
+    const double u1 = 1.0 - uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  RandomKey key_;
+  std::uint64_t counter_ = 0;
+};
+
+// Fisher-Yates shuffle driven by a stream.
+template <class It>
+void shuffle(It first, It last, RandomStream& rng) {
+  const auto n = last - first;
+  for (auto i = n - 1; i > 0; --i) {
+    const auto j = static_cast<decltype(i)>(rng.below(static_cast<std::uint64_t>(i) + 1));
+    using std::swap;
+    swap(first[i], first[j]);
+  }
+}
+
+}  // namespace sster

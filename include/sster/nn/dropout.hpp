@@ -1,0 +1,62 @@
+#pragma once
+// Dropout<T>: inverted dropout (kept values scaled by 1/(1-rate), as Keras),
+// identity at inference. The mask of element e of sample b at step s is a pure
+// function of (seed, layer id, s, b, e), so it does not depend on how a batch
+// is split across threads.
+#include <algorithm>
+
+#include "sster/core/random.hpp"
+#include "sster/nn/layer.hpp"
+
+namespace sster {
+
+template <class T>
+struct Dropout : NoParams {
+  double rate = 0;
+  std::uint64_t id = 0;  // distinguishes the masks of different dropout layers
+
+  Shape output_shape(Shape in) const { return in; }
+
+  bool active(const Context& ctx) const { return ctx.training && rate > 0; }
+  T scale() const { return static_cast<T>(1.0 / (1.0 - rate)); }
+  // Whether element `element` of sample `sample` (index within the batch) survives.
+  bool keep(const Context& ctx, index_t sample, index_t element) const {
+    const auto key = RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + sample)});
+    return key.uniform_float(static_cast<std::uint64_t>(element)) >= static_cast<float>(rate);
+  }
+
+  // x, y: (B, L, C)
+  void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
+    if (!active(ctx)) {
+      std::copy_n(x.data(), x.size(), y.data());
+      return;
+    }
+    apply_mask(x, y, ctx);
+  }
+  // The mask is recomputed rather than cached: hashing is cheaper than the
+  // memory a cached mask would take per layer and chunk.
+  void backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context& ctx) {
+    if (!active(ctx)) {
+      std::copy_n(grad_out.data(), grad_out.size(), grad_in.data());
+      return;
+    }
+    apply_mask(grad_out, grad_in, ctx);
+  }
+
+ private:
+  void apply_mask(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) const {
+    const index_t n = x.shape().per_sample();
+    const T s = scale();
+    const float r = static_cast<float>(rate);
+    for (index_t b = 0; b < x.shape().B; ++b) {
+      const auto key = RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + b)});
+      const T* xb = x.sample(b);
+      T* yb = y.sample(b);
+      for (index_t e = 0; e < n; ++e) yb[e] = key.uniform_float(static_cast<std::uint64_t>(e)) >= r ? xb[e] * s : T{0};
+    }
+  }
+};
+
+static_assert(Layer<Dropout<float>, float>);
+
+}  // namespace sster
