@@ -50,7 +50,7 @@ struct Conv1D {
     kernels::conv1d_backward(x.data(), w_, g, grad_in.data(), dw_, db_, s, scratch_);
   }
 
-  // Symbol input x: (B, L) indices < in_channels or kernels::no_symbol;
+  // Symbol input x: (B, L) indices < in_channels or no_symbol;
   // scale: (B, L) per-position input scale (dropout) or null.
   void forward_symbols(const std::uint8_t* x, const T* scale, index_t B, index_t L, Tensor<T>& y) {
     kernels::gather_conv1d_forward(x, scale, w_, b_, y.data(), conv_shape(B, L));

@@ -8,12 +8,11 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "sster/core/symbol.hpp"
 #include "sster/core/tensor.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 
 namespace sster::kernels {
-
-inline constexpr std::uint8_t no_symbol = 255;
 
 template <class T>
 void gather_conv1d_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y,
