@@ -62,7 +62,8 @@ struct Conv1D {
     kernels::gather_conv1d_backward(x, scale, g, dw_, db_, conv_shape(B, L));
   }
 
- private:
+  // Internal state below (public only so the layer stays an aggregate
+  // and can be configured with designated initialisers).
   kernels::ConvShape conv_shape(index_t B, index_t L) const { return {B, L, in_channels, kernels, width}; }
   void finish_forward(Tensor<T>& y) {
     if (activation == Activation::relu) simd::relu(y.size(), y.data());  // the kernels added the bias

@@ -49,7 +49,8 @@ struct Dense {
     matrix(grad_in.data(), B, inputs).noalias() = g * matrix(static_cast<const T*>(w_), inputs, units).transpose();
   }
 
- private:
+  // Internal state below (public only so the layer stays an aggregate
+  // and can be configured with designated initialisers).
   T* w_ = nullptr;
   T* b_ = nullptr;
   T* dw_ = nullptr;

@@ -43,7 +43,8 @@ struct Dropout : NoParams {
     apply_mask(grad_out, grad_in, ctx);
   }
 
- private:
+  // Internal state below (public only so the layer stays an aggregate
+  // and can be configured with designated initialisers).
   void apply_mask(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) const {
     const index_t n = x.shape().per_sample();
     const T s = scale();

@@ -31,7 +31,8 @@ struct MaxPool1D : NoParams {
   // First input position of output position t: where a motif window starts.
   index_t map_to_input(index_t t) const { return t * stride; }
 
- private:
+  // Internal state below (public only so the layer stays an aggregate
+  // and can be configured with designated initialisers).
   kernels::PoolShape pool_shape(Shape in) const { return {in.B, in.L, in.C, size, stride}; }
   std::vector<std::int32_t> argmax_;  // forward cache: winner's flat index within its sample
 };

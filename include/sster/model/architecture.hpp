@@ -1,0 +1,79 @@
+#pragma once
+// pysster's architecture, built from Params for a given input and class count:
+//   Dropout(dropout_input)
+//   [Conv1D(kernel_num, kernel_len, relu, max_norm) -> MaxPool1D(pool_size,
+//    pool_stride) -> Dropout(dropout_conv)] x conv_num
+//   Flatten  (or the recurrent stack, when rnn_type is set)
+//   [AppendExtra(additional inputs, dropout_input)]
+//   [Dense(neuron_num, relu, max_norm) -> Dropout(dropout_dense)] x dense_num
+//   Dense(classes, linear; softmax or sigmoid live in the loss)
+// Layer names follow Keras ("conv1d_1", "max_pooling1d_1", ...), so
+// print_summary reads like pysster's.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sster/model/network.hpp"
+#include "sster/model/params.hpp"
+
+namespace sster {
+
+namespace detail {
+// Keras numbers layers per type: dropout_1, dropout_2, ...
+class LayerNamer {
+ public:
+  std::string operator()(const std::string& type) { return type + "_" + std::to_string(++counts_[type]); }
+
+ private:
+  std::map<std::string, int> counts_;
+};
+}  // namespace detail
+
+template <class T>
+Network<T> build_network(const Params& p, const InputSpec& input, index_t classes) {
+  p.validate();
+  require(classes >= 2 || classes == 1, "model: at least one class expected");
+  require(p.rnn_type().empty(), "model: recurrent layers are not available yet");
+  std::vector<AnyLayer<T>> layers;
+  std::vector<std::string> names;
+  detail::LayerNamer name;
+  auto add = [&](AnyLayer<T> layer, const std::string& type) {
+    layers.push_back(std::move(layer));
+    names.push_back(name(type));
+  };
+  add(Dropout<T>{.rate = p.get("dropout_input")}, "dropout");
+  index_t channels = input.channels(), length = input.length;
+  for (index_t i = 0; i < p.get_int("conv_num"); ++i) {
+    const index_t width = p.get_int("kernel_len", i), kernels = p.get_int("kernel_num", i);
+    const index_t pool = p.get_int("pool_size", i), stride = p.get_int("pool_stride", i);
+    require(width <= length, "conv1d_" + std::to_string(i + 1) + ": kernel_len " + std::to_string(width) +
+                                 " exceeds its input length " + std::to_string(length) +
+                                 " (sequence length " + std::to_string(input.length) + ")");
+    length = length - width + 1;
+    require(pool <= length, "max_pooling1d_" + std::to_string(i + 1) + ": pool_size " + std::to_string(pool) +
+                                " exceeds its input length " + std::to_string(length) + " (sequence length " +
+                                std::to_string(input.length) + "): use fewer or shorter conv layers");
+    length = (length - pool) / stride + 1;
+    add(Conv1D<T>{.in_channels = channels, .kernels = kernels, .width = width}, "conv1d");
+    add(MaxPool1D<T>{.size = pool, .stride = stride}, "max_pooling1d");
+    add(Dropout<T>{.rate = p.get("dropout_conv", i)}, "dropout");
+    channels = kernels;
+  }
+  add(Flatten<T>{}, "flatten");
+  index_t features = length * channels;
+  if (input.extra > 0) {
+    add(AppendExtra<T>{.extra_size = input.extra, .dropout = Dropout<T>{.rate = p.get("dropout_input")}},
+        "concatenate");
+    features += input.extra;
+  }
+  for (index_t i = 0; i < p.get_int("dense_num"); ++i) {
+    const index_t units = p.get_int("neuron_num", i);
+    add(Dense<T>{.inputs = features, .units = units}, "dense");
+    add(Dropout<T>{.rate = p.get("dropout_dense", i)}, "dropout");
+    features = units;
+  }
+  add(Dense<T>{.inputs = features, .units = classes, .activation = Activation::linear, .max_norm = false}, "dense");
+  return Network<T>(input, std::move(layers), std::move(names));
+}
+
+}  // namespace sster

@@ -1,0 +1,55 @@
+#include <doctest.h>
+
+#include "gradient_check.hpp"
+#include "sster/nn/dropout.hpp"
+
+using namespace sster;
+
+TEST_CASE("Dropout is the identity at inference") {
+  Dropout<float> d{.rate = 0.5};
+  auto x = sster::test::random_tensor<float>(Shape{2, 5, 3}, 1);
+  Tensor<float> y(x.shape());
+  Context ctx;  // training = false
+  d.forward(x, y, ctx);
+  for (index_t i = 0; i < x.size(); ++i) CHECK(y[i] == x[i]);
+}
+
+TEST_CASE("Dropout drops about `rate` and scales the rest by 1/(1-rate)") {
+  Dropout<double> d{.rate = 0.3, .id = 4};
+  Tensor<double> x(Shape{4, 100, 50}, 1.0), y(x.shape());
+  Context ctx{.training = true, .seed = 7, .step = 3};
+  d.forward(x, y, ctx);
+  index_t dropped = 0;
+  for (index_t i = 0; i < y.size(); ++i) {
+    if (y[i] == 0) ++dropped;
+    else CHECK(y[i] == doctest::Approx(1 / 0.7));
+  }
+  CHECK(static_cast<double>(dropped) / static_cast<double>(y.size()) == doctest::Approx(0.3).epsilon(0.05));
+}
+
+TEST_CASE("Dropout masks depend on (seed, step, sample), not on how the batch is split") {
+  Dropout<double> d{.rate = 0.5, .id = 1};
+  auto x = sster::test::random_tensor<double>(Shape{4, 6, 3}, 2);
+  Tensor<double> whole(x.shape());
+  Context ctx{.training = true, .seed = 1, .step = 9};
+  d.forward(x, whole, ctx);
+  // Second half on its own, told that it starts at sample 2.
+  Tensor<double> half(Shape{2, 6, 3}), y(Shape{2, 6, 3});
+  std::copy_n(x.sample(2), half.size(), half.data());
+  Context ctx2 = ctx;
+  ctx2.first_sample = 2;
+  d.forward(half, y, ctx2);
+  for (index_t i = 0; i < y.size(); ++i) CHECK(y[i] == whole.sample(2)[i]);
+  // A new step draws a new mask.
+  Tensor<double> next(x.shape());
+  ctx.step = 10;
+  d.forward(x, next, ctx);
+  index_t differ = 0;
+  for (index_t i = 0; i < x.size(); ++i) differ += (next[i] == 0) != (whole[i] == 0);
+  CHECK(differ > 0);
+}
+
+TEST_CASE("Dropout gradients with a fixed mask") {
+  Dropout<double> d{.rate = 0.4, .id = 2};
+  sster::test::check_layer_gradients(d, Shape{3, 7, 4}, 11, 1e-6, Context{.training = true, .seed = 3, .step = 1});
+}
