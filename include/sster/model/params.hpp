@@ -207,7 +207,8 @@ class Params {
   // "key=value" lines, pysster's tuple syntax for per-layer values.
   std::vector<std::string> to_strings() const {
     std::vector<std::string> out;
-    for (const auto& [key, value] : to_json().items()) {
+    const auto json = to_json();  // items() must not outlive it
+    for (const auto& [key, value] : json.items()) {
       std::string text = value.is_null() ? "none" : value.is_array() ? "(" : value.dump();
       if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i) text += (i ? "," : "") + value[i].dump();

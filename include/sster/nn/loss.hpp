@@ -7,7 +7,9 @@
 // eps = 1e-7 (and clipped entries pass no gradient), a sample's loss is
 // multiplied by its weight, and the batch loss is the mean over samples.
 //   logits, targets: (B, K) row-major; weights: (B) or null
-// Returns the mean loss and assigns grad (B, K) = d loss / d logits.
+// Returns the SUM of the weighted per-sample losses and, unless grad is null,
+// assigns grad (B, K) = d (sum / batch_total) / d logits: a batch split into
+// chunks passes the whole batch's size, so chunk gradients add up exactly.
 #include <algorithm>
 #include <cmath>
 
@@ -22,7 +24,7 @@ enum class LossKind { softmax_cross_entropy, sigmoid_cross_entropy };
 
 template <class T>
 double softmax_cross_entropy(index_t B, index_t K, const T* logits, const T* targets, const T* weights, T* probs,
-                             T* grad) {
+                             T* grad, index_t batch_total) {
   softmax_rows(B, K, logits, probs);
   const double lo = keras_epsilon, hi = 1 - keras_epsilon;
   double total = 0;
@@ -43,15 +45,15 @@ double softmax_cross_entropy(index_t B, index_t K, const T* logits, const T* tar
     for (index_t k = 0; k < K; ++k) {
       const double pk = static_cast<double>(p[k]);
       const double yk = pk > lo && pk < hi ? static_cast<double>(y[k]) : 0.0;
-      grad[b * K + k] = static_cast<T>(w * (pk * sum_active - yk) / static_cast<double>(B));
+      grad[b * K + k] = static_cast<T>(w * (pk * sum_active - yk) / static_cast<double>(batch_total));
     }
   }
-  return total / static_cast<double>(B);
+  return total;
 }
 
 template <class T>
 double sigmoid_cross_entropy(index_t B, index_t K, const T* logits, const T* targets, const T* weights, T* probs,
-                             T* grad) {
+                             T* grad, index_t batch_total) {
   const double lo = keras_epsilon, hi = 1 - keras_epsilon;
   double total = 0;
   for (index_t b = 0; b < B; ++b) {
@@ -66,19 +68,29 @@ double sigmoid_cross_entropy(index_t B, index_t K, const T* logits, const T* tar
       total += -w * (y * std::log(pc) + (1 - y) * std::log(1 - pc)) / static_cast<double>(K);
       if (grad) {
         const double active = p > lo && p < hi ? 1.0 : 0.0;
-        grad[i] = static_cast<T>(active * w * (p - y) / static_cast<double>(K * B));
+        grad[i] = static_cast<T>(active * w * (p - y) / static_cast<double>(K * batch_total));
       }
     }
   }
-  return total / static_cast<double>(B);
+  return total;
 }
 
 template <class T>
 double loss_forward_backward(LossKind kind, index_t B, index_t K, const T* logits, const T* targets,
-                             const T* weights, T* probs, T* grad) {
+                             const T* weights, T* probs, T* grad, index_t batch_total) {
   return kind == LossKind::softmax_cross_entropy
-             ? softmax_cross_entropy(B, K, logits, targets, weights, probs, grad)
-             : sigmoid_cross_entropy(B, K, logits, targets, weights, probs, grad);
+             ? softmax_cross_entropy(B, K, logits, targets, weights, probs, grad, batch_total)
+             : sigmoid_cross_entropy(B, K, logits, targets, weights, probs, grad, batch_total);
+}
+
+// Probabilities only (inference).
+template <class T>
+void output_probabilities(LossKind kind, index_t B, index_t K, const T* logits, T* probs) {
+  if (kind == LossKind::softmax_cross_entropy) {
+    softmax_rows(B, K, logits, probs);
+    return;
+  }
+  for (index_t i = 0; i < B * K; ++i) probs[i] = sigmoid(logits[i]);
 }
 
 }  // namespace sster

@@ -1,0 +1,173 @@
+#pragma once
+// Engine<T>: runs a network over batches on several threads, deterministically.
+//
+// A batch is cut into chunks of `chunk_size` samples; chunk boundaries depend
+// only on the batch size, never on the thread count. Each chunk runs on its
+// own replica of the network (same parameter buffer, own activations and own
+// gradient buffer), and the chunk gradients are summed in chunk order before
+// the Adam step. Dropout masks are keyed by (seed, step, sample in batch).
+// So 1 thread and N threads produce bit-identical weights.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "sster/core/parallel.hpp"
+#include "sster/core/simd.hpp"
+#include "sster/model/network.hpp"
+#include "sster/nn/loss.hpp"
+#include "sster/optim/adam.hpp"
+#include "sster/optim/init.hpp"
+#include "sster/optim/max_norm.hpp"
+
+namespace sster {
+
+// A batch: the network input plus what the loss needs.
+template <class T>
+struct Batch {
+  InputBatch<T> input;
+  const T* targets = nullptr;  // (B, classes)
+  const T* weights = nullptr;  // (B) or null (unweighted)
+};
+
+template <class T>
+class Engine {
+ public:
+  static constexpr index_t default_chunk = 32;
+
+  Engine(Network<T> network, LossKind loss, std::uint64_t seed, index_t chunk_size = default_chunk)
+      : loss_(loss), seed_(seed), chunk_(chunk_size) {
+    for (std::size_t i = 0; i < network.size(); ++i)
+      for (auto& s : network.param_specs(i)) specs_.push_back(s);
+    params_.resize(static_cast<std::size_t>(network.parameter_count()));
+    initialize_parameters(specs_, params_.data(), seed);
+    replicas_.push_back(std::move(network));
+    grads_.emplace_back(params_.size());
+    replicas_[0].bind(params_.data(), grads_[0].data());
+    ensure_replicas(1);
+  }
+  Engine(const Engine&) = delete;  // replicas point into params_
+  Engine& operator=(const Engine&) = delete;
+
+  Network<T>& network() { return replicas_[0]; }
+  const Network<T>& network() const { return replicas_[0]; }
+  std::vector<T>& parameters() { return params_; }
+  const std::vector<T>& parameters() const { return params_; }
+  const std::vector<ParamSpec>& param_specs() const { return specs_; }
+  index_t classes() const { return network().output_shape(network().size() - 1).C; }
+  std::uint64_t step() const { return step_; }
+  AdamState& adam_state() { return adam_state_; }
+  void set_step(std::uint64_t step) { step_ = step; }
+
+  // One optimiser step: forward, loss, backward on every chunk, gradients
+  // summed in chunk order, Adam, max-norm. Returns the summed weighted loss.
+  double train_step(const Batch<T>& batch, index_t B, const Adam& adam, double max_norm) {
+    const index_t chunks = (B + chunk_ - 1) / chunk_;
+    ensure_replicas(chunks);
+    std::vector<double> losses(static_cast<std::size_t>(chunks));
+    parallel_for_each_index(chunks, [&](index_t c) {
+      const auto r = chunk_range_of(c, B);
+      Context ctx{.training = true, .seed = seed_, .step = step_, .first_sample = r.begin};
+      losses[static_cast<std::size_t>(c)] = run_chunk(static_cast<std::size_t>(c), batch, r, B, ctx, true);
+    });
+    for (index_t c = 1; c < chunks; ++c)
+      simd::add(static_cast<index_t>(params_.size()), grads_[static_cast<std::size_t>(c)].data(), grads_[0].data());
+    adam.step(adam_state_, params_.data(), grads_[0].data(), static_cast<index_t>(params_.size()));
+    apply_constraints(max_norm);
+    ++step_;
+    double total = 0;
+    for (double l : losses) total += l;
+    return total;
+  }
+
+  // Probabilities (B, classes) for a batch of any size, and the summed loss
+  // against batch.targets when they are given (0 otherwise).
+  double predict(const Batch<T>& batch, index_t B, T* probs) {
+    std::vector<double> losses(static_cast<std::size_t>((B + chunk_ - 1) / chunk_));
+    for_each_chunk(B, [&](std::size_t replica, index_t begin, index_t end) {
+      Context ctx{.first_sample = begin};
+      losses[static_cast<std::size_t>(begin / chunk_)] = run_chunk(replica, batch, {begin, end}, B, ctx, false);
+      std::copy_n(chunk_probs_[replica].data(), (end - begin) * classes(), probs + begin * classes());
+    });
+    double total = 0;
+    for (double l : losses) total += l;
+    return total;
+  }
+
+  // Keras' max_norm on every constrained kernel (not biases, not the output layer).
+  void apply_constraints(double max_norm) {
+    T* p = params_.data();
+    for (const auto& s : specs_) {
+      if (s.max_norm) apply_max_norm(p, s.shape[0], s.size() / s.shape[0], max_norm);
+      p += s.size();
+    }
+  }
+
+  // Runs fn(replica, chunk_begin, chunk_end) for every chunk of B samples, in
+  // parallel, each on its own replica (network(replica) inside fn).
+  template <class Fn>
+  void for_each_chunk(index_t B, Fn&& fn) {
+    const index_t chunks = (B + chunk_ - 1) / chunk_;
+    const index_t at_once = std::max<index_t>(threads(), static_cast<index_t>(replicas_.size()));
+    ensure_replicas(std::min(chunks, at_once));
+    for (index_t first = 0; first < chunks; first += at_once) {
+      parallel_for_each_index(std::min(at_once, chunks - first), [&](index_t i) {
+        const auto r = chunk_range_of(first + i, B);
+        fn(static_cast<std::size_t>(i), r.begin, r.end);
+      });
+    }
+  }
+  Network<T>& network(std::size_t replica) { return replicas_[replica]; }
+
+ private:
+  ChunkRange chunk_range_of(index_t c, index_t B) const { return {c * chunk_, std::min(B, (c + 1) * chunk_)}; }
+
+  void ensure_replicas(index_t n) {
+    while (static_cast<index_t>(replicas_.size()) < n) {
+      replicas_.push_back(replicas_[0]);
+      grads_.emplace_back(params_.size());
+      replicas_.back().bind(params_.data(), grads_.back().data());
+    }
+    chunk_probs_.resize(replicas_.size());
+    chunk_grad_.resize(replicas_.size());
+  }
+  // Forward (and backward) of samples r of the batch on one replica. Returns
+  // the chunk's summed loss (0 without targets); probabilities land in
+  // chunk_probs_[replica].
+  double run_chunk(std::size_t replica, const Batch<T>& batch, ChunkRange r, index_t B, Context& ctx, bool backward) {
+    auto& net = replicas_[replica];
+    const index_t n = r.end - r.begin, K = classes(), L = net.input().length;
+    const auto& in = batch.input;
+    const InputBatch<T> part{.B = n,
+                             .symbols = in.symbols ? in.symbols + r.begin * L : nullptr,
+                             .dense = in.dense ? in.dense + r.begin * L * net.input().dense_channels : nullptr,
+                             .extra = in.extra ? in.extra + r.begin * net.input().extra : nullptr};
+    const Tensor<T>& logits = net.forward(part, ctx);
+    auto& probs = chunk_probs_[replica];
+    probs.resize(static_cast<std::size_t>(n * K));
+    if (!batch.targets) {
+      output_probabilities(loss_, n, K, logits.data(), probs.data());
+      return 0;
+    }
+    auto& grad = chunk_grad_[replica];
+    if (backward) grad.resize({n, 1, K});
+    const double loss = loss_forward_backward(loss_, n, K, logits.data(), batch.targets + r.begin * K,
+                                              batch.weights ? batch.weights + r.begin : nullptr, probs.data(),
+                                              backward ? grad.data() : nullptr, B);
+    if (backward) net.backward(part, grad, ctx);
+    return loss;
+  }
+
+  LossKind loss_;
+  std::uint64_t seed_;
+  index_t chunk_;
+  std::uint64_t step_ = 0;
+  std::vector<ParamSpec> specs_;
+  std::vector<T> params_;
+  std::vector<Network<T>> replicas_;
+  std::vector<std::vector<T>> grads_;  // one per replica
+  std::vector<std::vector<T>> chunk_probs_;
+  std::vector<Tensor<T>> chunk_grad_;
+  AdamState adam_state_;
+};
+
+}  // namespace sster

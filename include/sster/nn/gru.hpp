@@ -1,0 +1,149 @@
+#pragma once
+// GRU<T>: Keras 2.2 GRU with reset_after=False (what pysster builds on),
+// hand-written forward and backpropagation through time.
+//   x: (B, L, C) -> y: (B, L, H) with return_sequences, else (B, 1, H) (last state)
+//   kernel (C, 3H), recurrent_kernel (H, 3H), bias (3H); gate order z, r, h
+// Per step, with x_t W + b split into the gates (xz, xr, xh), U likewise:
+//   z = hs(xz + h_{t-1} U_z)   r = hs(xr + h_{t-1} U_r)      (hs = hard sigmoid)
+//   h~ = tanh(xh + (r * h_{t-1}) U_h)       the reset gate acts before U_h
+//   h_t = z * h_{t-1} + (1 - z) * h~        z keeps the old state (Keras), h_0 = 0
+// Initialisation as pysster's Keras: kernel RandomUniform(-0.05, 0.05) with
+// max_norm on the first axis, recurrent kernel orthogonal over the whole
+// (H, 3H) matrix without constraint, bias zero.
+// Dropout: see nn/recurrent.hpp. The recurrent mask multiplies h_{t-1} where
+// it enters U (in all three products); the mix h_t = z * h_{t-1} + ... uses
+// the unmasked state, as Keras' implementation=1 does.
+// reverse: as in LSTM (output position t = state after reading input t).
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "sster/nn/layer.hpp"
+#include "sster/nn/recurrent.hpp"
+
+namespace sster {
+
+template <class T>
+struct GRU {
+  using value_type = T;
+  static constexpr index_t gates = 3;
+
+  index_t inputs = 0;  // C
+  index_t units = 0;   // H
+  bool return_sequences = false;
+  double dropout = 0;            // input dropout rate
+  double recurrent_dropout = 0;  // recurrent dropout rate
+  std::uint64_t id = 0;          // dropout-mask key, unique per layer
+  bool reverse = false;
+
+  Shape output_shape(Shape in) const { return detail::recurrent_output_shape(*this, "GRU", in); }
+  std::vector<ParamSpec> param_specs() const {
+    return {{"kernel", {inputs, gates * units}, Init::uniform, true},
+            {"recurrent_kernel", {units, gates * units}, Init::orthogonal, false},
+            {"bias", {gates * units}, Init::zeros, false}};
+  }
+  void bind(T* values, T* grads) {
+    const index_t nw = inputs * gates * units, nu = units * gates * units;
+    w_ = values;
+    u_ = values + nw;
+    b_ = values + nw + nu;
+    dw_ = grads;
+    du_ = grads + nw;
+    db_ = grads + nw + nu;
+  }
+
+  void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
+    auto& k = core_;
+    k.begin_forward(*this, gates, x, w_, b_, ctx);
+    const index_t B = k.B, L = k.L, H = k.H;
+    rh_.resize({B, L, H});
+    for (index_t s = 0; s < L; ++s) {
+      const index_t t = k.time(s);
+      k.load_prev(s);
+      if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, 2 * H);  // z and r
+      for (index_t b = 0; b < B; ++b) {
+        T* g = k.row(k.z, b, t);
+        const T* hm = k.row(k.hprev, b, t);
+        T* rh = k.row(rh_, b, t);
+        for (index_t j = 0; j < H; ++j) {
+          g[j] = hard_sigmoid(g[j]);
+          g[H + j] = hard_sigmoid(g[H + j]);
+          rh[j] = g[H + j] * hm[j];
+        }
+      }
+      if (s > 0) k.recurrent_product(rh_, t, u_, 2 * H, H);  // candidate
+      for (index_t b = 0; b < B; ++b) {
+        T* g = k.row(k.z, b, t);
+        const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;
+        T* h = k.row(k.h, b, t);
+        for (index_t j = 0; j < H; ++j) {
+          const T z = g[j], hc = std::tanh(g[2 * H + j]);
+          g[2 * H + j] = hc;
+          h[j] = (hp ? z * hp[j] : T{0}) + (T{1} - z) * hc;
+        }
+      }
+    }
+    k.write_output(y, return_sequences);
+  }
+
+  void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
+    auto& k = core_;
+    const index_t B = k.B, L = k.L, H = k.H;
+    k.begin_backward();
+    ds_.resize({B, 1, H});
+    dhm_.resize({B, 1, H});
+    for (index_t s = L - 1; s >= 0; --s) {
+      const index_t t = k.time(s);
+      k.add_output_grad(grad_out, return_sequences, s);
+      for (index_t b = 0; b < B; ++b) {
+        const T* g = k.row(k.z, b, t);
+        const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;
+        T* d = k.row(k.dz, b, t);
+        T* dh = k.dh.data() + b * H;
+        for (index_t j = 0; j < H; ++j) {
+          const T z = g[j], hc = g[2 * H + j], dhj = dh[j];
+          d[j] = dhj * ((hp ? hp[j] : T{0}) - hc) * hard_sigmoid_grad(z);
+          d[2 * H + j] = dhj * (T{1} - z) * (T{1} - hc * hc);
+          dh[j] = dhj * z;  // the direct path to h_{t-1}; the products through U follow
+        }
+      }
+      if (s == 0) {  // r multiplied h_0 = 0: no gradient reaches it
+        for (index_t b = 0; b < B; ++b) std::fill_n(k.row(k.dz, b, t) + H, H, T{0});
+        break;
+      }
+      k.recurrent_grad(t, u_, 2 * H, H, ds_.data(), false);  // gradient at r * hm
+      for (index_t b = 0; b < B; ++b) {
+        const T* g = k.row(k.z, b, t);
+        const T* hm = k.row(k.hprev, b, t);
+        const T* ds = ds_.data() + b * H;
+        T* d = k.row(k.dz, b, t);
+        T* dhm = dhm_.data() + b * H;
+        for (index_t j = 0; j < H; ++j) {
+          d[H + j] = ds[j] * hm[j] * hard_sigmoid_grad(g[H + j]);
+          dhm[j] = ds[j] * g[H + j];
+        }
+      }
+      k.recurrent_grad(t, u_, 0, 2 * H, dhm_.data(), true);
+      k.add_masked(dhm_.data());
+    }
+    k.recurrent_kernel_grad(k.hprev, 0, 2 * H, du_);
+    k.recurrent_kernel_grad(rh_, 2 * H, H, du_);
+    k.input_grads(x, w_, dw_, db_, grad_in);
+  }
+
+ private:
+  T* w_ = nullptr;
+  T* u_ = nullptr;
+  T* b_ = nullptr;
+  T* dw_ = nullptr;
+  T* du_ = nullptr;
+  T* db_ = nullptr;
+  detail::RecurrentCore<T> core_;
+  Tensor<T> rh_;   // (B, L, H) r * masked h_{t-1}: what U_h multiplies
+  Tensor<T> ds_;   // (B, 1, H) gradient at r * masked h_{t-1}
+  Tensor<T> dhm_;  // (B, 1, H) gradient at the masked h_{t-1}
+};
+
+static_assert(Layer<GRU<float>, float>);
+
+}  // namespace sster

@@ -1,0 +1,142 @@
+#pragma once
+// LSTM<T>: Keras 2.2 LSTM (what pysster builds on), hand-written forward and
+// backpropagation through time.
+//   x: (B, L, C) -> y: (B, L, H) with return_sequences, else (B, 1, H) (last state)
+//   kernel (C, 4H), recurrent_kernel (H, 4H), bias (4H); gate order i, f, c, o
+// Per step, with a = x_t W + h_{t-1} U + b split into the four gates:
+//   i = hs(a_i)  f = hs(a_f)  g = tanh(a_c)  o = hs(a_o)   (hs = hard sigmoid)
+//   c_t = f * c_{t-1} + i * g    h_t = o * tanh(c_t)        (h_0 = c_0 = 0)
+// Initialisation as pysster's Keras: kernel RandomUniform(-0.05, 0.05) with
+// max_norm on the first axis (Init::uniform, max_norm), recurrent kernel
+// orthogonal over the whole (H, 4H) matrix without constraint, bias zero but
+// the forget slice one (unit_forget_bias). The bias is four specs, bias_i,
+// bias_f (Init::ones), bias_c, bias_o, adjacent in memory: together exactly
+// Keras' (4H) bias.
+// Dropout: see nn/recurrent.hpp (one mask per sample and feature, shared by
+// all time steps and gates; identity at inference).
+// With reverse = true the steps run from position L-1 to 0 and position t of
+// the output holds the state after reading input t: Keras' go_backwards with
+// its output re-reversed, as Bidirectional needs it.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "sster/nn/layer.hpp"
+#include "sster/nn/recurrent.hpp"
+
+namespace sster {
+
+template <class T>
+struct LSTM {
+  using value_type = T;
+  static constexpr index_t gates = 4;
+
+  index_t inputs = 0;  // C
+  index_t units = 0;   // H
+  bool return_sequences = false;
+  double dropout = 0;            // input dropout rate
+  double recurrent_dropout = 0;  // recurrent dropout rate
+  std::uint64_t id = 0;          // dropout-mask key, unique per layer
+  bool reverse = false;
+
+  Shape output_shape(Shape in) const { return detail::recurrent_output_shape(*this, "LSTM", in); }
+  std::vector<ParamSpec> param_specs() const {
+    return {{"kernel", {inputs, gates * units}, Init::uniform, true},
+            {"recurrent_kernel", {units, gates * units}, Init::orthogonal, false},
+            {"bias_i", {units}, Init::zeros, false},
+            {"bias_f", {units}, Init::ones, false},
+            {"bias_c", {units}, Init::zeros, false},
+            {"bias_o", {units}, Init::zeros, false}};
+  }
+  void bind(T* values, T* grads) {
+    const index_t nw = inputs * gates * units, nu = units * gates * units;
+    w_ = values;
+    u_ = values + nw;
+    b_ = values + nw + nu;
+    dw_ = grads;
+    du_ = grads + nw;
+    db_ = grads + nw + nu;
+  }
+
+  void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
+    auto& k = core_;
+    k.begin_forward(*this, gates, x, w_, b_, ctx);
+    const index_t B = k.B, L = k.L, H = k.H;
+    c_.resize({B, L, H});
+    for (index_t s = 0; s < L; ++s) {
+      const index_t t = k.time(s);
+      k.load_prev(s);
+      if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, gates * H);
+      for (index_t b = 0; b < B; ++b) {
+        T* g = k.row(k.z, b, t);  // pre-activations in, gate values out
+        const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;
+        T* c = k.row(c_, b, t);
+        T* h = k.row(k.h, b, t);
+        for (index_t j = 0; j < H; ++j) {
+          const T i = hard_sigmoid(g[j]), f = hard_sigmoid(g[H + j]);
+          const T gc = std::tanh(g[2 * H + j]), o = hard_sigmoid(g[3 * H + j]);
+          g[j] = i;
+          g[H + j] = f;
+          g[2 * H + j] = gc;
+          g[3 * H + j] = o;
+          c[j] = (cp ? f * cp[j] : T{0}) + i * gc;
+          h[j] = o * std::tanh(c[j]);
+        }
+      }
+    }
+    k.write_output(y, return_sequences);
+  }
+
+  void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
+    auto& k = core_;
+    const index_t B = k.B, L = k.L, H = k.H;
+    k.begin_backward();
+    dc_.resize({B, 1, H});
+    dc_.fill(T{0});
+    dhm_.resize({B, 1, H});
+    for (index_t s = L - 1; s >= 0; --s) {
+      const index_t t = k.time(s);
+      k.add_output_grad(grad_out, return_sequences, s);
+      for (index_t b = 0; b < B; ++b) {
+        const T* g = k.row(k.z, b, t);
+        const T* c = k.row(c_, b, t);
+        const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;
+        T* d = k.row(k.dz, b, t);
+        const T* dh = k.dh.data() + b * H;
+        T* dc = dc_.data() + b * H;
+        for (index_t j = 0; j < H; ++j) {
+          const T i = g[j], f = g[H + j], gc = g[2 * H + j], o = g[3 * H + j];
+          const T tc = std::tanh(c[j]);
+          const T dcj = dc[j] + dh[j] * o * (T{1} - tc * tc);
+          d[j] = dcj * gc * hard_sigmoid_grad(i);
+          d[H + j] = cp ? dcj * cp[j] * hard_sigmoid_grad(f) : T{0};
+          d[2 * H + j] = dcj * i * (T{1} - gc * gc);
+          d[3 * H + j] = dh[j] * tc * hard_sigmoid_grad(o);
+          dc[j] = dcj * f;
+        }
+      }
+      if (s == 0) break;
+      k.dh.fill(T{0});
+      k.recurrent_grad(t, u_, 0, gates * H, dhm_.data(), false);
+      k.add_masked(dhm_.data());
+    }
+    k.recurrent_kernel_grad(k.hprev, 0, gates * H, du_);
+    k.input_grads(x, w_, dw_, db_, grad_in);
+  }
+
+ private:
+  T* w_ = nullptr;
+  T* u_ = nullptr;
+  T* b_ = nullptr;
+  T* dw_ = nullptr;
+  T* du_ = nullptr;
+  T* db_ = nullptr;
+  detail::RecurrentCore<T> core_;
+  Tensor<T> c_;    // (B, L, H) cell state after each step
+  Tensor<T> dc_;   // (B, 1, H) gradient at the cell state entering the current step
+  Tensor<T> dhm_;  // (B, 1, H) gradient at the masked previous state
+};
+
+static_assert(Layer<LSTM<float>, float>);
+
+}  // namespace sster

@@ -1,0 +1,220 @@
+#pragma once
+// What LSTM and GRU share: Keras' hard sigmoid, the dropout masks, the input
+// projection of all time steps, the recurrent products of one step, and the
+// parameter and input gradients after backpropagation through time.
+//
+// Shapes (B batch, L length, C inputs, H units, N = gates * H):
+//   x (B, L, C)   kernel W (C, N)   recurrent kernel U (H, N)   bias (N)
+// Forward computes Z = bias + mask_in(x) W for all B*L rows at once, then
+// steps through time adding mask_rec(h_prev) U for one time step at a time.
+//
+// Dropout (Keras `dropout`, `recurrent_dropout`): one mask per sample and
+// feature, drawn once per call and shared by every time step and every gate
+// (variational dropout; what Keras 2.2 does with implementation=2; its
+// default implementation=1 draws an independent mask per gate). The mask of
+// feature e of sample b is keyed like Dropout's, (seed, Purpose::dropout, id,
+// step, first_sample + b), with counter (stream << 32) + e where stream is
+// 0/1 for the input/recurrent mask of a forward layer and 2/3 for a reversed
+// one, so the two halves of a Bidirectional draw different masks. Give every
+// dropout-using layer its own id.
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sster/core/eigen.hpp"
+#include "sster/core/error.hpp"
+#include "sster/core/random.hpp"
+#include "sster/core/simd.hpp"
+#include "sster/nn/kernels/recurrent.hpp"
+#include "sster/nn/layer.hpp"
+
+namespace sster {
+
+// Keras' hard_sigmoid: clip(0.2 x + 0.5, 0, 1).
+template <class T>
+T hard_sigmoid(T x) {
+  return std::clamp(T(0.2) * x + T(0.5), T{0}, T{1});
+}
+// Its derivative, read from the output: 0.2 on the linear part, 0 where clipped.
+template <class T>
+T hard_sigmoid_grad(T y) {
+  return y > T{0} && y < T{1} ? T(0.2) : T{0};
+}
+
+namespace detail {
+
+// Fills mask (B, n) with 0 or 1/(1-rate); see the header comment for the key.
+template <class T>
+void draw_recurrent_mask(const Context& ctx, std::uint64_t id, std::uint64_t stream, double rate, index_t B,
+                         index_t n, std::vector<T>& mask) {
+  mask.resize(static_cast<std::size_t>(B * n));
+  const T scale = static_cast<T>(1.0 / (1.0 - rate));
+  const float r = static_cast<float>(rate);
+  for (index_t b = 0; b < B; ++b) {
+    const auto key =
+        RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + b)});
+    for (index_t e = 0; e < n; ++e)
+      mask[static_cast<std::size_t>(b * n + e)] =
+          key.uniform_float((stream << 32) + static_cast<std::uint64_t>(e)) >= r ? scale : T{0};
+  }
+}
+
+// The checks of output_shape, shared by LSTM and GRU.
+template <class Cfg>
+Shape recurrent_output_shape(const Cfg& cfg, const char* name, Shape in) {
+  const std::string n = name;
+  require(cfg.units >= 1, n + ": expected at least 1 unit, got " + std::to_string(cfg.units));
+  require(in.C == cfg.inputs,
+          n + ": expected " + std::to_string(cfg.inputs) + " input channels, got " + std::to_string(in.C));
+  require(in.L >= 1, n + ": expected a sequence of at least 1 position");
+  require(cfg.dropout >= 0 && cfg.dropout < 1, n + ": dropout must be in [0, 1), got " + std::to_string(cfg.dropout));
+  require(cfg.recurrent_dropout >= 0 && cfg.recurrent_dropout < 1,
+          n + ": recurrent_dropout must be in [0, 1), got " + std::to_string(cfg.recurrent_dropout));
+  return {in.B, cfg.return_sequences ? in.L : 1, cfg.units};
+}
+
+// Buffers and steps common to the recurrent layers. Internal: the layers
+// use the members directly.
+template <class T>
+struct RecurrentCore {
+  index_t B = 0, L = 0, C = 0, H = 0, N = 0;  // N = gates * H
+  bool reverse = false;                       // steps run from position L-1 down to 0
+  bool input_dropout = false, recurrent_dropout = false;
+  std::vector<T> input_mask;      // (B, C): 0 or 1/(1-rate)
+  std::vector<T> recurrent_mask;  // (B, H)
+  Tensor<T> xm;                   // (B, L, C): x times the input mask (only with input dropout)
+  Tensor<T> z;                    // (B, L, N): gate pre-activations; the cells overwrite them with gate values
+  Tensor<T> hprev;                // (B, L, H): state entering step t times the recurrent mask; 0 at the first step
+  Tensor<T> h;                    // (B, L, H): state leaving step t
+  Tensor<T> dz;                   // (B, L, N): loss gradient at the pre-activations
+  Tensor<T> dh;                   // (B, 1, H): loss gradient at the state entering the current step
+
+  // Position read at step s.
+  index_t time(index_t s) const { return reverse ? L - 1 - s : s; }
+  // Row (b, t) of a (B, L, ·) buffer.
+  T* row(Tensor<T>& a, index_t b, index_t t) const { return a.data() + (b * L + t) * a.shape().C; }
+  const T* row(const Tensor<T>& a, index_t b, index_t t) const { return a.data() + (b * L + t) * a.shape().C; }
+  const T* input(const Tensor<T>& x) const { return input_dropout ? xm.data() : x.data(); }
+
+  // Sizes the buffers, draws the masks and computes z = bias + mask_in(x) W.
+  template <class Cfg>
+  void begin_forward(const Cfg& cfg, index_t gates, const Tensor<T>& x, const T* w, const T* bias,
+                     const Context& ctx) {
+    B = x.shape().B;
+    L = x.shape().L;
+    C = cfg.inputs;
+    H = cfg.units;
+    N = gates * H;
+    reverse = cfg.reverse;
+    const std::uint64_t stream = reverse ? 2 : 0;
+    input_dropout = ctx.training && cfg.dropout > 0;
+    recurrent_dropout = ctx.training && cfg.recurrent_dropout > 0;
+    if (input_dropout) {
+      draw_recurrent_mask(ctx, cfg.id, stream, cfg.dropout, B, C, input_mask);
+      xm.resize(x.shape());
+      for (index_t b = 0; b < B; ++b)
+        for (index_t t = 0; t < L; ++t) {
+          const T* m = input_mask.data() + b * C;
+          const T* xr = row(x, b, t);
+          T* o = row(xm, b, t);
+          for (index_t c = 0; c < C; ++c) o[c] = xr[c] * m[c];
+        }
+    }
+    if (recurrent_dropout) draw_recurrent_mask(ctx, cfg.id, stream + 1, cfg.recurrent_dropout, B, H, recurrent_mask);
+    z.resize({B, L, N});
+    hprev.resize({B, L, H});
+    h.resize({B, L, H});
+    for (index_t r = 0; r < B * L; ++r) std::copy_n(bias, N, z.data() + r * N);
+    kernels::gemm_rows_acc(input(x), w, z.data(), {B * L, C, N, C, N, N});
+  }
+
+  // hprev[:, time(s)] = h[:, time(s-1)] times the recurrent mask, or 0 at s == 0.
+  void load_prev(index_t s) {
+    const index_t t = time(s);
+    for (index_t b = 0; b < B; ++b) {
+      T* dst = row(hprev, b, t);
+      if (s == 0) {
+        std::fill_n(dst, H, T{0});
+        continue;
+      }
+      const T* src = row(h, b, time(s - 1));
+      if (!recurrent_dropout) {
+        std::copy_n(src, H, dst);
+        continue;
+      }
+      const T* m = recurrent_mask.data() + b * H;
+      for (index_t j = 0; j < H; ++j) dst[j] = src[j] * m[j];
+    }
+  }
+
+  // z[:, t, col:col+n] += a[:, t] (B, H) * u[:, col:col+n]; u is (H, N).
+  void recurrent_product(const Tensor<T>& a, index_t t, const T* u, index_t col, index_t n) {
+    kernels::gemm_rows_acc(a.data() + t * H, u + col, z.data() + t * N + col, {B, H, n, L * H, N, L * N});
+  }
+
+  // y: (B, L, H) with return_sequences, else (B, 1, H) holding the last step's state.
+  void write_output(Tensor<T>& y, bool return_sequences) const {
+    if (return_sequences) {
+      std::copy_n(h.data(), h.size(), y.data());
+      return;
+    }
+    for (index_t b = 0; b < B; ++b) std::copy_n(row(h, b, time(L - 1)), H, y.data() + b * H);
+  }
+
+  void begin_backward() {
+    dz.resize({B, L, N});
+    dh.resize({B, 1, H});
+    dh.fill(T{0});
+  }
+  // dh += the share of grad_out at step s.
+  void add_output_grad(const Tensor<T>& grad_out, bool return_sequences, index_t s) {
+    if (return_sequences) {
+      for (index_t b = 0; b < B; ++b) simd::add(H, row(grad_out, b, time(s)), dh.data() + b * H);
+    } else if (s == L - 1) {
+      simd::add(B * H, grad_out.data(), dh.data());
+    }
+  }
+  // out (B, H) = (or +=) dz[:, t, col:col+n] * u[:, col:col+n]^T.
+  void recurrent_grad(index_t t, const T* u, index_t col, index_t n, T* out, bool accumulate) const {
+    const auto g = windows(static_cast<const T*>(dz.data()) + t * N + col, B, n, L * N);
+    const auto ut = windows(u + col, H, n, N).transpose();
+    auto o = matrix(out, B, H);
+    if (accumulate)
+      o.noalias() += g * ut;
+    else
+      o.noalias() = g * ut;
+  }
+  // dh += g (B, H) times the recurrent mask.
+  void add_masked(const T* g) {
+    if (!recurrent_dropout) {
+      simd::add(B * H, g, dh.data());
+      return;
+    }
+    for (index_t i = 0; i < B * H; ++i) dh[i] += g[i] * recurrent_mask[static_cast<std::size_t>(i)];
+  }
+  // du[:, col:col+n] = a^T (H, B*L) * dz[:, col:col+n], a one of the (B, L, H) buffers.
+  void recurrent_kernel_grad(const Tensor<T>& a, index_t col, index_t n, T* du) const {
+    const auto dzm = matrix(dz.data(), B * L, N);
+    matrix(du, H, N).middleCols(col, n).noalias() = matrix(a.data(), B * L, H).transpose() * dzm.middleCols(col, n);
+  }
+  // Kernel, bias and input gradients from dz.
+  void input_grads(const Tensor<T>& x, const T* w, T* dw, T* db, Tensor<T>& grad_in) const {
+    const auto dzm = matrix(dz.data(), B * L, N);
+    matrix(dw, C, N).noalias() = matrix(input(x), B * L, C).transpose() * dzm;
+    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(db, N) = dzm.colwise().sum();
+    matrix(grad_in.data(), B * L, C).noalias() = dzm * matrix(w, C, N).transpose();
+    if (!input_dropout) return;
+    for (index_t b = 0; b < B; ++b)
+      for (index_t t = 0; t < L; ++t) {
+        const T* m = input_mask.data() + b * C;
+        T* g = grad_in.data() + (b * L + t) * C;
+        for (index_t c = 0; c < C; ++c) g[c] *= m[c];
+      }
+  }
+};
+
+}  // namespace detail
+}  // namespace sster

@@ -1,0 +1,72 @@
+#include <doctest.h>
+
+#include "sster/model/params.hpp"
+
+using namespace sster;
+
+TEST_CASE("Params defaults are pysster's") {
+  const Params p;
+  CHECK(p.get_int("conv_num") == 2);
+  CHECK(p.get_int("kernel_num") == 30);
+  CHECK(p.get_int("kernel_len") == 25);
+  CHECK(p.get_int("pool_size") == 2);
+  CHECK(p.get_int("pool_stride") == 2);
+  CHECK(p.get_int("dense_num") == 1);
+  CHECK(p.get_int("neuron_num") == 100);
+  CHECK(p.get("dropout_input") == 0.1);
+  CHECK(p.get("dropout_conv") == 0.3);
+  CHECK(p.get("dropout_dense") == 0.6);
+  CHECK(p.get_int("batch_size") == 128);
+  CHECK(p.get("learning_rate") == 0.0005);
+  CHECK(p.get_int("patience_lr") == 5);
+  CHECK(p.get_int("patience_stopping") == 15);
+  CHECK(p.get_int("epochs") == 500);
+  CHECK(p.get("kernel_constraint") == 3);
+  CHECK(p.rnn_type().empty());
+  CHECK(p.get_int("rnn_num") == 1);
+  CHECK(p.get_int("rnn_units") == 32);
+  CHECK(p.get("rnn_bidirectional") == 1);
+  CHECK(p.get("rnn_dropout_input") == 0.2);
+  CHECK(p.get("rnn_dropout_recurrent") == 0.0);
+}
+
+TEST_CASE("per-layer values: one for all layers, or one per layer") {
+  auto p = Params{}.conv_num(2).kernel_num({30, 60}).kernel_len(8);
+  p.validate();
+  CHECK(p.get_int("kernel_num", 0) == 30);
+  CHECK(p.get_int("kernel_num", 1) == 60);
+  CHECK(p.get_int("kernel_len", 1) == 8);
+  p.conv_num(3);
+  CHECK_THROWS_WITH_AS(p.validate(), doctest::Contains("'kernel_num' has 2 values but there are 3 conv layers"),
+                       sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.set("batch_size", std::vector<double>{1, 2}), doctest::Contains("single value"),
+                       sster::Error);
+}
+
+TEST_CASE("invalid values name the parameter and the allowed range") {
+  CHECK_THROWS_WITH_AS(Params{}.kernel_num(0), doctest::Contains("'kernel_num' = 0 is out of range"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.dropout_conv(-0.1), doctest::Contains("[0, 1)"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.dropout_dense(1.0), doctest::Contains("'dropout_dense'"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.kernel_len(2.5), doctest::Contains("whole number"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.set("kernel_size=3"), doctest::Contains("unknown parameter 'kernel_size'"),
+                       sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.rnn_type("RNN"), doctest::Contains("LSTM, GRU or none"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.rnn_units(0), doctest::Contains("rnn_units"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.set("epochs=ten"), doctest::Contains("'ten' is not"), sster::Error);
+}
+
+TEST_CASE("key=value strings and JSON round-trip") {
+  Params p;
+  p.set("conv_num=1").set("kernel_num=(20, )").set("dropout_input=0.0").set("rnn_type=gru").set("rnn_bidirectional=false");
+  CHECK(p.get_int("conv_num") == 1);
+  CHECK(p.get_int("kernel_num") == 20);
+  CHECK(p.rnn_type() == "GRU");
+  CHECK(p.get("rnn_bidirectional") == 0);
+  CHECK(Params::from_json(p.to_json()) == p);
+  Params q;
+  for (const auto& s : p.to_strings()) q.set(s);
+  CHECK(q == p);
+  auto r = Params{}.kernel_num({30, 60});
+  CHECK(r.to_json()["kernel_num"] == nlohmann::json::array({30, 60}));
+  CHECK(Params::from_json(r.to_json()) == r);
+}
