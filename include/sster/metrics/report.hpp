@@ -112,7 +112,7 @@ inline std::string PerformanceReport::text() const {
   std::string out = "             precision    recall  f1-score   roc-auc    pr-auc          n\n";
   for (const auto& c : classes) out += detail::pysster_row(c, std::to_string(c.support)) + "\n";
   out += "\n\n";
-  out += detail::pysster_row(weighted_avg, " ") + "\n\n\n";
+  out += detail::pysster_row(weighted_avg, " ") + "\n\n";
   return out;
 }
 
@@ -120,8 +120,8 @@ inline std::string PerformanceReport::tsv() const {
   std::string out = "class\tprecision\trecall\tf1\troc_auc\tpr_auc\tn\n";
   auto row = [&](const ClassScores& s) {
     out += s.name;
-    for (double v : {s.precision, s.recall, s.f1, s.roc_auc, s.pr_auc}) out += "\t" + detail::exact_number(v);
-    out += "\t" + std::to_string(s.support) + "\n";
+    for (double v : {s.precision, s.recall, s.f1, s.roc_auc, s.pr_auc}) out.append("\t").append(detail::exact_number(v));
+    out.append("\t").append(std::to_string(s.support)).append("\n");
   };
   for (const auto& c : classes) row(c);
   row(macro_avg);
@@ -140,12 +140,12 @@ inline std::string PerformanceReport::confusion_text() const {
   }
   for (index_t v : confusion) width = std::max(width, std::to_string(v).size());
   std::string out = std::string("true \\ predicted") + std::string(label - 16, ' ');
-  for (const auto& c : classes) out += "  " + detail::pad_left(c.name, width);
+  for (const auto& c : classes) out.append("  ").append(detail::pad_left(c.name, width));
   out += "\n";
   for (index_t t = 0; t < k; ++t) {
     const auto& name = classes[static_cast<std::size_t>(t)].name;
     out += name + std::string(label - name.size(), ' ');
-    for (index_t p = 0; p < k; ++p) out += "  " + detail::pad_left(std::to_string(confusion_at(t, p)), width);
+    for (index_t p = 0; p < k; ++p) out.append("  ").append(detail::pad_left(std::to_string(confusion_at(t, p)), width));
     out += "\n";
   }
   return out;
@@ -155,11 +155,11 @@ inline std::string PerformanceReport::confusion_tsv() const {
   require(!confusion.empty(), "confusion matrix: only single-label reports have one");
   const auto k = static_cast<index_t>(classes.size());
   std::string out = "true\\predicted";
-  for (const auto& c : classes) out += "\t" + c.name;
+  for (const auto& c : classes) out.append("\t").append(c.name);
   out += "\n";
   for (index_t t = 0; t < k; ++t) {
     out += classes[static_cast<std::size_t>(t)].name;
-    for (index_t p = 0; p < k; ++p) out += "\t" + std::to_string(confusion_at(t, p));
+    for (index_t p = 0; p < k; ++p) out.append("\t").append(std::to_string(confusion_at(t, p)));
     out += "\n";
   }
   return out;
