@@ -74,7 +74,7 @@ std::vector<index_t> interleaved(index_t n) {
 TEST_CASE("same seed, 1 thread or 2 threads: bit-identical weights after 2 epochs") {
   const auto e = encode(simulate_planted(small_simulation()));
   const InputSpec spec{.length = e.length, .symbols = 4};
-  std::vector<std::vector<float>> results;
+  std::vector<AlignedVector<float>> results;
   for (int t : {1, 2}) {
     set_threads(t);
     Engine<float> engine(build_network<float>(small_params(), spec, 2), LossKind::softmax_cross_entropy, 7);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sster/core/aligned.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/model/network.hpp"
@@ -50,8 +51,8 @@ class Engine {
 
   Network<T>& network() { return replicas_[0]; }
   const Network<T>& network() const { return replicas_[0]; }
-  std::vector<T>& parameters() { return params_; }
-  const std::vector<T>& parameters() const { return params_; }
+  AlignedVector<T>& parameters() { return params_; }
+  const AlignedVector<T>& parameters() const { return params_; }
   const std::vector<ParamSpec>& param_specs() const { return specs_; }
   index_t classes() const { return network().output_shape(network().size() - 1).C; }
   std::uint64_t step() const { return step_; }
@@ -162,9 +163,9 @@ class Engine {
   index_t chunk_;
   std::uint64_t step_ = 0;
   std::vector<ParamSpec> specs_;
-  std::vector<T> params_;
+  AlignedVector<T> params_;
   std::vector<Network<T>> replicas_;
-  std::vector<std::vector<T>> grads_;  // one per replica
+  std::vector<AlignedVector<T>> grads_;  // one per replica
   std::vector<std::vector<T>> chunk_probs_;
   std::vector<Tensor<T>> chunk_grad_;
   AdamState adam_state_;

@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "sster/core/aligned.hpp"
 #include "sster/core/tensor.hpp"
 
 namespace sster {
 
 struct AdamState {
-  std::vector<float> m, v;
+  AlignedVector<float> m, v;
   std::int64_t t = 0;
 };
 

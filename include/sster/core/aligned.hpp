@@ -1,0 +1,36 @@
+#pragma once
+// AlignedVector<T>: a std::vector whose buffer starts on a 64-byte boundary.
+// Parameter and gradient buffers use it because Eigen and xsimd peel
+// unaligned heads with a scalar loop whose summation order differs from the
+// vector loop's: with a fixed alignment every run adds in the same order.
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+namespace sster {
+
+template <class T>
+struct AlignedAllocator {
+  using value_type = T;
+  static constexpr std::size_t alignment = 64;
+  AlignedAllocator() = default;
+  template <class U>
+  AlignedAllocator(const AlignedAllocator<U>&) noexcept {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = (n * sizeof(T) + alignment - 1) / alignment * alignment;
+    void* p = std::aligned_alloc(alignment, bytes == 0 ? alignment : bytes);
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  template <class U>
+  bool operator==(const AlignedAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+template <class T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+}  // namespace sster

@@ -1,0 +1,363 @@
+#pragma once
+// sster::Model: pysster's Model class. Builds pysster's network for a data
+// set, trains it (Adam, max-norm, class weights, plateau LR schedule, early
+// stopping, best weights restored), predicts, and exposes the first
+// convolution's activations that the interpretation methods explain.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sster/core/eigen.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/model/architecture.hpp"
+#include "sster/model/batch.hpp"
+#include "sster/model/engine.hpp"
+#include "sster/model/params.hpp"
+#include "sster/model/serialize.hpp"
+#include "sster/optim/schedule.hpp"
+
+namespace sster {
+
+// What a model knows of its input: enough to check and encode new data
+// without the training set.
+struct ModelInfo {
+  Alphabet alphabet = alphabet::dna();
+  index_t length = 0;
+  index_t dense_channels = 0;
+  index_t extra = 0;
+  std::vector<std::string> class_names;
+  bool multilabel = false;
+
+  index_t classes() const { return static_cast<index_t>(class_names.size()); }
+  InputSpec input_spec() const {
+    return {.length = length, .symbols = alphabet.size(), .dense_channels = dense_channels, .extra = extra};
+  }
+  static ModelInfo of(const Data& d) {
+    return {d.alphabet(), d.length(), d.dense_channels(), d.extra_size(), d.class_names(), d.multilabel()};
+  }
+  nlohmann::json to_json() const {
+    return {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
+            {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel}};
+  }
+  static ModelInfo from_json(const nlohmann::json& j) {
+    return {Alphabet::from_string(j.at("alphabet").get<std::string>()), j.at("length").get<index_t>(),
+            j.at("dense_channels").get<index_t>(), j.at("extra").get<index_t>(),
+            j.at("classes").get<std::vector<std::string>>(), j.at("multilabel").get<bool>()};
+  }
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double loss = 0, val_loss = 0, learning_rate = 0, seconds = 0;
+};
+
+// Progress callbacks for a training run (the CLI draws its progress bar here).
+struct TrainObserver {
+  std::function<void(int epoch, index_t batch, index_t batches, double mean_loss)> on_batch;
+  std::function<void(const EpochRecord&)> on_epoch;
+};
+
+// get_max_activations: per record and first-layer kernel, the largest
+// activation over positions and where it is (start of the input window).
+struct MaxActivations {
+  RowMatrix<float> activations;                                                   // (n, kernels)
+  Eigen::Matrix<index_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> positions;  // (n, kernels)
+  RowMatrix<float> labels;                                                        // (n, classes)
+  Group group = Group::all;
+  std::vector<index_t> indices;  // the records, as indices into the Data set
+};
+
+class Model {
+ public:
+  Model(Params params, const Data& data, std::uint64_t seed = 0) : Model(std::move(params), ModelInfo::of(data), seed) {}
+  Model(Params params, ModelInfo info, std::uint64_t seed)
+      : params_(std::move(params)), info_(std::move(info)), seed_(seed) {
+    require(info_.classes() >= 2 || (info_.multilabel && info_.classes() >= 1),
+            "model: a single-label classifier needs at least 2 classes, got " + std::to_string(info_.classes()));
+    engine_ = std::make_unique<Engine<float>>(build_network<float>(params_, info_.input_spec(), info_.classes()),
+                                              loss_kind(), seed_);
+    learning_rate_ = params_.get("learning_rate");
+  }
+
+  const Params& params() const { return params_; }
+  const ModelInfo& info() const { return info_; }
+  std::uint64_t seed() const { return seed_; }
+  const std::vector<EpochRecord>& history() const { return history_; }
+  Engine<float>& engine() { return *engine_; }
+  const Network<float>& network() const { return engine_->network(); }
+  LossKind loss_kind() const {
+    return info_.multilabel ? LossKind::sigmoid_cross_entropy : LossKind::softmax_cross_entropy;
+  }
+
+  // Keras-like table: layer, output shape, parameter count, total.
+  std::string summary() const {
+    std::ostringstream out;
+    char line[160];
+    std::snprintf(line, sizeof line, "%-22s %-20s %12s\n", "Layer", "Output shape", "Params");
+    out << line << std::string(56, '=') << "\n";
+    index_t total = 0;
+    const auto& net = network();
+    bool flat = false;  // from the Flatten on, Keras shows (None, features)
+    for (std::size_t i = 0; i < net.size(); ++i) {
+      const Shape s = net.output_shape(i);
+      index_t n = 0;
+      for (const auto& p : net.param_specs(i)) n += p.size();
+      total += n;
+      flat = flat || std::holds_alternative<Flatten<float>>(net.layer(i));
+      const std::string shape = flat ? "(None, " + std::to_string(s.C) + ")"
+                                     : "(None, " + std::to_string(s.L) + ", " + std::to_string(s.C) + ")";
+      std::snprintf(line, sizeof line, "%-22s %-20s %12lld\n", net.name(i).c_str(), shape.c_str(),
+                    static_cast<long long>(n));
+      out << line;
+    }
+    out << std::string(56, '=') << "\nTotal params: " << total << "\n";
+    return out.str();
+  }
+  void print_summary(std::ostream& out = std::cout) const { out << summary(); }
+
+  void train(const Data& data, bool verbose = true) {
+    TrainObserver observer;
+    if (verbose) observer.on_epoch = [](const EpochRecord& r) { std::cerr << format_epoch(r) << "\n"; };
+    train(data, observer);
+  }
+
+  // pysster's Model.train: epochs over the shuffled training set (a new order
+  // every epoch), validation loss after each, ReduceLROnPlateau,
+  // EarlyStopping, and the best-val-loss weights restored at the end.
+  void train(const Data& data, const TrainObserver& observer) {
+    check_compatible(data);
+    const auto val = data.indices(Group::val);
+    require(!data.indices(Group::train).empty(), "train: the data set has no training records");
+    require(!val.empty(), "train: the data set has no validation records (needed for early stopping)");
+    const auto class_weights = data.class_weights();
+    const index_t batch = params_.get_int("batch_size");
+    PlateauSchedule schedule(static_cast<int>(params_.get_int("patience_lr")),
+                             static_cast<int>(params_.get_int("patience_stopping")));
+    AlignedVector<float> best = engine_->parameters();
+    const int first_epoch = static_cast<int>(history_.size()) + 1;
+    for (int epoch = first_epoch; epoch < first_epoch + params_.get_int("epochs"); ++epoch) {
+      const auto start = std::chrono::steady_clock::now();
+      const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(epoch));
+      const auto n = static_cast<index_t>(order.size());
+      const index_t batches = (n + batch - 1) / batch;
+      double loss_sum = 0;
+      for (index_t b = 0; b < batches; ++b) {
+        const std::span<const index_t> idx(order.data() + b * batch, static_cast<std::size_t>(std::min(batch, n - b * batch)));
+        const auto view = buffer_.gather(data, idx, &class_weights);
+        const double loss = engine_->train_step(view, static_cast<index_t>(idx.size()), adam(), kernel_constraint());
+        if (!std::isfinite(loss)) {
+          engine_->parameters() = best;
+          throw Error("training diverged: the loss is " + std::to_string(loss) + " in epoch " + std::to_string(epoch) +
+                      ", batch " + std::to_string(b + 1) + " of " + std::to_string(batches) +
+                      "; the best weights so far are kept (try a lower learning_rate)");
+        }
+        loss_sum += loss;
+        if (observer.on_batch) observer.on_batch(epoch, b + 1, batches, loss_sum / static_cast<double>((b + 1) * batch));
+      }
+      EpochRecord record{.epoch = epoch,
+                         .loss = loss_sum / static_cast<double>(n),
+                         .val_loss = evaluate_loss(data, val),
+                         .learning_rate = learning_rate_};
+      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      history_.push_back(record);
+      if (observer.on_epoch) observer.on_epoch(record);
+      const auto decision = schedule.observe(record.val_loss);
+      if (decision.improved) best = engine_->parameters();
+      if (decision.halve_lr) learning_rate_ *= 0.5;
+      if (decision.stop) break;
+    }
+    engine_->parameters() = best;
+  }
+
+  static std::string format_epoch(const EpochRecord& r) {
+    char line[160];
+    std::snprintf(line, sizeof line, "epoch %3d  loss %.4f  val_loss %.4f  lr %.2e  %.1fs", r.epoch, r.loss,
+                  r.val_loss, r.learning_rate, r.seconds);
+    return line;
+  }
+
+  // Mean unweighted loss over the records idx (Keras' validation loss).
+  double evaluate_loss(const Data& data, std::span<const index_t> idx) {
+    double total = 0;
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) {
+      probs_.resize(static_cast<std::size_t>(n * info_.classes()));
+      total += engine_->predict(b, n, probs_.data());
+    });
+    return total / static_cast<double>(idx.size());
+  }
+
+  // Probabilities (records of `group`, classes), in the group's record order.
+  RowMatrix<float> predict(const Data& data, Group group) {
+    check_compatible(data);
+    const auto idx = data.indices(group);
+    RowMatrix<float> out(static_cast<index_t>(idx.size()), info_.classes());
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t first) {
+      Batch<float> inputs_only = b;
+      inputs_only.targets = nullptr;
+      engine_->predict(inputs_only, n, out.data() + first * info_.classes());
+    });
+    return out;
+  }
+
+  // Probabilities for an already encoded batch (B, classes): for callers
+  // that stream records themselves.
+  void predict(const InputBatch<float>& in, float* probs) { engine_->predict(Batch<float>{.input = in}, in.B, probs); }
+
+  // Calls fn(record index, activations) for every record in idx, where
+  // activations is the first convolution's (positions, kernels) output
+  // after ReLU, row-major. Runs in parallel over chunks: fn must be safe to
+  // call concurrently for different records.
+  template <class Fn>
+  void first_layer_activations(const Data& data, std::span<const index_t> idx, Fn&& fn) {
+    check_compatible(data);
+    require(first_conv() != nullptr, "the first layer is not a convolution: no kernel activations to show");
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t first) {
+      engine_->for_each_chunk(n, [&](std::size_t replica, index_t begin, index_t end) {
+        auto& net = engine_->network(replica);
+        Context ctx;
+        const index_t L = info_.length;
+        const InputBatch<float> part{.B = end - begin,
+                                     .symbols = b.input.symbols + begin * L,
+                                     .dense = b.input.dense ? b.input.dense + begin * L * info_.dense_channels : nullptr,
+                                     .extra = b.input.extra ? b.input.extra + begin * info_.extra : nullptr};
+        const auto& acts = net.forward(part, ctx, 1);
+        for (index_t s = 0; s < end - begin; ++s) fn(idx[static_cast<std::size_t>(first + begin + s)], acts.sample(s));
+      });
+    });
+  }
+
+  // Kernel count, length and output positions of the first convolution.
+  const Conv1D<float>* first_conv() const {
+    return network().size() > 1 ? std::get_if<Conv1D<float>>(&network().layer(1)) : nullptr;
+  }
+
+  MaxActivations get_max_activations(const Data& data, Group group) {
+    const auto idx = data.indices(group);
+    const auto* conv = first_conv();
+    require(conv != nullptr, "get_max_activations: the first layer is not a convolution");
+    const index_t n = static_cast<index_t>(idx.size()), K = conv->kernels;
+    const index_t positions = info_.length - conv->width + 1;
+    MaxActivations m;
+    m.group = group;
+    m.indices.assign(idx.begin(), idx.end());
+    m.activations.resize(n, K);
+    m.positions.resize(n, K);
+    m.labels.resize(n, info_.classes());
+    std::vector<index_t> row_of(static_cast<std::size_t>(data.size()), 0);
+    for (index_t r = 0; r < n; ++r) {
+      row_of[static_cast<std::size_t>(idx[static_cast<std::size_t>(r)])] = r;
+      const auto t = data.targets(idx[static_cast<std::size_t>(r)]);
+      for (index_t c = 0; c < info_.classes(); ++c) m.labels(r, c) = t[static_cast<std::size_t>(c)];
+    }
+    first_layer_activations(data, idx, [&](index_t record, const float* acts) {
+      const index_t r = row_of[static_cast<std::size_t>(record)];
+      for (index_t k = 0; k < K; ++k) {
+        index_t best = 0;
+        for (index_t t = 1; t < positions; ++t)
+          if (acts[t * K + k] > acts[best * K + k]) best = t;
+        m.activations(r, k) = acts[best * K + k];
+        m.positions(r, k) = best;
+      }
+    });
+    return m;
+  }
+
+  // Saves to a .sster file (format in model/serialize.hpp), atomically.
+  void save(const std::string& path) const { write_model_file(to_file(), path); }
+
+  // Loads a .sster file; needs no data set.
+  static Model load(const std::string& path) { return from_file(read_model_file(path), path); }
+
+  ModelFile to_file() const {
+    nlohmann::json layers = nlohmann::json::array();
+    const auto& net = network();
+    for (std::size_t i = 0; i < net.size(); ++i) {
+      nlohmann::json params = nlohmann::json::array();
+      for (const auto& p : net.param_specs(i)) params.push_back({{"name", p.name}, {"shape", p.shape}});
+      const Shape s = net.output_shape(i);
+      layers.push_back({{"name", net.name(i)}, {"output_shape", {s.L, s.C}}, {"params", params}});
+    }
+    nlohmann::json history = nlohmann::json::array();
+    for (const auto& r : history_)
+      history.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"val_loss", r.val_loss},
+                         {"learning_rate", r.learning_rate}, {"seconds", r.seconds}});
+    return {{{"format", "sster model"},
+             {"sster_version", library_version},
+             {"params", params_.to_json()},
+             {"input", info_.to_json()},
+             {"seed", seed_},
+             {"layers", layers},
+             {"history", history}},
+            {engine_->parameters().begin(), engine_->parameters().end()}};
+  }
+
+  static Model from_file(const ModelFile& file, const std::string& name) {
+    try {
+      const auto& h = file.header;
+      Model m(Params::from_json(h.at("params")), ModelInfo::from_json(h.at("input")), h.at("seed").get<std::uint64_t>());
+      require(file.weights.size() == m.engine_->parameters().size(),
+              "the file has " + std::to_string(file.weights.size()) + " weights, its architecture needs " +
+                  std::to_string(m.engine_->parameters().size()));
+      for (const auto& r : h.at("history"))
+        m.history_.push_back({r.at("epoch").get<int>(), r.at("loss").get<double>(), r.at("val_loss").get<double>(),
+                              r.at("learning_rate").get<double>(), r.at("seconds").get<double>()});
+      m.engine_->parameters().assign(file.weights.begin(), file.weights.end());
+      return m;
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(name + ": the model header is incomplete: " + e.what());
+    } catch (const Error& e) {
+      throw Error(name + ": " + e.what());
+    }
+  }
+
+  // The data set must have the model's alphabet, length, inputs and classes.
+  void check_compatible(const Data& data) const {
+    require(data.alphabet() == info_.alphabet, "data alphabet " + data.alphabet().to_string() +
+                                                   " differs from the model's " + info_.alphabet.to_string());
+    require(data.length() == info_.length,
+            "data sequences have length " + std::to_string(data.length()) + " but the model was trained on length " +
+                std::to_string(info_.length) + " (sster, like pysster, needs the training length)");
+    require(data.dense_channels() == info_.dense_channels,
+            "data has " + std::to_string(data.dense_channels()) + " real-valued channels per position, the model " +
+                std::to_string(info_.dense_channels));
+    require(data.extra_size() == info_.extra, "data has " + std::to_string(data.extra_size()) +
+                                                  " additional values per sequence, the model " +
+                                                  std::to_string(info_.extra));
+    require(data.classes() == info_.classes(), "data has " + std::to_string(data.classes()) +
+                                                   " classes, the model " + std::to_string(info_.classes()));
+  }
+
+ private:
+  Adam adam() const { return Adam{.learning_rate = learning_rate_}; }
+  double kernel_constraint() const { return params_.get("kernel_constraint"); }
+
+  // Runs fn(batch, n, first) over idx in blocks of 1024 records (bounded
+  // memory for any set size); first = offset of the block within idx.
+  template <class Fn>
+  void for_each_block(const Data& data, std::span<const index_t> idx, Fn&& fn) {
+    constexpr index_t block = 1024;
+    const auto n = static_cast<index_t>(idx.size());
+    for (index_t first = 0; first < n; first += block) {
+      const auto part = idx.subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(std::min(block, n - first)));
+      fn(buffer_.gather(data, part, nullptr), static_cast<index_t>(part.size()), first);
+    }
+  }
+
+  Params params_;
+  ModelInfo info_;
+  std::uint64_t seed_;
+  std::unique_ptr<Engine<float>> engine_;
+  std::vector<EpochRecord> history_;
+  double learning_rate_ = 0;
+  BatchBuffer buffer_;
+  std::vector<float> probs_;
+};
+
+}  // namespace sster

@@ -1,0 +1,147 @@
+#pragma once
+// The .sster model file (docs/model-file.md):
+//   bytes 0-3    magic "SSTR"
+//   bytes 4-7    format version, uint32 little-endian
+//   bytes 8-15   header length H, uint64 little-endian
+//   H bytes      JSON header: params, input description, class names,
+//                layer names and shapes, training history, library version
+//   8 bytes      weight count N, uint64 little-endian
+//   4*N bytes    weights, float32 little-endian, in layer order
+//   4 bytes      CRC-32 (zlib) of everything before it
+// Loading checks each part and says which one is wrong.
+#include <zlib.h>
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sster/core/error.hpp"
+#include "sster/plot/file.hpp"
+
+namespace sster {
+
+inline constexpr char model_magic[4] = {'S', 'S', 'T', 'R'};
+inline constexpr std::uint32_t model_format_version = 1;
+inline constexpr const char* library_version = "0.1.0";
+
+struct ModelFile {
+  nlohmann::json header;
+  std::vector<float> weights;
+};
+
+namespace detail {
+static_assert(std::endian::native == std::endian::little, "sster's model files assume a little-endian machine");
+
+template <class U>
+void put(std::string& out, U value) {
+  char bytes[sizeof(U)];
+  std::memcpy(bytes, &value, sizeof(U));
+  out.append(bytes, sizeof(U));
+}
+
+// Reads fixed-size fields and names the file and field when bytes run out.
+class ModelReader {
+ public:
+  ModelReader(std::string_view bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
+  template <class U>
+  U get(const char* what) {
+    U value;
+    std::memcpy(&value, take(sizeof(U), what).data(), sizeof(U));
+    return value;
+  }
+  std::string_view take(std::size_t n, const char* what) {
+    require(n <= bytes_.size() - pos_, name_ + ": truncated model file: " + what + " needs " + std::to_string(n) +
+                                           " bytes at offset " + std::to_string(pos_) + ", only " +
+                                           std::to_string(bytes_.size() - pos_) + " left");
+    const auto s = bytes_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  std::size_t position() const { return pos_; }
+
+ private:
+  std::string_view bytes_;
+  std::string name_;
+  std::size_t pos_ = 0;
+};
+
+inline std::uint32_t crc32_of(std::string_view bytes) {
+  return static_cast<std::uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+}  // namespace detail
+
+inline std::string model_file_bytes(const ModelFile& file) {
+  std::string out(model_magic, 4);
+  detail::put(out, model_format_version);
+  const std::string header = file.header.dump();
+  detail::put(out, static_cast<std::uint64_t>(header.size()));
+  out += header;
+  detail::put(out, static_cast<std::uint64_t>(file.weights.size()));
+  out.append(reinterpret_cast<const char*>(file.weights.data()), file.weights.size() * sizeof(float));
+  detail::put(out, detail::crc32_of(out));
+  return out;
+}
+
+// `name` is the file name used in error messages.
+inline ModelFile parse_model_file(std::string_view bytes, const std::string& name) {
+  detail::ModelReader in(bytes, name);
+  require(bytes.size() >= 4 && std::memcmp(bytes.data(), model_magic, 4) == 0,
+          name + ": not an sster model file (it does not start with \"SSTR\")");
+  in.take(4, "the magic");
+  const auto version = in.get<std::uint32_t>("the format version");
+  require(version <= model_format_version,
+          name + ": model file format version " + std::to_string(version) + " is newer than this sster " +
+              library_version + " reads (up to " + std::to_string(model_format_version) + "): update sster");
+  require(version >= 1, name + ": invalid model file format version 0");
+  require(bytes.size() >= 4, name + ": truncated model file");
+  const std::uint32_t stored_crc = [&] {
+    std::uint32_t c;
+    std::memcpy(&c, bytes.data() + bytes.size() - 4, 4);
+    return c;
+  }();
+  const auto header_size = in.get<std::uint64_t>("the header length");
+  require(header_size <= bytes.size(), name + ": truncated model file: the header claims " +
+                                           std::to_string(header_size) + " bytes, the file has " +
+                                           std::to_string(bytes.size()));
+  const auto header_text = in.take(static_cast<std::size_t>(header_size), "the header");
+  const auto count = in.get<std::uint64_t>("the weight count");
+  require(count <= (bytes.size() - in.position()) / sizeof(float),
+          name + ": truncated model file: " + std::to_string(count) + " weights expected, the file ends before");
+  ModelFile file;
+  file.weights.resize(static_cast<std::size_t>(count));
+  const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "the weights");
+  std::memcpy(file.weights.data(), raw.data(), raw.size());
+  in.take(4, "the checksum");
+  require(in.position() == bytes.size(), name + ": " + std::to_string(bytes.size() - in.position()) +
+                                             " unexpected bytes after the checksum");
+  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc,
+          name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
+  try {
+    file.header = nlohmann::json::parse(header_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(name + ": the model header is not valid JSON: " + e.what());
+  }
+  require(file.header.is_object(), name + ": the model header is not a JSON object");
+  return file;
+}
+
+inline void write_model_file(const ModelFile& file, const std::string& path) {
+  write_file_atomic(path, model_file_bytes(file));
+}
+
+inline ModelFile read_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  require(static_cast<bool>(in), path + ": cannot open the model file");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  require(!in.bad(), path + ": read error");
+  return parse_model_file(bytes, path);
+}
+
+}  // namespace sster

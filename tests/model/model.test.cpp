@@ -1,0 +1,163 @@
+#include <doctest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "model_test_util.hpp"
+#include "sster/metrics/roc.hpp"
+#include "sster/model/model.hpp"
+
+using namespace sster;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir() {
+  auto p = fs::temp_directory_path() / ("sster-model-test-" + std::to_string(::getpid()));
+  fs::create_directories(p);
+  return p;
+}
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_bytes(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+}  // namespace
+
+TEST_CASE("Model trains, predicts per group, restores the best weights, and saves/loads exactly") {
+  auto data = test::planted_data();
+  Model model(test::quick_params(), data, 5);
+  model.train(data, false);
+  REQUIRE(!model.history().empty());
+  CHECK(model.history().size() <= 15);
+
+  // best-val-loss weights restored: the val loss now is the history's minimum
+  double best = 1e9;
+  for (const auto& r : model.history()) best = std::min(best, r.val_loss);
+  CHECK(model.evaluate_loss(data, data.indices(Group::val)) == doctest::Approx(best).epsilon(1e-5));
+
+  for (auto g : {Group::train, Group::val, Group::test, Group::all}) {
+    const auto p = model.predict(data, g);
+    CHECK(p.rows() == static_cast<index_t>(data.indices(g).size()));
+    CHECK(p.cols() == 2);
+    for (index_t i = 0; i < p.rows(); ++i) CHECK(p(i, 0) + p(i, 1) == doctest::Approx(1.0));
+  }
+  const auto test_idx = data.indices(Group::test);
+  const auto p = model.predict(data, Group::test);
+  std::vector<double> scores, truth;
+  for (index_t i = 0; i < p.rows(); ++i) {
+    scores.push_back(p(i, 0));
+    truth.push_back(data.targets(test_idx[static_cast<std::size_t>(i)])[0]);
+  }
+  const double auc = roc_auc(scores, truth);
+  MESSAGE("test ROC-AUC " << auc);
+  CHECK(auc > 0.95);
+
+  const auto dir = temp_dir();
+  const auto path = (dir / "m.sster").string();
+  model.save(path);
+  auto loaded = Model::load(path);
+  CHECK(loaded.params() == model.params());
+  CHECK(loaded.history().size() == model.history().size());
+  CHECK(loaded.info().class_names == std::vector<std::string>{"positive", "negative"});
+  const auto q = loaded.predict(data, Group::test);
+  CHECK((q.array() == p.array()).all());
+  CHECK(loaded.summary() == model.summary());
+
+  SUBCASE("corrupted model files give distinct clear messages") {
+    const std::string bytes = read_bytes(path);
+    const auto bad = (dir / "bad.sster").string();
+    write_bytes(bad, bytes.substr(0, bytes.size() / 2));
+    CHECK_THROWS_WITH_AS(Model::load(bad), doctest::Contains("truncated"), Error);
+    std::string flipped = bytes;
+    flipped[flipped.size() - 100] ^= 0x10;
+    write_bytes(bad, flipped);
+    CHECK_THROWS_WITH_AS(Model::load(bad), doctest::Contains("checksum mismatch"), Error);
+    write_bytes(bad, "PK\x03\x04 not a model");
+    CHECK_THROWS_WITH_AS(Model::load(bad), doctest::Contains("not an sster model file"), Error);
+    std::string future = bytes;
+    future[4] = 9;
+    write_bytes(bad, future);
+    CHECK_THROWS_WITH_AS(Model::load(bad), doctest::Contains("format version 9 is newer"), Error);
+    CHECK_THROWS_WITH_AS(Model::load((dir / "missing.sster").string()), doctest::Contains("cannot open"), Error);
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("print_summary: Keras-like table with pysster's layer names and parameter counts") {
+  auto data = test::planted_data(test::small_planted(50, 60));
+  Model model(Params{}.conv_num(1).kernel_num(10).kernel_len(8), data);
+  const auto s = model.summary();
+  // conv 8*4*10+10 = 330; length 60-8+1 = 53, pool -> 26; flatten 260; dense 260*100+100; out 202
+  CHECK(s.find("conv1d_1") != std::string::npos);
+  CHECK(s.find("(None, 53, 10)") != std::string::npos);
+  CHECK(s.find("(None, 26, 10)") != std::string::npos);
+  CHECK(s.find("(None, 260)") != std::string::npos);
+  CHECK(s.find("Total params: " + std::to_string(330 + 26100 + 202)) != std::string::npos);
+}
+
+TEST_CASE("get_max_activations: one value and position per record and kernel, labels alongside") {
+  auto data = test::planted_data(test::small_planted(100, 60));
+  Model model(Params{}.conv_num(1).kernel_num(6).kernel_len(8), data, 1);
+  const auto m = model.get_max_activations(data, Group::test);
+  const auto n = static_cast<index_t>(data.indices(Group::test).size());
+  CHECK(m.activations.rows() == n);
+  CHECK(m.activations.cols() == 6);
+  CHECK(m.labels.cols() == 2);
+  CHECK((m.activations.array() >= 0).all());  // after ReLU
+  CHECK((m.positions.array() >= 0).all());
+  CHECK((m.positions.array() <= 60 - 8).all());
+  // cross-check one record against the full activation map
+  model.first_layer_activations(data, std::span<const index_t>(m.indices.data(), 1), [&](index_t, const float* acts) {
+    for (index_t k = 0; k < 6; ++k) {
+      float top = 0;
+      for (index_t t = 0; t < 53; ++t) top = std::max(top, acts[t * 6 + k]);
+      CHECK(m.activations(0, k) == top);
+      CHECK(acts[m.positions(0, k) * 6 + k] == top);
+    }
+  });
+}
+
+TEST_CASE("data that does not fit the model is an error naming both lengths") {
+  auto data = test::planted_data(test::small_planted(50, 60));
+  Model model(test::quick_params(), data);
+  auto other = test::planted_data(test::small_planted(50, 70));
+  CHECK_THROWS_WITH_AS(model.predict(other, Group::all), doctest::Contains("length 70 but the model was trained on length 60"),
+                       Error);
+}
+
+TEST_CASE("multi-label training: sigmoid outputs and binary cross-entropy on multi-label headers") {
+  // Multi-label set: sequences carrying motif A belong to class 0, motif B to
+  // class 1, both to both; written as a FASTA file with pysster's headers.
+  const auto dir = temp_dir();
+  const auto path = (dir / "multi.fasta").string();
+  {
+    std::ofstream out(path);
+    auto sim = test::small_planted(1500, 50);
+    sim.groups = {{{"CACGTG", 5}}, {{"TGACTCA", 30}}, {{"CACGTG", 5}, {"TGACTCA", 30}}};
+    const auto set = simulate_planted(sim);
+    for (std::size_t i = 0; i < set.positives.size(); ++i)
+      out << ">" << (i % 3 == 0 ? "0" : i % 3 == 1 ? "1" : "0,1") << "\n" << set.positives[i] << "\n";
+  }
+  auto data = Data::from_multilabel_fasta(path, 2, alphabet::dna());
+  REQUIRE(data.multilabel());
+  Model model(test::quick_params().epochs(20), data, 3);
+  CHECK(model.loss_kind() == LossKind::sigmoid_cross_entropy);
+  model.train(data, false);
+  const auto p = model.predict(data, Group::test);
+  const auto idx = data.indices(Group::test);
+  for (index_t c = 0; c < 2; ++c) {
+    std::vector<double> scores, truth;
+    for (index_t i = 0; i < p.rows(); ++i) {
+      scores.push_back(p(i, c));
+      truth.push_back(data.targets(idx[static_cast<std::size_t>(i)])[static_cast<std::size_t>(c)]);
+    }
+    CHECK(roc_auc(scores, truth) > 0.9);
+  }
+  // sigmoid outputs are independent: rows need not sum to 1
+  bool any_not_one = false;
+  for (index_t i = 0; i < p.rows(); ++i) any_not_one |= std::abs(p(i, 0) + p(i, 1) - 1) > 0.1;
+  CHECK(any_not_one);
+  fs::remove_all(dir);
+}
