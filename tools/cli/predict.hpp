@@ -1,0 +1,96 @@
+#pragma once
+// sster predict: class probabilities for every record of a FASTA file, as
+// TSV (id, one column per class), in input order. Records are read, scored
+// and written in blocks, so a file of millions of sequences never sits in
+// memory; the output file appears only when complete.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+#include "sster/data/encoding.hpp"
+#include "sster/model/model.hpp"
+#include "sster/plot/file.hpp"
+
+namespace sster::cli {
+
+// Scores `input` with `model`, writing TSV rows to `out`.
+inline void predict_stream(Model& model, const std::string& input, std::FILE* out) {
+  const auto& info = model.info();
+  require(info.dense_channels == 0 && info.extra == 0,
+          "sster predict reads sequences only; this model also needs structure profiles or additional inputs "
+          "(use the C++ API with a Data set)");
+  FastaReader reader(input, info.alphabet.has_structure() ? FastaFormat::sequence_structure : FastaFormat::sequence);
+  const SequenceEncoder encoder(info.alphabet, model.seed());
+  constexpr index_t block = 4096;
+  const index_t L = info.length, K = info.classes();
+  std::vector<std::uint8_t> symbols(static_cast<std::size_t>(block * L));
+  std::vector<float> probs(static_cast<std::size_t>(block * K));
+  std::vector<std::string> names;
+  std::fprintf(out, "id");
+  for (const auto& c : info.class_names) std::fprintf(out, "\t%s", c.c_str());
+  std::fprintf(out, "\n");
+  auto flush = [&] {
+    const auto n = static_cast<index_t>(names.size());
+    if (n == 0) return;
+    model.predict(InputBatch<float>{.B = n, .symbols = symbols.data()}, probs.data());
+    for (index_t i = 0; i < n; ++i) {
+      std::fprintf(out, "%s", names[static_cast<std::size_t>(i)].c_str());
+      for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", probs[static_cast<std::size_t>(i * K + k)]);
+      std::fprintf(out, "\n");
+    }
+    names.clear();
+  };
+  FastaRecord rec;
+  while (reader.next(rec)) {
+    require(static_cast<index_t>(rec.sequence.size()) == L,
+            fasta_location(input, rec.number, rec.line) + " has length " + std::to_string(rec.sequence.size()) +
+                ", but the model was trained on length " + std::to_string(L) +
+                " (sster, like pysster, needs the training length)");
+    encoder.encode(rec, input, static_cast<std::uint64_t>(rec.number), symbols.data() + names.size() * L);
+    names.push_back(rec.name.empty() ? "record_" + std::to_string(rec.number) : rec.name);
+    if (static_cast<index_t>(names.size()) == block) flush();
+  }
+  flush();
+}
+
+inline void add_predict(CLI::App& app) {
+  struct Args {
+    std::string model, input, output;
+    int threads = 0;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("predict", "class probabilities for every record of a FASTA file (TSV)");
+  cmd->add_option("model", args->model, "model file (.sster)")->required();
+  cmd->add_option("input", args->input, "FASTA file, plain or gzip")->required();
+  cmd->add_option("-o,--output", args->output, "TSV file to write (default: standard output)");
+  add_threads_option(cmd, args->threads);
+  cmd->callback([args] {
+    apply_threads(args->threads);
+    Model model = Model::load(args->model);
+    if (args->output.empty()) {
+      predict_stream(model, args->input, stdout);
+      std::fflush(stdout);
+      return;
+    }
+    // Stream into a temporary file next to the output, rename when complete.
+    const std::string tmp = args->output + ".tmp";
+    std::FILE* f = std::fopen(tmp.c_str(), "w");
+    require(f != nullptr, "cannot write " + args->output);
+    try {
+      predict_stream(model, args->input, f);
+    } catch (...) {
+      std::fclose(f);
+      std::remove(tmp.c_str());
+      throw;
+    }
+    const bool ok = std::fflush(f) == 0 && !std::ferror(f);
+    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), args->output.c_str()) != 0) {
+      std::remove(tmp.c_str());
+      throw Error("cannot write " + args->output + " (disk full or not writable)");
+    }
+  });
+}
+
+}  // namespace sster::cli

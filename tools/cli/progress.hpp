@@ -1,0 +1,63 @@
+#pragma once
+// Training progress on stderr: a live bar (epoch, batch, loss, val loss,
+// samples/s, ETA) when stderr is a terminal, one plain line per epoch
+// otherwise (logs, CI), nothing with --quiet.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "sster/model/model.hpp"
+
+namespace sster::cli {
+
+class Progress {
+ public:
+  Progress(bool quiet, index_t train_records, index_t batch_size, index_t max_epochs)
+      : quiet_(quiet), tty_(::isatty(2) == 1), records_(train_records), batch_(batch_size), max_epochs_(max_epochs) {}
+
+  TrainObserver observer() {
+    TrainObserver o;
+    if (quiet_) return o;
+    o.on_epoch = [this](const EpochRecord& r) { epoch_done(r); };
+    if (tty_) o.on_batch = [this](int epoch, index_t b, index_t n, double loss) { batch_done(epoch, b, n, loss); };
+    return o;
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  void batch_done(int epoch, index_t batch, index_t batches, double loss) {
+    if (batch == 1) epoch_start_ = clock::now();
+    const double s = std::chrono::duration<double>(clock::now() - epoch_start_).count();
+    if (batch != batches && s - last_draw_ < 0.1) return;  // ~10 redraws per second
+    last_draw_ = s;
+    const double rate = s > 0 ? static_cast<double>(std::min(batch * batch_, records_)) / s : 0;
+    const int width = 24, done = static_cast<int>(width * batch / batches);
+    const double eta = rate > 0 ? static_cast<double>(records_ - std::min(batch * batch_, records_)) / rate : 0;
+    std::fprintf(stderr, "\r\033[Kepoch %d/%lld [%s%s] %lld/%lld  loss %.4f  %s  %.0f seq/s  eta %.0fs", epoch,
+                 static_cast<long long>(max_epochs_), std::string(static_cast<std::size_t>(done), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - done), '.').c_str(), static_cast<long long>(batch),
+                 static_cast<long long>(batches), loss, last_val_.c_str(), rate, eta);
+    std::fflush(stderr);
+  }
+
+  void epoch_done(const EpochRecord& r) {
+    char val[64];
+    std::snprintf(val, sizeof val, "val_loss %.4f", r.val_loss);
+    last_val_ = val;
+    last_draw_ = 0;
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+    std::fprintf(stderr, "%s\n", Model::format_epoch(r).c_str());
+    std::fflush(stderr);
+  }
+
+  bool quiet_, tty_;
+  index_t records_, batch_, max_epochs_;
+  clock::time_point epoch_start_ = clock::now();
+  double last_draw_ = 0;
+  std::string last_val_ = "val_loss -";
+};
+
+}  // namespace sster::cli
