@@ -3,6 +3,7 @@
 // positives.fasta.gz and negatives.fasta.gz.
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli/common.hpp"
 #include "sster/data/binary_io.hpp"
@@ -26,16 +27,41 @@ inline std::pair<std::string, std::string> write_simulation(const SimulationOpti
   return {pos, neg};
 }
 
+// "CACGTG@10,TGACTCA@40": the motifs of one group, each at its 0-based start.
+inline std::vector<PlantedMotif> parse_motif_group(const std::string& text) {
+  std::vector<PlantedMotif> group;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto at = item.find('@');
+    require(at != std::string::npos && at > 0, "--motif '" + item + "': expected MOTIF@POSITION, e.g. CACGTG@10");
+    try {
+      group.push_back({item.substr(0, at), std::stol(item.substr(at + 1))});
+    } catch (const std::exception&) {
+      throw Error("--motif '" + item + "': the position after @ is not a number");
+    }
+  }
+  return group;
+}
+
 inline void add_simulate(CLI::App& app) {
   auto o = std::make_shared<SimulationOptions>();
   auto dir = std::make_shared<std::string>();
+  auto motifs = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("simulate", "write a planted-motif data set (positives carry known motifs)");
   cmd->add_option("-o,--output", *dir, "folder for positives.fasta.gz and negatives.fasta.gz")->required();
   cmd->add_option("-n,--sequences", o->sequences_per_class, "sequences per class")->capture_default_str();
   cmd->add_option("--length", o->length, "sequence length")->capture_default_str();
   cmd->add_option("--mutation-rate", o->mutation_rate, "chance that a motif letter is replaced")->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
-  cmd->callback([o, dir] {
+  cmd->add_option("--motif", *motifs,
+                  "motifs of one group of positives as MOTIF@POS[,MOTIF@POS...]; repeat for more groups "
+                  "(default: pysster's tutorial, CCCCCCCCCC@20,GGGGGGGGGG@50 and AAAAAAAAAA@80,TTTTTTTTTT@110)");
+  cmd->callback([o, dir, motifs] {
+    if (!motifs->empty()) {
+      o->groups.clear();
+      for (const auto& m : *motifs) o->groups.push_back(parse_motif_group(m));
+    }
     const auto [pos, neg] = write_simulation(*o, *dir);
     std::cout << "wrote " << pos << " and " << neg << "; positives carry:";
     for (std::size_t g = 0; g < o->groups.size(); ++g) {

@@ -1,0 +1,103 @@
+#include <doctest.h>
+
+#include <sstream>
+
+#include "cli_test_util.hpp"
+
+using sster::test::read_text;
+using sster::test::run_sster;
+using sster::test::ScratchDir;
+
+TEST_CASE("every subcommand has --help") {
+  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo"}) {
+    CAPTURE(cmd);
+    const auto r = run_sster(std::string(cmd) + " --help");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Usage") != std::string::npos);
+  }
+  CHECK(run_sster("--help").exit_code == 0);
+  CHECK(run_sster("no-such-command").exit_code == 2);
+  CHECK(run_sster("").exit_code == 2);
+}
+
+TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
+  ScratchDir dir("cli");
+  auto r = run_sster("simulate -o " + dir.path.string() + " -n 700 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
+  REQUIRE(r.exit_code == 0);
+  const auto pos = dir / "positives.fasta.gz", neg = dir / "negatives.fasta.gz";
+  r = run_sster("train --class " + pos + " --class " + neg +
+                " --param conv_num=1 --param kernel_len=10 --param epochs=12 --seed 3 -o " + (dir / "m.sster"));
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("epoch   1") != std::string::npos);  // plain per-epoch lines when not a terminal
+  CHECK(std::filesystem::exists(dir / "m.sster"));
+
+  r = run_sster("predict " + (dir / "m.sster") + " " + pos + " -o " + (dir / "scores.tsv"));
+  REQUIRE(r.exit_code == 0);
+  std::istringstream tsv(read_text(dir / "scores.tsv"));
+  std::string line;
+  std::getline(tsv, line);
+  CHECK(line == "id\tpositives\tnegatives");
+  int rows = 0;
+  double mean_pos = 0;
+  while (std::getline(tsv, line)) {
+    ++rows;
+    std::istringstream f(line);
+    std::string id;
+    double p0, p1;
+    f >> id >> p0 >> p1;
+    if (rows == 1) CHECK(id == "pos_1");
+    CHECK(p0 + p1 == doctest::Approx(1).epsilon(1e-4));
+    mean_pos += p0;
+  }
+  CHECK(rows == 700);
+  CHECK(mean_pos / rows > 0.7);  // the positives score as positives
+
+  r = run_sster("predict " + (dir / "m.sster") + " " + neg);  // to stdout
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("id\tpositives\tnegatives\n", 0) == 0);
+
+  r = run_sster("report " + (dir / "m.sster") + " --class " + pos + " --class " + neg + " -o " + (dir / "report"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("weighted avg") != std::string::npos);
+  CHECK(read_text(dir / "report/report.tsv").find("positives") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "report/confusion.tsv"));
+
+  r = run_sster("summary " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("conv1d_1") != std::string::npos);
+  CHECK(r.out.find("epoch   1") != std::string::npos);
+}
+
+TEST_CASE("bad input: exit code 2, a message naming the problem, no partial output") {
+  ScratchDir dir("cli-bad");
+  auto r = run_sster("train --class /nonexistent.fa --class /nonexistent2.fa -o " + (dir / "m.sster"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("/nonexistent.fa") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "m.sster"));
+
+  r = run_sster("train --class a.fa -o x.sster --param kernel_num=0");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("kernel_num") != std::string::npos);
+
+  { std::ofstream(dir / "junk.sster") << "not a model"; }
+  r = run_sster("predict " + (dir / "junk.sster") + " x.fa -o " + (dir / "out.tsv"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("not an sster model file") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "out.tsv"));
+
+  // a model trained on length 60 refuses length 50, naming the record
+  r = run_sster("simulate -o " + (dir / "a") + " -n 300 --length 60 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("simulate -o " + (dir / "b") + " -n 5 --length 50 --seed 2 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("train --class " + (dir / "a/positives.fasta.gz") + " --class " + (dir / "a/negatives.fasta.gz") +
+                " --param conv_num=1 --param epochs=1 -q -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("predict " + (dir / "m.sster") + " " + (dir / "b/positives.fasta.gz") + " -o " + (dir / "p.tsv"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("record 1") != std::string::npos);
+  CHECK(r.out.find("length 50") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "p.tsv"));
+  CHECK(!std::filesystem::exists(dir / "p.tsv.tmp"));
+}
