@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/demo.hpp"
+#include "cli/grid_search.hpp"
 #include "cli/predict.hpp"
 #include "cli/report.hpp"
 #include "cli/simulate.hpp"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   sster::cli::add_summary(app);
   sster::cli::add_simulate(app);
   sster::cli::add_demo(app);
+  sster::cli::add_grid_search(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

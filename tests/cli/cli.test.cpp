@@ -1,5 +1,6 @@
 #include <doctest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "cli_test_util.hpp"
@@ -9,7 +10,7 @@ using sster::test::run_sster;
 using sster::test::ScratchDir;
 
 TEST_CASE("every subcommand has --help") {
-  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo"}) {
+  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search"}) {
     CAPTURE(cmd);
     const auto r = run_sster(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);
@@ -100,4 +101,19 @@ TEST_CASE("bad input: exit code 2, a message naming the problem, no partial outp
   CHECK(r.out.find("length 50") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "p.tsv"));
   CHECK(!std::filesystem::exists(dir / "p.tsv.tmp"));
+}
+
+TEST_CASE("grid-search trains every combination, writes the table and the best model") {
+  ScratchDir dir("cli-grid");
+  auto r = run_sster("simulate -o " + dir.path.string() + " -n 400 --length 50 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("grid-search --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz") +
+                " --grid kernel_num=4,8 --grid kernel_len=6,10 --param conv_num=1 --param epochs=3 -d " +
+                (dir / "grid") + " -o " + (dir / "best.sster"));
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("kernel_num kernel_len roc-auc") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "best.sster"));
+  const auto tsv = read_text(dir / "grid/grid_search.tsv");
+  CHECK(std::count(tsv.begin(), tsv.end(), '\n') == 5);  // header + 4 combinations
 }

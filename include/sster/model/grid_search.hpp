@@ -1,0 +1,232 @@
+#pragma once
+// sster::GridSearch: pysster's Grid_Search. Every combination of the given
+// parameter values is trained on the training set and scored on the
+// validation set by the support-weighted average ROC-AUC (or PR-AUC) over
+// classes; the best model is returned with the ranked table of all.
+//
+// With an output folder the search is resumable: each finished combination
+// is saved there (combination_<i>.sster) and recorded in finished.tsv, and
+// a rerun skips what is recorded. Combinations train in parallel (each
+// model's batches are themselves parallel and deterministic, so the results
+// do not depend on how many run at once).
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sster/metrics/report.hpp"
+#include "sster/model/model.hpp"
+#include "sster/plot/file.hpp"
+
+namespace sster {
+
+enum class GridMetric { roc_auc, pr_auc };
+
+struct GridOptions {
+  GridMetric metric = GridMetric::roc_auc;
+  std::uint64_t seed = 1;
+  std::string folder;  // empty: nothing saved, not resumable
+  bool verbose = false;
+};
+
+struct GridResult {
+  std::vector<std::string> values;  // one per grid parameter, as given
+  Params params;
+  double score = 0;
+};
+
+class GridSearch {
+ public:
+  // grid: parameter name -> candidate values, e.g. {"kernel_num", {"20", "50"}}
+  // or {"kernel_num", {"(20,40)", "(30,60)"}}; base: the other parameters.
+  explicit GridSearch(std::vector<std::pair<std::string, std::vector<std::string>>> grid, Params base = {})
+      : grid_(std::move(grid)), base_(std::move(base)) {
+    require(!grid_.empty(), "grid search: no parameters to search over");
+    for (const auto& [name, values] : grid_) {
+      require(!values.empty(), "grid search: parameter '" + name + "' has no values");
+      for (const auto& v : values) Params(base_).set(name, v).validate();  // reject bad values before training
+    }
+    combinations_ = expand(0, {});
+  }
+
+  // "kernel_num=20,50" or "kernel_num=(20,40),(30,60)": the CLI's --grid.
+  static std::pair<std::string, std::vector<std::string>> parse(const std::string& text) {
+    const auto eq = text.find('=');
+    require(eq != std::string::npos && eq > 0, "--grid '" + text + "': expected name=value,value,...");
+    std::vector<std::string> values;
+    std::string current;
+    int depth = 0;
+    for (char c : text.substr(eq + 1)) {
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        values.push_back(current);
+        current.clear();
+      } else if (c != ' ') {
+        current += c;
+      }
+    }
+    values.push_back(current);
+    return {text.substr(0, eq), values};
+  }
+
+  const std::vector<std::vector<std::string>>& combinations() const { return combinations_; }
+
+  // Trains what is not finished yet; returns the best model and the ranking.
+  std::pair<Model, std::vector<GridResult>> train(const Data& data, const GridOptions& o = {}) {
+    auto finished = read_finished(o.folder);
+    std::vector<index_t> todo;
+    for (index_t i = 0; i < static_cast<index_t>(combinations_.size()); ++i)
+      if (!finished.count(key(i))) todo.push_back(i);
+    std::mutex lock;
+    std::vector<std::optional<Model>> trained(combinations_.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
+      for (std::size_t t = range.begin(); t != range.end(); ++t) {
+        const index_t i = todo[t];
+        Model model(params_of(i), data, o.seed);
+        model.train(data, false);
+        const double score = validation_score(model, data, o.metric);
+        std::lock_guard guard(lock);
+        finished[key(i)] = score;
+        if (!o.folder.empty()) {
+          model.save(model_path(o.folder, i));
+          write_finished(o.folder, finished);
+        }
+        if (o.verbose) std::cerr << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i)
+                                 << "): " << score << "\n";
+        trained[static_cast<std::size_t>(i)].emplace(std::move(model));
+      }
+    }, tbb::simple_partitioner());
+    std::vector<GridResult> results;
+    for (index_t i = 0; i < static_cast<index_t>(combinations_.size()); ++i)
+      results.push_back({combinations_[static_cast<std::size_t>(i)], params_of(i), finished.at(key(i))});
+    std::vector<index_t> order(results.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
+    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
+      return results[static_cast<std::size_t>(a)].score > results[static_cast<std::size_t>(b)].score;
+    });
+    const index_t best = order.front();
+    std::vector<GridResult> ranked;
+    for (index_t i : order) ranked.push_back(results[static_cast<std::size_t>(i)]);
+    auto& slot = trained[static_cast<std::size_t>(best)];
+    Model best_model = slot ? std::move(*slot) : Model::load(model_path(o.folder, best));
+    if (!o.folder.empty()) write_file_atomic(std::filesystem::path(o.folder) / "grid_search.tsv", tsv(ranked, o.metric));
+    return {std::move(best_model), std::move(ranked)};
+  }
+
+  // pysster's summary table: one line per combination, best first.
+  std::string table(const std::vector<GridResult>& ranked, GridMetric metric) const {
+    std::ostringstream out;
+    for (const auto& [name, values] : grid_) {
+      out << "# " << name << ":";
+      for (const auto& v : values) out << " " << v;
+      out << "\n";
+    }
+    for (const auto& [name, values] : grid_) out << name << " ";
+    out << metric_name(metric) << "\n";
+    for (const auto& r : ranked) {
+      for (std::size_t p = 0; p < grid_.size(); ++p) {
+        const std::string& v = r.values[p];
+        out << std::string(std::max<std::size_t>(grid_[p].first.size(), v.size()) - v.size(), ' ') << v << " ";
+      }
+      char score[32];
+      std::snprintf(score, sizeof score, "%.5f", r.score);
+      out << score << "\n";
+    }
+    return out.str();
+  }
+
+  std::string tsv(const std::vector<GridResult>& ranked, GridMetric metric) const {
+    std::ostringstream out;
+    out << "rank";
+    for (const auto& [name, values] : grid_) out << "\t" << name;
+    out << "\t" << metric_name(metric) << "\n";
+    for (std::size_t r = 0; r < ranked.size(); ++r) {
+      out << r + 1;
+      for (const auto& v : ranked[r].values) out << "\t" << v;
+      out << "\t" << ranked[r].score << "\n";
+    }
+    return out.str();
+  }
+
+  static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pr-auc"; }
+
+  // Support-weighted average over classes of ROC-AUC or PR-AUC on the validation set.
+  static double validation_score(Model& model, const Data& data, GridMetric metric) {
+    const auto p = model.predict(data, Group::val);
+    std::vector<float> targets;
+    for (index_t i : data.indices(Group::val)) {
+      const auto t = data.targets(i);
+      targets.insert(targets.end(), t.begin(), t.end());
+    }
+    ReportOptions opts;
+    opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
+    const auto report = performance_report(std::span<const float>(p.data(), static_cast<std::size_t>(p.size())),
+                                           std::span<const float>(targets), model.info().class_names, opts);
+    return metric == GridMetric::roc_auc ? report.weighted_avg.roc_auc : report.weighted_avg.pr_auc;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> expand(std::size_t p, std::vector<std::string> prefix) const {
+    if (p == grid_.size()) return {prefix};
+    std::vector<std::vector<std::string>> out;
+    for (const auto& v : grid_[p].second) {
+      auto next = prefix;
+      next.push_back(v);
+      for (auto& c : expand(p + 1, next)) out.push_back(std::move(c));
+    }
+    return out;
+  }
+  Params params_of(index_t i) const {
+    Params p = base_;
+    for (std::size_t k = 0; k < grid_.size(); ++k) p.set(grid_[k].first, combinations_[static_cast<std::size_t>(i)][k]);
+    p.validate();
+    return p;
+  }
+  // "conv_num=1 kernel_num=(20,40)": identifies a combination in finished.tsv.
+  std::string key(index_t i) const {
+    std::string k;
+    for (std::size_t p = 0; p < grid_.size(); ++p)
+      k += (p ? " " : "") + grid_[p].first + "=" + combinations_[static_cast<std::size_t>(i)][p];
+    return k;
+  }
+  static std::string model_path(const std::string& folder, index_t i) {
+    return (std::filesystem::path(folder) / ("combination_" + std::to_string(i + 1) + ".sster")).string();
+  }
+  static std::map<std::string, double> read_finished(const std::string& folder) {
+    std::map<std::string, double> done;
+    if (folder.empty()) return done;
+    std::filesystem::create_directories(folder);
+    std::ifstream in(std::filesystem::path(folder) / "finished.tsv");
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto tab = line.rfind('\t');
+      if (tab == std::string::npos) continue;
+      try {
+        done[line.substr(0, tab)] = std::stod(line.substr(tab + 1));
+      } catch (const std::exception&) {
+        throw Error(folder + "/finished.tsv: '" + line + "' is not 'combination<TAB>score'");
+      }
+    }
+    return done;
+  }
+  static void write_finished(const std::string& folder, const std::map<std::string, double>& done) {
+    std::ostringstream out;
+    out.precision(17);
+    for (const auto& [k, v] : done) out << k << "\t" << v << "\n";
+    write_file_atomic(std::filesystem::path(folder) / "finished.tsv", out.str());
+  }
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid_;
+  Params base_;
+  std::vector<std::vector<std::string>> combinations_;
+};
+
+}  // namespace sster

@@ -1,0 +1,58 @@
+#include <doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model_test_util.hpp"
+#include "sster/model/grid_search.hpp"
+
+using namespace sster;
+namespace fs = std::filesystem;
+
+TEST_CASE("grid values parse like pysster's lists, tuples included") {
+  const auto [name, values] = GridSearch::parse("kernel_num=(20,40),(30, 60)");
+  CHECK(name == "kernel_num");
+  CHECK(values == std::vector<std::string>{"(20,40)", "(30,60)"});
+  CHECK(GridSearch::parse("conv_num=1,2,3").second.size() == 3);
+  CHECK_THROWS_AS(GridSearch::parse("conv_num"), Error);
+  CHECK_THROWS_WITH_AS(GridSearch({{"kernel_num", {"10", "0"}}}), doctest::Contains("kernel_num"), Error);
+}
+
+TEST_CASE("2x2 grid: every combination trained, the best validation score wins, and a rerun resumes") {
+  auto data = test::planted_data(test::small_planted(800, 60));
+  const auto base = Params{}.conv_num(1).neuron_num(16).batch_size(64).epochs(6);
+  GridSearch grid({{"kernel_num", {"2", "16"}}, {"kernel_len", {"3", "8"}}}, base);
+  REQUIRE(grid.combinations().size() == 4);
+  const auto dir = fs::temp_directory_path() / ("sster-grid-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  GridOptions opts;
+  opts.folder = dir.string();
+  auto [best, ranked] = grid.train(data, opts);
+  REQUIRE(ranked.size() == 4);
+  for (std::size_t i = 1; i < ranked.size(); ++i) CHECK(ranked[i - 1].score >= ranked[i].score);
+  // the returned model is the top-ranked combination, and scores as ranked
+  CHECK(best.params() == ranked[0].params);
+  CHECK(GridSearch::validation_score(best, data, GridMetric::roc_auc) == doctest::Approx(ranked[0].score));
+  CHECK(fs::exists(dir / "grid_search.tsv"));
+  CHECK(grid.table(ranked, GridMetric::roc_auc).find("kernel_num kernel_len roc-auc") != std::string::npos);
+
+  // Resume: pretend the worst combination scored best in finished.tsv. A rerun
+  // that retrained anything would overwrite that score; it must keep it.
+  const auto worst = ranked.back();
+  std::string key = "kernel_num=" + worst.values[0] + " kernel_len=" + worst.values[1];
+  std::ifstream in(dir / "finished.tsv");
+  std::string text, line;
+  int lines = 0;
+  while (std::getline(in, line)) {
+    ++lines;
+    text += line.rfind(key + "\t", 0) == 0 ? key + "\t2\n" : line + "\n";
+  }
+  CHECK(lines == 4);
+  in.close();
+  std::ofstream(dir / "finished.tsv") << text;
+  auto [again, reranked] = grid.train(data, opts);
+  CHECK(reranked[0].values == worst.values);
+  CHECK(reranked[0].score == 2);
+  CHECK(again.params() == worst.params);  // loaded from its saved file
+  fs::remove_all(dir);
+}

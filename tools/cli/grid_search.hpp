@@ -1,0 +1,51 @@
+#pragma once
+// sster grid-search: pysster's Grid_Search from the command line, resumable.
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "sster/model/grid_search.hpp"
+
+namespace sster::cli {
+
+inline void add_grid_search(CLI::App& app) {
+  struct Args {
+    DataArgs data;
+    std::vector<std::string> grid, params;
+    std::string folder, output, metric = "roc";
+    std::uint64_t seed = 1;
+    int threads = 0;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("grid-search", "train every combination of parameter values, keep the best (resumable)");
+  args->data.add_to(cmd, true);
+  cmd->add_option("--grid", args->grid, "values to try, e.g. kernel_num=20,50 or kernel_num=(20,40),(30,60); repeat")
+      ->required();
+  cmd->add_option("--param", args->params, "fixed hyperparameter as key=value; repeat");
+  cmd->add_option("--metric", args->metric, "roc or pr: weighted average ROC-AUC or PR-AUC on validation")
+      ->check(CLI::IsMember({"roc", "pr"}))
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed of every model")->capture_default_str();
+  add_threads_option(cmd, args->threads);
+  cmd->add_option("-d,--folder", args->folder, "folder for finished combinations and the results table (resume by rerunning)")
+      ->required();
+  cmd->add_option("-o,--output", args->output, "write the best model here (.sster)")->required();
+  cmd->callback([args] {
+    apply_threads(args->threads);
+    Params base;
+    for (const auto& p : args->params) base.set(p);
+    std::vector<std::pair<std::string, std::vector<std::string>>> grid;
+    for (const auto& g : args->grid) grid.push_back(GridSearch::parse(g));
+    GridSearch search(grid, base);
+    const Data data = args->data.load();
+    GridOptions o;
+    o.metric = args->metric == "pr" ? GridMetric::pr_auc : GridMetric::roc_auc;
+    o.seed = args->seed;
+    o.folder = args->folder;
+    o.verbose = true;
+    auto [best, ranked] = search.train(data, o);
+    best.save(args->output);
+    std::cout << search.table(ranked, o.metric);
+  });
+}
+
+}  // namespace sster::cli
