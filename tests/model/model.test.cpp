@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -160,4 +162,50 @@ TEST_CASE("multi-label training: sigmoid outputs and binary cross-entropy on mul
   for (index_t i = 0; i < p.rows(); ++i) any_not_one |= std::abs(p(i, 0) + p(i, 1) - 1) > 0.1;
   CHECK(any_not_one);
   fs::remove_all(dir);
+}
+
+TEST_CASE("an interrupted run, saved and resumed, ends bit-identical to an uninterrupted one") {
+  auto data = test::planted_data(test::small_planted(600, 60));
+  const auto params = test::quick_params().epochs(4);
+  Model straight(params, data, 9);
+  straight.train(data, false);
+
+  const auto dir = temp_dir();
+  const auto path = (dir / "checkpoint.sster").string();
+  Model first(params, data, 9);
+  int batches = 0;
+  TrainObserver stop_midway;
+  stop_midway.stop_requested = [&] { return ++batches == 20; };  // inside epoch 2
+  CHECK(!first.train(data, stop_midway));
+  CHECK(first.training_in_progress());
+  first.save(path);
+
+  auto resumed = Model::load(path);
+  REQUIRE(resumed.training_in_progress());
+  CHECK(resumed.train(data, TrainObserver{}));
+  CHECK(!resumed.training_in_progress());
+  const auto& a = straight.engine().parameters();
+  const auto& b = resumed.engine().parameters();
+  REQUIRE(a.size() == b.size());
+  CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+  REQUIRE(resumed.history().size() == straight.history().size());
+  for (std::size_t i = 0; i < straight.history().size(); ++i)
+    CHECK(resumed.history()[i].val_loss == straight.history()[i].val_loss);
+
+  // resuming on other data is refused
+  Model again = Model::load(path);
+  auto other = test::planted_data(test::small_planted(600, 60), 7);  // another split
+  CHECK_THROWS_WITH_AS(again.train(other, TrainObserver{}), doctest::Contains("other data"), Error);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a diverging run stops with the epoch and batch, keeping the best weights") {
+  auto data = test::planted_data(test::small_planted(300, 60));
+  Model model(test::quick_params().epochs(3), data, 1);
+  model.engine().parameters().back() = std::nanf("");  // poison the output bias: the first loss is NaN
+  const auto before = model.engine().parameters();
+  CHECK_THROWS_WITH_AS(model.train(data, false), doctest::Contains("epoch 1, batch 1 of"), Error);
+  CHECK(!model.training_in_progress());
+  const auto& after = model.engine().parameters();
+  CHECK(std::memcmp(before.data(), after.data(), before.size() * sizeof(float)) == 0);
 }

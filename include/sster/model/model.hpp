@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
@@ -21,6 +22,7 @@
 #include "sster/model/engine.hpp"
 #include "sster/model/params.hpp"
 #include "sster/model/serialize.hpp"
+#include "sster/model/training_state.hpp"
 #include "sster/optim/schedule.hpp"
 
 namespace sster {
@@ -61,7 +63,11 @@ struct EpochRecord {
 // Progress callbacks for a training run (the CLI draws its progress bar here).
 struct TrainObserver {
   std::function<void(int epoch, index_t batch, index_t batches, double mean_loss)> on_batch;
+  // After each epoch, when the model is in a consistent state: a good moment
+  // to save a checkpoint.
   std::function<void(const EpochRecord&)> on_epoch;
+  // Asked after every batch; true interrupts training (resumable).
+  std::function<bool()> stop_requested;
 };
 
 // get_max_activations: per record and first-layer kernel, the largest
@@ -131,50 +137,67 @@ class Model {
   // pysster's Model.train: epochs over the shuffled training set (a new order
   // every epoch), validation loss after each, ReduceLROnPlateau,
   // EarlyStopping, and the best-val-loss weights restored at the end.
-  void train(const Data& data, const TrainObserver& observer) {
+  // Returns false when observer.stop_requested interrupted it: the model then
+  // holds the run's state (saved with it) and train() continues the run.
+  bool train(const Data& data, const TrainObserver& observer) {
     check_compatible(data);
     const auto val = data.indices(Group::val);
     require(!data.indices(Group::train).empty(), "train: the data set has no training records");
     require(!val.empty(), "train: the data set has no validation records (needed for early stopping)");
+    if (!training_) start_run(data);
+    auto& s = *training_;
+    require(s.data_fingerprint == data_fingerprint(data),
+            "train: this unfinished run was started on other data (or another split); give the same files");
     const auto class_weights = data.class_weights();
     const index_t batch = params_.get_int("batch_size");
-    PlateauSchedule schedule(static_cast<int>(params_.get_int("patience_lr")),
-                             static_cast<int>(params_.get_int("patience_stopping")));
-    AlignedVector<float> best = engine_->parameters();
-    const int first_epoch = static_cast<int>(history_.size()) + 1;
-    for (int epoch = first_epoch; epoch < first_epoch + params_.get_int("epochs"); ++epoch) {
+    for (; s.epoch < s.first_epoch + params_.get_int("epochs"); ++s.epoch) {
       const auto start = std::chrono::steady_clock::now();
-      const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(epoch));
+      const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
       const auto n = static_cast<index_t>(order.size());
       const index_t batches = (n + batch - 1) / batch;
-      double loss_sum = 0;
-      for (index_t b = 0; b < batches; ++b) {
+      for (; s.next_batch < batches; ++s.next_batch) {
+        const index_t b = s.next_batch;
         const std::span<const index_t> idx(order.data() + b * batch, static_cast<std::size_t>(std::min(batch, n - b * batch)));
-        const auto view = buffer_.gather(data, idx, &class_weights);
-        const double loss = engine_->train_step(view, static_cast<index_t>(idx.size()), adam(), kernel_constraint());
-        if (!std::isfinite(loss)) {
-          engine_->parameters() = best;
-          throw Error("training diverged: the loss is " + std::to_string(loss) + " in epoch " + std::to_string(epoch) +
-                      ", batch " + std::to_string(b + 1) + " of " + std::to_string(batches) +
-                      "; the best weights so far are kept (try a lower learning_rate)");
+        const double loss =
+            engine_->train_step(buffer_.gather(data, idx, &class_weights), static_cast<index_t>(idx.size()), adam(),
+                                kernel_constraint());
+        if (!std::isfinite(loss)) diverged(loss, b, batches);
+        s.loss_sum += loss;
+        if (observer.on_batch) observer.on_batch(s.epoch, b + 1, batches, s.loss_sum / static_cast<double>((b + 1) * batch));
+        if (observer.stop_requested && observer.stop_requested()) {
+          ++s.next_batch;
+          s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          return false;
         }
-        loss_sum += loss;
-        if (observer.on_batch) observer.on_batch(epoch, b + 1, batches, loss_sum / static_cast<double>((b + 1) * batch));
       }
-      EpochRecord record{.epoch = epoch,
-                         .loss = loss_sum / static_cast<double>(n),
+      EpochRecord record{.epoch = s.epoch,
+                         .loss = s.loss_sum / static_cast<double>(n),
                          .val_loss = evaluate_loss(data, val),
                          .learning_rate = learning_rate_};
-      record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record.seconds = s.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       history_.push_back(record);
-      if (observer.on_epoch) observer.on_epoch(record);
-      const auto decision = schedule.observe(record.val_loss);
-      if (decision.improved) best = engine_->parameters();
+      const auto decision = s.schedule.observe(record.val_loss);
+      if (decision.improved) s.best = engine_->parameters();
       if (decision.halve_lr) learning_rate_ *= 0.5;
-      if (decision.stop) break;
+      s.next_batch = 0;
+      s.loss_sum = s.seconds = 0;
+      if (decision.stop) {
+        if (observer.on_epoch) observer.on_epoch(record);
+        break;
+      }
+      if (observer.on_epoch) {
+        ++s.epoch;  // the state a checkpoint written now must resume from
+        observer.on_epoch(record);
+        --s.epoch;
+      }
     }
-    engine_->parameters() = best;
+    engine_->parameters() = s.best;
+    training_.reset();
+    return true;
   }
+
+  // Whether an interrupted run is waiting to be continued by train().
+  bool training_in_progress() const { return training_.has_value(); }
 
   static std::string format_epoch(const EpochRecord& r) {
     char line[160];
@@ -288,27 +311,57 @@ class Model {
     for (const auto& r : history_)
       history.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"val_loss", r.val_loss},
                          {"learning_rate", r.learning_rate}, {"seconds", r.seconds}});
-    return {{{"format", "sster model"},
-             {"sster_version", library_version},
-             {"params", params_.to_json()},
-             {"input", info_.to_json()},
-             {"seed", seed_},
-             {"layers", layers},
-             {"history", history}},
-            {engine_->parameters().begin(), engine_->parameters().end()}};
+    auto as_vector = [](const auto& a) { return std::vector<float>(a.begin(), a.end()); };
+    ModelFile file{{{"format", "sster model"},
+                    {"sster_version", library_version},
+                    {"params", params_.to_json()},
+                    {"input", info_.to_json()},
+                    {"seed", seed_},
+                    {"layers", layers},
+                    {"history", history},
+                    {"learning_rate", learning_rate_}},
+                   {{"weights", as_vector(engine_->parameters())}}};
+    if (training_) {  // a checkpoint: everything an unfinished run needs
+      const auto& adam = engine_->adam_state();
+      file.header["training"] = training_->to_json();
+      file.header["training"]["step"] = engine_->step();
+      file.header["training"]["adam_t"] = adam.t;
+      file.arrays.emplace_back("best", as_vector(training_->best));
+      file.arrays.emplace_back("adam_m", as_vector(adam.m));
+      file.arrays.emplace_back("adam_v", as_vector(adam.v));
+    }
+    return file;
   }
 
   static Model from_file(const ModelFile& file, const std::string& name) {
     try {
       const auto& h = file.header;
       Model m(Params::from_json(h.at("params")), ModelInfo::from_json(h.at("input")), h.at("seed").get<std::uint64_t>());
-      require(file.weights.size() == m.engine_->parameters().size(),
-              "the file has " + std::to_string(file.weights.size()) + " weights, its architecture needs " +
-                  std::to_string(m.engine_->parameters().size()));
       for (const auto& r : h.at("history"))
         m.history_.push_back({r.at("epoch").get<int>(), r.at("loss").get<double>(), r.at("val_loss").get<double>(),
                               r.at("learning_rate").get<double>(), r.at("seconds").get<double>()});
-      m.engine_->parameters().assign(file.weights.begin(), file.weights.end());
+      m.learning_rate_ = h.at("learning_rate").get<double>();
+      const auto n = m.engine_->parameters().size();
+      auto array = [&](const char* what) -> const std::vector<float>& {
+        const auto* a = file.find(what);
+        require(a != nullptr, std::string("the file has no '") + what + "' array");
+        require(a->size() == n, "array '" + std::string(what) + "' has " + std::to_string(a->size()) +
+                                    " values, the architecture needs " + std::to_string(n));
+        return *a;
+      };
+      const auto& weights = array("weights");
+      m.engine_->parameters().assign(weights.begin(), weights.end());
+      if (h.contains("training")) {
+        const auto& t = h.at("training");
+        TrainingState s = TrainingState::from_json(t);
+        s.best.assign(array("best").begin(), array("best").end());
+        auto& adam = m.engine_->adam_state();
+        adam.m.assign(array("adam_m").begin(), array("adam_m").end());
+        adam.v.assign(array("adam_v").begin(), array("adam_v").end());
+        adam.t = t.at("adam_t").get<std::int64_t>();
+        m.engine_->set_step(t.at("step").get<std::uint64_t>());
+        m.training_ = std::move(s);
+      }
       return m;
     } catch (const nlohmann::json::exception& e) {
       throw Error(name + ": the model header is incomplete: " + e.what());
@@ -336,6 +389,25 @@ class Model {
 
  private:
   Adam adam() const { return Adam{.learning_rate = learning_rate_}; }
+
+  void start_run(const Data& data) {
+    TrainingState s;
+    s.first_epoch = s.epoch = static_cast<int>(history_.size()) + 1;
+    s.schedule = PlateauSchedule(static_cast<int>(params_.get_int("patience_lr")),
+                                 static_cast<int>(params_.get_int("patience_stopping")));
+    s.best = engine_->parameters();
+    s.data_fingerprint = data_fingerprint(data);
+    training_ = std::move(s);
+  }
+
+  [[noreturn]] void diverged(double loss, index_t batch, index_t batches) {
+    const int epoch = training_->epoch;
+    engine_->parameters() = training_->best;
+    training_.reset();
+    throw Error("training diverged: the loss is " + std::to_string(loss) + " in epoch " + std::to_string(epoch) +
+                ", batch " + std::to_string(batch + 1) + " of " + std::to_string(batches) +
+                "; the best weights so far are kept (try a lower learning_rate)");
+  }
   double kernel_constraint() const { return params_.get("kernel_constraint"); }
 
   // Runs fn(batch, n, first) over idx in blocks of 1024 records (bounded
@@ -356,6 +428,7 @@ class Model {
   std::unique_ptr<Engine<float>> engine_;
   std::vector<EpochRecord> history_;
   double learning_rate_ = 0;
+  std::optional<TrainingState> training_;
   BatchBuffer buffer_;
   std::vector<float> probs_;
 };

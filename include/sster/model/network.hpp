@@ -13,6 +13,12 @@
 //
 // Activation and gradient buffers are members, resized per call: after the
 // first batch of a given size no allocation happens.
+//
+// A Conv1D followed by a MaxPool1D runs as one fused kernel (pooling and
+// ReLU in the convolution's epilogue, Conv1D::forward_pooled) whenever the
+// forward goes past the pool: then activation(conv) is not written, only
+// activation(pool). A forward that stops at the conv runs it on its own.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -68,6 +74,7 @@ class Network {
                    std::holds_alternative<Dropout<T>>(layers_[0]) && std::holds_alternative<Conv1D<T>>(layers_[1]);
     acts_.resize(layers_.size());
     grads_.resize(layers_.size());
+    fused_.assign(layers_.size(), 0);
   }
 
   const InputSpec& input() const { return input_; }
@@ -106,13 +113,22 @@ class Network {
   const Tensor<T>& forward(const InputBatch<T>& in, Context& ctx, std::size_t last = SIZE_MAX) {
     last = std::min(last, layers_.size() - 1);
     set_extra(in);
+    std::fill(fused_.begin(), fused_.end(), 0);
     std::size_t first = 0;
     if (symbol_path_) {
       symbol_scales(in, ctx);
       auto& conv = std::get<Conv1D<T>>(layers_[1]);
-      acts_[1].resize(with_batch(shapes_[1], in.B));
-      conv.forward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1]);
-      first = 2;
+      if (fusable(1, last)) {
+        const auto& pool = std::get<MaxPool1D<T>>(layers_[2]);
+        acts_[2].resize(with_batch(shapes_[2], in.B));
+        conv.forward_symbols_pooled(in.symbols, scale_ptr(ctx), in.B, input_.length, pool.size, pool.stride, acts_[2]);
+        fused_[1] = 1;
+        first = 3;
+      } else {
+        acts_[1].resize(with_batch(shapes_[1], in.B));
+        conv.forward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1]);
+        first = 2;
+      }
     } else {
       expand_input(in);
     }
@@ -122,6 +138,7 @@ class Network {
   // Forward from a float input (B, L, channels): optimised inputs start here.
   const Tensor<T>& forward_dense(const Tensor<T>& x, Context& ctx, std::size_t last = SIZE_MAX) {
     require(!input_.extra, "forward_dense: networks with additional inputs need forward()");
+    std::fill(fused_.begin(), fused_.end(), 0);
     x0_ = x;
     return run_forward(0, std::min(last, layers_.size() - 1), ctx);
   }
@@ -134,19 +151,35 @@ class Network {
                 Tensor<T>* input_grad = nullptr) {
     last = std::min(last, layers_.size() - 1);
     grads_[last] = grad_out;
-    const std::size_t stop = symbol_path_ && !input_grad ? 2 : 0;
-    for (std::size_t i = last; i >= std::max<std::size_t>(stop, 1); --i) {
-      grads_[i - 1].resize(acts_[i - 1].shape());
-      visit_layer(i, [&](auto& l) { l.backward(acts_[i - 1], acts_[i], grads_[i], grads_[i - 1], ctx); });
+    const bool symbols = symbol_path_ && !input_grad;  // the first conv read symbols: no input gradient
+    // Layer i (with conv i - 1 when the pair ran fused) maps grads_[i] to the
+    // gradient of its input: grads_[lo - 1], or the network input's for lo = 0.
+    for (std::size_t i = last + 1; i-- > 0;) {
+      const bool pair = i >= 1 && fused_[i - 1];
+      const std::size_t lo = pair ? i - 1 : i;
+      if (symbols && lo == 1) {
+        auto& conv = std::get<Conv1D<T>>(layers_[1]);
+        if (pair) {
+          const auto& pool = std::get<MaxPool1D<T>>(layers_[2]);
+          conv.backward_symbols_pooled(in.symbols, scale_ptr(ctx), in.B, input_.length, pool.size, pool.stride,
+                                       acts_[2], grads_[2]);
+        } else {
+          conv.backward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1], grads_[1]);
+        }
+        return;
+      }
+      const Tensor<T>& x = lo == 0 ? x0_ : acts_[lo - 1];
+      Tensor<T>& gx = lo > 0 ? grads_[lo - 1] : input_grad ? *input_grad : scratch_grad_;
+      gx.resize(x.shape());
+      if (pair) {
+        const auto& pool = std::get<MaxPool1D<T>>(layers_[i]);
+        std::get<Conv1D<T>>(layers_[lo]).backward_pooled(x, pool.size, pool.stride, acts_[i], grads_[i],
+                                                          lo > 0 || input_grad ? &gx : nullptr);
+      } else {
+        visit_layer(i, [&](auto& l) { l.backward(x, acts_[i], grads_[i], gx, ctx); });
+      }
+      i = lo;
     }
-    if (symbol_path_ && !input_grad) {
-      std::get<Conv1D<T>>(layers_[1]).backward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1],
-                                                       grads_[1]);
-      return;
-    }
-    Tensor<T>& gx = input_grad ? *input_grad : scratch_grad_;
-    gx.resize(x0_.shape());
-    visit_layer(0, [&](auto& l) { l.backward(x0_, acts_[0], grads_[0], gx, ctx); });
   }
 
   template <class Fn>
@@ -157,9 +190,24 @@ class Network {
  private:
   static Shape with_batch(Shape s, index_t B) { return {B, s.L, s.C}; }
 
+  // Conv1D at i followed by MaxPool1D at i + 1, both within the forward.
+  bool fusable(std::size_t i, std::size_t last) const {
+    return i + 1 <= last && std::holds_alternative<Conv1D<T>>(layers_[i]) &&
+           std::holds_alternative<MaxPool1D<T>>(layers_[i + 1]);
+  }
+
   const Tensor<T>& run_forward(std::size_t first, std::size_t last, Context& ctx) {
     for (std::size_t i = first; i <= last; ++i) {
       const Tensor<T>& x = i == 0 ? x0_ : acts_[i - 1];
+      if (fusable(i, last)) {
+        auto& conv = std::get<Conv1D<T>>(layers_[i]);
+        const auto& pool = std::get<MaxPool1D<T>>(layers_[i + 1]);
+        acts_[i + 1].resize(pool.output_shape(conv.output_shape(x.shape())));
+        conv.forward_pooled(x, pool.size, pool.stride, acts_[i + 1]);
+        fused_[i] = 1;
+        ++i;
+        continue;
+      }
       acts_[i].resize(visit_layer(i, [&](auto& l) { return l.output_shape(x.shape()); }));
       visit_layer(i, [&](auto& l) { l.forward(x, acts_[i], ctx); });
     }
@@ -208,6 +256,7 @@ class Network {
   bool symbol_path_ = false;
   Tensor<T> x0_, scale_, scratch_grad_;
   std::vector<Tensor<T>> acts_, grads_;
+  std::vector<char> fused_;  // fused_[i]: conv i ran fused with pool i + 1 in the last forward
 };
 
 }  // namespace sster

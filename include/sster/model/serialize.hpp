@@ -4,9 +4,11 @@
 //   bytes 4-7    format version, uint32 little-endian
 //   bytes 8-15   header length H, uint64 little-endian
 //   H bytes      JSON header: params, input description, class names,
-//                layer names and shapes, training history, library version
-//   8 bytes      weight count N, uint64 little-endian
-//   4*N bytes    weights, float32 little-endian, in layer order
+//                layer names and shapes, training history, library version,
+//                and "arrays": the names of the float arrays that follow
+//   per array:   8 bytes count N (uint64 LE), then 4*N bytes float32 LE
+//                ("weights" in layer order; a checkpoint adds the state of
+//                an unfinished training run: "best", "adam_m", "adam_v")
 //   4 bytes      CRC-32 (zlib) of everything before it
 // Loading checks each part and says which one is wrong.
 #include <zlib.h>
@@ -32,7 +34,13 @@ inline constexpr const char* library_version = "0.1.0";
 
 struct ModelFile {
   nlohmann::json header;
-  std::vector<float> weights;
+  std::vector<std::pair<std::string, std::vector<float>>> arrays;
+
+  const std::vector<float>* find(const std::string& name) const {
+    for (const auto& [n, a] : arrays)
+      if (n == name) return &a;
+    return nullptr;
+  }
 };
 
 namespace detail {
@@ -75,16 +83,35 @@ inline std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
+// Whether the array sizes after the header add up to exactly the file's
+// length: then a checksum mismatch is damage, not truncation.
+inline bool complete_file(std::string_view bytes, std::size_t pos) {
+  while (pos + 8 + 4 <= bytes.size()) {
+    std::uint64_t count;
+    std::memcpy(&count, bytes.data() + pos, 8);
+    pos += 8;
+    if (count > (bytes.size() - pos) / sizeof(float)) return false;
+    pos += static_cast<std::size_t>(count) * sizeof(float);
+    if (pos + 4 == bytes.size()) return true;
+  }
+  return false;
+}
+
 }  // namespace detail
 
 inline std::string model_file_bytes(const ModelFile& file) {
   std::string out(model_magic, 4);
   detail::put(out, model_format_version);
-  const std::string header = file.header.dump();
-  detail::put(out, static_cast<std::uint64_t>(header.size()));
-  out += header;
-  detail::put(out, static_cast<std::uint64_t>(file.weights.size()));
-  out.append(reinterpret_cast<const char*>(file.weights.data()), file.weights.size() * sizeof(float));
+  nlohmann::json header = file.header;
+  header["arrays"] = nlohmann::json::array();
+  for (const auto& [name, a] : file.arrays) header["arrays"].push_back(name);
+  const std::string text = header.dump();
+  detail::put(out, static_cast<std::uint64_t>(text.size()));
+  out += text;
+  for (const auto& [name, a] : file.arrays) {
+    detail::put(out, static_cast<std::uint64_t>(a.size()));
+    out.append(reinterpret_cast<const char*>(a.data()), a.size() * sizeof(float));
+  }
   detail::put(out, detail::crc32_of(out));
   return out;
 }
@@ -111,24 +138,36 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
                                            std::to_string(header_size) + " bytes, the file has " +
                                            std::to_string(bytes.size()));
   const auto header_text = in.take(static_cast<std::size_t>(header_size), "the header");
-  const auto count = in.get<std::uint64_t>("the weight count");
-  require(count <= (bytes.size() - in.position()) / sizeof(float),
-          name + ": truncated model file: " + std::to_string(count) + " weights expected, the file ends before");
-  ModelFile file;
-  file.weights.resize(static_cast<std::size_t>(count));
-  const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "the weights");
-  std::memcpy(file.weights.data(), raw.data(), raw.size());
-  in.take(4, "the checksum");
-  require(in.position() == bytes.size(), name + ": " + std::to_string(bytes.size() - in.position()) +
-                                             " unexpected bytes after the checksum");
-  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc,
+  // The checksum covers everything, so a damaged file is reported as such
+  // before its header is interpreted.
+  require(bytes.size() >= in.position() + 4, name + ": truncated model file: it ends inside the header");
+  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc || !detail::complete_file(bytes, in.position()),
           name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
+  ModelFile file;
   try {
     file.header = nlohmann::json::parse(header_text);
   } catch (const nlohmann::json::exception& e) {
     throw Error(name + ": the model header is not valid JSON: " + e.what());
   }
-  require(file.header.is_object(), name + ": the model header is not a JSON object");
+  require(file.header.is_object() && file.header.contains("arrays") && file.header["arrays"].is_array(),
+          name + ": the model header does not list its arrays");
+  for (const auto& a : file.header["arrays"]) {
+    require(a.is_string(), name + ": the model header lists an array without a name");
+    const auto what = a.get<std::string>();
+    const auto count = in.get<std::uint64_t>("the array size");
+    require(count <= (bytes.size() - in.position()) / sizeof(float),
+            name + ": truncated model file: array '" + what + "' has " + std::to_string(count) +
+                " values, the file ends before");
+    std::vector<float> values(static_cast<std::size_t>(count));
+    const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "an array");
+    std::memcpy(values.data(), raw.data(), raw.size());
+    file.arrays.emplace_back(what, std::move(values));
+  }
+  in.take(4, "the checksum");
+  require(in.position() == bytes.size(), name + ": " + std::to_string(bytes.size() - in.position()) +
+                                             " unexpected bytes after the checksum");
+  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc,
+          name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
   return file;
 }
 

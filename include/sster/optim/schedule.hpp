@@ -5,6 +5,7 @@
 //   ModelCheckpoint(save_best_only): remember the best val_loss epoch.
 // `observe` takes one epoch's validation loss and says what to do.
 #include <limits>
+#include <nlohmann/json.hpp>
 
 namespace sster {
 
@@ -42,7 +43,25 @@ class PlateauSchedule {
   }
   double best() const { return best_; }
 
+  // The schedule's memory, so an interrupted run resumes exactly.
+  nlohmann::json to_json() const {
+    return {{"patience_lr", patience_lr_}, {"patience_stopping", patience_stop_}, {"lr_best", finite(lr_best_)},
+            {"stop_best", finite(stop_best_)}, {"best", finite(best_)}, {"lr_wait", lr_wait_}, {"stop_wait", stop_wait_}};
+  }
+  static PlateauSchedule from_json(const nlohmann::json& j) {
+    PlateauSchedule s(j.at("patience_lr").get<int>(), j.at("patience_stopping").get<int>());
+    s.lr_best_ = restore(j.at("lr_best"));
+    s.stop_best_ = restore(j.at("stop_best"));
+    s.best_ = restore(j.at("best"));
+    s.lr_wait_ = j.at("lr_wait").get<int>();
+    s.stop_wait_ = j.at("stop_wait").get<int>();
+    return s;
+  }
+
  private:
+  // JSON has no infinity: "not seen yet" is stored as null.
+  static nlohmann::json finite(double v) { return v == inf ? nlohmann::json(nullptr) : nlohmann::json(v); }
+  static double restore(const nlohmann::json& j) { return j.is_null() ? inf : j.get<double>(); }
   static constexpr double inf = std::numeric_limits<double>::infinity();
   int patience_lr_, patience_stop_;
   double lr_best_ = inf, stop_best_ = inf, best_ = inf;

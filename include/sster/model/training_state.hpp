@@ -1,0 +1,61 @@
+#pragma once
+// TrainingState: where an unfinished training run stands, so that it can be
+// checkpointed and resumed bit-identically (with the optimiser state and the
+// engine's step counter, which the model file stores next to it).
+#include <zlib.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "sster/core/aligned.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/optim/schedule.hpp"
+
+namespace sster {
+
+struct TrainingState {
+  int first_epoch = 1;      // of this run (history before it belongs to earlier runs)
+  int epoch = 1;            // the epoch in progress
+  index_t next_batch = 0;   // first batch of `epoch` not yet trained
+  double loss_sum = 0;      // summed weighted loss of the epoch so far
+  double seconds = 0;       // time spent in the epoch so far
+  PlateauSchedule schedule{5, 15};
+  AlignedVector<float> best;  // weights of the best validation loss so far
+  std::uint32_t data_fingerprint = 0;
+
+  nlohmann::json to_json() const {
+    return {{"first_epoch", first_epoch}, {"epoch", epoch},          {"next_batch", next_batch},
+            {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
+            {"data_fingerprint", data_fingerprint}};
+  }
+  static TrainingState from_json(const nlohmann::json& j) {
+    TrainingState s;
+    s.first_epoch = j.at("first_epoch").get<int>();
+    s.epoch = j.at("epoch").get<int>();
+    s.next_batch = j.at("next_batch").get<index_t>();
+    s.loss_sum = j.at("loss_sum").get<double>();
+    s.seconds = j.at("seconds").get<double>();
+    s.schedule = PlateauSchedule::from_json(j.at("schedule"));
+    s.data_fingerprint = j.at("data_fingerprint").get<std::uint32_t>();
+    return s;
+  }
+};
+
+// Identifies a data set and its split: a resumed run must see the same one.
+inline std::uint32_t data_fingerprint(const Data& data) {
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  auto add = [&](const void* p, std::size_t n) { crc = ::crc32(crc, static_cast<const Bytef*>(p), static_cast<uInt>(n)); };
+  const index_t shape[] = {data.size(), data.length(), data.classes()};
+  add(shape, sizeof shape);
+  for (auto g : {Group::train, Group::val}) {
+    const auto idx = data.indices(g);
+    add(idx.data(), idx.size() * sizeof(index_t));
+  }
+  for (index_t i = 0; i < data.size(); i += std::max<index_t>(1, data.size() / 1000)) {
+    const auto s = data.symbols(i);
+    add(s.data(), s.size());
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+}  // namespace sster
