@@ -117,3 +117,37 @@ TEST_CASE("grid-search trains every combination, writes the table and the best m
   const auto tsv = read_text(dir / "grid/grid_search.tsv");
   CHECK(std::count(tsv.begin(), tsv.end(), '\n') == 5);  // header + 4 combinations
 }
+
+TEST_CASE("Ctrl-C saves a checkpoint; --resume ends with the same model as an uninterrupted run") {
+  ScratchDir dir("cli-resume");
+  auto r = run_sster("simulate -o " + dir.path.string() + " -n 3000 --length 80 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz") +
+                           " --param conv_num=1 --param epochs=6 --param patience_stopping=100 --seed 4 -q";
+  r = run_sster("train" + data + " -o " + (dir / "a.sster"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(!std::filesystem::exists(dir / "a.sster.checkpoint"));  // removed when done
+
+  // interrupt a second run after a moment (SIGINT, as Ctrl-C sends)
+  const std::string cmd = "timeout --preserve-status -s INT 0.7 " + std::string(SSTER_EXE) + " train" + data + " -o " + (dir / "b.sster") + " 2>&1";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  const int status = ::pclose(p);
+  if (WEXITSTATUS(status) == 2) {
+    CHECK(out.find("--resume") != std::string::npos);
+    REQUIRE(std::filesystem::exists(dir / "b.sster.checkpoint"));
+    CHECK(!std::filesystem::exists(dir / "b.sster"));
+    r = run_sster("train" + data + " --resume -o " + (dir / "b.sster"));
+    REQUIRE(r.exit_code == 0);
+  } else {
+    MESSAGE("training finished before the interrupt; resume not exercised this time");
+    REQUIRE(WEXITSTATUS(status) == 0);
+  }
+  r = run_sster("predict " + (dir / "a.sster") + " " + (dir / "positives.fasta.gz") + " -o " + (dir / "a.tsv"));
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("predict " + (dir / "b.sster") + " " + (dir / "positives.fasta.gz") + " -o " + (dir / "b.tsv"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "a.tsv") == read_text(dir / "b.tsv"));
+}

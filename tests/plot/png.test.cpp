@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "image_check.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 #include "sster/plot/png.hpp"
 
 namespace fs = std::filesystem;

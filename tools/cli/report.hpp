@@ -7,7 +7,7 @@
 #include "cli/common.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 
 namespace sster::cli {
 

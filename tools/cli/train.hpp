@@ -1,5 +1,10 @@
 #pragma once
 // sster train: fit pysster's network to FASTA files and save a .sster model.
+// A checkpoint is written after every epoch; Ctrl-C stops after the current
+// batch and saves one too; --resume continues bit-identically.
+#include <atomic>
+#include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -8,14 +13,19 @@
 
 namespace sster::cli {
 
+namespace detail {
+inline std::atomic<bool> interrupted{false};
+extern "C" inline void on_sigint(int) { interrupted = true; }
+}  // namespace detail
+
 inline void add_train(CLI::App& app) {
   struct Args {
     DataArgs data;
     std::vector<std::string> params;
     std::uint64_t seed = 1;
     int threads = 0;
-    std::string output;
-    bool quiet = false;
+    std::string output, checkpoint;
+    bool quiet = false, resume = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("train", "train a model on one FASTA file per class");
@@ -24,20 +34,44 @@ inline void add_train(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "seed of the initial weights, dropout and shuffling")->capture_default_str();
   add_threads_option(cmd, args->threads);
   cmd->add_option("-o,--output", args->output, "model file to write (.sster)")->required();
+  cmd->add_option("--checkpoint", args->checkpoint, "checkpoint written after every epoch (default: OUTPUT.checkpoint)");
+  cmd->add_flag("--resume", args->resume, "continue the interrupted run saved in the checkpoint");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress output");
   cmd->callback([args] {
     apply_threads(args->threads);
+    const std::string checkpoint = args->checkpoint.empty() ? args->output + ".checkpoint" : args->checkpoint;
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
     const Data data = args->data.load();
     if (!args->quiet) std::cerr << data.summary() << "\n";
-    Model model(params, data, args->seed);
-    if (!args->quiet) model.print_summary(std::cerr);
+    Model model = args->resume ? Model::load(checkpoint) : Model(params, data, args->seed);
+    if (args->resume) {
+      require(model.training_in_progress(), checkpoint + " holds no unfinished training run");
+      require(args->params.empty() || model.params() == params,
+              "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
+    } else if (!args->quiet) {
+      model.print_summary(std::cerr);
+    }
     Progress progress(args->quiet, static_cast<index_t>(data.indices(Group::train).size()),
-                      params.get_int("batch_size"), params.get_int("epochs"));
-    model.train(data, progress.observer());
+                      model.params().get_int("batch_size"), model.params().get_int("epochs"));
+    TrainObserver observer = progress.observer();
+    const auto show = observer.on_epoch;
+    observer.on_epoch = [&](const EpochRecord& r) {
+      if (show) show(r);
+      model.save(checkpoint);
+    };
+    observer.stop_requested = [] { return detail::interrupted.load(); };
+    std::signal(SIGINT, detail::on_sigint);
+    const bool finished = model.train(data, observer);
+    std::signal(SIGINT, SIG_DFL);
+    if (!finished) {
+      model.save(checkpoint);
+      throw Error("interrupted; the run is saved in " + checkpoint +
+                  ". Continue it with the same command and --resume");
+    }
     model.save(args->output);
+    std::filesystem::remove(checkpoint);
     if (!args->quiet) std::cerr << "model written to " << args->output << "\n";
   });
 }

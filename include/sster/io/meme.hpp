@@ -14,7 +14,7 @@
 
 #include "sster/core/error.hpp"
 #include "sster/interpret/motif.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 

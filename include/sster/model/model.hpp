@@ -181,15 +181,15 @@ class Model {
       if (decision.halve_lr) learning_rate_ *= 0.5;
       s.next_batch = 0;
       s.loss_sum = s.seconds = 0;
-      if (decision.stop) {
-        if (observer.on_epoch) observer.on_epoch(record);
-        break;
-      }
       if (observer.on_epoch) {
-        ++s.epoch;  // the state a checkpoint written now must resume from
+        // A checkpoint written now must resume with the next epoch (or, after
+        // early stopping, with none).
+        const int current = s.epoch;
+        s.epoch = decision.stop ? s.first_epoch + static_cast<int>(params_.get_int("epochs")) : current + 1;
         observer.on_epoch(record);
-        --s.epoch;
+        s.epoch = current;
       }
+      if (decision.stop) break;
     }
     engine_->parameters() = s.best;
     training_.reset();

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 

@@ -11,6 +11,7 @@
 // The two copies share the config, id included; the reversed one draws its
 // dropout masks from other counter streams (nn/recurrent.hpp).
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "sster/core/simd.hpp"
@@ -33,6 +34,9 @@ struct Bidirectional {
     forward_layer.reverse = false;
     backward_layer.reverse = true;
   }
+
+  // The dropout-mask key of both copies (nn/recurrent.hpp).
+  void set_id(std::uint64_t id) { forward_layer.id = backward_layer.id = id; }
 
   Shape output_shape(Shape in) const {
     Shape s = forward_layer.output_shape(in);

@@ -14,10 +14,11 @@
 // it enters U (in all three products); the mix h_t = z * h_{t-1} + ... uses
 // the unmasked state, as Keras' implementation=1 does.
 // reverse: as in LSTM (output position t = state after reading input t).
-#include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "sster/nn/kernels/recurrent.hpp"
 #include "sster/nn/layer.hpp"
 #include "sster/nn/recurrent.hpp"
 
@@ -61,26 +62,12 @@ struct GRU {
       const index_t t = k.time(s);
       k.load_prev(s);
       if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, 2 * H);  // z and r
-      for (index_t b = 0; b < B; ++b) {
-        T* g = k.row(k.z, b, t);
-        const T* hm = k.row(k.hprev, b, t);
-        T* rh = k.row(rh_, b, t);
-        for (index_t j = 0; j < H; ++j) {
-          g[j] = hard_sigmoid(g[j]);
-          g[H + j] = hard_sigmoid(g[H + j]);
-          rh[j] = g[H + j] * hm[j];
-        }
-      }
+      for (index_t b = 0; b < B; ++b)
+        kernels::gru_gates_forward(k.row(k.z, b, t), k.row(k.hprev, b, t), k.row(rh_, b, t), H);
       if (s > 0) k.recurrent_product(rh_, t, u_, 2 * H, H);  // candidate
       for (index_t b = 0; b < B; ++b) {
-        T* g = k.row(k.z, b, t);
-        const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;
-        T* h = k.row(k.h, b, t);
-        for (index_t j = 0; j < H; ++j) {
-          const T z = g[j], hc = std::tanh(g[2 * H + j]);
-          g[2 * H + j] = hc;
-          h[j] = (hp ? z * hp[j] : T{0}) + (T{1} - z) * hc;
-        }
+        const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;  // h_{t-1}; none before the first step
+        kernels::gru_state_forward(k.row(k.z, b, t), hp, k.row(k.h, b, t), H);
       }
     }
     k.write_output(y, return_sequences);
@@ -89,41 +76,25 @@ struct GRU {
   void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
     auto& k = core_;
     const index_t B = k.B, L = k.L, H = k.H;
-    k.begin_backward();
+    k.begin_backward(u_);
     ds_.resize({B, 1, H});
     dhm_.resize({B, 1, H});
     for (index_t s = L - 1; s >= 0; --s) {
       const index_t t = k.time(s);
       k.add_output_grad(grad_out, return_sequences, s);
       for (index_t b = 0; b < B; ++b) {
-        const T* g = k.row(k.z, b, t);
         const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;
-        T* d = k.row(k.dz, b, t);
-        T* dh = k.dh.data() + b * H;
-        for (index_t j = 0; j < H; ++j) {
-          const T z = g[j], hc = g[2 * H + j], dhj = dh[j];
-          d[j] = dhj * ((hp ? hp[j] : T{0}) - hc) * hard_sigmoid_grad(z);
-          d[2 * H + j] = dhj * (T{1} - z) * (T{1} - hc * hc);
-          dh[j] = dhj * z;  // the direct path to h_{t-1}; the products through U follow
-        }
+        kernels::gru_state_backward(k.row(k.z, b, t), hp, k.dh.data() + b * H, k.row(k.dz, b, t), H);
       }
       if (s == 0) {  // r multiplied h_0 = 0: no gradient reaches it
         for (index_t b = 0; b < B; ++b) std::fill_n(k.row(k.dz, b, t) + H, H, T{0});
         break;
       }
-      k.recurrent_grad(t, u_, 2 * H, H, ds_.data(), false);  // gradient at r * hm
-      for (index_t b = 0; b < B; ++b) {
-        const T* g = k.row(k.z, b, t);
-        const T* hm = k.row(k.hprev, b, t);
-        const T* ds = ds_.data() + b * H;
-        T* d = k.row(k.dz, b, t);
-        T* dhm = dhm_.data() + b * H;
-        for (index_t j = 0; j < H; ++j) {
-          d[H + j] = ds[j] * hm[j] * hard_sigmoid_grad(g[H + j]);
-          dhm[j] = ds[j] * g[H + j];
-        }
-      }
-      k.recurrent_grad(t, u_, 0, 2 * H, dhm_.data(), true);
+      k.recurrent_grad(t, 2 * H, H, ds_.data(), false);  // gradient at r * hm
+      for (index_t b = 0; b < B; ++b)
+        kernels::gru_reset_backward(k.row(k.z, b, t), k.row(k.hprev, b, t), ds_.data() + b * H, k.row(k.dz, b, t),
+                                    dhm_.data() + b * H, H);
+      k.recurrent_grad(t, 0, 2 * H, dhm_.data(), true);
       k.add_masked(dhm_.data());
     }
     k.recurrent_kernel_grad(k.hprev, 0, 2 * H, du_);

@@ -17,10 +17,10 @@
 // With reverse = true the steps run from position L-1 to 0 and position t of
 // the output holds the state after reading input t: Keras' go_backwards with
 // its output re-reversed, as Bidirectional needs it.
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "sster/nn/kernels/recurrent.hpp"
 #include "sster/nn/layer.hpp"
 #include "sster/nn/recurrent.hpp"
 
@@ -68,20 +68,8 @@ struct LSTM {
       k.load_prev(s);
       if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, gates * H);
       for (index_t b = 0; b < B; ++b) {
-        T* g = k.row(k.z, b, t);  // pre-activations in, gate values out
-        const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;
-        T* c = k.row(c_, b, t);
-        T* h = k.row(k.h, b, t);
-        for (index_t j = 0; j < H; ++j) {
-          const T i = hard_sigmoid(g[j]), f = hard_sigmoid(g[H + j]);
-          const T gc = std::tanh(g[2 * H + j]), o = hard_sigmoid(g[3 * H + j]);
-          g[j] = i;
-          g[H + j] = f;
-          g[2 * H + j] = gc;
-          g[3 * H + j] = o;
-          c[j] = (cp ? f * cp[j] : T{0}) + i * gc;
-          h[j] = o * std::tanh(c[j]);
-        }
+        const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;  // c_{t-1}; none before the first step
+        kernels::lstm_cell_forward(k.row(k.z, b, t), cp, k.row(c_, b, t), k.row(k.h, b, t), H);
       }
     }
     k.write_output(y, return_sequences);
@@ -90,7 +78,7 @@ struct LSTM {
   void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
     auto& k = core_;
     const index_t B = k.B, L = k.L, H = k.H;
-    k.begin_backward();
+    k.begin_backward(u_);
     dc_.resize({B, 1, H});
     dc_.fill(T{0});
     dhm_.resize({B, 1, H});
@@ -98,26 +86,13 @@ struct LSTM {
       const index_t t = k.time(s);
       k.add_output_grad(grad_out, return_sequences, s);
       for (index_t b = 0; b < B; ++b) {
-        const T* g = k.row(k.z, b, t);
-        const T* c = k.row(c_, b, t);
         const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;
-        T* d = k.row(k.dz, b, t);
-        const T* dh = k.dh.data() + b * H;
-        T* dc = dc_.data() + b * H;
-        for (index_t j = 0; j < H; ++j) {
-          const T i = g[j], f = g[H + j], gc = g[2 * H + j], o = g[3 * H + j];
-          const T tc = std::tanh(c[j]);
-          const T dcj = dc[j] + dh[j] * o * (T{1} - tc * tc);
-          d[j] = dcj * gc * hard_sigmoid_grad(i);
-          d[H + j] = cp ? dcj * cp[j] * hard_sigmoid_grad(f) : T{0};
-          d[2 * H + j] = dcj * i * (T{1} - gc * gc);
-          d[3 * H + j] = dh[j] * tc * hard_sigmoid_grad(o);
-          dc[j] = dcj * f;
-        }
+        kernels::lstm_cell_backward(k.row(k.z, b, t), k.row(c_, b, t), cp, k.dh.data() + b * H, dc_.data() + b * H,
+                                    k.row(k.dz, b, t), H);
       }
       if (s == 0) break;
       k.dh.fill(T{0});
-      k.recurrent_grad(t, u_, 0, gates * H, dhm_.data(), false);
+      k.recurrent_grad(t, 0, gates * H, dhm_.data(), false);
       k.add_masked(dhm_.data());
     }
     k.recurrent_kernel_grad(k.hprev, 0, gates * H, du_);

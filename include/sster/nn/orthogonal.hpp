@@ -11,7 +11,6 @@
 // with columns signed so that R has a positive diagonal: Q is then Haar
 // distributed, the same distribution as Keras' factor (the draws differ).
 #include <Eigen/QR>
-
 #include <algorithm>
 #include <string>
 
@@ -24,8 +23,8 @@ namespace sster {
 // w: (rows, cols), row-major. The normal draws fill a (max, min) matrix row by row.
 template <class T>
 void orthogonal_init(T* w, index_t rows, index_t cols, RandomStream& rng) {
-  require(rows >= 1 && cols >= 1, "orthogonal_init: expected a non-empty matrix, got " + std::to_string(rows) +
-                                      " x " + std::to_string(cols));
+  require(rows >= 1 && cols >= 1,
+          "orthogonal_init: expected a non-empty matrix, got " + std::to_string(rows) + " x " + std::to_string(cols));
   const index_t n = std::max(rows, cols), k = std::min(rows, cols);
   Eigen::MatrixXd a(n, k);
   for (index_t i = 0; i < n; ++i)

@@ -11,7 +11,7 @@
 
 #include "sster/core/error.hpp"
 #include "sster/core/tensor.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 

@@ -11,7 +11,7 @@
 
 #include "sster/core/error.hpp"
 #include "sster/plot/canvas.hpp"
-#include "sster/plot/file.hpp"
+#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 

@@ -1,0 +1,263 @@
+#pragma once
+// Files written so that a crash never leaves half of one, and read so that a
+// damaged one is reported, not half-loaded.
+//   AtomicFile   a temporary file in the target's directory, renamed over the
+//                target by commit(); removed if commit() is never reached.
+//   BinaryOut    little-endian writer with a running CRC-32 (zlib).
+//   BinaryIn     bounds-checked reader with the same CRC, for BinaryOut's files.
+//   write_text_file  text (gzip-compressed when the name ends in .gz), atomically.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "sster/core/error.hpp"
+
+namespace sster {
+
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string path) : path_(std::move(path)) {
+    const auto target = std::filesystem::path(path_);
+    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+    std::string name = ".";  // hidden; appended, not "." + string: GCC 12 -Wrestrict false positive (PR 105651)
+    name += target.filename().string();
+    name += ".tmp.XXXXXX";
+    std::string tmpl = (dir / name).string();
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) throw Error(path_ + ": cannot create a temporary file in " + dir.string() + " (" + std::strerror(errno) + ")");
+    temp_ = tmpl;
+    file_ = ::fdopen(fd, "wb");
+    if (!file_) {
+      ::close(fd);
+      std::remove(temp_.c_str());
+      throw Error(path_ + ": cannot open a temporary file (" + std::strerror(errno) + ")");
+    }
+    // mkstemp creates 0600; give the file the permissions a plain fopen would.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile() {
+    if (file_) std::fclose(file_);
+    if (!committed_) std::remove(temp_.c_str());
+  }
+
+  void write(const void* data, std::size_t n) {
+    if (n > 0 && std::fwrite(data, 1, n, file_) != n)
+      throw Error(path_ + ": write failed (" + std::strerror(errno) + ")");
+  }
+  // Flushes to disk and renames the temporary file to the target.
+  void commit() {
+    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+    const int err = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!ok || !closed) throw Error(path_ + ": write failed (" + std::strerror(ok ? errno : err) + ")");
+    if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+      throw Error(path_ + ": cannot rename the temporary file into place (" + std::strerror(errno) + ")");
+    committed_ = true;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+namespace detail {
+inline std::uint32_t crc32_update(std::uint32_t crc, const void* data, std::size_t n) {
+  auto p = static_cast<const Bytef*>(data);
+  while (n > 0) {  // zlib takes uInt lengths
+    const auto chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    crc = static_cast<std::uint32_t>(::crc32(crc, p, chunk));
+    p += chunk;
+    n -= chunk;
+  }
+  return crc;
+}
+}  // namespace detail
+
+class BinaryOut {
+ public:
+  explicit BinaryOut(AtomicFile& file) : file_(file) {}
+
+  void bytes(const void* data, std::size_t n) {
+    crc_ = detail::crc32_update(crc_, data, n);
+    file_.write(data, n);
+  }
+  template <class T>
+  void put(T v) {
+    static_assert(std::is_arithmetic_v<T>);
+    unsigned char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    if constexpr (std::endian::native == std::endian::big) std::reverse(b, b + sizeof(T));
+    bytes(b, sizeof(T));
+  }
+  void string(std::string_view s) {
+    put(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+  template <class T>
+  void array(const T* data, std::size_t n) {
+    static_assert(std::is_arithmetic_v<T>);
+    if constexpr (std::endian::native == std::endian::little || sizeof(T) == 1) {
+      bytes(data, n * sizeof(T));
+    } else {
+      for (std::size_t i = 0; i < n; ++i) put(data[i]);
+    }
+  }
+  // The checksum of everything written so far; written last, not part of itself.
+  void finish() {
+    const std::uint32_t c = crc_;
+    unsigned char b[4] = {static_cast<unsigned char>(c), static_cast<unsigned char>(c >> 8),
+                          static_cast<unsigned char>(c >> 16), static_cast<unsigned char>(c >> 24)};
+    file_.write(b, 4);
+  }
+
+ private:
+  AtomicFile& file_;
+  std::uint32_t crc_ = 0;
+};
+
+class BinaryIn {
+ public:
+  explicit BinaryIn(std::string path) : path_(std::move(path)) {
+    std::error_code ec;
+    require(!std::filesystem::is_directory(path_, ec), path_ + ": is a directory, expected a file");
+    file_ = std::fopen(path_.c_str(), "rb");
+    if (!file_) throw Error(path_ + ": cannot open file (" + std::strerror(errno) + ")");
+    std::fseek(file_, 0, SEEK_END);
+    const long size = std::ftell(file_);
+    std::fseek(file_, 0, SEEK_SET);
+    if (size < 0) {
+      std::fclose(file_);
+      throw Error(path_ + ": cannot determine the file size");
+    }
+    size_ = static_cast<std::uint64_t>(size);
+  }
+  BinaryIn(const BinaryIn&) = delete;
+  BinaryIn& operator=(const BinaryIn&) = delete;
+  ~BinaryIn() {
+    if (file_) std::fclose(file_);
+  }
+
+  const std::string& path() const { return path_; }
+  std::uint64_t size() const { return size_; }
+  // Bytes left before the 4-byte checksum at the end.
+  std::uint64_t remaining() const { return size_ < 4 + pos_ ? 0 : size_ - 4 - pos_; }
+
+  void bytes(void* data, std::size_t n) {
+    if (n > remaining()) throw corrupt("it ends early (" + std::to_string(n) + " more bytes expected at offset " + std::to_string(pos_) + ")");
+    if (n > 0 && std::fread(data, 1, n, file_) != n) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
+    crc_ = detail::crc32_update(crc_, data, n);
+    pos_ += n;
+  }
+  template <class T>
+  T get() {
+    static_assert(std::is_arithmetic_v<T>);
+    unsigned char b[sizeof(T)];
+    bytes(b, sizeof(T));
+    if constexpr (std::endian::native == std::endian::big) std::reverse(b, b + sizeof(T));
+    T v;
+    std::memcpy(&v, b, sizeof(T));
+    return v;
+  }
+  std::string string() {
+    const auto n = get<std::uint32_t>();
+    std::string s(check_count(n, 1), '\0');
+    bytes(s.data(), s.size());
+    return s;
+  }
+  template <class T>
+  void array(T* data, std::size_t n) {
+    if constexpr (std::endian::native == std::endian::little || sizeof(T) == 1) {
+      bytes(data, n * sizeof(T));
+    } else {
+      for (std::size_t i = 0; i < n; ++i) data[i] = get<T>();
+    }
+  }
+  // A count read from the file, checked against the bytes left before anything
+  // is allocated for it (a damaged count must not ask for terabytes).
+  std::size_t check_count(std::uint64_t count, std::uint64_t bytes_each) {
+    if (bytes_each > 0 && count > remaining() / bytes_each)
+      throw corrupt("a count of " + std::to_string(count) + " at offset " + std::to_string(pos_) +
+                    " does not fit in the file");
+    return static_cast<std::size_t>(count);
+  }
+  // Reads the stored checksum and compares it with the one of the data read.
+  void verify_checksum() {
+    if (remaining() != 0) throw corrupt(std::to_string(remaining()) + " unexpected bytes before the checksum");
+    if (size_ < 4) throw corrupt("it is too short");
+    unsigned char b[4];
+    if (std::fread(b, 1, 4, file_) != 4) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
+    const std::uint32_t stored = static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
+                                 static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+    if (stored != crc_) throw corrupt("checksum mismatch (the file is damaged)");
+  }
+  Error corrupt(const std::string& what) const { return Error(path_ + ": not a valid file: " + what); }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::uint64_t size_ = 0, pos_ = 0;
+  std::uint32_t crc_ = 0;
+};
+
+// gzip-compresses text (level 6, the gzip default).
+inline std::string gzip_compress(std::string_view text) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw Error("cannot initialise zlib");
+  std::string out;
+  std::vector<char> block(std::size_t{1} << 18);
+  std::size_t in = 0;
+  int ret = Z_OK;
+  while (ret != Z_STREAM_END) {
+    if (zs.avail_in == 0 && in < text.size()) {  // zlib takes uInt lengths: feed at most 1 GiB at a time
+      const std::size_t chunk = std::min<std::size_t>(text.size() - in, std::size_t{1} << 30);
+      zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data() + in));
+      zs.avail_in = static_cast<uInt>(chunk);
+      in += chunk;
+    }
+    zs.next_out = reinterpret_cast<Bytef*>(block.data());
+    zs.avail_out = static_cast<uInt>(block.size());
+    ret = deflate(&zs, in == text.size() ? Z_FINISH : Z_NO_FLUSH);
+    if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
+      deflateEnd(&zs);
+      throw Error("gzip compression failed (zlib error " + std::to_string(ret) + ")");
+    }
+    out.append(block.data(), block.size() - zs.avail_out);
+  }
+  deflateEnd(&zs);
+  return out;
+}
+
+// Writes text atomically; gzip-compressed when the path ends in ".gz".
+inline void write_text_file(const std::string& path, std::string_view text) {
+  AtomicFile file(path);
+  if (path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    const std::string gz = gzip_compress(text);
+    file.write(gz.data(), gz.size());
+  } else {
+    file.write(text.data(), text.size());
+  }
+  file.commit();
+}
+
+}  // namespace sster

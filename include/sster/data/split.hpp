@@ -1,0 +1,123 @@
+#pragma once
+// Train / validation / test splits of a data set's record indices.
+//
+// random_split cuts a seeded permutation the way pysster does:
+// train = the first int(n * train_fraction), validation up to
+// int(n * (train_fraction + val_fraction)), test the rest (70/15/15 of 100
+// records -> 70/15/15, of 20 -> 14/3/3). Each group is then sorted, so
+// predictions for a group come in file order. A split file has one line per
+// record, "train", "val" or "test", in record order.
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "sster/core/error.hpp"
+#include "sster/core/random.hpp"
+#include "sster/core/tensor.hpp"
+#include "sster/data/extra_inputs.hpp"
+
+namespace sster {
+
+enum class Group { train, val, test, all };
+
+inline Group parse_group(const std::string& name) {
+  if (name == "train") return Group::train;
+  if (name == "val") return Group::val;
+  if (name == "test") return Group::test;
+  if (name == "all") return Group::all;
+  throw Error("unknown data group '" + name + "': expected train, val, test or all");
+}
+
+inline const char* group_name(Group g) {
+  switch (g) {
+    case Group::train: return "train";
+    case Group::val: return "val";
+    case Group::test: return "test";
+    case Group::all: return "all";
+  }
+  return "?";
+}
+
+struct Split {
+  std::vector<index_t> train, val, test;
+  bool operator==(const Split&) const = default;
+};
+
+// Throws unless every index is in [0, n) and no index is in two groups (or twice in one).
+inline void validate_split(const Split& split, index_t n) {
+  std::vector<std::int8_t> owner(static_cast<std::size_t>(n), -1);
+  const std::vector<index_t>* groups[] = {&split.train, &split.val, &split.test};
+  const char* names[] = {"train", "val", "test"};
+  for (int g = 0; g < 3; ++g) {
+    for (index_t i : *groups[g]) {
+      require(i >= 0 && i < n, std::string("split: ") + names[g] + " index " + std::to_string(i) +
+                                   " is out of range (the data set has " + std::to_string(n) + " records)");
+      auto& o = owner[static_cast<std::size_t>(i)];
+      require(o < 0, "split: record " + std::to_string(i) + " is in " + names[o < 0 ? 0 : o] + " and in " +
+                         names[g]);
+      o = static_cast<std::int8_t>(g);
+    }
+  }
+}
+
+inline Split random_split(index_t n, double train_fraction, double val_fraction, std::uint64_t seed) {
+  require(train_fraction >= 0 && val_fraction >= 0 && train_fraction + val_fraction <= 1.0 + 1e-12,
+          "split fractions: train " + std::to_string(train_fraction) + " and val " + std::to_string(val_fraction) +
+              " must be >= 0 and add up to at most 1");
+  std::vector<index_t> perm(static_cast<std::size_t>(n));
+  std::iota(perm.begin(), perm.end(), index_t{0});
+  RandomStream rng(RandomKey(seed, Purpose::split).with(static_cast<std::uint64_t>(n)));
+  shuffle(perm.begin(), perm.end(), rng);
+  // Same truncation as pysster: int(n * p_train), int(n * (p_train + p_val)).
+  const auto break_train = std::min(n, static_cast<index_t>(static_cast<double>(n) * train_fraction));
+  const auto break_val =
+      std::min(n, std::max(break_train, static_cast<index_t>(static_cast<double>(n) * (train_fraction + val_fraction))));
+  Split s;
+  s.train.assign(perm.begin(), perm.begin() + break_train);
+  s.val.assign(perm.begin() + break_train, perm.begin() + break_val);
+  s.test.assign(perm.begin() + break_val, perm.end());
+  std::sort(s.train.begin(), s.train.end());
+  std::sort(s.val.begin(), s.val.end());
+  std::sort(s.test.begin(), s.test.end());
+  return s;
+}
+
+// One group name per line ("train", "val", "test"), one line per record.
+inline Split read_split_file(const std::string& path, index_t n) {
+  Split s;
+  index_t row = 0;
+  detail::for_each_value_line(path, [&](std::string_view line, index_t no) {
+    const std::string name(line);
+    if (name == "train") s.train.push_back(row);
+    else if (name == "val") s.val.push_back(row);
+    else if (name == "test") s.test.push_back(row);
+    else
+      throw Error(path + " line " + std::to_string(no) + ": " + quote_excerpt(line) +
+                  " is not a group (expected train, val or test)");
+    ++row;
+  });
+  require(row == n, path + ": " + std::to_string(row) + " lines, but the data set has " + std::to_string(n) +
+                        " records (expected one line per record)");
+  return s;
+}
+
+// The text of a split file; the split must put every record in a group.
+inline std::string split_file_text(const Split& split, index_t n) {
+  validate_split(split, n);
+  std::vector<const char*> names(static_cast<std::size_t>(n), nullptr);
+  for (index_t i : split.train) names[static_cast<std::size_t>(i)] = "train";
+  for (index_t i : split.val) names[static_cast<std::size_t>(i)] = "val";
+  for (index_t i : split.test) names[static_cast<std::size_t>(i)] = "test";
+  std::string text;
+  for (index_t i = 0; i < n; ++i) {
+    const char* g = names[static_cast<std::size_t>(i)];
+    require(g != nullptr, "split: record " + std::to_string(i) + " is in no group; a split file needs every record");
+    text += g;
+    text += '\n';
+  }
+  return text;
+}
+
+}  // namespace sster

@@ -1,0 +1,222 @@
+#include "sster/nn/lstm.hpp"
+
+#include <doctest.h>
+
+#include <vector>
+
+#include "gradient_check.hpp"
+#include "rnn_tools.hpp"
+#include "sster/nn/gru.hpp"
+
+using namespace sster;
+
+namespace {
+template <class T>
+LSTM<T> make_lstm(index_t inputs, index_t units, bool return_sequences, double dropout = 0,
+                  double recurrent_dropout = 0, bool reverse = false) {
+  LSTM<T> l;
+  l.inputs = inputs;
+  l.units = units;
+  l.return_sequences = return_sequences;
+  l.dropout = dropout;
+  l.recurrent_dropout = recurrent_dropout;
+  l.id = 7;
+  l.reverse = reverse;
+  return l;
+}
+}  // namespace
+
+TEST_CASE("LSTM parameters: Keras shapes, gate order i f c o, unit forget bias") {
+  auto l = make_lstm<float>(5, 3, false);
+  const auto specs = l.param_specs();
+  REQUIRE(specs.size() == 6);
+  CHECK(specs[0].name == "kernel");
+  CHECK(specs[0].shape == std::vector<index_t>{5, 12});
+  CHECK(specs[0].init == Init::uniform);
+  CHECK(specs[0].max_norm);
+  CHECK(specs[1].name == "recurrent_kernel");
+  CHECK(specs[1].shape == std::vector<index_t>{3, 12});
+  CHECK(specs[1].init == Init::orthogonal);
+  CHECK(!specs[1].max_norm);
+  // bias_i, bias_f, bias_c, bias_o: adjacent, together Keras' (4H) bias
+  const char* names[] = {"bias_i", "bias_f", "bias_c", "bias_o"};
+  for (int g = 0; g < 4; ++g) {
+    CHECK(specs[static_cast<std::size_t>(2 + g)].name == names[g]);
+    CHECK(specs[static_cast<std::size_t>(2 + g)].shape == std::vector<index_t>{3});
+    CHECK(specs[static_cast<std::size_t>(2 + g)].init == (g == 1 ? Init::ones : Init::zeros));
+    CHECK(!specs[static_cast<std::size_t>(2 + g)].max_norm);
+  }
+  CHECK(l.output_shape({4, 9, 5}) == Shape{4, 1, 3});
+  l.return_sequences = true;
+  CHECK(l.output_shape({4, 9, 5}) == Shape{4, 9, 3});
+  CHECK_THROWS_WITH_AS(l.output_shape({4, 9, 6}), "LSTM: expected 5 input channels, got 6", Error);
+  l.dropout = 1.0;
+  CHECK_THROWS_AS(l.output_shape({4, 9, 5}), Error);
+}
+
+TEST_CASE_TEMPLATE("LSTM: two steps computed by hand", T, float, double) {
+  // C = 2, H = 1, one sample, x = [[1, 0], [-1, 2]], gate order i f c o.
+  // clang-format off
+  std::vector<T> p = {
+      T(0.5), T(-0.5), T(1.0), T(2.0),   // kernel row 0
+      T(0.25), T(0.5), T(-1.0), T(0.0),  // kernel row 1
+      T(1.0), T(-1.0), T(0.5), T(0.25),  // recurrent kernel
+      T(0), T(1), T(0), T(0)};           // bias (forget = 1)
+  // clang-format on
+  std::vector<T> grads(p.size());
+  auto l = make_lstm<T>(2, 1, true);
+  l.bind(p.data(), grads.data());
+  Tensor<T> x({1, 2, 2});
+  const T xv[] = {1, 0, -1, 2};
+  std::copy_n(xv, 4, x.data());
+  const auto y = test::run(l, x);
+  // Step 0: a = [0.5, -0.5 + 1, 1, 2]: i = hs(0.5) = 0.6, f = 0.6, g = tanh(1),
+  //   o = hs(2) = 0.9; c0 = 0.6 tanh(1) = 0.45695649; h0 = 0.9 tanh(c0) = 0.38484038.
+  CHECK(y[0] == doctest::Approx(0.38484038361153566));
+  // Step 1: x W + b = [0, 2.5, -3, -2]; + h0 U = [h0, 2.5 - h0, -3 + h0/2, -2 + h0/4]:
+  //   i = 0.5 + 0.2 h0 = 0.57696808, f = 1 - 0.2 h0 = 0.92303192,
+  //   g = tanh(-3 + h0/2) = -0.99274198, o = 0.1 + 0.05 h0 = 0.11924202;
+  //   c1 = f c0 + i g = -0.15099500; h1 = o tanh(c1) = -0.01786935.
+  CHECK(y[1] == doctest::Approx(-0.01786935052023419));
+  // Without return_sequences the output is the last state.
+  l.return_sequences = false;
+  const auto last = test::run(l, x);
+  CHECK(last.shape() == Shape{1, 1, 1});
+  CHECK(last[0] == y[1]);
+}
+
+TEST_CASE("LSTM equals Keras' equations written out, forwards and go_backwards") {
+  // H = 19: whole SIMD vectors and a scalar tail in the cell updates.
+  const index_t B = 3, L = 6, C = 4, H = 19;
+  for (bool reverse : {false, true}) {
+    CAPTURE(reverse);
+    auto l = make_lstm<double>(C, H, true, 0, 0, reverse);
+    auto p = test::bind_random<double>(l, 21);
+    const auto x = test::random_tensor<double>({B, L, C}, 22);
+    const auto y = test::run(l, x);
+    for (index_t b = 0; b < B; ++b) {
+      const std::vector<double> xb(x.sample(b), x.sample(b) + L * C);
+      const auto ref = test::keras_lstm(p.values, C, H, xb, L, reverse);
+      for (index_t s = 0; s < L; ++s) {
+        const index_t t = reverse ? L - 1 - s : s;  // Keras' go_backwards output, re-reversed
+        for (index_t j = 0; j < H; ++j)
+          CHECK(y.at(b, t, j) == doctest::Approx(ref[static_cast<std::size_t>(s * H + j)]).epsilon(1e-12));
+      }
+    }
+  }
+}
+
+TEST_CASE("LSTM gradients (double, central differences)") {
+  const Shape in{2, 4, 3};
+  for (bool seq : {false, true})
+    for (bool reverse : {false, true}) {
+      CAPTURE(seq);
+      CAPTURE(reverse);
+      auto l = make_lstm<double>(3, 3, seq, 0, 0, reverse);
+      test::check_rnn_gradients(l, in, 100);
+    }
+  // More units than a SIMD vector holds: the vector lanes of the cell kernels.
+  auto wide = make_lstm<double>(2, 17, true);
+  test::check_rnn_gradients(wide, {2, 3, 2}, 1009);
+}
+
+TEST_CASE("LSTM gradients with input and recurrent dropout (fixed masks)") {
+  const Shape in{3, 5, 4};
+  const Context ctx{.training = true, .seed = 5, .step = 2, .first_sample = 1};
+  for (bool seq : {false, true}) {
+    CAPTURE(seq);
+    auto l = make_lstm<double>(4, 3, seq, 0.3, 0.4);
+    test::check_rnn_gradients(l, in, 200, ctx);
+    auto r = make_lstm<double>(4, 3, seq, 0.3, 0.4, true);
+    test::check_rnn_gradients(r, in, 300, ctx);
+  }
+}
+
+TEST_CASE("stacked recurrent gradients: LSTM (return_sequences) into GRU and into LSTM") {
+  const Shape in{2, 5, 3};
+  const Context ctx{.training = true, .seed = 8, .step = 1, .first_sample = 0};
+  test::Stacked<LSTM<double>, GRU<double>> lg;
+  lg.first = make_lstm<double>(3, 4, true, 0.2, 0.2);
+  lg.second.inputs = 4;
+  lg.second.units = 3;
+  lg.second.id = 9;
+  test::check_rnn_gradients(lg, in, 400);
+  test::check_rnn_gradients(lg, in, 401, ctx);
+  lg.second.dropout = 0.3;
+  lg.second.recurrent_dropout = 0.3;
+  test::check_rnn_gradients(lg, in, 402, ctx);
+
+  test::Stacked<LSTM<double>, LSTM<double>> ll;
+  ll.first = make_lstm<double>(3, 4, true);
+  ll.second = make_lstm<double>(4, 2, true, 0, 0, true);
+  test::check_rnn_gradients(ll, in, 403);
+}
+
+TEST_CASE("LSTM input dropout: one mask per sample and feature, the same at every step") {
+  const index_t B = 16, L = 7, C = 40, H = 3;
+  auto l = make_lstm<double>(C, H, true, 0.5, 0.0);
+  auto p = test::bind_random<double>(l, 31);
+  const auto x = test::random_tensor<double>({B, L, C}, 32);
+  Context ctx{.training = true, .seed = 1, .step = 0, .first_sample = 0};
+  Tensor<double> y(l.output_shape(x.shape()));
+  l.forward(x, y, ctx);
+  const auto g = test::random_tensor<double>(y.shape(), 33);
+  Tensor<double> gin(x.shape());
+  l.backward(x, y, g, gin, ctx);
+  index_t dropped = 0;
+  for (index_t b = 0; b < B; ++b)
+    for (index_t c = 0; c < C; ++c) {
+      const bool zero = gin.at(b, 0, c) == 0.0;
+      dropped += zero;
+      for (index_t t = 1; t < L; ++t) CHECK((gin.at(b, t, c) == 0.0) == zero);
+    }
+  CHECK(dropped > B * C / 4);
+  CHECK(dropped < 3 * B * C / 4);
+}
+
+TEST_CASE("LSTM recurrent dropout: one mask per sample and unit, the same at every step") {
+  // With one sample, dU = sum_t mask * h_{t-1} dz_t^T: the rows of dropped units are zero.
+  const index_t L = 6, C = 3, H = 48;
+  auto l = make_lstm<double>(C, H, false, 0.0, 0.5);
+  auto p = test::bind_random<double>(l, 41);
+  const auto x = test::random_tensor<double>({1, L, C}, 42);
+  Context ctx{.training = true, .seed = 2, .step = 3, .first_sample = 0};
+  Tensor<double> y(l.output_shape(x.shape())), gin(x.shape());
+  l.forward(x, y, ctx);
+  l.backward(x, y, test::random_tensor<double>(y.shape(), 43), gin, ctx);
+  const double* du = p.grads.data() + C * 4 * H;
+  index_t zero_rows = 0;
+  for (index_t k = 0; k < H; ++k) {
+    bool zero = true;
+    for (index_t n = 0; n < 4 * H; ++n) zero = zero && du[k * 4 * H + n] == 0.0;
+    zero_rows += zero;
+  }
+  CHECK(zero_rows > H / 4);
+  CHECK(zero_rows < 3 * H / 4);
+}
+
+TEST_CASE_TEMPLATE("LSTM is deterministic and independent of the batch split", T, float, double) {
+  const index_t B = 4, L = 9, C = 6, H = 5;
+  for (bool seq : {false, true}) {
+    CAPTURE(seq);
+    auto l = make_lstm<T>(C, H, seq, 0.3, 0.3);
+    auto p = test::bind_random<T>(l, 51, -0.6, 0.6);
+    const auto x = test::random_tensor<T>({B, L, C}, 52);
+    Context ctx{.training = true, .seed = 3, .step = 4, .first_sample = 0};
+    const auto all = test::run(l, x, ctx);
+    const auto again = test::run(l, x, ctx);
+    CHECK(test::same_bits(all.data(), again.data(), all.size()));
+    const auto lo = test::run(l, test::slice(x, 0, 2), ctx);
+    ctx.first_sample = 2;
+    const auto hi = test::run(l, test::slice(x, 2, 4), ctx);
+    CHECK(test::same_bits(all.data(), lo.data(), lo.size()));
+    CHECK(test::same_bits(all.sample(2), hi.data(), hi.size()));
+    // Dropout is on in training and off at inference (identity, not rescaled).
+    const auto inference = test::run(l, x);
+    auto plain = make_lstm<T>(C, H, seq);
+    plain.bind(p.values.data(), p.grads.data());
+    const auto reference = test::run(plain, x);
+    CHECK(!test::same_bits(all.data(), inference.data(), all.size()));
+    CHECK(test::same_bits(inference.data(), reference.data(), all.size()));
+  }
+}
