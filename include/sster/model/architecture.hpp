@@ -3,7 +3,8 @@
 //   Dropout(dropout_input)
 //   [Conv1D(kernel_num, kernel_len, relu, max_norm) -> MaxPool1D(pool_size,
 //    pool_stride) -> Dropout(dropout_conv)] x conv_num
-//   Flatten  (or the recurrent stack, when rnn_type is set)
+//   Flatten, or the recurrent stack when rnn_type is set:
+//   [LSTM or GRU (rnn_units, optionally Bidirectional)] x rnn_num
 //   [AppendExtra(additional inputs, dropout_input)]
 //   [Dense(neuron_num, relu, max_norm) -> Dropout(dropout_dense)] x dense_num
 //   Dense(classes, linear; softmax or sigmoid live in the loss)
@@ -29,11 +30,35 @@ class LayerNamer {
 };
 }  // namespace detail
 
+// pysster's recurrent block: rnn_num LSTM or GRU layers (optionally
+// bidirectional), all but the last returning sequences. Returns the features
+// the last one outputs.
+template <class T, class Add>
+index_t add_recurrent(const Params& p, index_t channels, Add& add) {
+  const bool lstm = p.rnn_type() == "LSTM";
+  const index_t layers = p.get_int("rnn_num");
+  for (index_t i = 0; i < layers; ++i) {
+    auto configure = [&](auto layer) {
+      layer.inputs = channels;
+      layer.units = p.get_int("rnn_units", i);
+      layer.return_sequences = i + 1 < layers;
+      layer.dropout = p.get("rnn_dropout_input", i);
+      layer.recurrent_dropout = p.get("rnn_dropout_recurrent", i);
+      const bool both = p.get("rnn_bidirectional", i) != 0;
+      if (both) add(Bidirectional<decltype(layer)>(layer), "bidirectional");
+      else add(layer, lstm ? "lstm" : "gru");
+      channels = layer.units * (both ? 2 : 1);
+    };
+    if (lstm) configure(LSTM<T>{});
+    else configure(GRU<T>{});
+  }
+  return channels;
+}
+
 template <class T>
 Network<T> build_network(const Params& p, const InputSpec& input, index_t classes) {
   p.validate();
   require(classes >= 2 || classes == 1, "model: at least one class expected");
-  require(p.rnn_type().empty(), "model: recurrent layers are not available yet");
   std::vector<AnyLayer<T>> layers;
   std::vector<std::string> names;
   detail::LayerNamer name;
@@ -59,8 +84,12 @@ Network<T> build_network(const Params& p, const InputSpec& input, index_t classe
     add(Dropout<T>{.rate = p.get("dropout_conv", i)}, "dropout");
     channels = kernels;
   }
-  add(Flatten<T>{}, "flatten");
   index_t features = length * channels;
+  if (p.rnn_type().empty()) {
+    add(Flatten<T>{}, "flatten");
+  } else {
+    features = add_recurrent<T>(p, channels, add);
+  }
   if (input.extra > 0) {
     add(AppendExtra<T>{.extra_size = input.extra, .dropout = Dropout<T>{.rate = p.get("dropout_input")}},
         "concatenate");

@@ -31,15 +31,17 @@ class BatchBuffer {
   // The batch of records idx; with class weights, each sample is weighted.
   Batch<float> gather(const Data& data, std::span<const index_t> idx, const std::vector<double>* class_weights) {
     const index_t B = static_cast<index_t>(idx.size()), L = data.length(), D = data.dense_channels(),
-                  A = data.extra_size(), K = data.classes();
+                  A = data.extra_size(), K = data.classes(), P = data.profile_channels();
     symbols_.resize(static_cast<std::size_t>(B * L));
     dense_.resize(static_cast<std::size_t>(B * L * D));
+    profile_.resize(static_cast<std::size_t>(B * L * P));
     extra_.resize(static_cast<std::size_t>(B * A));
     targets_.resize(static_cast<std::size_t>(B * K));
     for (index_t b = 0; b < B; ++b) {
       const index_t i = idx[static_cast<std::size_t>(b)];
       std::ranges::copy(data.symbols(i), symbols_.begin() + b * L);
       if (D) std::ranges::copy(data.dense(i), dense_.begin() + b * L * D);
+      if (P) std::ranges::copy(data.profile(i), profile_.begin() + b * L * P);
       if (A) std::ranges::copy(data.extra(i), extra_.begin() + b * A);
       std::ranges::copy(data.targets(i), targets_.begin() + b * K);
     }
@@ -47,14 +49,15 @@ class BatchBuffer {
     return {.input = {.B = B,
                       .symbols = symbols_.data(),
                       .dense = D ? dense_.data() : nullptr,
-                      .extra = A ? extra_.data() : nullptr},
+                      .extra = A ? extra_.data() : nullptr,
+                      .profile = P ? profile_.data() : nullptr},
             .targets = targets_.data(),
             .weights = class_weights ? weights_.data() : nullptr};
   }
 
  private:
   std::vector<std::uint8_t> symbols_;
-  std::vector<float> dense_, extra_, targets_, weights_;
+  std::vector<float> dense_, extra_, profile_, targets_, weights_;
 };
 
 }  // namespace sster

@@ -136,12 +136,8 @@ class Engine {
   // chunk_probs_[replica].
   double run_chunk(std::size_t replica, const Batch<T>& batch, ChunkRange r, index_t B, Context& ctx, bool backward) {
     auto& net = replicas_[replica];
-    const index_t n = r.end - r.begin, K = classes(), L = net.input().length;
-    const auto& in = batch.input;
-    const InputBatch<T> part{.B = n,
-                             .symbols = in.symbols ? in.symbols + r.begin * L : nullptr,
-                             .dense = in.dense ? in.dense + r.begin * L * net.input().dense_channels : nullptr,
-                             .extra = in.extra ? in.extra + r.begin * net.input().extra : nullptr};
+    const index_t n = r.end - r.begin, K = classes();
+    const InputBatch<T> part = batch.input.slice(net.input(), r.begin, r.end);
     const Tensor<T>& logits = net.forward(part, ctx);
     auto& probs = chunk_probs_[replica];
     probs.resize(static_cast<std::size_t>(n * K));

@@ -36,22 +36,30 @@ struct ModelInfo {
   index_t extra = 0;
   std::vector<std::string> class_names;
   bool multilabel = false;
+  index_t profile_channels = 0;  // structure profiles instead of structure letters
 
   index_t classes() const { return static_cast<index_t>(class_names.size()); }
   InputSpec input_spec() const {
-    return {.length = length, .symbols = alphabet.size(), .dense_channels = dense_channels, .extra = extra};
+    return {.length = length,
+            .symbols = alphabet.size(),
+            .dense_channels = dense_channels,
+            .extra = extra,
+            .profile_channels = profile_channels};
   }
   static ModelInfo of(const Data& d) {
-    return {d.alphabet(), d.length(), d.dense_channels(), d.extra_size(), d.class_names(), d.multilabel()};
+    return {d.alphabet(),     d.length(),     d.dense_channels(),   d.extra_size(),
+            d.class_names(),  d.multilabel(), d.profile_channels()};
   }
   nlohmann::json to_json() const {
     return {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
-            {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel}};
+            {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
+            {"profile_channels", profile_channels}};
   }
   static ModelInfo from_json(const nlohmann::json& j) {
     return {Alphabet::from_string(j.at("alphabet").get<std::string>()), j.at("length").get<index_t>(),
             j.at("dense_channels").get<index_t>(), j.at("extra").get<index_t>(),
-            j.at("classes").get<std::vector<std::string>>(), j.at("multilabel").get<bool>()};
+            j.at("classes").get<std::vector<std::string>>(), j.at("multilabel").get<bool>(),
+            j.at("profile_channels").get<index_t>()};
   }
 };
 
@@ -245,11 +253,7 @@ class Model {
       engine_->for_each_chunk(n, [&](std::size_t replica, index_t begin, index_t end) {
         auto& net = engine_->network(replica);
         Context ctx;
-        const index_t L = info_.length;
-        const InputBatch<float> part{.B = end - begin,
-                                     .symbols = b.input.symbols + begin * L,
-                                     .dense = b.input.dense ? b.input.dense + begin * L * info_.dense_channels : nullptr,
-                                     .extra = b.input.extra ? b.input.extra + begin * info_.extra : nullptr};
+        const InputBatch<float> part = b.input.slice(info_.input_spec(), begin, end);
         const auto& acts = net.forward(part, ctx, 1);
         for (index_t s = 0; s < end - begin; ++s) fn(idx[static_cast<std::size_t>(first + begin + s)], acts.sample(s));
       });
@@ -385,6 +389,9 @@ class Model {
                                                   std::to_string(info_.extra));
     require(data.classes() == info_.classes(), "data has " + std::to_string(data.classes()) +
                                                    " classes, the model " + std::to_string(info_.classes()));
+    require(data.profile_channels() == info_.profile_channels,
+            data.profile_channels() ? "data has structure profiles, the model was trained on structure letters"
+                                    : "data has structure letters, the model was trained on structure profiles");
   }
 
  private:

@@ -27,22 +27,30 @@
 #include "sster/core/error.hpp"
 #include "sster/core/symbol.hpp"
 #include "sster/nn/append_extra.hpp"
+#include "sster/nn/bidirectional.hpp"
 #include "sster/nn/conv1d.hpp"
 #include "sster/nn/dense.hpp"
 #include "sster/nn/dropout.hpp"
 #include "sster/nn/flatten.hpp"
+#include "sster/nn/gru.hpp"
+#include "sster/nn/lstm.hpp"
 #include "sster/nn/maxpool1d.hpp"
 
 namespace sster {
 
 template <class T>
-using AnyLayer = std::variant<Conv1D<T>, MaxPool1D<T>, Dropout<T>, Flatten<T>, Dense<T>, AppendExtra<T>>;
+using AnyLayer = std::variant<Conv1D<T>, MaxPool1D<T>, Dropout<T>, Flatten<T>, Dense<T>, AppendExtra<T>, LSTM<T>, GRU<T>,
+                              Bidirectional<LSTM<T>>, Bidirectional<GRU<T>>>;
 
 struct InputSpec {
   index_t length = 0;
   index_t symbols = 0;         // alphabet size: one-hot channels
   index_t dense_channels = 0;  // real-valued channels after the symbol channels
   index_t extra = 0;           // per-sequence additional inputs
+  // Structure profiles (pysster's structure PWMs): symbol s = letter * P + r
+  // marks the block of P channels of the sequence letter, which holds the P
+  // structure probabilities instead of a single 1. 0 when not used.
+  index_t profile_channels = 0;
   index_t channels() const { return symbols + dense_channels; }
   bool operator==(const InputSpec&) const = default;
 };
@@ -53,6 +61,17 @@ struct InputBatch {
   const std::uint8_t* symbols = nullptr;  // (B, L)
   const T* dense = nullptr;               // (B, L, dense_channels)
   const T* extra = nullptr;               // (B, extra)
+  const T* profile = nullptr;             // (B, L, profile_channels)
+
+  // Samples [begin, end) of this batch.
+  InputBatch slice(const InputSpec& s, index_t begin, index_t end) const {
+    auto at = [&](const auto* p, index_t per_sample) { return p ? p + begin * per_sample : nullptr; };
+    return {.B = end - begin,
+            .symbols = at(symbols, s.length),
+            .dense = at(dense, s.length * s.dense_channels),
+            .extra = at(extra, s.extra),
+            .profile = at(profile, s.length * s.profile_channels)};
+  }
 };
 
 template <class T>
@@ -63,14 +82,13 @@ class Network {
   Network(InputSpec input, std::vector<AnyLayer<T>> layers, std::vector<std::string> names)
       : input_(input), layers_(std::move(layers)), names_(std::move(names)) {
     require(names_.size() == layers_.size(), "Network: one name per layer expected");
-    for (std::size_t i = 0; i < layers_.size(); ++i)
-      if (auto* d = std::get_if<Dropout<T>>(&layers_[i])) d->id = i;
+    for (std::size_t i = 0; i < layers_.size(); ++i) set_dropout_id(layers_[i], i);
     Shape s{1, input_.length, input_.channels()};
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       shapes_.push_back(s = visit_layer(i, [&](auto& l) { return l.output_shape(s); }));
       require(s.L > 0, "layer " + names_[i] + " shrinks the sequence to length " + std::to_string(s.L));
     }
-    symbol_path_ = input_.dense_channels == 0 && layers_.size() >= 2 &&
+    symbol_path_ = input_.dense_channels == 0 && input_.profile_channels == 0 && layers_.size() >= 2 &&
                    std::holds_alternative<Dropout<T>>(layers_[0]) && std::holds_alternative<Conv1D<T>>(layers_[1]);
     acts_.resize(layers_.size());
     grads_.resize(layers_.size());
@@ -219,14 +237,30 @@ class Network {
       if (auto* a = std::get_if<AppendExtra<T>>(&l)) a->extra = in.extra;
   }
 
-  // One-hot symbols followed by the dense channels.
+  // Every layer that draws dropout masks gets its position as key.
+  static void set_dropout_id(AnyLayer<T>& layer, std::size_t id) {
+    std::visit(
+        [id](auto& l) {
+          using L = std::decay_t<decltype(l)>;
+          if constexpr (std::is_same_v<L, Dropout<T>> || std::is_same_v<L, LSTM<T>> || std::is_same_v<L, GRU<T>>) l.id = id;
+          if constexpr (std::is_same_v<L, Bidirectional<LSTM<T>>> || std::is_same_v<L, Bidirectional<GRU<T>>>) l.set_id(id);
+          if constexpr (std::is_same_v<L, AppendExtra<T>>) l.dropout.id = id;
+        },
+        layer);
+  }
+
+  // One-hot symbols (or the structure profile in the sequence letter's
+  // block) followed by the dense channels.
   void expand_input(const InputBatch<T>& in) {
-    const index_t L = input_.length, C = input_.channels(), S = input_.symbols, D = input_.dense_channels;
+    const index_t L = input_.length, C = input_.channels(), S = input_.symbols, D = input_.dense_channels,
+                  P = input_.profile_channels;
     x0_.resize({in.B, L, C});
     x0_.fill(T{0});
     for (index_t p = 0; p < in.B * L; ++p) {
       T* row = x0_.data() + p * C;
-      if (in.symbols && in.symbols[p] != no_symbol) row[in.symbols[p]] = T{1};
+      const std::uint8_t s = in.symbols ? in.symbols[p] : no_symbol;
+      if (s != no_symbol && P > 0) std::copy_n(in.profile + p * P, P, row + s / P * P);
+      else if (s != no_symbol) row[s] = T{1};
       if (D) std::copy_n(in.dense + p * D, D, row + S);
     }
   }
@@ -239,11 +273,13 @@ class Network {
     if (!drop.active(ctx)) return;
     const index_t L = input_.length, C = input_.channels();
     scale_.resize({in.B, L, 1});
-    for (index_t b = 0; b < in.B; ++b)
+    for (index_t b = 0; b < in.B; ++b) {
+      const RandomKey key = drop.sample_key(ctx, b);
       for (index_t t = 0; t < L; ++t) {
         const std::uint8_t s = in.symbols[b * L + t];
-        scale_[b * L + t] = s != no_symbol && drop.keep(ctx, b, t * C + s) ? drop.scale() : T{0};
+        scale_[b * L + t] = s != no_symbol && drop.keep(key, t * C + s) ? drop.scale() : T{0};
       }
+    }
   }
   const T* scale_ptr(const Context& ctx) const {
     return std::get<Dropout<T>>(layers_[0]).active(ctx) ? scale_.data() : nullptr;

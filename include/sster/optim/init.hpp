@@ -1,7 +1,7 @@
 #pragma once
 // Initial parameter values, as Keras initialises pysster's layers:
 // kernels RandomUniform(-0.05, 0.05), biases zeros (ones where a layer asks,
-// e.g. the LSTM forget gate). Every value is keyed by (seed, parameter
+// e.g. the LSTM forget gate), recurrent kernels orthogonal. Every value is keyed by (seed, parameter
 // tensor index, element), so the initial model does not depend on threads.
 #include <algorithm>
 #include <vector>
@@ -9,6 +9,7 @@
 #include "sster/core/error.hpp"
 #include "sster/core/random.hpp"
 #include "sster/nn/layer.hpp"
+#include "sster/nn/orthogonal.hpp"
 
 namespace sster {
 
@@ -30,8 +31,11 @@ void initialize_parameters(const std::vector<ParamSpec>& specs, T* values, std::
         for (index_t i = 0; i < n; ++i) values[i] = static_cast<T>(-0.05 + 0.1 * key.uniform(static_cast<std::uint64_t>(i)));
         break;
       }
-      case Init::orthogonal:
-        throw Error("orthogonal initialisation is not available yet");
+      case Init::orthogonal: {  // Keras Orthogonal: the whole (rows, last axis) matrix
+        RandomStream rng(RandomKey(seed, Purpose::init).with(s));
+        orthogonal_init(values, n / spec.shape.back(), spec.shape.back(), rng);
+        break;
+      }
     }
     values += n;
   }
