@@ -100,7 +100,8 @@ TEST_CASE("bad input: exit code 2, a message naming the problem, no partial outp
   CHECK(r.out.find("record 1") != std::string::npos);
   CHECK(r.out.find("length 50") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "p.tsv"));
-  CHECK(!std::filesystem::exists(dir / "p.tsv.tmp"));
+  for (const auto& f : std::filesystem::directory_iterator(dir.path))  // no temporary left behind
+    CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
 }
 
 TEST_CASE("grid-search trains every combination, writes the table and the best model") {
@@ -150,4 +151,81 @@ TEST_CASE("Ctrl-C saves a checkpoint; --resume ends with the same model as an un
   r = run_sster("predict " + (dir / "b.sster") + " " + (dir / "positives.fasta.gz") + " -o " + (dir / "b.tsv"));
   REQUIRE(r.exit_code == 0);
   CHECK(read_text(dir / "a.tsv") == read_text(dir / "b.tsv"));
+}
+
+TEST_CASE("motifs, cluster, optimize, meme: --help, and bad input exits 2") {
+  for (const char* cmd : {"motifs", "cluster", "optimize", "meme"}) {
+    CAPTURE(cmd);
+    const auto r = run_sster(std::string(cmd) + " --help");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Usage") != std::string::npos);
+    CHECK(run_sster(cmd).exit_code == 2);  // the model (and more) is required
+  }
+}
+
+TEST_CASE("motifs -> summary.html + PNGs + motifs.meme; meme, cluster and optimize on the same model") {
+  ScratchDir dir("cli-motifs");
+  auto r = run_sster("simulate -o " + dir.path.string() + " -n 1000 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
+  REQUIRE(r.exit_code == 0);
+  const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz");
+  r = run_sster("train" + data + " --param conv_num=1 --param kernel_num=6 --param kernel_len=10 --param epochs=12 -q -o " +
+                (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+
+  r = run_sster("motifs " + (dir / "m.sster") + data + " --group test -o " + (dir / "out"));
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("kernel      score  consensus") != std::string::npos);
+  CHECK((r.out.find("CACGTG") != std::string::npos || r.out.find("TGACTC") != std::string::npos));
+  const std::string html = read_text(dir / "out/summary.html");
+  for (int k = 0; k < 6; ++k)
+    for (const char* kind : {"motif", "position", "activations"}) {
+      const std::string png = std::string(kind) + "_kernel_" + std::to_string(k) + ".png";
+      CAPTURE(png);
+      CHECK(std::filesystem::exists(dir / ("out/" + png)));
+      CHECK(html.find(png) != std::string::npos);
+    }
+  const std::string meme = read_text(dir / "out/motifs.meme");
+  CHECK(meme.rfind("MEME version 4", 0) == 0);
+  std::size_t motifs = 0;
+  for (auto at = meme.find("\nMOTIF kernel_"); at != std::string::npos; at = meme.find("\nMOTIF kernel_", at + 1)) ++motifs;
+  CHECK(motifs == 6);
+  // same order as the page: the first kernel of the page is the first motif of the file
+  const auto first = html.find("<td>Kernel ") + 11;
+  const std::string kernel = html.substr(first, html.find('<', first) - first);
+  CHECK(meme.find("\nMOTIF kernel_" + kernel + " ") == meme.find("\nMOTIF kernel_"));
+
+  r = run_sster("meme " + (dir / "m.sster") + data + " --group test -o " + (dir / "m.meme"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "m.meme") == meme);
+
+  r = run_sster("cluster " + (dir / "m.sster") + data + " --group test -o " + (dir / "heat.png"));
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::file_size(dir / "heat.png") > 10000);
+  r = run_sster("cluster " + (dir / "m.sster") + data + " --subset 1 -o " + (dir / "neg.png"));
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::exists(dir / "neg.png"));
+
+  r = run_sster("optimize " + (dir / "m.sster") + " --layer dense_2 --node 0 --steps 200 -o " + (dir / "opt.png"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("node         loss  converged") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "opt.png"));
+
+  // bad input: exit 2, a message naming the problem, no output file
+  r = run_sster("optimize " + (dir / "m.sster") + " --layer dense_9 -o " + (dir / "x.png"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("no layer 'dense_9' (layers: dropout_1, conv1d_1") != std::string::npos);
+  r = run_sster("optimize " + (dir / "m.sster") + " --layer dense_2 --node 5 -o " + (dir / "x.png"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("not node 5") != std::string::npos);
+  r = run_sster("cluster " + (dir / "m.sster") + data + " --subset 3 -o " + (dir / "x.png"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("class 3 does not exist") != std::string::npos);
+  r = run_sster("motifs " + (dir / "m.sster") + data + " --group everything -o " + (dir / "x"));
+  CHECK(r.exit_code == 2);
+  r = run_sster("motifs " + (dir / "m.sster") + " --class " + (dir / "positives.fasta.gz") + " -o " + (dir / "x"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("2 classes, but 1 class files") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "x.png"));
+  CHECK(!std::filesystem::exists(dir / "x"));
 }

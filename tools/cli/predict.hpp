@@ -74,22 +74,9 @@ inline void add_predict(CLI::App& app) {
       std::fflush(stdout);
       return;
     }
-    // Stream into a temporary file next to the output, rename when complete.
-    const std::string tmp = args->output + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "w");
-    require(f != nullptr, "cannot write " + args->output);
-    try {
-      predict_stream(model, args->input, f);
-    } catch (...) {
-      std::fclose(f);
-      std::remove(tmp.c_str());
-      throw;
-    }
-    const bool ok = std::fflush(f) == 0 && !std::ferror(f);
-    if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), args->output.c_str()) != 0) {
-      std::remove(tmp.c_str());
-      throw Error("cannot write " + args->output + " (disk full or not writable)");
-    }
+    AtomicFile out(args->output);  // appears only when every record is scored
+    predict_stream(model, args->input, out.stream());
+    out.commit();
   });
 }
 

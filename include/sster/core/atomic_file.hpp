@@ -1,80 +1,103 @@
 #pragma once
-// sster::write_file_atomic: output files appear whole or not at all. Bytes go to a
-// temporary file in the target's folder (same file system, so the final rename is
-// atomic), which is renamed over the target only after a successful write and close.
-// On any failure the temporary file is removed and an sster::Error names the target.
-// Targets that are not regular files (/dev/stdout, /dev/full, pipes) are written in
-// place: renaming over a device would replace the device. No fsync: the rename
+// Output files appear whole or not at all.
+//   AtomicFile          streams into a hidden temporary file in the target's
+//                       folder (same file system, so the final rename is atomic)
+//                       and renames it over the target on commit(); without
+//                       commit() (an error, an exception) the temporary file
+//                       is removed and the target left untouched.
+//   write_file_atomic   the same for bytes already in memory.
+// Any failure is an sster::Error naming the target. Targets that are not
+// regular files (/dev/stdout, /dev/full, pipes) are written in place:
+// renaming over a device would replace the device. No fsync: the rename
 // protects against a crashing process, which is the failure that matters here.
-#include <atomic>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
 
-#include <unistd.h>
-
 #include "sster/core/error.hpp"
 
 namespace sster {
 
-namespace detail {
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::filesystem::path& target) : path_(target.string()) {
+    namespace fs = std::filesystem;
+    require(!path_.empty(), "cannot write a file with an empty name");
+    std::error_code ec;
+    const fs::file_status st = fs::status(target, ec);
+    require(!fs::is_directory(st), "cannot write '" + path_ + "': it is a directory");
+    if (fs::exists(st) && !fs::is_regular_file(st)) {  // a device or pipe: write in place
+      file_ = std::fopen(path_.c_str(), "wb");
+      require(file_ != nullptr, "cannot write '" + path_ + "': " + std::strerror(errno));
+      return;
+    }
+    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string name = ".";  // hidden; appended, not "." + string: GCC 12 -Wrestrict false positive (PR 105651)
+    name += target.filename().string();
+    name += ".tmp.XXXXXX";
+    std::string pattern = (folder / name).string();
+    const int fd = ::mkstemp(pattern.data());
+    require(fd >= 0, "cannot write '" + path_ + "': " + std::strerror(errno) + " (folder '" + folder.string() + "')");
+    temp_ = pattern;
+    file_ = ::fdopen(fd, "wb");
+    if (!file_) {
+      const int err = errno;
+      ::close(fd);
+      std::remove(temp_.c_str());
+      throw Error("cannot write '" + path_ + "': " + std::strerror(err));
+    }
+    // mkstemp creates 0600; give the file the permissions a plain fopen would.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+  }
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile() {
+    if (file_) std::fclose(file_);
+    if (!committed_ && !temp_.empty()) std::remove(temp_.c_str());
+  }
 
-// Writes all bytes and closes; returns 0 or the errno of the first failure.
-inline int write_and_close(std::FILE* f, std::string_view bytes) {
-  int err = 0;
-  if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) err = errno;
-  if (std::fflush(f) != 0 && err == 0) err = errno;
-  if (std::fclose(f) != 0 && err == 0) err = errno;
-  return err == 0 ? 0 : err;
-}
+  void write(const void* data, std::size_t n) {
+    if (n > 0 && std::fwrite(data, 1, n, file_) != n) fail(errno);
+  }
+  void write(std::string_view text) { write(text.data(), text.size()); }
+  std::FILE* stream() { return file_; }  // for fprintf-style writers; commit() checks for errors
 
-inline std::string errno_text(int err) { return err ? std::strerror(err) : "unknown error"; }
+  // Flushes, closes and renames the temporary file over the target.
+  void commit() {
+    const bool ok = std::fflush(file_) == 0 && !std::ferror(file_);
+    const int err = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!ok || !closed) fail(ok ? errno : err);
+    if (!temp_.empty() && std::rename(temp_.c_str(), path_.c_str()) != 0) fail(errno);
+    committed_ = true;
+  }
+  const std::string& path() const { return path_; }
 
-}  // namespace detail
+ private:
+  [[noreturn]] void fail(int err) const {
+    throw Error("cannot write '" + path_ + "': " + (err ? std::strerror(err) : "unknown error"));
+  }
+
+  std::string path_, temp_;  // temp_ empty: writing in place
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
 
 inline void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
-  namespace fs = std::filesystem;
-  const std::string name = path.string();
-  require(!name.empty(), "cannot write a file with an empty name");
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  require(!fs::is_directory(st), "cannot write '" + name + "': it is a directory");
-  if (fs::exists(st) && !fs::is_regular_file(st)) {
-    std::FILE* f = std::fopen(name.c_str(), "wb");
-    require(f != nullptr, "cannot write '" + name + "': " + detail::errno_text(errno));
-    const int err = detail::write_and_close(f, bytes);
-    require(err == 0, "cannot write '" + name + "': " + detail::errno_text(err));
-    return;
-  }
-  static std::atomic<unsigned> counter{0};
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  // Built by appending: GCC 12 misreports `"literal" + std::string&&` (-Wrestrict, PR105329).
-  std::string tmp_name = ".";
-  tmp_name += path.filename().string();
-  tmp_name += ".tmp-";
-  tmp_name += std::to_string(::getpid());
-  tmp_name += '-';
-  tmp_name += std::to_string(counter++);
-  const fs::path tmp = folder / tmp_name;
-  // "x": never clobber an existing file of that name.
-  std::FILE* f = std::fopen(tmp.c_str(), "wbx");
-  require(f != nullptr, "cannot write '" + name + "': " + detail::errno_text(errno) + " (folder '" +
-                            folder.string() + "')");
-  const int err = detail::write_and_close(f, bytes);
-  if (err != 0) {
-    fs::remove(tmp, ec);
-    throw Error("cannot write '" + name + "': " + detail::errno_text(err));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw Error("cannot write '" + name + "': " + ec.message());
-  }
+  AtomicFile file(path);
+  file.write(bytes);
+  file.commit();
 }
 
 }  // namespace sster

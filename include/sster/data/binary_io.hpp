@@ -1,8 +1,7 @@
 #pragma once
 // Files written so that a crash never leaves half of one, and read so that a
 // damaged one is reported, not half-loaded.
-//   AtomicFile   a temporary file in the target's directory, renamed over the
-//                target by commit(); removed if commit() is never reached.
+//   (atomic writes: core/atomic_file.hpp)
 //   BinaryOut    little-endian writer with a running CRC-32 (zlib).
 //   BinaryIn     bounds-checked reader with the same CRC, for BinaryOut's files.
 //   write_text_file  text (gzip-compressed when the name ends in .gz), atomically.
@@ -24,62 +23,10 @@
 #include <type_traits>
 #include <vector>
 
+#include "sster/core/atomic_file.hpp"
 #include "sster/core/error.hpp"
 
 namespace sster {
-
-class AtomicFile {
- public:
-  explicit AtomicFile(std::string path) : path_(std::move(path)) {
-    const auto target = std::filesystem::path(path_);
-    const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-    std::string name = ".";  // hidden; appended, not "." + string: GCC 12 -Wrestrict false positive (PR 105651)
-    name += target.filename().string();
-    name += ".tmp.XXXXXX";
-    std::string tmpl = (dir / name).string();
-    const int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) throw Error(path_ + ": cannot create a temporary file in " + dir.string() + " (" + std::strerror(errno) + ")");
-    temp_ = tmpl;
-    file_ = ::fdopen(fd, "wb");
-    if (!file_) {
-      ::close(fd);
-      std::remove(temp_.c_str());
-      throw Error(path_ + ": cannot open a temporary file (" + std::strerror(errno) + ")");
-    }
-    // mkstemp creates 0600; give the file the permissions a plain fopen would.
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(fd, 0666 & ~mask);
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-  ~AtomicFile() {
-    if (file_) std::fclose(file_);
-    if (!committed_) std::remove(temp_.c_str());
-  }
-
-  void write(const void* data, std::size_t n) {
-    if (n > 0 && std::fwrite(data, 1, n, file_) != n)
-      throw Error(path_ + ": write failed (" + std::strerror(errno) + ")");
-  }
-  // Flushes to disk and renames the temporary file to the target.
-  void commit() {
-    const bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
-    const int err = errno;
-    const bool closed = std::fclose(file_) == 0;
-    file_ = nullptr;
-    if (!ok || !closed) throw Error(path_ + ": write failed (" + std::strerror(ok ? errno : err) + ")");
-    if (std::rename(temp_.c_str(), path_.c_str()) != 0)
-      throw Error(path_ + ": cannot rename the temporary file into place (" + std::strerror(errno) + ")");
-    committed_ = true;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_, temp_;
-  std::FILE* file_ = nullptr;
-  bool committed_ = false;
-};
 
 namespace detail {
 inline std::uint32_t crc32_update(std::uint32_t crc, const void* data, std::size_t n) {
