@@ -1,0 +1,13 @@
+#pragma once
+// The umbrella header: everything a program needs to train sster models,
+// predict, evaluate and look at the motifs.
+#include "sster/core/parallel.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/data/simulate.hpp"
+#include "sster/data/structure.hpp"
+#include "sster/io/meme.hpp"
+#include "sster/metrics/report.hpp"
+#include "sster/metrics/roc.hpp"
+#include "sster/model/grid_search.hpp"
+#include "sster/model/model.hpp"
+#include "sster/plot/curves.hpp"
