@@ -1,0 +1,86 @@
+#include <doctest.h>
+
+#include <algorithm>
+
+#include "../cli/cli_test_util.hpp"
+
+using sster::test::read_text;
+using sster::test::run_sster;
+using sster::test::ScratchDir;
+
+namespace {
+// Runs an example program; stdout and stderr together.
+sster::test::RunResult run(const std::string& exe, const std::string& args) {
+  const std::string cmd = exe + " " + args + " 2>&1";
+  sster::test::RunResult r;
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = ::pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Planted-motif FASTA files in dir: positives.fasta.gz, negatives.fasta.gz.
+void simulate(const ScratchDir& dir, int n) {
+  REQUIRE(run_sster("simulate -o " + dir.path.string() + " -n " + std::to_string(n) +
+                    " --length 60 --motif CACGTG@10 --motif TGACTCA@40")
+              .exit_code == 0);
+}
+std::string pysster_file(const std::string& name) { return std::string(SSTER_SHARED_DATA) + "/pysster-tests/" + name; }
+}  // namespace
+
+TEST_CASE("examples: train_and_predict, then embed scores stdin with the saved model") {
+  ScratchDir dir("ex-train");
+  simulate(dir, 1000);
+  auto r = run(EXAMPLE_TRAIN_AND_PREDICT, dir / "positives.fasta.gz" + " " + dir / "negatives.fasta.gz" + " " + dir / "m.sster");
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("saved model reproduces the predictions: yes") != std::string::npos);
+  const auto auc = std::stod(r.out.substr(r.out.rfind("test ROC-AUC ") + 13));
+  CHECK(auc > 0.9);
+
+  r = run(EXAMPLE_EMBED, dir / "m.sster" + " < " + pysster_file("dna_pos.fasta"));
+  CHECK(r.exit_code == 2);  // pysster's dna_pos.fasta has length 32, not 60: a clear error
+  CHECK(r.out.find("the model needs 60") != std::string::npos);
+  r = run("zcat " + dir / "positives.fasta.gz" + " | " + EXAMPLE_EMBED, dir / "m.sster");
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1000);
+  CHECK(r.out.rfind("pos_1\t", 0) == 0);
+}
+
+TEST_CASE("examples: multilabel, structure, grid_search, recurrent, gallery") {
+  ScratchDir dir("ex-misc");
+  simulate(dir, 600);
+  const std::string pos = dir / "positives.fasta.gz", neg = dir / "negatives.fasta.gz";
+
+  // multi-label file: class 0 = motif CACGTG, class 1 = TGACTCA (pysster headers)
+  REQUIRE(std::system(("zcat " + pos + " | sed 's/^>pos_\\([0-9]*[13579]\\)$/>0/; s/^>pos_.*/>1/' > " + dir / "multi.fa")
+                          .c_str()) == 0);
+  auto r = run(EXAMPLE_MULTILABEL, dir / "multi.fa" + " 2");
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("class_1 ROC-AUC") != std::string::npos);
+
+  r = run(EXAMPLE_STRUCTURE, pysster_file("rna_pred_ref.fasta") + " " + pysster_file("rna_pred_ref.fasta") + " " + dir / "structure");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("first layer weights: (6, 24, 10)") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "structure/pos_annotated.fa"));
+
+  r = run(EXAMPLE_GRID_SEARCH, pos + " " + neg + " " + dir / "grid");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("kernel_num kernel_len roc-auc") != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "grid/finished.tsv"));
+
+  r = run(EXAMPLE_RECURRENT, pos + " " + neg);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("bidirectional_1") != std::string::npos);
+  CHECK(r.out.find("test ROC-AUC") != std::string::npos);
+
+  r = run(EXAMPLE_GALLERY, dir / "gallery");
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::filesystem::exists(dir / "gallery"));
+  CHECK(!std::filesystem::is_empty(dir / "gallery"));
+}
