@@ -2,10 +2,18 @@
 // show the learned motifs. One subcommand per header in tools/cli/.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
+#include "cli/cluster.hpp"
 #include "cli/demo.hpp"
+#include "cli/export_json.hpp"
 #include "cli/grid_search.hpp"
+#include "cli/meme.hpp"
+#include "cli/motifs.hpp"
+#include "cli/optimize.hpp"
 #include "cli/predict.hpp"
 #include "cli/report.hpp"
 #include "cli/simulate.hpp"
@@ -23,6 +31,11 @@ int main(int argc, char** argv) {
   sster::cli::add_simulate(app);
   sster::cli::add_demo(app);
   sster::cli::add_grid_search(app);
+  sster::cli::add_export_json(app);
+  sster::cli::add_motifs(app);
+  sster::cli::add_cluster(app);
+  sster::cli::add_optimize(app);
+  sster::cli::add_meme(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -34,6 +47,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "sster: internal error: " << e.what() << "\n";
     return 3;
+  }
+  // Output on stdout (predict's TSV, tables) is buffered: a full disk or a
+  // closed file shows only now, and must not end with exit code 0.
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int err = errno;
+  if (!std::cout || !flushed || std::ferror(stdout)) {
+    std::cerr << "sster: error: cannot write to standard output"
+              << (flushed ? std::string() : std::string(" (") + std::strerror(err) + ")") << "\n";
+    return 2;
   }
   return 0;
 }

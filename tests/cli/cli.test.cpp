@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_test_util.hpp"
 
 using sster::test::read_text;
@@ -10,7 +12,7 @@ using sster::test::run_sster;
 using sster::test::ScratchDir;
 
 TEST_CASE("every subcommand has --help") {
-  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search"}) {
+  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search", "export-json"}) {
     CAPTURE(cmd);
     const auto r = run_sster(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);
@@ -63,6 +65,14 @@ TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
   CHECK(r.out.find("weighted avg") != std::string::npos);
   CHECK(read_text(dir / "report/report.tsv").find("positives") != std::string::npos);
   CHECK(std::filesystem::exists(dir / "report/confusion.tsv"));
+
+  r = run_sster("export-json " + (dir / "m.sster") + " -o " + (dir / "m.json"));
+  REQUIRE(r.exit_code == 0);
+  const auto json = nlohmann::json::parse(read_text(dir / "m.json"));
+  CHECK(json["layers"][1]["name"] == "conv1d_1");
+  CHECK(json["layers"][1]["params"][0]["values"].size() == 10);         // kernel_len 10
+  CHECK(json["layers"][1]["params"][0]["values"][0].size() == 4);       // ACGT
+  CHECK(json["layers"][1]["params"][0]["values"][0][0].size() == 30);   // kernels
 
   r = run_sster("summary " + (dir / "m.sster"));
   REQUIRE(r.exit_code == 0);
@@ -175,7 +185,7 @@ TEST_CASE("motifs -> summary.html + PNGs + motifs.meme; meme, cluster and optimi
   r = run_sster("motifs " + (dir / "m.sster") + data + " --group test -o " + (dir / "out"));
   CAPTURE(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("kernel      score  consensus") != std::string::npos);
+  CHECK(r.out.find("kernel   score  class      sites  consensus") != std::string::npos);
   CHECK((r.out.find("CACGTG") != std::string::npos || r.out.find("TGACTC") != std::string::npos));
   const std::string html = read_text(dir / "out/summary.html");
   for (int k = 0; k < 6; ++k)

@@ -1,4 +1,4 @@
-// Built into sster_metrics_tests (tests/metrics/meson.build).
+// Built into sster_interpret_tests (tests/interpret/meson.build).
 #include <doctest.h>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Built into sster_plot_tests (tests/plot/meson.build): Motif needs only plot/.
+// Built into sster_interpret_tests (tests/interpret/meson.build).
 #include <doctest.h>
 
 #include <cmath>

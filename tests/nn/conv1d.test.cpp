@@ -1,10 +1,13 @@
 #include <doctest.h>
 
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "gradient_check.hpp"
 #include "sster/nn/conv1d.hpp"
+#include "sster/nn/maxpool1d.hpp"
 
 using namespace sster;
 using sster::test::check_layer_gradients;
@@ -78,18 +81,19 @@ TEST_CASE("Conv1D symbol input: gradients and equality with the one-hot float pa
 
 TEST_CASE_TEMPLATE("conv1d kernels: fast equals reference on awkward sizes", T, float, double) {
   const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-  for (auto s : {kernels::ConvShape{2, 13, 3, 5, 4}, {3, 25, 17, 30, 7}, {1, 8, 1, 1, 8}, {4, 40, 30, 33, 25}}) {
+  for (auto s : {kernels::ConvShape{2, 13, 3, 5, 4}, {3, 25, 17, 30, 7}, {1, 8, 1, 1, 8}, {4, 40, 30, 33, 25},
+                 {2, 30, 30, 100, 5}, {1, 11, 2, 17, 1}, {3, 9, 5, 64, 9}}) {
     CAPTURE(s.C);
     auto x = random_tensor<T>({s.B, s.L, s.C}, 1);
     auto w = random_tensor<T>({s.W, s.C, s.K}, 2);
     auto b = random_tensor<T>({1, 1, s.K}, 3);
     auto g = random_tensor<T>({s.B, s.out_len(), s.K}, 4);
     Tensor<T> y_ref({s.B, s.out_len(), s.K}), y({s.B, s.out_len(), s.K});
+    kernels::ConvScratch<T> scratch;
     kernels::conv1d_forward_ref(x.data(), w.data(), b.data(), y_ref.data(), s);
-    kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s);
+    kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch);
     for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol));
     Tensor<T> dx_ref(x.shape()), dx(x.shape()), dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
-    kernels::ConvScratch<T> scratch;
     kernels::conv1d_backward_ref(x.data(), w.data(), g.data(), dx_ref.data(), dw_ref.data(), db_ref.data(), s);
     kernels::conv1d_backward(x.data(), w.data(), g.data(), dx.data(), dw.data(), db.data(), s, scratch);
     for (index_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == doctest::Approx(dx_ref[i]).epsilon(tol));
@@ -100,7 +104,8 @@ TEST_CASE_TEMPLATE("conv1d kernels: fast equals reference on awkward sizes", T, 
 
 TEST_CASE_TEMPLATE("gather conv1d kernels: fast equals reference", T, float, double) {
   const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-  for (auto s : {kernels::ConvShape{2, 13, 4, 5, 4}, {3, 30, 12, 30, 25}, {1, 7, 20, 3, 7}}) {
+  for (auto s : {kernels::ConvShape{2, 13, 4, 5, 4}, {3, 30, 12, 30, 25}, {1, 7, 20, 3, 7}, {2, 40, 4, 100, 25},
+                 {1, 9, 1, 17, 2}, {2, 20, 4, 64, 20}}) {
     std::vector<std::uint8_t> x(static_cast<std::size_t>(s.B * s.L));
     RandomStream rng(RandomKey(s.C, Purpose::init));
     for (auto& v : x) v = rng.below(10) == 0 ? no_symbol : static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(s.C)));
@@ -110,12 +115,13 @@ TEST_CASE_TEMPLATE("gather conv1d kernels: fast equals reference", T, float, dou
     auto g = random_tensor<T>({s.B, s.out_len(), s.K}, 4);
     for (const T* sc : {static_cast<const T*>(nullptr), static_cast<const T*>(scale.data())}) {
       Tensor<T> y_ref({s.B, s.out_len(), s.K}), y(y_ref.shape());
+      kernels::ConvScratch<T> scratch;
       kernels::gather_conv1d_forward_ref(x.data(), sc, w.data(), b.data(), y_ref.data(), s);
-      kernels::gather_conv1d_forward(x.data(), sc, w.data(), b.data(), y.data(), s);
+      kernels::gather_conv1d_forward(x.data(), sc, w.data(), b.data(), y.data(), s, scratch);
       for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol));
       Tensor<T> dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
       kernels::gather_conv1d_backward_ref(x.data(), sc, g.data(), dw_ref.data(), db_ref.data(), s);
-      kernels::gather_conv1d_backward(x.data(), sc, g.data(), dw.data(), db.data(), s);
+      kernels::gather_conv1d_backward(x.data(), sc, g.data(), dw.data(), db.data(), s, scratch);
       for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol));
       for (index_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == doctest::Approx(db_ref[i]).epsilon(tol));
     }
@@ -126,4 +132,219 @@ TEST_CASE("Conv1D: a kernel longer than the input is an error naming both length
   Conv1D<float> conv{.in_channels = 4, .kernels = 2, .width = 30};
   CHECK_THROWS_WITH_AS(conv.output_shape(Shape{1, 20, 4}), doctest::Contains("kernel length 30 exceeds the input length 20"),
                        sster::Error);
+}
+
+TEST_CASE_TEMPLATE("small_gemm equals its reference: every init mode, strided A both ways, ragged rows", T, float, double) {
+  constexpr index_t w = simd::width<T>;
+  const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+  for (index_t rows : {1, 7, 8, 13, 50})
+    for (index_t vecs : {1, 2, 3, 4, 5, 7})
+      for (index_t depth : {1, 9, 40, vecs >= 4 ? 2100 : 0}) {
+        if (depth == 0) continue;  // 2100: longer than a depth block (see small_gemm)
+        CAPTURE(rows);
+        CAPTURE(vecs);
+        CAPTURE(depth);
+        const index_t cols = vecs * w;
+        for (bool transposed : {false, true}) {
+          // A as windows (rows 3 apart, depth contiguous) or their transpose.
+          const index_t a_row = transposed ? 1 : 3, a_col = transposed ? 3 : 1;
+          const kernels::GemmShape s{.rows = rows, .cols = cols, .depth = depth, .a_row = a_row, .a_col = a_col,
+                                     .ldb = cols + w, .ldc = cols};
+          auto a = random_tensor<T>({1, (rows - 1) * a_row + (depth - 1) * a_col + 1, 1}, 1);
+          auto b = random_tensor<T>({1, depth, s.ldb}, 2);
+          auto bias = random_tensor<T>({1, 1, cols}, 3);
+          for (auto mode : {kernels::GemmInit::zero, kernels::GemmInit::row, kernels::GemmInit::accumulate}) {
+            auto c_ref = random_tensor<T>({1, rows, cols}, 4);
+            Tensor<T> c = c_ref;
+            kernels::small_gemm_ref(a.data(), b.data(), c_ref.data(), bias.data(), mode, s);
+            kernels::small_gemm(a.data(), b.data(), c.data(), bias.data(), mode, s);
+            // Sums of `depth` terms of size ~1: the absolute error grows like sqrt(depth).
+            const double scale = std::sqrt(static_cast<double>(depth));
+            for (index_t i = 0; i < c.size(); ++i) REQUIRE(c[i] == doctest::Approx(c_ref[i]).epsilon(tol).scale(scale));
+          }
+        }
+      }
+}
+
+namespace {
+// Runs write(y, argmax) on buffers of n values followed by guard values and
+// checks the guards: the fast epilogue stores whole vectors that spill into
+// the following rows, never past the buffer.
+template <class T, class Write>
+void check_within_bounds(index_t n, Write&& write) {
+  const T guard = T{-12345};
+  std::vector<T> y(static_cast<std::size_t>(n + 64), guard), a(y.size(), guard);
+  write(y.data(), a.data());
+  for (std::size_t i = static_cast<std::size_t>(n); i < y.size(); ++i) {
+    REQUIRE(y[i] == guard);
+    REQUIRE(a[i] == guard);
+  }
+}
+
+// Values on a coarse grid, so pooling windows see ties and ReLU sees exact zeros.
+template <class T>
+Tensor<T> grid_tensor(Shape s, std::uint64_t seed) {
+  auto t = random_tensor<T>(s, seed);
+  for (index_t i = 0; i < t.size(); ++i) t[i] = std::round(t[i] * 4) / 4;
+  return t;
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("conv1d + pool kernels: fast equals reference (ties, overlapping windows, no ReLU)", T, float, double) {
+  const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+  // {5, 9, 3, 3, 6}, {4, 6, 2, 1, 3}: a sample's pooled output is shorter than one vector.
+  for (auto s : {kernels::ConvShape{2, 13, 3, 5, 4}, {3, 25, 17, 30, 7}, {1, 8, 1, 1, 8}, {2, 40, 30, 30, 25},
+                 {2, 31, 5, 100, 6}, {5, 9, 3, 3, 6}, {4, 6, 2, 1, 3}})
+    for (auto p : {kernels::FusedPool{2, 2, true}, {3, 1, true}, {3, 2, false}, {1, 1, true}, {2, 3, true}}) {
+      if (p.size > s.out_len()) continue;
+      CAPTURE(s.L);
+      CAPTURE(s.K);
+      CAPTURE(p.size);
+      CAPTURE(p.stride);
+      const index_t lp = p.out_len(s.out_len());
+      auto x = grid_tensor<T>({s.B, s.L, s.C}, 1);
+      auto w = grid_tensor<T>({s.W, s.C, s.K}, 2);
+      auto b = grid_tensor<T>({1, 1, s.K}, 3);
+      auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
+      Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
+      std::vector<T> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+      kernels::ConvScratch<T> scratch;
+      kernels::conv1d_pool_forward_ref(x.data(), w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
+      check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
+        kernels::conv1d_pool_forward(x.data(), w.data(), b.data(), yg, ag, s, p, scratch);
+      });
+      kernels::conv1d_pool_forward(x.data(), w.data(), b.data(), y.data(), a.data(), s, p, scratch);
+      for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol));
+      // Ties on the grid are exact in both, so the winners agree wherever the gradient flows.
+      for (index_t i = 0; i < y.size(); ++i)
+        if (!p.relu || y_ref[i] > 0) REQUIRE(a[static_cast<std::size_t>(i)] == a_ref[static_cast<std::size_t>(i)]);
+      Tensor<T> dx_ref(x.shape()), dx(x.shape()), dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
+      kernels::conv1d_pool_backward_ref(x.data(), w.data(), y_ref.data(), a_ref.data(), gy.data(), dx_ref.data(),
+                                        dw_ref.data(), db_ref.data(), s, p);
+      kernels::conv1d_pool_backward(x.data(), w.data(), y.data(), a.data(), gy.data(), dx.data(), dw.data(), db.data(),
+                                    s, p, scratch);
+      for (index_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == doctest::Approx(dx_ref[i]).epsilon(tol));
+      for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol));
+      for (index_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == doctest::Approx(db_ref[i]).epsilon(tol));
+      // dx may be skipped.
+      kernels::conv1d_pool_backward(x.data(), w.data(), y.data(), a.data(), gy.data(), static_cast<T*>(nullptr),
+                                    dw.data(), db.data(), s, p, scratch);
+      for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol));
+    }
+}
+
+TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, float, double) {
+  const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+  for (auto s : {kernels::ConvShape{2, 13, 4, 5, 4}, {3, 30, 12, 30, 25}, {1, 7, 20, 3, 7}, {2, 41, 4, 100, 25},
+                 {2, 12, 1, 17, 3}, {5, 8, 4, 3, 5}})
+    for (auto p : {kernels::FusedPool{2, 2, true}, {3, 1, true}, {2, 2, false}, {1, 1, true}}) {
+      if (p.size > s.out_len()) continue;
+      CAPTURE(s.L);
+      CAPTURE(s.K);
+      CAPTURE(p.size);
+      const index_t lp = p.out_len(s.out_len());
+      std::vector<std::uint8_t> x(static_cast<std::size_t>(s.B * s.L));
+      RandomStream rng(RandomKey(s.C + 7, Purpose::init));
+      for (auto& v : x)
+        v = rng.below(10) == 0 ? no_symbol : static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(s.C)));
+      auto scale = random_tensor<T>({s.B, s.L, 1}, 1, 0, 2);
+      auto w = grid_tensor<T>({s.W, s.C, s.K}, 2);
+      auto b = grid_tensor<T>({1, 1, s.K}, 3);
+      auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
+      for (const T* sc : {static_cast<const T*>(nullptr), static_cast<const T*>(scale.data())}) {
+        Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
+        std::vector<T> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+        kernels::ConvScratch<T> scratch;
+        kernels::gather_conv1d_pool_forward_ref(x.data(), sc, w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
+        check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
+          kernels::gather_conv1d_pool_forward(x.data(), sc, w.data(), b.data(), yg, ag, s, p, scratch);
+        });
+        kernels::gather_conv1d_pool_forward(x.data(), sc, w.data(), b.data(), y.data(), a.data(), s, p, scratch);
+        for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol));
+        Tensor<T> dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
+        // Same winners on both sides (the scaled sums need not tie exactly).
+        kernels::gather_conv1d_pool_backward_ref(x.data(), sc, y.data(), a.data(), gy.data(), dw_ref.data(),
+                                                 db_ref.data(), s, p);
+        kernels::gather_conv1d_pool_backward(x.data(), sc, y.data(), a.data(), gy.data(), dw.data(), db.data(), s, p,
+                                             scratch);
+        for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol));
+        for (index_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == doctest::Approx(db_ref[i]).epsilon(tol));
+      }
+    }
+}
+
+TEST_CASE("Conv1D pooled: same as Conv1D then MaxPool1D, and its gradients (double)") {
+  for (auto [L, C, K, W, size, stride] : {std::array<index_t, 6>{12, 3, 2, 3, 2, 2}, {11, 1, 5, 4, 3, 1}, {9, 5, 17, 2, 2, 3}}) {
+    CAPTURE(L);
+    CAPTURE(size);
+    for (auto act : {Activation::relu, Activation::linear}) {
+      Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W, .activation = act};
+      MaxPool1D<double> pool{.size = size, .stride = stride};
+      const index_t B = 3;
+      std::vector<double> p(static_cast<std::size_t>(W * C * K + K)), g(p.size(), std::nan(""));
+      sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 5, -0.5, 0.5);
+      conv.bind(p.data(), g.data());
+      auto x = random_tensor<double>(Shape{B, L, C}, 6);
+      const Shape cs = conv.output_shape(x.shape()), ps = pool.output_shape(cs);
+      Tensor<double> y_conv(cs), y_pool(ps), y_fused(ps);
+      Context ctx;
+      conv.forward(x, y_conv, ctx);
+      pool.forward(y_conv, y_pool, ctx);
+      conv.forward_pooled(x, size, stride, y_fused);
+      for (index_t i = 0; i < y_pool.size(); ++i) CHECK(y_fused[i] == doctest::Approx(y_pool[i]).epsilon(1e-12));
+      // Backward: the composition's gradients equal the fused ones.
+      auto r = random_tensor<double>(ps, 7);
+      Tensor<double> g_conv(cs), gx(x.shape()), gx_fused(x.shape(), std::nan(""));
+      pool.backward(y_conv, y_pool, r, g_conv, ctx);
+      conv.backward(x, y_conv, g_conv, gx, ctx);
+      const std::vector<double> g_unfused = g;
+      std::fill(g.begin(), g.end(), std::nan(""));
+      conv.backward_pooled(x, size, stride, y_fused, r, &gx_fused);
+      for (std::size_t i = 0; i < g.size(); ++i) CHECK(g[i] == doctest::Approx(g_unfused[i]).epsilon(1e-12));
+      for (index_t i = 0; i < gx.size(); ++i) CHECK(gx_fused[i] == doctest::Approx(gx[i]).epsilon(1e-12));
+      // Central differences on the parameters and the input.
+      auto loss = [&] {
+        conv.forward_pooled(x, size, stride, y_fused);
+        double s = 0;
+        for (index_t i = 0; i < y_fused.size(); ++i) s += y_fused[i] * r[i];
+        return s;
+      };
+      loss();
+      conv.backward_pooled(x, size, stride, y_fused, r, &gx_fused);
+      const std::vector<double> gp = g, gxv(gx_fused.data(), gx_fused.data() + gx_fused.size());
+      CHECK(sster::test::max_gradient_error(p.data(), static_cast<index_t>(p.size()), gp, loss) < 1e-6);
+      CHECK(sster::test::max_gradient_error(x.data(), x.size(), gxv, loss) < 1e-6);
+    }
+  }
+}
+
+TEST_CASE("Conv1D pooled on symbols: same as the one-hot float path, and its gradients (double)") {
+  const index_t B = 3, L = 15, C = 4, K = 5, W = 4, size = 2, stride = 2;
+  Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W};
+  std::vector<double> p(static_cast<std::size_t>(W * C * K + K)), g(p.size(), std::nan(""));
+  sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 8, -0.5, 0.5);
+  conv.bind(p.data(), g.data());
+  std::vector<std::uint8_t> sym(static_cast<std::size_t>(B * L));
+  RandomStream rng(RandomKey(10, Purpose::init));
+  for (auto& s : sym) s = static_cast<std::uint8_t>(rng.below(C));
+  sym[4] = no_symbol;
+  auto scale = random_tensor<double>(Shape{B, L, 1}, 11, 0, 2);
+  Tensor<double> onehot(Shape{B, L, C}, 0.0);
+  for (index_t i = 0; i < B * L; ++i)
+    if (sym[static_cast<std::size_t>(i)] != no_symbol) onehot[i * C + sym[static_cast<std::size_t>(i)]] = scale[i];
+  const Shape ps{B, (L - W + 1 - size) / stride + 1, K};
+  Tensor<double> y_sym(ps), y_float(ps);
+  conv.forward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym);
+  conv.forward_pooled(onehot, size, stride, y_float);
+  for (index_t i = 0; i < y_sym.size(); ++i) CHECK(y_sym[i] == doctest::Approx(y_float[i]).epsilon(1e-12));
+  auto r = random_tensor<double>(ps, 12);
+  conv.backward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym, r);
+  const std::vector<double> g_sym = g;
+  auto loss = [&] {
+    conv.forward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym);
+    double s = 0;
+    for (index_t i = 0; i < y_sym.size(); ++i) s += y_sym[i] * r[i];
+    return s;
+  };
+  CHECK(sster::test::max_gradient_error(p.data(), static_cast<index_t>(p.size()), g_sym, loss) < 1e-6);
 }

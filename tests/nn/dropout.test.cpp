@@ -53,3 +53,12 @@ TEST_CASE("Dropout gradients with a fixed mask") {
   Dropout<double> d{.rate = 0.4, .id = 2};
   sster::test::check_layer_gradients(d, Shape{3, 7, 4}, 11, 1e-6, Context{.training = true, .seed = 3, .step = 1});
 }
+
+TEST_CASE("Dropout: a sample's key gives the same mask as asking element by element") {
+  Dropout<float> d{.rate = 0.3, .id = 5};
+  const Context ctx{.training = true, .seed = 11, .step = 4, .first_sample = 64};
+  for (index_t b = 0; b < 3; ++b) {
+    const RandomKey key = d.sample_key(ctx, b);
+    for (index_t e = 0; e < 200; ++e) CHECK(d.keep(key, e) == d.keep(ctx, b, e));
+  }
+}

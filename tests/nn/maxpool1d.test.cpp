@@ -1,5 +1,9 @@
 #include <doctest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
 #include "gradient_check.hpp"
 #include "sster/nn/maxpool1d.hpp"
 
@@ -49,5 +53,26 @@ TEST_CASE("MaxPool1D gradients, including overlapping windows") {
   for (auto [size, stride] : {std::pair<index_t, index_t>{2, 2}, {3, 1}, {3, 2}, {1, 1}}) {
     MaxPool1D<double> pool{.size = size, .stride = stride};
     sster::test::check_layer_gradients(pool, Shape{2, 11, 3}, static_cast<std::uint64_t>(size * 10 + stride));
+  }
+}
+
+TEST_CASE_TEMPLATE("maxpool1d kernels: fast equals reference (ties, overlapping windows, odd sizes)", T, float, double) {
+  for (auto s : {kernels::PoolShape{2, 11, 3, 2, 2}, {3, 176, 30, 2, 2}, {1, 9, 1, 3, 1}, {2, 17, 33, 4, 3}, {1, 5, 7, 5, 1}}) {
+    CAPTURE(s.L);
+    CAPTURE(s.C);
+    auto x = sster::test::random_tensor<T>({s.B, s.L, s.C}, 1);
+    for (index_t i = 0; i < x.size(); ++i) x[i] = std::round(x[i] * 2) / 2;  // many ties
+    const index_t lo = s.out_len();
+    Tensor<T> y_ref({s.B, lo, s.C}), y(y_ref.shape());
+    std::vector<std::int32_t> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+    kernels::maxpool1d_forward_ref(x.data(), y_ref.data(), a_ref.data(), s);
+    kernels::maxpool1d_forward(x.data(), y.data(), a.data(), s);
+    for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == y_ref[i]);
+    CHECK(a == a_ref);
+    auto g = sster::test::random_tensor<T>(y.shape(), 2);
+    Tensor<T> dx_ref(x.shape()), dx(x.shape(), std::nan(""));
+    kernels::maxpool1d_backward_ref(g.data(), a_ref.data(), dx_ref.data(), s);
+    kernels::maxpool1d_backward(g.data(), a.data(), dx.data(), s);
+    for (index_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == dx_ref[i]);
   }
 }

@@ -17,7 +17,7 @@ namespace sster::cli {
 inline Alphabet parse_alphabet(const std::string& name, const std::string& structure, const std::string& first_file) {
   std::string letters = name;
   if (name == "auto") {
-    FastaReader reader(first_file);
+    FastaReader reader(first_file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
     FastaRecord rec;
     require(reader.next(rec), first_file + ": no records");
     letters = "dna";

@@ -1,35 +1,85 @@
 #pragma once
 // sster report: pysster's performance report of a model on labelled FASTA
-// files: report.txt (the table), report.tsv, confusion.tsv (single-label).
+// files: report.txt (the table), report.tsv, confusion.tsv (single-label),
+// ROC and precision-recall curves, and the training history plot.
 #include <filesystem>
 #include <iostream>
 
 #include "cli/common.hpp"
 #include "sster/metrics/report.hpp"
+#include "sster/plot/curves.hpp"
 #include "sster/model/model.hpp"
 #include "sster/core/atomic_file.hpp"
 
 namespace sster::cli {
 
-// Predictions and targets of every record of `data`, scored by `model`.
-inline PerformanceReport evaluate(Model& model, const Data& data, Group group) {
-  const auto p = model.predict(data, group);
-  std::vector<float> targets;
+// A model's predictions on one group of records, with the truth.
+struct Evaluation {
+  RowMatrix<float> probs;      // (records, classes)
+  std::vector<float> targets;  // (records, classes), row-major
+  PerformanceReport report;
+
+  // One curve per class (probability of the class against membership).
+  std::vector<Curve> curves(bool roc) const {
+    std::vector<Curve> out;
+    for (index_t c = 0; c < probs.cols(); ++c) {
+      std::vector<double> scores, truth;
+      for (index_t i = 0; i < probs.rows(); ++i) {
+        scores.push_back(probs(i, c));
+        truth.push_back(targets[static_cast<std::size_t>(i * probs.cols() + c)]);
+      }
+      const auto& cls = report.classes[static_cast<std::size_t>(c)];
+      if (roc) {
+        auto r = roc_curve(scores, truth);
+        out.push_back({cls.name, r.fpr, r.tpr, cls.roc_auc});
+      } else {
+        auto r = precision_recall_curve(scores, truth);
+        out.push_back({cls.name, r.recall, r.precision, cls.pr_auc});
+      }
+    }
+    return out;
+  }
+};
+
+inline Evaluation evaluate(Model& model, const Data& data, Group group) {
+  Evaluation e{model.predict(data, group), {}, {}};
   for (index_t i : data.indices(group)) {
     const auto t = data.targets(i);
-    targets.insert(targets.end(), t.begin(), t.end());
+    e.targets.insert(e.targets.end(), t.begin(), t.end());
   }
   ReportOptions opts;
   opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
-  return performance_report(std::span<const float>(p.data(), static_cast<std::size_t>(p.size())),
-                            std::span<const float>(targets), model.info().class_names, opts);
+  e.report = performance_report(std::span<const float>(e.probs.data(), static_cast<std::size_t>(e.probs.size())),
+                                std::span<const float>(e.targets), model.info().class_names, opts);
+  return e;
 }
 
-inline void write_report(const PerformanceReport& r, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  write_file_atomic(dir / "report.txt", r.text());
-  write_file_atomic(dir / "report.tsv", r.tsv());
-  if (!r.multi_label) write_file_atomic(dir / "confusion.tsv", r.confusion_tsv());
+// The training history as the history plot wants it.
+inline History history_of(const Model& model) {
+  History h;
+  double best = INFINITY;
+  for (const auto& r : model.history()) {
+    h.loss.push_back(r.loss);
+    h.val_loss.push_back(r.val_loss);
+    h.learning_rate.push_back(r.learning_rate);
+    if (r.val_loss < best) {
+      best = r.val_loss;
+      h.best_epoch = r.epoch - 1;
+    }
+  }
+  return h;
+}
+
+// report.txt, report.tsv, confusion.tsv (single-label), roc.png,
+// precision_recall.png and, for a trained model, history.png.
+inline void write_report(const Evaluation& e, const Model& model, const std::filesystem::path& dir) {
+  create_folders(dir);
+  write_file_atomic(dir / "report.txt", e.report.text());
+  write_file_atomic(dir / "report.tsv", e.report.tsv());
+  if (!e.report.multi_label) write_file_atomic(dir / "confusion.tsv", e.report.confusion_tsv());
+  plot_roc(e.curves(true), dir / "roc.png");
+  plot_prec_recall(e.curves(false), dir / "precision_recall.png");
+  if (!model.history().empty()) plot_history(history_of(model), dir / "history.png");
 }
 
 inline void add_report(CLI::App& app) {
@@ -42,7 +92,7 @@ inline void add_report(CLI::App& app) {
   auto* cmd = app.add_subcommand("report", "performance report of a model on labelled FASTA files");
   cmd->add_option("model", args->model, "model file (.sster)")->required();
   args->data.add_to(cmd, false);
-  cmd->add_option("-o,--output", args->output, "folder for report.txt, report.tsv, confusion.tsv")->required();
+  cmd->add_option("-o,--output", args->output, "folder for report.txt/.tsv, confusion.tsv, roc.png, precision_recall.png, history.png")->required();
   add_threads_option(cmd, args->threads);
   cmd->callback([args] {
     apply_threads(args->threads);
@@ -52,9 +102,9 @@ inline void add_report(CLI::App& app) {
     if (args->data.classes == 0) args->data.classes = model.info().classes();
     Data data = args->data.load();
     data.set_class_names(model.info().class_names);
-    const auto report = evaluate(model, data, Group::all);
-    write_report(report, args->output);
-    std::cout << report.text();
+    const auto e = evaluate(model, data, Group::all);
+    write_report(e, model, args->output);
+    std::cout << e.report.text();
   });
 }
 

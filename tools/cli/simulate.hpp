@@ -19,7 +19,7 @@ inline std::string fasta_text(const std::vector<std::string>& seqs, const std::s
 
 // Writes the two files into `dir`; returns their paths (positives, negatives).
 inline std::pair<std::string, std::string> write_simulation(const SimulationOptions& o, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
+  create_folders(dir);
   const auto set = simulate_planted(o);
   const auto pos = (dir / "positives.fasta.gz").string(), neg = (dir / "negatives.fasta.gz").string();
   write_text_file(pos, fasta_text(set.positives, "pos"));

@@ -1,7 +1,10 @@
 #pragma once
 // sster train: fit pysster's network to FASTA files and save a .sster model.
-// A checkpoint is written after every epoch; Ctrl-C stops after the current
-// batch and saves one too; --resume continues bit-identically.
+// A checkpoint is written after every epoch; Ctrl-C (or SIGTERM, as batch
+// schedulers send before a kill) stops after the current batch and saves one
+// too; --resume continues bit-identically. A checkpoint that cannot be
+// written (disk full) is reported and training goes on: the previous
+// checkpoint stays intact, since every file is replaced atomically.
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -40,6 +43,9 @@ inline void add_train(CLI::App& app) {
   cmd->callback([args] {
     apply_threads(args->threads);
     const std::string checkpoint = args->checkpoint.empty() ? args->output + ".checkpoint" : args->checkpoint;
+    {  // fail now, not after hours of training, when the output cannot be written
+      AtomicFile probe_output(args->output), probe_checkpoint(checkpoint);
+    }
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
@@ -59,19 +65,27 @@ inline void add_train(CLI::App& app) {
     const auto show = observer.on_epoch;
     observer.on_epoch = [&](const EpochRecord& r) {
       if (show) show(r);
-      model.save(checkpoint);
+      try {
+        model.save(checkpoint);
+      } catch (const Error& e) {
+        std::cerr << "sster: warning: checkpoint not saved (" << e.what() << "); training goes on"
+                  << (std::filesystem::exists(checkpoint) ? ", the previous checkpoint is kept" : "") << "\n";
+      }
     };
     observer.stop_requested = [] { return detail::interrupted.load(); };
     std::signal(SIGINT, detail::on_sigint);
+    std::signal(SIGTERM, detail::on_sigint);
     const bool finished = model.train(data, observer);
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     if (!finished) {
       model.save(checkpoint);
       throw Error("interrupted; the run is saved in " + checkpoint +
                   ". Continue it with the same command and --resume");
     }
     model.save(args->output);
-    std::filesystem::remove(checkpoint);
+    std::error_code ignored;  // a checkpoint left behind is harmless; the model is written
+    std::filesystem::remove(checkpoint, ignored);
     if (!args->quiet) std::cerr << "model written to " << args->output << "\n";
   });
 }

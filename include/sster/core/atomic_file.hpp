@@ -6,6 +6,7 @@
 //                       commit() (an error, an exception) the temporary file
 //                       is removed and the target left untouched.
 //   write_file_atomic   the same for bytes already in memory.
+//   create_folders      an output folder and its parents.
 // Any failure is an sster::Error naming the target. Targets that are not
 // regular files (/dev/stdout, /dev/full, pipes) are written in place:
 // renaming over a device would replace the device. No fsync: the rename
@@ -98,6 +99,14 @@ inline void write_file_atomic(const std::filesystem::path& path, std::string_vie
   AtomicFile file(path);
   file.write(bytes);
   file.commit();
+}
+
+// Creates an output folder and its parents: an sster::Error naming the folder
+// when that fails (std::filesystem would throw its own exception type).
+inline void create_folders(const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) throw Error("cannot create folder '" + folder.string() + "': " + ec.message());
 }
 
 }  // namespace sster

@@ -111,7 +111,10 @@ class BinaryIn {
   std::uint64_t remaining() const { return size_ < 4 + pos_ ? 0 : size_ - 4 - pos_; }
 
   void bytes(void* data, std::size_t n) {
-    if (n > remaining()) throw corrupt("it ends early (" + std::to_string(n) + " more bytes expected at offset " + std::to_string(pos_) + ")");
+    if (n > remaining()) {
+      ran_out_ = true;
+      throw corrupt("it ends early (" + std::to_string(n) + " more bytes expected at offset " + std::to_string(pos_) + ")");
+    }
     if (n > 0 && std::fread(data, 1, n, file_) != n) throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
     crc_ = detail::crc32_update(crc_, data, n);
     pos_ += n;
@@ -143,10 +146,46 @@ class BinaryIn {
   // A count read from the file, checked against the bytes left before anything
   // is allocated for it (a damaged count must not ask for terabytes).
   std::size_t check_count(std::uint64_t count, std::uint64_t bytes_each) {
-    if (bytes_each > 0 && count > remaining() / bytes_each)
+    if (bytes_each > 0 && count > remaining() / bytes_each) {
+      ran_out_ = true;
       throw corrupt("a count of " + std::to_string(count) + " at offset " + std::to_string(pos_) +
                     " does not fit in the file");
+    }
     return static_cast<std::size_t>(count);
+  }
+  // Whether reading stopped because the content claimed more bytes than the
+  // file has: with a checksum mismatch, the mark of a truncated file.
+  bool ran_out() const { return ran_out_; }
+
+  // The first n bytes of the file (fewer if it is shorter), read before
+  // parsing to tell what kind of file it is; the read position stays put.
+  std::string prefix(std::size_t n) {
+    std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(n, size_)), '\0');
+    if (std::fseek(file_, 0, SEEK_SET) != 0 || std::fread(head.data(), 1, head.size(), file_) != head.size() ||
+        std::fseek(file_, static_cast<long>(pos_), SEEK_SET) != 0)
+      throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
+    return head;
+  }
+
+  // After a failed parse: whether the stored checksum matches the whole file
+  // (reads the rest; no reads may follow). A match means the file is intact
+  // but malformed; a mismatch, damaged or truncated.
+  bool rest_matches_checksum() {
+    if (verified_) return true;
+    if (size_ < 4 || pos_ > size_ - 4) return false;
+    std::uint32_t crc = crc_;
+    std::vector<char> block(std::size_t{1} << 16);
+    for (std::uint64_t left = size_ - 4 - pos_; left > 0;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size()));
+      if (std::fread(block.data(), 1, n, file_) != n) return false;
+      crc = detail::crc32_update(crc, block.data(), n);
+      left -= n;
+    }
+    unsigned char b[4];
+    if (std::fread(b, 1, 4, file_) != 4) return false;
+    pos_ = size_;
+    return crc == (static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
+                   static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24);
   }
   // Reads the stored checksum and compares it with the one of the data read.
   void verify_checksum() {
@@ -157,6 +196,7 @@ class BinaryIn {
     const std::uint32_t stored = static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
                                  static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
     if (stored != crc_) throw corrupt("checksum mismatch (the file is damaged)");
+    verified_ = true;
   }
   Error corrupt(const std::string& what) const { return Error(path_ + ": not a valid file: " + what); }
 
@@ -165,6 +205,8 @@ class BinaryIn {
   std::FILE* file_ = nullptr;
   std::uint64_t size_ = 0, pos_ = 0;
   std::uint32_t crc_ = 0;
+  bool ran_out_ = false;
+  bool verified_ = false;  // verify_checksum() passed
 };
 
 // gzip-compresses text (level 6, the gzip default).

@@ -20,6 +20,7 @@
 // when the sequence letter at t is s), then the position-wise values.
 // write_input() produces exactly that matrix.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -691,17 +692,39 @@ class Data {
     file.commit();
   }
 
+  // Each kind of damage has its own message: not a data file (magic), a
+  // newer format (version), truncated, damaged (checksum), and malformed
+  // (checksum fine, content invalid: written by another program).
   static Data load(const std::string& path) {
     BinaryIn in(path);
-    char magic[4] = {};
-    if (in.remaining() < 8) throw in.corrupt("it is too short to be an sster data file");
-    in.bytes(magic, 4);
-    if (std::string_view(magic, 4) != "SSTD")
+    const std::string head = in.prefix(8);
+    const std::string_view magic = std::string_view(head).substr(0, 4);
+    if (head.empty()) throw in.corrupt("the file is empty");
+    if (magic != std::string_view("SSTD").substr(0, magic.size()))
       throw in.corrupt("it does not start with 'SSTD' (not an sster data file; model files start with 'SSTR')");
-    const auto version = in.get<std::uint32_t>();
-    if (version != file_version)
-      throw Error(path + ": data file version " + std::to_string(version) + ", but this sster reads version " +
-                  std::to_string(file_version));
+    if (in.size() < 12) throw in.corrupt("truncated: it ends after " + std::to_string(in.size()) + " bytes, inside its header");
+    std::uint32_t version = 0;
+    for (int b = 3; b >= 0; --b) version = version << 8 | static_cast<unsigned char>(head[4 + static_cast<std::size_t>(b)]);
+    if (version > file_version)
+      throw Error(path + ": data file version " + std::to_string(version) + " is newer than this sster reads (up to " +
+                  std::to_string(file_version) + "): update sster");
+    if (version == 0) throw in.corrupt("format version 0 does not exist");
+    try {
+      return read_content(in);
+    } catch (const Error&) {
+      if (in.rest_matches_checksum()) throw;
+      if (in.ran_out())
+        throw in.corrupt("truncated: its content needs more than its " + std::to_string(in.size()) +
+                         " bytes (an incomplete copy or download?)");
+      throw in.corrupt("checksum mismatch: the data file is damaged (in transfer or on disk)");
+    }
+  }
+
+ private:
+  static Data read_content(BinaryIn& in) {
+    char magic[4] = {};
+    in.bytes(magic, 4);
+    (void)in.get<std::uint32_t>();  // the version, checked by load()
     Data d;
     try {
       d.alphabet_ = Alphabet::from_string(in.string());
@@ -726,6 +749,13 @@ class Data {
     if (d.S_ != 0 && d.S_ != d.alphabet_.structure_size()) throw in.corrupt("profile channels do not match the alphabet");
     in.check_count(n, L + 4 + d.C_);  // every record's symbols, length and labels must fit
     in.check_count(static_cast<std::uint64_t>(d.C_), 4);
+    // Per-position channels: n * L * channels floats must fit, checked
+    // without multiplying past 2^64 (n * L fits: the symbols do).
+    if (n * L > 0) {
+      in.check_count(static_cast<std::uint64_t>(d.S_), n * L * 4);
+      in.check_count(static_cast<std::uint64_t>(d.D_), n * L * 4);
+      in.check_count(static_cast<std::uint64_t>(d.E_), n * 4);
+    }
     for (index_t c = 0; c < d.C_; ++c) d.class_names_.push_back(in.string());
     const std::size_t files = in.check_count(in.get<std::uint64_t>(), 12);
     for (std::size_t f = 0; f < files; ++f) {
@@ -771,6 +801,14 @@ class Data {
       if (s >= A && s != no_symbol) throw in.corrupt("a symbol is outside the alphabet");
     for (std::uint8_t b : label_bits)
       if (b > 1) throw in.corrupt("a label is not 0 or 1");
+    // Data read from text refuses NaN and infinity; so does a data file.
+    auto finite = [](const std::vector<float>& v) {
+      return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+    };
+    bool all_finite = finite(d.profile_) && finite(d.dense_) && finite(d.extra_);
+    for (std::size_t k = 0; k < d.dense_center_.size(); ++k)
+      all_finite = all_finite && finite(d.dense_center_[k]) && finite(d.dense_scale_[k]);
+    if (!all_finite) throw in.corrupt("an input value is NaN or infinite");
     try {
       validate_split(split, d.n_);
     } catch (const Error& e) {
@@ -782,7 +820,6 @@ class Data {
     return d;
   }
 
- private:
   friend class detail::DataBuilder;
 
   index_t n() const { return n_; }

@@ -8,6 +8,7 @@
 // the Adam step. Dropout masks are keyed by (seed, step, sample in batch).
 // So 1 thread and N threads produce bit-identical weights.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -104,18 +105,21 @@ class Engine {
   }
 
   // Runs fn(replica, chunk_begin, chunk_end) for every chunk of B samples, in
-  // parallel, each on its own replica (network(replica) inside fn).
+  // parallel, each on its own replica (network(replica) inside fn). Every
+  // replica takes the next chunk until none is left: no barrier between
+  // rounds, and a chunk's result does not depend on the replica computing it.
   template <class Fn>
   void for_each_chunk(index_t B, Fn&& fn) {
     const index_t chunks = (B + chunk_ - 1) / chunk_;
-    const index_t at_once = std::max<index_t>(threads(), static_cast<index_t>(replicas_.size()));
-    ensure_replicas(std::min(chunks, at_once));
-    for (index_t first = 0; first < chunks; first += at_once) {
-      parallel_for_each_index(std::min(at_once, chunks - first), [&](index_t i) {
-        const auto r = chunk_range_of(first + i, B);
+    const index_t workers = std::min(chunks, std::max<index_t>(threads(), static_cast<index_t>(replicas_.size())));
+    ensure_replicas(workers);
+    std::atomic<index_t> next{0};
+    parallel_for_each_index(workers, [&](index_t i) {
+      for (index_t c = next++; c < chunks; c = next++) {
+        const auto r = chunk_range_of(c, B);
         fn(static_cast<std::size_t>(i), r.begin, r.end);
-      });
-    }
+      }
+    });
   }
   Network<T>& network(std::size_t replica) { return replicas_[replica]; }
 

@@ -203,7 +203,7 @@ class GridSearch {
   static std::map<std::string, double> read_finished(const std::string& folder) {
     std::map<std::string, double> done;
     if (folder.empty()) return done;
-    std::filesystem::create_directories(folder);
+    create_folders(folder);
     std::ifstream in(std::filesystem::path(folder) / "finished.tsv");
     std::string line;
     while (std::getline(in, line)) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sster/core/eigen.hpp"
+#include "sster/core/json_fields.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/architecture.hpp"
 #include "sster/model/batch.hpp"
@@ -55,13 +56,37 @@ struct ModelInfo {
             {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
             {"profile_channels", profile_channels}};
   }
+  // Model files are input too: every size is range-checked before anything
+  // is sized from it (2^31 positions, 2^24 extra channels: far beyond use).
   static ModelInfo from_json(const nlohmann::json& j) {
-    return {Alphabet::from_string(j.at("alphabet").get<std::string>()), j.at("length").get<index_t>(),
-            j.at("dense_channels").get<index_t>(), j.at("extra").get<index_t>(),
-            j.at("classes").get<std::vector<std::string>>(), j.at("multilabel").get<bool>(),
-            j.at("profile_channels").get<index_t>()};
+    constexpr index_t max_length = index_t{1} << 31, max_channels = index_t{1} << 24;
+    ModelInfo m{Alphabet::from_string(j.at("alphabet").get<std::string>()),
+                json_integer<index_t>(j, "length", 1, max_length),
+                json_integer<index_t>(j, "dense_channels", 0, max_channels),
+                json_integer<index_t>(j, "extra", 0, max_channels),
+                j.at("classes").get<std::vector<std::string>>(),
+                j.at("multilabel").get<bool>(),
+                json_integer<index_t>(j, "profile_channels", 0, max_symbols)};
+    require(m.classes() >= 1, "the model has no classes");
+    require(m.profile_channels == 0 || m.profile_channels == m.alphabet.structure_size(),
+            std::to_string(m.profile_channels) + " structure profile channels for the structure alphabet '" +
+                m.alphabet.structure() + "'");
+    return m;
   }
 };
+
+// Parameters of a network, counted in double: the shapes of a damaged or
+// crafted model file could multiply past 2^63 in index_t.
+inline double parameter_count_checked(const Network<float>& net) {
+  double n = 0;
+  for (std::size_t i = 0; i < net.size(); ++i)
+    for (const auto& p : net.param_specs(i)) {
+      double size = 1;
+      for (index_t d : p.shape) size *= static_cast<double>(d);
+      n += size;
+    }
+  return n;
+}
 
 struct EpochRecord {
   int epoch = 0;
@@ -90,13 +115,20 @@ struct MaxActivations {
 
 class Model {
  public:
+  static constexpr double max_parameters = 2147483648.0;  // 2^31 floats: 8 GB of weights, 32 GB while training
+
   Model(Params params, const Data& data, std::uint64_t seed = 0) : Model(std::move(params), ModelInfo::of(data), seed) {}
   Model(Params params, ModelInfo info, std::uint64_t seed)
       : params_(std::move(params)), info_(std::move(info)), seed_(seed) {
     require(info_.classes() >= 2 || (info_.multilabel && info_.classes() >= 1),
             "model: a single-label classifier needs at least 2 classes, got " + std::to_string(info_.classes()));
-    engine_ = std::make_unique<Engine<float>>(build_network<float>(params_, info_.input_spec(), info_.classes()),
-                                              loss_kind(), seed_);
+    Network<float> net = build_network<float>(params_, info_.input_spec(), info_.classes());
+    const double count = parameter_count_checked(net);
+    require(count <= max_parameters, "model: the network has " + std::to_string(static_cast<std::uint64_t>(count)) +
+                                         " parameters, more than the 2^31 sster supports (" +
+                                         std::to_string(static_cast<std::uint64_t>(count * 16 / 1e9)) +
+                                         " GB with gradients and optimiser state): use fewer or smaller layers");
+    engine_ = std::make_unique<Engine<float>>(std::move(net), loss_kind(), seed_);
     learning_rate_ = params_.get("learning_rate");
   }
 
@@ -105,6 +137,8 @@ class Model {
   std::uint64_t seed() const { return seed_; }
   const std::vector<EpochRecord>& history() const { return history_; }
   Engine<float>& engine() { return *engine_; }
+  // All weights, flat, in layer order (Keras shapes: network().param_specs(i)).
+  const AlignedVector<float>& weights() const { return engine_->parameters(); }
   const Network<float>& network() const { return engine_->network(); }
   LossKind loss_kind() const {
     return info_.multilabel ? LossKind::sigmoid_cross_entropy : LossKind::softmax_cross_entropy;
@@ -340,20 +374,27 @@ class Model {
   static Model from_file(const ModelFile& file, const std::string& name) {
     try {
       const auto& h = file.header;
-      Model m(Params::from_json(h.at("params")), ModelInfo::from_json(h.at("input")), h.at("seed").get<std::uint64_t>());
-      for (const auto& r : h.at("history"))
-        m.history_.push_back({r.at("epoch").get<int>(), r.at("loss").get<double>(), r.at("val_loss").get<double>(),
-                              r.at("learning_rate").get<double>(), r.at("seconds").get<double>()});
-      m.learning_rate_ = h.at("learning_rate").get<double>();
-      const auto n = m.engine_->parameters().size();
+      Params params = Params::from_json(h.at("params"));
+      ModelInfo info = ModelInfo::from_json(h.at("input"));
+      // The architecture must match the stored weights before its buffers are
+      // allocated: a damaged header must not ask for terabytes.
+      const double needed = parameter_count_checked(build_network<float>(params, info.input_spec(), info.classes()));
       auto array = [&](const char* what) -> const std::vector<float>& {
         const auto* a = file.find(what);
         require(a != nullptr, std::string("the file has no '") + what + "' array");
-        require(a->size() == n, "array '" + std::string(what) + "' has " + std::to_string(a->size()) +
-                                    " values, the architecture needs " + std::to_string(n));
+        require(static_cast<double>(a->size()) == needed,
+                "array '" + std::string(what) + "' has " + std::to_string(a->size()) +
+                    " values, the architecture needs " + std::to_string(static_cast<std::uint64_t>(needed)));
+        for (float v : *a) require(std::isfinite(v), "array '" + std::string(what) + "' holds NaN or infinite values");
         return *a;
       };
       const auto& weights = array("weights");
+      Model m(std::move(params), std::move(info), json_integer<std::uint64_t>(h, "seed"));
+      for (const auto& r : h.at("history"))
+        m.history_.push_back({json_integer<int>(r, "epoch"), r.at("loss").get<double>(), r.at("val_loss").get<double>(),
+                              r.at("learning_rate").get<double>(), r.at("seconds").get<double>()});
+      m.learning_rate_ = h.at("learning_rate").get<double>();
+      require(std::isfinite(m.learning_rate_) && m.learning_rate_ > 0, "the learning rate is not a positive number");
       m.engine_->parameters().assign(weights.begin(), weights.end());
       if (h.contains("training")) {
         const auto& t = h.at("training");
@@ -362,8 +403,8 @@ class Model {
         auto& adam = m.engine_->adam_state();
         adam.m.assign(array("adam_m").begin(), array("adam_m").end());
         adam.v.assign(array("adam_v").begin(), array("adam_v").end());
-        adam.t = t.at("adam_t").get<std::int64_t>();
-        m.engine_->set_step(t.at("step").get<std::uint64_t>());
+        adam.t = json_integer<std::int64_t>(t, "adam_t", 0);
+        m.engine_->set_step(json_integer<std::uint64_t>(t, "step"));
         m.training_ = std::move(s);
       }
       return m;

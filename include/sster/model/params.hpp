@@ -184,7 +184,10 @@ class Params {
   static Params from_json(const nlohmann::json& j) {
     require(j.is_object(), "parameters: expected a JSON object");
     Params p;
-    for (const auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+      // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+      const std::string& key = item.key();
+      const nlohmann::json& value = item.value();
       const auto& d = detail::param_def(key);
       if (d.kind == detail::Kind::text) {
         p.rnn_type(value.is_null() ? "" : value.get<std::string>());

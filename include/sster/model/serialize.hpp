@@ -64,37 +64,36 @@ class ModelReader {
     return value;
   }
   std::string_view take(std::size_t n, const char* what) {
-    require(n <= bytes_.size() - pos_, name_ + ": truncated model file: " + what + " needs " + std::to_string(n) +
-                                           " bytes at offset " + std::to_string(pos_) + ", only " +
-                                           std::to_string(bytes_.size() - pos_) + " left");
+    if (n > bytes_.size() - pos_) {
+      ran_out_ = true;
+      throw Error(name_ + ": truncated model file: " + what + " needs " + std::to_string(n) + " bytes at offset " +
+                  std::to_string(pos_) + ", only " + std::to_string(bytes_.size() - pos_) + " left");
+    }
     const auto s = bytes_.substr(pos_, n);
     pos_ += n;
     return s;
   }
   std::size_t position() const { return pos_; }
+  std::size_t left() const { return bytes_.size() - pos_; }
+  // Reports that the content claims more bytes than the file has.
+  [[noreturn]] void truncated(const std::string& what) {
+    ran_out_ = true;
+    throw Error(name_ + ": truncated model file: " + what);
+  }
+  // Whether reading stopped for lack of bytes: with a checksum mismatch, the
+  // mark of a truncated file rather than a damaged one.
+  bool ran_out() const { return ran_out_; }
 
  private:
   std::string_view bytes_;
   std::string name_;
   std::size_t pos_ = 0;
+  bool ran_out_ = false;
 };
 
 inline std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
-}
-// Whether the array sizes after the header add up to exactly the file's
-// length: then a checksum mismatch is damage, not truncation.
-inline bool complete_file(std::string_view bytes, std::size_t pos) {
-  while (pos + 8 + 4 <= bytes.size()) {
-    std::uint64_t count;
-    std::memcpy(&count, bytes.data() + pos, 8);
-    pos += 8;
-    if (count > (bytes.size() - pos) / sizeof(float)) return false;
-    pos += static_cast<std::size_t>(count) * sizeof(float);
-    if (pos + 4 == bytes.size()) return true;
-  }
-  return false;
 }
 
 }  // namespace detail
@@ -116,9 +115,15 @@ inline std::string model_file_bytes(const ModelFile& file) {
   return out;
 }
 
-// `name` is the file name used in error messages.
+// `name` is the file name used in error messages. Each kind of damage has its
+// own message: empty, not a model file (magic), a newer format (version),
+// truncated (the content claims more bytes than there are), damaged
+// (checksum mismatch), and malformed (checksum fine, content invalid).
 inline ModelFile parse_model_file(std::string_view bytes, const std::string& name) {
   detail::ModelReader in(bytes, name);
+  require(!bytes.empty(), name + ": the model file is empty (0 bytes)");
+  require(bytes.size() >= 4 || std::memcmp(bytes.data(), model_magic, bytes.size()) != 0,
+          name + ": truncated model file: it ends after " + std::to_string(bytes.size()) + " bytes");
   require(bytes.size() >= 4 && std::memcmp(bytes.data(), model_magic, 4) == 0,
           name + ": not an sster model file (it does not start with \"SSTR\")");
   in.take(4, "the magic");
@@ -127,47 +132,43 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
           name + ": model file format version " + std::to_string(version) + " is newer than this sster " +
               library_version + " reads (up to " + std::to_string(model_format_version) + "): update sster");
   require(version >= 1, name + ": invalid model file format version 0");
-  require(bytes.size() >= 4, name + ": truncated model file");
-  const std::uint32_t stored_crc = [&] {
-    std::uint32_t c;
-    std::memcpy(&c, bytes.data() + bytes.size() - 4, 4);
-    return c;
-  }();
-  const auto header_size = in.get<std::uint64_t>("the header length");
-  require(header_size <= bytes.size(), name + ": truncated model file: the header claims " +
-                                           std::to_string(header_size) + " bytes, the file has " +
-                                           std::to_string(bytes.size()));
-  const auto header_text = in.take(static_cast<std::size_t>(header_size), "the header");
-  // The checksum covers everything, so a damaged file is reported as such
-  // before its header is interpreted.
-  require(bytes.size() >= in.position() + 4, name + ": truncated model file: it ends inside the header");
-  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc || !detail::complete_file(bytes, in.position()),
-          name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
+  std::uint32_t stored_crc = 0;
+  std::memcpy(&stored_crc, bytes.data() + bytes.size() - 4, 4);
+  const bool intact = detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc;
   ModelFile file;
   try {
-    file.header = nlohmann::json::parse(header_text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(name + ": the model header is not valid JSON: " + e.what());
+    const auto header_size = in.get<std::uint64_t>("the header length");
+    if (header_size > in.left())
+      in.truncated("the header claims " + std::to_string(header_size) + " bytes, the file has " +
+                   std::to_string(bytes.size()));
+    const auto header_text = in.take(static_cast<std::size_t>(header_size), "the header");
+    try {
+      file.header = nlohmann::json::parse(header_text);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(name + ": the model header is not valid JSON: " + e.what());
+    }
+    require(file.header.is_object() && file.header.contains("arrays") && file.header["arrays"].is_array(),
+            name + ": the model header does not list its arrays");
+    for (const auto& a : file.header["arrays"]) {
+      require(a.is_string(), name + ": the model header lists an array without a name");
+      const auto what = a.get<std::string>();
+      const auto count = in.get<std::uint64_t>("the array size");
+      if (count > in.left() / sizeof(float))
+        in.truncated("array '" + what + "' has " + std::to_string(count) + " values, the file ends before");
+      std::vector<float> values(static_cast<std::size_t>(count));
+      const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "an array");
+      std::memcpy(values.data(), raw.data(), raw.size());
+      file.arrays.emplace_back(what, std::move(values));
+    }
+    in.take(4, "the checksum");
+    require(in.left() == 0, name + ": " + std::to_string(in.left()) + " unexpected bytes after the checksum");
+  } catch (const Error&) {
+    // The checksum tells a damaged file from a malformed one; running out of
+    // bytes, a truncated one from a damaged one.
+    if (intact || in.ran_out()) throw;
+    throw Error(name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
   }
-  require(file.header.is_object() && file.header.contains("arrays") && file.header["arrays"].is_array(),
-          name + ": the model header does not list its arrays");
-  for (const auto& a : file.header["arrays"]) {
-    require(a.is_string(), name + ": the model header lists an array without a name");
-    const auto what = a.get<std::string>();
-    const auto count = in.get<std::uint64_t>("the array size");
-    require(count <= (bytes.size() - in.position()) / sizeof(float),
-            name + ": truncated model file: array '" + what + "' has " + std::to_string(count) +
-                " values, the file ends before");
-    std::vector<float> values(static_cast<std::size_t>(count));
-    const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "an array");
-    std::memcpy(values.data(), raw.data(), raw.size());
-    file.arrays.emplace_back(what, std::move(values));
-  }
-  in.take(4, "the checksum");
-  require(in.position() == bytes.size(), name + ": " + std::to_string(bytes.size() - in.position()) +
-                                             " unexpected bytes after the checksum");
-  require(detail::crc32_of(bytes.substr(0, bytes.size() - 4)) == stored_crc,
-          name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
+  require(intact, name + ": checksum mismatch: the model file is corrupted (damaged in transfer or on disk)");
   return file;
 }
 

@@ -4,10 +4,12 @@
 // engine's step counter, which the model file stores next to it).
 #include <zlib.h>
 
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "sster/core/aligned.hpp"
+#include "sster/core/json_fields.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/optim/schedule.hpp"
 
@@ -28,15 +30,19 @@ struct TrainingState {
             {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
             {"data_fingerprint", data_fingerprint}};
   }
+  // From a checkpoint file: ranges are checked, since next_batch indexes
+  // into the epoch's order.
   static TrainingState from_json(const nlohmann::json& j) {
     TrainingState s;
-    s.first_epoch = j.at("first_epoch").get<int>();
-    s.epoch = j.at("epoch").get<int>();
-    s.next_batch = j.at("next_batch").get<index_t>();
+    constexpr int max_epoch = 1 << 30;  // far beyond use, and epoch + epochs cannot overflow an int
+    s.first_epoch = json_integer<int>(j, "first_epoch", 1, max_epoch);
+    s.epoch = json_integer<int>(j, "epoch", s.first_epoch, max_epoch);
+    s.next_batch = json_integer<index_t>(j, "next_batch", 0);
     s.loss_sum = j.at("loss_sum").get<double>();
     s.seconds = j.at("seconds").get<double>();
+    require(std::isfinite(s.loss_sum) && std::isfinite(s.seconds), "the training state holds a non-finite loss or time");
     s.schedule = PlateauSchedule::from_json(j.at("schedule"));
-    s.data_fingerprint = j.at("data_fingerprint").get<std::uint32_t>();
+    s.data_fingerprint = json_integer<std::uint32_t>(j, "data_fingerprint");
     return s;
   }
 };

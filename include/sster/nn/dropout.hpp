@@ -19,13 +19,20 @@ struct Dropout : NoParams {
 
   bool active(const Context& ctx) const { return ctx.training && rate > 0; }
   T scale() const { return static_cast<T>(1.0 / (1.0 - rate)); }
-  // Whether element `element` of sample `sample` (index within the batch) survives.
-  bool keep(const Context& ctx, index_t sample, index_t element) const {
-    const auto key = RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + sample)});
+  // The key of sample `sample`'s mask (index within the chunk): derive it once
+  // per sample, then ask keep(key, element) per element.
+  RandomKey sample_key(const Context& ctx, index_t sample) const {
+    return RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + sample)});
+  }
+  bool keep(const RandomKey& key, index_t element) const {
     return key.uniform_float(static_cast<std::uint64_t>(element)) >= static_cast<float>(rate);
   }
+  // Whether element `element` of sample `sample` (index within the chunk) survives.
+  bool keep(const Context& ctx, index_t sample, index_t element) const { return keep(sample_key(ctx, sample), element); }
 
   // x, y: (B, L, C)
+  // At inference this is a copy; Network skips the call and reads x itself
+  // wherever an inactive dropout sits (see Network::run_forward).
   void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
     if (!active(ctx)) {
       std::copy_n(x.data(), x.size(), y.data());
@@ -50,7 +57,7 @@ struct Dropout : NoParams {
     const T s = scale();
     const float r = static_cast<float>(rate);
     for (index_t b = 0; b < x.shape().B; ++b) {
-      const auto key = RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + b)});
+      const auto key = sample_key(ctx, b);
       const T* xb = x.sample(b);
       T* yb = y.sample(b);
       for (index_t e = 0; e < n; ++e) yb[e] = key.uniform_float(static_cast<std::uint64_t>(e)) >= r ? xb[e] * s : T{0};

@@ -7,6 +7,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "sster/core/json_fields.hpp"
+
 namespace sster {
 
 struct ScheduleDecision {
@@ -49,12 +51,12 @@ class PlateauSchedule {
             {"stop_best", finite(stop_best_)}, {"best", finite(best_)}, {"lr_wait", lr_wait_}, {"stop_wait", stop_wait_}};
   }
   static PlateauSchedule from_json(const nlohmann::json& j) {
-    PlateauSchedule s(j.at("patience_lr").get<int>(), j.at("patience_stopping").get<int>());
+    PlateauSchedule s(json_integer<int>(j, "patience_lr", 1), json_integer<int>(j, "patience_stopping", 1));
     s.lr_best_ = restore(j.at("lr_best"));
     s.stop_best_ = restore(j.at("stop_best"));
     s.best_ = restore(j.at("best"));
-    s.lr_wait_ = j.at("lr_wait").get<int>();
-    s.stop_wait_ = j.at("stop_wait").get<int>();
+    s.lr_wait_ = json_integer<int>(j, "lr_wait", 0);
+    s.stop_wait_ = json_integer<int>(j, "stop_wait", 0);
     return s;
   }
 

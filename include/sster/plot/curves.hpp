@@ -145,12 +145,19 @@ inline Canvas render_history(const History& h, const Style& style = {}) {
   ax.draw_grid(canvas);
   canvas.set_clip(ax.plot_box());
   const TextStyle lr_text{style.font_tick * 0.85, FontFace::regular, c_lr};
+  double free_from = -1e300;  // labels that would overlap the previous one move down a line
+  int line = 0;
   for (std::size_t e : drops) {
     const double x = ax.map_x(static_cast<double>(e) + 0.5);  // between epoch e and e + 1 (1-based)
     canvas.line({x, ax.plot_box().y0}, {x, ax.plot_box().y1}, c_lr, {.width = 1.2, .dash = dots});
     char rate[32];
     std::snprintf(rate, sizeof rate, "%.3g", h.learning_rate[e]);
-    draw_text(canvas, rate, {x + 3, ax.plot_box().y0 + 2}, lr_text, HAlign::left, VAlign::top);
+    const double w = measure_text(rate, lr_text).width;
+    const bool left = x + 3 + w > ax.plot_box().x1;  // no room before the right edge: label left of the line
+    line = (left ? x - 3 - w : x + 3) < free_from ? line + 1 : 0;
+    const Point at{left ? x - 3 : x + 3, ax.plot_box().y0 + 2 + line * lr_text.size * 1.3};
+    draw_text(canvas, rate, at, lr_text, left ? HAlign::right : HAlign::left, VAlign::top);
+    free_from = std::max(free_from, (left ? at.x : at.x + w) + 4);
   }
   const bool markers = n <= 60;
   for (const auto& [values, color] : {std::pair{&h.loss, c_loss}, std::pair{&h.val_loss, c_val}}) {

@@ -4,22 +4,45 @@
 // conv1d_*_ref are the specification (plain loops); conv1d_* are the fast
 // versions used by the layers. Both compute y = conv(x) + b (no activation).
 //
-// Fast forward: the window at position t of a channels-last sample is the
-// contiguous block x[t*C, t*C + W*C), so the im2col matrix of a sample is a
-// strided view (rows C apart) and the convolution is one GEMM per sample
-// with no copy. The input gradient is the same trick on the zero-padded
-// output gradient against the kernel flipped along its length.
+// Fast versions run one sample at a time through small_gemm (see there):
+// the window at position t of a channels-last sample is the contiguous block
+// x[t*C, t*C + W*C), so the im2col matrix is a strided view (rows C apart)
+// and the forward is one GEMM per sample with no copy; the weight gradient
+// reads the same view transposed (rows 1 apart, depth C apart), and the input
+// gradient is the forward trick on the zero-padded output gradient against
+// the kernel flipped along its length. K is padded to the SIMD width in
+// per-call copies of the weights and per-sample buffers that stay in L1/L2.
+//
+// conv1d_pool_* fuse the max-pooling (and ReLU) that follows every pysster
+// convolution into the epilogue: the (L-W+1, K) output exists only for one
+// sample at a time, and backward routes the pooled gradient straight into
+// the weight-gradient GEMM's operand. relu(max(a)) == max(relu(a)), and the
+// first maximum of the raw values is the first maximum of the ReLU'd ones
+// whenever it is positive (otherwise the gradient is 0 either way), so the
+// fused kernels compute exactly what Conv1D(relu) -> MaxPool1D computes.
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
-#include "sster/core/eigen.hpp"
+#include "sster/core/aligned.hpp"
 #include "sster/core/tensor.hpp"
+#include "sster/nn/kernels/maxpool1d.hpp"
+#include "sster/nn/kernels/small_gemm.hpp"
 
 namespace sster::kernels {
 
 struct ConvShape {
   index_t B, L, C, K, W;
   index_t out_len() const { return L - W + 1; }
+};
+
+// The max-pooling (window `size`, step `stride`) and activation fused into a
+// convolution's epilogue.
+struct FusedPool {
+  index_t size = 2, stride = 2;
+  bool relu = true;
+  index_t out_len(index_t conv_len) const { return (conv_len - size) / stride + 1; }
 };
 
 template <class T>
@@ -55,52 +78,294 @@ void conv1d_backward_ref(const T* x, const T* w, const T* g, T* dx, T* dw, T* db
       }
 }
 
+// y = maxpool(act(conv(x) + b)): (B, Lp, K), Lp = p.out_len(L-W+1); argmax:
+// (B, Lp, K) the conv output row t of each winner (the first maximum), held
+// as a T (exact below 2^24) so the fast kernels select it in the same
+// vector registers as the values.
 template <class T>
-void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s) {
-  const index_t lo = s.out_len(), wc = s.W * s.C;
-  const auto wm = matrix(w, wc, s.K);
-  const auto bias = Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(b, s.K);
-  for (index_t n = 0; n < s.B; ++n) {
-    auto yn = matrix(y + n * lo * s.K, lo, s.K);
-    yn.noalias() = windows(x + n * s.L * s.C, lo, wc, s.C) * wm;
-    yn.rowwise() += bias;
+void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
+                             const FusedPool& p) {
+  const index_t lo = s.out_len();
+  std::vector<T> conv(static_cast<std::size_t>(s.B * lo * s.K));
+  conv1d_forward_ref(x, w, b, conv.data(), s);
+  if (p.relu)
+    for (auto& v : conv) v = std::max(v, T{0});
+  std::vector<std::int32_t> flat(static_cast<std::size_t>(s.B * p.out_len(lo) * s.K));
+  maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{s.B, lo, s.K, p.size, p.stride});
+  for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(s.K));
+}
+
+// gy: (B, Lp, K) gradient of the pooled output y, argmax from the forward.
+// Assigns dx (B, L, C) unless null, dw, db.
+template <class T>
+void conv1d_pool_backward_ref(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
+                              T* db, const ConvShape& s, const FusedPool& p) {
+  const index_t lo = s.out_len(), lp = p.out_len(lo), K = s.K;
+  std::vector<T> g(static_cast<std::size_t>(s.B * lo * K), T{0});
+  for (index_t n = 0; n < s.B; ++n)
+    for (index_t u = 0; u < lp; ++u)
+      for (index_t k = 0; k < K; ++k) {
+        const index_t i = (n * lp + u) * K + k;
+        if (!p.relu || y[i] > T{0}) g[static_cast<std::size_t>((n * lo + static_cast<index_t>(argmax[i])) * K + k)] += gy[i];
+      }
+  conv1d_backward_ref(x, w, g.data(), dx, dw, db, s);
+}
+
+// Buffers the fast kernels reuse between calls (one set per layer replica).
+template <class T>
+struct ConvScratch {
+  AlignedVector<T> w_pad;     // (W*C, Kp) weights, or (W, C+1, Kp) gather table
+  AlignedVector<T> b_pad;     // (Kp)
+  AlignedVector<T> y_pad;     // (L-W+1, Kp) one sample's output (bias included)
+  AlignedVector<T> g_pad;     // (L-W+1, Kp) one sample's output gradient
+  AlignedVector<T> g_border;  // (L+W-1, K) the same with W-1 zero rows each side
+  AlignedVector<T> flipped;   // (W*K, Cp) kernel flipped along its length
+  AlignedVector<T> dx_pad;    // (L, Cp) one sample's input gradient
+  AlignedVector<T> dw_pad;    // (W*C, Kp) or (W, C+1, Kp) weight gradient
+  AlignedVector<T> db_pad;    // (Kp)
+  AlignedVector<T> rows;      // (4, Kp) padded copies of one pooled row's values
+  std::vector<std::int32_t> offsets;  // gather: per position, symbol row offset (or positions by symbol)
+  std::vector<std::int32_t> starts;   // gather backward: first entry of each symbol in offsets
+};
+
+namespace detail {
+
+template <class T>
+void assign_zero(AlignedVector<T>& v, index_t n) {
+  v.assign(static_cast<std::size_t>(n), T{0});
+}
+
+// rows x K (row stride ld_in) -> rows x Kp, zero columns K..Kp.
+template <class T>
+void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index_t Kp) {
+  for (index_t r = 0; r < rows; ++r) {
+    std::copy_n(in + r * ld_in, K, out + r * Kp);
+    std::fill(out + r * Kp + K, out + (r + 1) * Kp, T{0});
   }
 }
 
-// Scratch space the fast backward reuses between calls.
+// How many of a sample's `rows` rows of K values (row stride K) can be
+// moved as whole padded vectors of Kp: a row's last vector then spills into
+// the rows after it, which is harmless as they are handled afterwards, but
+// must stay within the buffer: `left` values from the sample's start to its end.
+inline index_t spill_rows(index_t rows, index_t K, index_t Kp, index_t left) {
+  return left >= Kp ? std::min(rows, (left - Kp) / K + 1) : 0;
+}
+
+// Epilogue: pool the padded conv output of one sample (bias included) into
+// y (Lp, K) and argmax (Lp, K), applying ReLU after the max. Whole vectors
+// over the padded row (the first maximum wins: strict >, as in Keras), stored
+// straight into y's rows of K for the first `direct` rows (see spill_rows),
+// through tmp (2, Kp) for the rest.
 template <class T>
-struct ConvScratch {
-  std::vector<T> padded_grad;  // (L + W - 1, K): one sample's g with W-1 zero rows each side
-  std::vector<T> flipped;      // (W*K, C): w flipped along its length, transposed per tap
-};
+void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y, T* argmax,
+                   index_t direct, T* tmp) {
+  using V = simd::batch<T>;
+  constexpr index_t w = simd::width<T>;
+  const V floor(p.relu ? T{0} : -std::numeric_limits<T>::infinity());
+  T row = 0;  // conv row counters as T: no int-to-float conversion in the loop
+  for (index_t u = 0; u < p.out_len(lo); ++u, row += static_cast<T>(p.stride)) {
+    const index_t first = u * p.stride;
+    const bool spill = u < direct;
+    T* yu = spill ? y + u * K : tmp;
+    T* au = spill ? argmax + u * K : tmp + Kp;
+    for (index_t v = 0; v < Kp; v += w) {
+      V m = V::load_aligned(conv + first * Kp + v), a(row);
+      T ri_row = row;
+      for (index_t i = 1; i < p.size; ++i) {
+        const V r = V::load_aligned(conv + (first + i) * Kp + v);
+        const auto win = r > m;
+        m = xsimd::select(win, r, m);
+        a = xsimd::select(win, V(ri_row += T{1}), a);
+      }
+      xsimd::max(m, floor).store_unaligned(yu + v);
+      a.store_unaligned(au + v);
+    }
+    if (!spill) {
+      std::copy_n(tmp, K, y + u * K);
+      std::copy_n(tmp + Kp, K, argmax + u * K);
+    }
+  }
+}
+
+// Backward of pool_epilogue: one sample's pre-activation gradient g (lo, Kp),
+// zero except at the winners whose pooled output passed the ReLU; columns
+// K..Kp zero too. Rows u < direct of gy, y, argmax are read as whole padded
+// vectors (see spill_rows), the rest through tmp (3, Kp).
+template <class T>
+void unpool_gradient(const T* gy, const T* y, const T* argmax, index_t lo, index_t K, index_t Kp, const FusedPool& p,
+                     T* g, index_t direct, T* tmp) {
+  using V = simd::batch<T>;
+  constexpr index_t w = simd::width<T>;
+  const index_t lp = p.out_len(lo);
+  const T floor = p.relu ? T{0} : -std::numeric_limits<T>::infinity();
+  if (p.size != p.stride) {  // windows overlap or leave gaps: scatter
+    std::fill_n(g, lo * Kp, T{0});
+    for (index_t u = 0; u < lp; ++u)
+      for (index_t k = 0; k < K; ++k) {
+        const index_t i = u * K + k;
+        if (y[i] > floor) g[static_cast<index_t>(argmax[i]) * Kp + k] += gy[i];
+      }
+    return;
+  }
+  // Windows tile the rows: each row of g is one select per vector. Lanes
+  // K..Kp read the next row's values (or tmp's padding) and are masked off.
+  const V vfloor(floor), zero(T{0});
+  // The columns < K of the last vector: lanes K..Kp read the next row.
+  const auto tail = [&] {
+    alignas(64) T lane[simd::width<T>];
+    for (index_t i = 0; i < w; ++i) lane[i] = static_cast<T>(Kp - w + i);
+    return V::load_aligned(lane) < V(static_cast<T>(K));
+  }();
+  std::fill_n(tmp, 3 * Kp, T{0});
+  T row = 0;  // conv row counter as T
+  for (index_t u = 0; u < lp; ++u, row += static_cast<T>(p.stride)) {
+    const bool spill = u < direct;
+    const T* gu = gy + u * K;
+    const T* yu = y + u * K;
+    const T* au = argmax + u * K;
+    if (!spill) {
+      std::copy_n(gu, K, tmp);
+      std::copy_n(yu, K, tmp + Kp);
+      std::copy_n(au, K, tmp + 2 * Kp);
+      gu = tmp;
+      yu = tmp + Kp;
+      au = tmp + 2 * Kp;
+    }
+    for (index_t v = 0; v < Kp; v += w) {
+      const V gv = V::load_unaligned(gu + v), av = V::load_unaligned(au + v);
+      auto valid = V::load_unaligned(yu + v) > vfloor;
+      if (v + w == Kp) valid = valid && tail;
+      const V pass = xsimd::select(valid, gv, zero);
+      T t_row = row;
+      for (index_t i = 0; i < p.size; ++i, t_row += T{1})
+        xsimd::select(av == V(t_row), pass, zero).store_aligned(g + (u * p.stride + i) * Kp + v);
+    }
+  }
+  std::fill(g + lp * p.stride * Kp, g + lo * Kp, T{0});  // rows after the last window
+}
+
+// acc (Kp) += the sum of the rows of g (rows, Kp), in row order. The running
+// sum stays in a register: through memory every add would wait for the
+// previous one's store.
+template <class T>
+void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
+  using V = simd::batch<T>;
+  for (index_t v = 0; v < Kp; v += simd::width<T>) {
+    V sum = V::load_aligned(acc + v);
+    for (index_t r = 0; r < rows; ++r) sum += V::load_aligned(g + r * Kp + v);
+    sum.store_aligned(acc + v);
+  }
+}
+
+// The dense conv, one sample at a time: `epilogue(n, y_pad)` consumes each
+// sample's padded output (bias included).
+template <class T, class Epilogue>
+void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
+  const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
+  sc.w_pad.resize(static_cast<std::size_t>(wc * Kp));
+  pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
+  assign_zero(sc.b_pad, Kp);
+  std::copy_n(b, s.K, sc.b_pad.data());
+  sc.y_pad.resize(static_cast<std::size_t>(lo * Kp));
+  const GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
+  for (index_t n = 0; n < s.B; ++n) {
+    small_gemm(x + n * s.L * s.C, sc.w_pad.data(), sc.y_pad.data(), sc.b_pad.data(), GemmInit::row, g);
+    epilogue(n, static_cast<const T*>(sc.y_pad.data()));
+  }
+}
+
+// The dense conv's backward, one sample at a time: `pre_grad(n, g_pad)`
+// writes each sample's padded pre-activation gradient (L-W+1, Kp).
+template <class T, class PreGrad>
+void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
+                             PreGrad&& pre_grad) {
+  const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
+  const index_t wc = s.W * C, wk = s.W * K;
+  assign_zero(sc.g_pad, lo * Kp);  // columns K..Kp stay zero
+  sc.dw_pad.resize(static_cast<std::size_t>(wc * Kp));
+  assign_zero(sc.db_pad, Kp);
+  if (dx) {
+    // flipped[(W-1-j)*K + k][c] = w[j][c][k]; the gradient's border rows stay zero.
+    assign_zero(sc.flipped, wk * Cp);
+    for (index_t j = 0; j < s.W; ++j)
+      for (index_t c = 0; c < C; ++c)
+        for (index_t k = 0; k < K; ++k) sc.flipped[static_cast<std::size_t>(((s.W - 1 - j) * K + k) * Cp + c)] = w[(j * C + c) * K + k];
+    assign_zero(sc.g_border, (s.L + s.W - 1) * K);
+    sc.dx_pad.resize(static_cast<std::size_t>(s.L * Cp));
+  }
+  const GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
+  const GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
+  for (index_t n = 0; n < s.B; ++n) {
+    T* g = sc.g_pad.data();
+    pre_grad(n, g);
+    add_rows(g, lo, Kp, sc.db_pad.data());
+    const T* xn = x + n * s.L * C;
+    small_gemm(xn, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
+               n == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
+    if (!dx) continue;
+    for (index_t t = 0; t < lo; ++t) std::copy_n(g + t * Kp, K, sc.g_border.data() + (s.W - 1 + t) * K);
+    // Row r of dx reads rows r .. r+W-1 of g_border, of which only
+    // [W-1, W-1+lo) are non-zero: each block of rows skips the taps that are
+    // zero for all its rows (a quarter of the work at pysster's defaults).
+    constexpr index_t block = 8;
+    for (index_t r0 = 0; r0 < s.L; r0 += block) {
+      const index_t rows = std::min(block, s.L - r0);
+      const index_t j_lo = std::max<index_t>(0, s.W - rows - r0), j_hi = std::min(s.W, s.W - 1 + lo - r0);
+      GemmShape part = gx;
+      part.rows = rows;
+      part.depth = (j_hi - j_lo) * K;
+      small_gemm(static_cast<const T*>(sc.g_border.data()) + (r0 + j_lo) * K,
+                 static_cast<const T*>(sc.flipped.data()) + j_lo * K * Cp, sc.dx_pad.data() + r0 * Cp,
+                 static_cast<const T*>(nullptr), GemmInit::zero, part);
+    }
+    T* dxn = dx + n * s.L * C;
+    for (index_t r = 0; r < s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dxn + r * C);
+  }
+  if (s.B == 0) std::fill(sc.dw_pad.begin(), sc.dw_pad.end(), T{0});
+  for (index_t p = 0; p < wc; ++p) std::copy_n(sc.dw_pad.data() + p * Kp, K, dw + p * K);
+  std::copy_n(sc.db_pad.data(), K, db);
+}
+
+}  // namespace detail
+
+template <class T>
+void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s, ConvScratch<T>& scratch) {
+  const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
+  detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
+    T* yn = y + n * lo * K;
+    for (index_t t = 0; t < lo; ++t) std::copy_n(yp + t * Kp, K, yn + t * K);
+  });
+}
 
 template <class T>
 void conv1d_backward(const T* x, const T* w, const T* g, T* dx, T* dw, T* db, const ConvShape& s,
                      ConvScratch<T>& scratch) {
-  const index_t lo = s.out_len(), wc = s.W * s.C;
-  auto dwm = matrix(dw, wc, s.K);
-  auto dbm = Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(db, s.K);
-  dwm.setZero();
-  dbm.setZero();
-  for (index_t n = 0; n < s.B; ++n) {
-    const auto gn = matrix(g + n * lo * s.K, lo, s.K);
-    dwm.noalias() += windows(x + n * s.L * s.C, lo, wc, s.C).transpose() * gn;
-    dbm += gn.colwise().sum();
-  }
-  if (!dx) return;
-  // dx[s, c] = sum_j sum_k g[s - j, k] w[j, c, k]: windows of the padded g
-  // (rows K apart, W*K long) times the flipped kernel.
-  const index_t wk = s.W * s.K, padded_rows = s.L + s.W - 1;
-  scratch.flipped.resize(static_cast<std::size_t>(wk * s.C));
-  scratch.padded_grad.assign(static_cast<std::size_t>(padded_rows * s.K), T{0});
-  auto flipped = matrix(scratch.flipped.data(), wk, s.C);
-  for (index_t j = 0; j < s.W; ++j)
-    flipped.middleRows((s.W - 1 - j) * s.K, s.K) = matrix(w + j * s.C * s.K, s.C, s.K).transpose();
-  T* gp = scratch.padded_grad.data();
-  for (index_t n = 0; n < s.B; ++n) {
-    std::copy_n(g + n * lo * s.K, lo * s.K, gp + (s.W - 1) * s.K);
-    matrix(dx + n * s.L * s.C, s.L, s.C).noalias() = windows(static_cast<const T*>(gp), s.L, wk, s.K) * flipped;
-  }
+  const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
+  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch,
+                                  [&](index_t n, T* gp) { detail::pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
+}
+
+template <class T>
+void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
+                         const FusedPool& p, ConvScratch<T>& scratch) {
+  const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
+  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
+    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
+    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
+  });
+}
+
+template <class T>
+void conv1d_pool_backward(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
+                          T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+  const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
+  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, [&](index_t n, T* gp) {
+    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
+    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());
+  });
 }
 
 }  // namespace sster::kernels

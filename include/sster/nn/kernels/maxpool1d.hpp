@@ -3,6 +3,8 @@
 //   x: (B, L, C) -> y: (B, Lo, C), Lo = floor((L - size) / stride) + 1
 // argmax holds, per output element, the flat index of the winning input
 // within its sample, so backward routes each gradient to exactly one input.
+// The first maximum wins, as in Keras. (Pooling after a convolution usually
+// runs fused into the convolution's epilogue: see conv1d_pool_forward.)
 #include <algorithm>
 #include <cstdint>
 
@@ -16,29 +18,56 @@ struct PoolShape {
 };
 
 template <class T>
-void maxpool1d_forward(const T* x, T* y, std::int32_t* argmax, const PoolShape& s) {
+void maxpool1d_forward_ref(const T* x, T* y, std::int32_t* argmax, const PoolShape& s) {
   const index_t lo = s.out_len();
+  for (index_t n = 0; n < s.B; ++n)
+    for (index_t t = 0; t < lo; ++t)
+      for (index_t c = 0; c < s.C; ++c) {
+        index_t best = t * s.stride;
+        for (index_t i = 1; i < s.size; ++i)
+          if (x[(n * s.L + t * s.stride + i) * s.C + c] > x[(n * s.L + best) * s.C + c]) best = t * s.stride + i;
+        y[(n * lo + t) * s.C + c] = x[(n * s.L + best) * s.C + c];
+        argmax[(n * lo + t) * s.C + c] = static_cast<std::int32_t>(best * s.C + c);
+      }
+}
+
+// Assigns dx: zero except at the winners (which receive the sum of the
+// gradients of every window they won, when windows overlap).
+template <class T>
+void maxpool1d_backward_ref(const T* g, const std::int32_t* argmax, T* dx, const PoolShape& s) {
+  const index_t lo = s.out_len();
+  std::fill_n(dx, s.B * s.L * s.C, T{0});
+  for (index_t n = 0; n < s.B; ++n)
+    for (index_t i = 0; i < lo * s.C; ++i) dx[n * s.L * s.C + argmax[n * lo * s.C + i]] += g[n * lo * s.C + i];
+}
+
+// Row-at-a-time with branch-free selects, which the compiler vectorises over c.
+template <class T>
+void maxpool1d_forward(const T* x, T* y, std::int32_t* argmax, const PoolShape& s) {
+  const index_t lo = s.out_len(), C = s.C;
   for (index_t n = 0; n < s.B; ++n) {
-    const T* xn = x + n * s.L * s.C;
+    const T* xn = x + n * s.L * C;
     for (index_t t = 0; t < lo; ++t) {
-      const index_t o = (n * lo + t) * s.C;
-      const index_t first = t * s.stride * s.C;
-      std::copy_n(xn + first, s.C, y + o);
-      for (index_t c = 0; c < s.C; ++c) argmax[o + c] = static_cast<std::int32_t>(first + c);
+      T* yt = y + (n * lo + t) * C;
+      std::int32_t* at = argmax + (n * lo + t) * C;
+      const index_t first = t * s.stride * C;
+      for (index_t c = 0; c < C; ++c) {
+        yt[c] = xn[first + c];
+        at[c] = static_cast<std::int32_t>(first + c);
+      }
       for (index_t i = 1; i < s.size; ++i) {
-        const index_t row = first + i * s.C;
-        for (index_t c = 0; c < s.C; ++c)
-          if (xn[row + c] > y[o + c]) {  // strict: the first maximum wins, as in Keras
-            y[o + c] = xn[row + c];
-            argmax[o + c] = static_cast<std::int32_t>(row + c);
-          }
+        const T* row = xn + first + i * C;
+        const auto base = static_cast<std::int32_t>(first + i * C);
+        for (index_t c = 0; c < C; ++c) {
+          const bool win = row[c] > yt[c];  // strict: the first maximum wins
+          yt[c] = win ? row[c] : yt[c];
+          at[c] = win ? base + static_cast<std::int32_t>(c) : at[c];
+        }
       }
     }
   }
 }
 
-// Assigns dx: zero except at the winners (which receive the sum of the
-// gradients of every window they won, when windows overlap).
 template <class T>
 void maxpool1d_backward(const T* g, const std::int32_t* argmax, T* dx, const PoolShape& s) {
   const index_t lo = s.out_len();

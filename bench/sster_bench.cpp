@@ -1,0 +1,652 @@
+// sster_bench: the measurements behind `tools/run bench` (bench/run.sh runs
+// each in a process of its own, so every peak RSS is that run's own).
+//
+//   sster_bench throughput --pos P --neg N --threads T [--epochs E] [--json F]
+//       default pysster network on a FASTA pair: training and inference
+//       samples/s, achieved GFLOP/s, peak RSS during training
+//   sster_bench scaling --length L --kernels K --threads T [--json F]
+//       the same on random sequences of length L with kernel_num K
+//   sster_bench gemm --threads T [--json F]
+//       Eigen float GEMM (1024^3, one independent product per thread): the
+//       machine's practical GEMM peak
+//   sster_bench parse --records N [--length L] [--json F]
+//       Data::from_fasta speed on one core, plain and gzipped, and its RSS
+//   sster_bench kernels [--json F]
+//       every conv/pool kernel of the default network, _ref vs fast, per chunk
+//   sster_bench check-torch F...
+//       fails (exit 1) when a PyTorch result ran on a reference BLAS
+//   sster_bench report --dir D [--results FILE]
+//       the tables from D's JSON files (stdout, and FILE in Markdown); the
+//       last line is "ratio vs pytorch (2 threads): train X.XX, infer Y.YY"
+#include <nlohmann/json.hpp>
+#include <tbb/parallel_for.h>
+#include <zlib.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include "sster/core/parallel.hpp"
+#include "sster/core/random.hpp"
+#include "sster/core/simd.hpp"
+#include "sster/data/alphabet.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/model/architecture.hpp"
+#include "sster/model/engine.hpp"
+#include "sster/model/params.hpp"
+#include "sster/nn/kernels/conv1d.hpp"
+#include "sster/nn/kernels/gather_conv1d.hpp"
+#include "throughput.hpp"
+
+using namespace sster;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Args = std::map<std::string, std::string>;
+
+Args parse_args(int argc, char** argv, int first) {
+  Args a;
+  for (int i = first; i < argc; ++i) {
+    std::string k = argv[i];
+    require(k.rfind("--", 0) == 0, "sster_bench: expected --option, got '" + k + "'");
+    k = k.substr(2);
+    a[k] = i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0 ? argv[++i] : "1";
+  }
+  return a;
+}
+std::string get(const Args& a, const std::string& k, const std::string& fallback = "") {
+  auto it = a.find(k);
+  if (it != a.end()) return it->second;
+  require(!fallback.empty(), "sster_bench: --" + k + " is required");
+  return fallback;
+}
+
+void emit(const json& j, const Args& a) {
+  std::cout << j.dump() << std::endl;
+  if (a.count("json")) std::ofstream(a.at("json")) << j.dump() << "\n";
+}
+
+double thread_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+// Encoded training data: symbols (n, L), one-hot targets (n, classes).
+struct Encoded {
+  index_t n = 0, L = 0, classes = 2, symbols_per_position = 4;
+  std::vector<std::uint8_t> symbols;
+  std::vector<float> targets;
+};
+
+json run_network(const Encoded& e, const Params& params, int threads, int epochs, index_t warm_batches,
+                 index_t chunk = Engine<float>::default_chunk) {
+  set_threads(threads);
+  const double rss_before = bench::rss_mb();
+  const bool reset = bench::reset_peak_rss();
+  Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
+                                            e.classes),
+                       LossKind::softmax_cross_entropy, 1, chunk);
+  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.get_int("batch_size"), epochs, warm_batches);
+  return json{{"threads", threads},
+              {"samples", e.n},
+              {"length", e.L},
+              {"kernel_num", params.get_int("kernel_num")},
+              {"epochs", epochs},
+              {"epoch_seconds", t.epoch_seconds},
+              {"infer_seconds", t.infer_seconds},
+              {"train_samples_per_s", t.train_samples_per_s},
+              {"infer_samples_per_s", t.infer_samples_per_s},
+              {"train_gflops_per_s", t.train_samples_per_s * t.train_flops_per_sample / 1e9},
+              {"infer_gflops_per_s", t.infer_samples_per_s * t.infer_flops_per_sample / 1e9},
+              {"train_flops", t.train_flops_per_sample},
+              {"forward_flops", t.infer_flops_per_sample},
+              {"train_samples_per_cpu_s", e.n * epochs / t.train_cpu_seconds},
+              {"train_cpu_share", t.train_cpu_seconds / (threads * std::accumulate(t.epoch_seconds.begin(), t.epoch_seconds.end(), 0.0))},
+              {"rss_before_mb", rss_before},
+              {"peak_rss_mb", reset ? bench::peak_rss_mb() : -1.0},
+              {"cpu", cpu_model()}};
+}
+
+// --- throughput: the default network on a FASTA pair (class 0 = pos)
+int cmd_throughput(const Args& a) {
+  const int threads = std::stoi(get(a, "threads", "1")), epochs = std::stoi(get(a, "epochs", "3"));
+  const Data data = Data::from_fasta({get(a, "pos"), get(a, "neg")}, alphabet::rna());
+  Encoded e;
+  e.n = data.size();
+  e.L = data.length();
+  e.classes = data.classes();
+  e.symbols_per_position = data.input_channels();
+  // One fixed shuffle outside the timers, as the PyTorch reference does.
+  std::vector<index_t> order(static_cast<std::size_t>(e.n));
+  for (index_t i = 0; i < e.n; ++i) order[static_cast<std::size_t>(i)] = i;
+  RandomStream rng(RandomKey(1, Purpose::shuffle));
+  sster::shuffle(order.begin(), order.end(), rng);
+  for (index_t i : order) {
+    const auto s = data.symbols(i);
+    const auto t = data.targets(i);
+    e.symbols.insert(e.symbols.end(), s.begin(), s.end());
+    e.targets.insert(e.targets.end(), t.begin(), t.end());
+  }
+  if (a.count("profile-infer")) {  // for perf: inference passes only
+    set_threads(threads);
+    Engine<float> engine(build_network<float>(Params{}, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
+                                              e.classes),
+                         LossKind::softmax_cross_entropy, 1);
+    std::vector<float> probs(static_cast<std::size_t>(e.n * e.classes));
+    const int reps = std::stoi(a.at("profile-infer"));
+    const double t0 = wall_seconds(), c0 = std::clock() / double(CLOCKS_PER_SEC);
+    for (int r = 0; r < reps; ++r) engine.predict(Batch<float>{.input = {.B = e.n, .symbols = e.symbols.data()}}, e.n, probs.data());
+    std::cout << "infer samples/s " << double(e.n) * reps / (wall_seconds() - t0) << " per CPU s "
+              << double(e.n) * reps / (std::clock() / double(CLOCKS_PER_SEC) - c0) << "\n";
+    return 0;
+  }
+  json j = run_network(e, Params{}, threads, epochs, 8, std::stol(get(a, "chunk", std::to_string(Engine<float>::default_chunk))));
+  j["data"] = get(a, "pos") + " + " + get(a, "neg");
+  emit(j, a);
+  return 0;
+}
+
+// --- scaling: random sequences, length L, kernel_num K
+int cmd_scaling(const Args& a) {
+  const int threads = std::stoi(get(a, "threads", "2"));
+  Encoded e;
+  e.L = std::stol(get(a, "length"));
+  const index_t kernels = std::stol(get(a, "kernels"));
+  const Params params = Params{}.kernel_num(kernels);
+  // Samples for about 2 s of training at 200 GFLOP/s, in whole batches.
+  const auto flops = bench::count_flops(build_network<float>(params, InputSpec{.length = e.L, .symbols = 4}, 2));
+  const double budget = std::stod(get(a, "seconds", "2")) * 200e9;
+  e.n = std::clamp<index_t>(static_cast<index_t>(budget / flops.train_flops_per_sample) / 128 * 128, 128, 10240);
+  RandomStream rng(RandomKey(5, Purpose::simulate));
+  e.symbols.resize(static_cast<std::size_t>(e.n * e.L));
+  for (auto& s : e.symbols) s = static_cast<std::uint8_t>(rng.below(4));
+  for (index_t i = 0; i < e.n; ++i) {
+    e.targets.push_back(i % 2 ? 0.f : 1.f);
+    e.targets.push_back(i % 2 ? 1.f : 0.f);
+  }
+  emit(run_network(e, params, threads, 1, 2), a);
+  return 0;
+}
+
+// --- gemm: Eigen's float GEMM, one independent 1024^3 product per thread
+int cmd_gemm(const Args& a) {
+  const int threads = std::stoi(get(a, "threads", "1"));
+  const index_t n = std::stol(get(a, "size", "1024"));
+  set_threads(threads);
+  using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;
+  std::vector<M> A(threads, M::Random(n, n)), B(threads, M::Random(n, n)), C(threads, M::Zero(n, n));
+  auto round = [&](int reps) {
+    tbb::parallel_for(0, threads, [&](int t) {
+      for (int r = 0; r < reps; ++r) C[t].noalias() = A[t] * B[t];
+    });
+  };
+  round(1);
+  double best = 1e30;
+  const int reps = 3;
+  for (int i = 0; i < 5; ++i) {
+    const double t0 = wall_seconds();
+    round(reps);
+    best = std::min(best, wall_seconds() - t0);
+  }
+  const double gflops = 2.0 * double(n) * double(n) * double(n) * reps * threads / best / 1e9;
+  // FMA peak: 12 independent accumulators per thread (enough to cover the
+  // FMA latency on two pipes), nothing but FMAs in the loop.
+  using V = simd::batch<float>;
+  const long iters = 20'000'000;
+  std::vector<float> sink(static_cast<std::size_t>(threads));
+  auto fma_round = [&] {
+    tbb::parallel_for(0, threads, [&](int t) {
+      V acc[12];
+      for (int i = 0; i < 12; ++i) acc[i] = V(static_cast<float>(i + t));
+      const V m(0.999999f), c(1e-7f);
+      for (long k = 0; k < iters; ++k)
+#pragma GCC unroll 12
+        for (int i = 0; i < 12; ++i) acc[i] = xsimd::fma(acc[i], m, c);
+      V s(0.f);
+      for (int i = 0; i < 12; ++i) s += acc[i];
+      sink[static_cast<std::size_t>(t)] = xsimd::hadd(s);
+    });
+  };
+  fma_round();
+  double best_fma = 1e30;
+  for (int i = 0; i < 3; ++i) {
+    const double t0 = wall_seconds();
+    fma_round();
+    best_fma = std::min(best_fma, wall_seconds() - t0);
+  }
+  const double fma_gflops = 2.0 * 12 * simd::width<float> * double(iters) * threads / best_fma / 1e9;
+  emit(json{{"threads", threads},
+            {"size", n},
+            {"gflops", gflops},
+            {"fma_peak_gflops", fma_gflops},
+            {"checksum", double(C[0].sum()) + sink[0]}},
+       a);
+  return 0;
+}
+
+// --- parse: Data::from_fasta on one core, plain and gzipped
+int cmd_parse(const Args& a) {
+  const index_t records = std::stol(get(a, "records", "1000000")), L = std::stol(get(a, "length", "200"));
+  set_threads(1);
+  const fs::path dir = fs::temp_directory_path() / ("sster_bench_parse_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // Two class files of random RNA, 60-letter lines (as most FASTA files wrap).
+  RandomStream rng(RandomKey(3, Purpose::simulate));
+  std::vector<std::string> plain, gz;
+  double bytes = 0;
+  for (int c = 0; c < 2; ++c) {
+    const std::string p = (dir / ("class" + std::to_string(c) + ".fa")).string();
+    std::string text;
+    text.reserve(static_cast<std::size_t>((records / 2 + 1) * (L + L / 60 + 20)));
+    for (index_t i = c; i < records; i += 2) {
+      text += ">seq_";
+      text += std::to_string(i);
+      text += '\n';
+      std::uint64_t bits = 0;
+      for (index_t t = 0; t < L; ++t) {
+        if (t % 32 == 0) bits = rng.next_bits();  // 2 bits a letter
+        text += "ACGU"[bits & 3];
+        bits >>= 2;
+        if ((t + 1) % 60 == 0 || t + 1 == L) text += '\n';
+      }
+    }
+    std::ofstream(p, std::ios::binary).write(text.data(), static_cast<std::streamsize>(text.size()));
+    const double g0 = wall_seconds();
+    gzFile f = gzopen((p + ".gz").c_str(), "wb1");  // level 1: level 6 takes 15 s here and inflates no faster
+    gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(f);
+    std::cerr << "parse: wrote " << text.size() / 1e6 << " MB, gzip took " << wall_seconds() - g0 << " s\n";
+    bytes += static_cast<double>(text.size());
+    plain.push_back(p);
+    gz.push_back(p + ".gz");
+  }
+  double gz_bytes = 0;
+  for (const auto& f : gz) gz_bytes += static_cast<double>(fs::file_size(f));
+  auto load = [&](const std::vector<std::string>& files, double& wall, double& peak, double& data_mb) {
+    const double before = bench::rss_mb();
+    bench::reset_peak_rss();
+    const double c0 = thread_seconds(), w0 = wall_seconds();
+    {
+      const Data d = Data::from_fasta(files, alphabet::rna());
+      wall = thread_seconds() - c0;
+      (void)w0;
+      peak = bench::peak_rss_mb() - before;
+      data_mb = static_cast<double>(d.memory_bytes()) / (1 << 20);
+      require(d.size() == records, "parse: record count");
+    }
+  };
+  double t_plain = 0, t_gz = 0, peak_plain = 0, peak_gz = 0, data_mb = 0;
+  load(plain, t_plain, peak_plain, data_mb);
+  load(gz, t_gz, peak_gz, data_mb);
+  fs::remove_all(dir);
+  emit(json{{"records", records},
+            {"length", L},
+            {"fasta_mb", bytes / 1e6},
+            {"gz_mb", gz_bytes / 1e6},
+            {"plain_seconds", t_plain},
+            {"gz_seconds", t_gz},
+            {"plain_mb_per_s", bytes / 1e6 / t_plain},
+            {"gz_mb_per_s", bytes / 1e6 / t_gz},
+            {"gz_compressed_mb_per_s", gz_bytes / 1e6 / t_gz},
+            {"rss_increase_mb", std::max(peak_plain, peak_gz)},
+            {"data_memory_mb", data_mb}},
+       a);
+  return 0;
+}
+
+// --- kernels: _ref vs fast on one chunk of the default network (CPU time, best of 5)
+template <class F>
+double best_ms(F&& f, int reps = 5) {
+  f();
+  double best = 1e30;
+  for (int i = 0; i < reps; ++i) {
+    const double t0 = thread_seconds();
+    f();
+    best = std::min(best, thread_seconds() - t0);
+  }
+  return best * 1e3;
+}
+
+int cmd_kernels(const Args& a) {
+  set_threads(1);
+  const index_t B = Engine<float>::default_chunk;
+  const kernels::ConvShape s1{B, 200, 4, 30, 25}, s2{B, 88, 30, 30, 25};
+  const kernels::FusedPool p{2, 2, true};
+  RandomStream rng(RandomKey(2, Purpose::simulate));
+  auto fill = [&](std::vector<float>& v, std::size_t n) {
+    v.resize(n);
+    for (auto& x : v) x = static_cast<float>(rng.uniform(-0.5, 0.5));
+  };
+  std::vector<std::uint8_t> sym(static_cast<std::size_t>(B * 200));
+  for (auto& x : sym) x = static_cast<std::uint8_t>(rng.below(4));
+  std::vector<float> w1, b1, scale(sym.size(), 1 / 0.9f), y1, g1, dw1, db1, x2, w2, b2, y2, g2, dx2, dw2, db2;
+  fill(w1, 25 * 4 * 30);
+  fill(b1, 30);
+  fill(x2, static_cast<std::size_t>(B * 88 * 30));
+  fill(w2, 25 * 30 * 30);
+  fill(b2, 30);
+  y1.resize(static_cast<std::size_t>(B * 88 * 30));
+  fill(g1, y1.size());
+  y2.resize(static_cast<std::size_t>(B * 32 * 30));
+  fill(g2, y2.size());
+  dw1.resize(w1.size());
+  db1.resize(30);
+  dw2.resize(w2.size());
+  db2.resize(30);
+  dx2.resize(x2.size());
+  std::vector<float> a1(y1.size()), a2(y2.size());
+  kernels::ConvScratch<float> sc;
+  json rows = json::array();
+  auto row = [&](const std::string& name, double flops, double ref_ms, double fast_ms) {
+    rows.push_back({{"kernel", name}, {"ref_ms", ref_ms}, {"fast_ms", fast_ms}, {"fast_gflops", flops / fast_ms / 1e6}});
+  };
+  const double f1 = 2.0 * B * 176 * 25 * 30, f2 = 2.0 * B * 64 * 750 * 30;
+  row("conv1 gather+pool forward", f1,
+      best_ms([&] { kernels::gather_conv1d_pool_forward_ref(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_forward(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p, sc); }));
+  row("conv1 gather+pool backward", f1,
+      best_ms([&] { kernels::gather_conv1d_pool_backward_ref(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_backward(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p, sc); }));
+  row("conv2 conv+pool forward", f2,
+      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, 2),
+      best_ms([&] { kernels::conv1d_pool_forward(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p, sc); }));
+  row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 750 * 30,
+      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, 2),
+      best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc); }));
+  emit(json{{"chunk", B}, {"rows", rows}}, a);
+  return 0;
+}
+
+// --- check-torch: a reference (netlib) BLAS makes the baseline meaningless
+bool torch_ok(const json& t, std::string& why) {
+  const double blas = t.value("blas_probe_gflops", 0.0);
+  const int threads = t.value("threads", 1);
+  if (blas < 10.0 * threads) {  // the reference script's own threshold
+    char gf[32];
+    std::snprintf(gf, sizeof gf, "%.1f", blas);
+    why = "PyTorch's BLAS runs a 512^3 matmul at " + std::string(gf) + " GFLOP/s with " +
+          std::to_string(threads) +
+          " thread(s): that is a reference BLAS, and a ratio against it would be meaningless. Install an optimised "
+          "BLAS (e.g. apt-get install libopenblas0-pthread) and check with "
+          "'update-alternatives --display libblas.so.3-x86_64-linux-gnu'.";
+    return false;
+  }
+  return true;
+}
+
+int cmd_check_torch(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    std::ifstream in(argv[i]);
+    require(in.good(), std::string("check-torch: cannot read ") + argv[i]);
+    std::string line, last;
+    while (std::getline(in, line))
+      if (!line.empty()) last = line;
+    std::string why;
+    if (!torch_ok(json::parse(last), why)) {
+      std::cerr << "bench FAILED: " << why << "\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// --- report
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string thousands(double v) {
+  const std::string digits = std::to_string(static_cast<long long>(v + 0.5));
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+    s.push_back(digits[i]);
+  }
+  return s;
+}
+json read_json(const fs::path& p);
+// The runs <prefix>_<r>.json of one measurement merged: the best of every
+// throughput figure (other load only ever slows a run), the highest peak RSS,
+// and every run's figures under "runs".
+json read_best(const fs::path& dir, const std::string& prefix) {
+  std::vector<json> runs;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix + "_", 0) == 0 && name.size() > 5 && name.substr(name.size() - 5) == ".json")
+      runs.push_back(read_json(e.path()));
+  }
+  require(!runs.empty(), "report: no " + prefix + "_*.json in " + dir.string());
+  json best = runs[0];
+  best["runs"] = json::array();
+  for (const auto& r : runs) {
+    best["runs"].push_back({{"train", r["train_samples_per_s"]}, {"infer", r["infer_samples_per_s"]}});
+    for (const char* k : {"train_samples_per_s", "infer_samples_per_s", "train_gflops_per_s", "infer_gflops_per_s",
+                          "peak_rss_mb", "train_cpu_share"})
+      if (r.contains(k) && (!best.contains(k) || r[k].get<double>() > best[k].get<double>())) best[k] = r[k];
+  }
+  return best;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  require(in.good(), "report: missing " + p.string());
+  return json::parse(in);
+}
+
+struct Table {
+  std::vector<std::string> head;
+  std::vector<std::vector<std::string>> rows;
+  std::string markdown() const {
+    std::vector<std::size_t> w(head.size());
+    for (std::size_t c = 0; c < head.size(); ++c) {
+      w[c] = head[c].size();
+      for (const auto& r : rows) w[c] = std::max(w[c], r[c].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+      std::string s = "|";
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        s.push_back(' ');
+        if (c > 0) s.append(w[c] - cells[c].size(), ' ');  // numbers right-aligned
+        s.append(cells[c]);
+        if (c == 0) s.append(w[c] - cells[c].size(), ' ');
+        s.append(" |");
+      }
+      s.push_back('\n');
+      return s;
+    };
+    std::string s = line(head);
+    s.push_back('|');
+    for (std::size_t c = 0; c < head.size(); ++c) {
+      s.append(c == 0 ? " :" : " ");
+      s.append(w[c] - 1, '-');
+      s.append(c == 0 ? " |" : ": |");
+    }
+    s.push_back('\n');
+    for (const auto& r : rows) s += line(r);
+    return s;
+  }
+};
+
+int cmd_report(const Args& a) {
+  const fs::path dir = get(a, "dir");
+  const json t1 = read_best(dir, "torch_1"), t2 = read_best(dir, "torch_2");
+  for (const auto* t : {&t1, &t2}) {
+    std::string why;
+    if (!torch_ok(*t, why)) {
+      std::cerr << "bench FAILED: " << why << "\n";
+      return 1;
+    }
+  }
+  const json s1 = read_best(dir, "sster_1"), s2 = read_best(dir, "sster_2");
+  const json g1 = read_json(dir / "gemm_1.json"), g2 = read_json(dir / "gemm_2.json");
+  std::ostringstream md;
+  char date[64];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  md << "# sster benchmarks\n\n";
+  md << "- date: " << date << "\n";
+  md << "- machine: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " cores";
+  if (a.count("machine")) md << " (" << a.at("machine") << ")";
+  if (a.count("load")) md << "; load average " << a.at("load") << " at the end of the run";
+  md << "\n- PyTorch " << t2.value("torch", std::string("?")) << " (BLAS probe " << fmt("%.0f", t1.value("blas_probe_gflops", 0.0))
+     << " / " << fmt("%.0f", t2.value("blas_probe_gflops", 0.0)) << " GFLOP/s at 1 / 2 threads)\n";
+  md << "- data: PUM2, " << thousands(s1["samples"].get<double>()) << " RNA sequences of length " << s1["length"].get<int>()
+     << ", 2 classes; default pysster architecture (2 x [conv 30x25, pool 2], dense 100, dropout on)\n";
+  md << "- method: " << s1["epochs"].get<int>()
+     << " timed training epochs (batch 128: forward, backward, Adam, max-norm) after a warm-up, then one timed "
+        "prediction pass over all sequences; data in memory, loading not timed. PyTorch: "
+        "../shared/bench/torch_reference.py --mode throughput, same rules. Each throughput run is repeated ("
+     << s1["runs"].size()
+     << "x, one process each) and the best run counts, for both; all runs are listed below the table.\n\n";
+
+  md << "## sster vs PyTorch (same CPU, same data)\n\n";
+  Table main{{"", "threads", "sster samples/s", "PyTorch samples/s", "sster / PyTorch"}, {}};
+  for (const char* kind : {"train", "infer"})
+    for (int th : {1, 2}) {
+      const json& s = th == 1 ? s1 : s2;
+      const json& t = th == 1 ? t1 : t2;
+      const double a_ = s[std::string(kind) + "_samples_per_s"].get<double>(),
+                   b_ = t[std::string(kind) + "_samples_per_s"].get<double>();
+      main.rows.push_back({std::string(kind) == "train" ? "training" : "inference", std::to_string(th), thousands(a_),
+                           thousands(b_), fmt("%.2f", a_ / b_)});
+    }
+  md << main.markdown() << "\n";
+  auto runs = [&](const json& j) {
+    std::string r;
+    for (const auto& x : j["runs"])
+      r += (r.empty() ? "" : ", ") + thousands(x["train"].get<double>()) + "/" + thousands(x["infer"].get<double>());
+    return r;
+  };
+  md << "- all runs (train/infer samples/s): sster 1 thread " << runs(s1) << "; 2 threads " << runs(s2)
+     << "; PyTorch 1 thread " << runs(t1) << "; 2 threads " << runs(t2) << "\n";
+  md << "- CPU time sster's training got, per thread and wall-clock second (1.00 = the cores were its own): "
+     << fmt("%.2f", s1.value("train_cpu_share", 0.0)) << " (1 thread), " << fmt("%.2f", s2.value("train_cpu_share", 0.0))
+     << " (2 threads)\n";
+  const double su_train = s2["train_samples_per_s"].get<double>() / s1["train_samples_per_s"].get<double>();
+  const double su_infer = s2["infer_samples_per_s"].get<double>() / s1["infer_samples_per_s"].get<double>();
+  md << "- 1 -> 2 threads speed-up: sster training " << fmt("%.2f", su_train) << "x, inference " << fmt("%.2f", su_infer)
+     << "x (PyTorch " << fmt("%.2f", t2["train_samples_per_s"].get<double>() / t1["train_samples_per_s"].get<double>())
+     << "x, " << fmt("%.2f", t2["infer_samples_per_s"].get<double>() / t1["infer_samples_per_s"].get<double>()) << "x)\n";
+  md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
+     << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
+
+  md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
+  Table fl{{"threads", "sster training", "sster inference", "PyTorch training", "PyTorch inference",
+            "Eigen GEMM (1024^3)", "FMA peak"},
+           {}};
+  for (int th : {1, 2}) {
+    const json& s = th == 1 ? s1 : s2;
+    const json& t = th == 1 ? t1 : t2;
+    const json& g = th == 1 ? g1 : g2;
+    fl.rows.push_back({std::to_string(th), fmt("%.1f", s["train_gflops_per_s"].get<double>()),
+                       fmt("%.1f", s["infer_gflops_per_s"].get<double>()), fmt("%.1f", t.value("train_gflops_per_s", 0.0)),
+                       fmt("%.1f", t.value("infer_gflops_per_s", 0.0)), fmt("%.1f", g["gflops"].get<double>()),
+                       fmt("%.1f", g.value("fma_peak_gflops", 0.0))});
+  }
+  md << fl.markdown() << "\n";
+  md << "The first layer reads one symbol per position, so it does a quarter of the multiply-adds counted for it "
+        "(one-hot input); the counts are PyTorch's for both columns.\n\n";
+
+  if (fs::exists(dir / "parse.json")) {
+    const json p = read_json(dir / "parse.json");
+    md << "## Data parsing (Data::from_fasta, one core)\n\n";
+    Table pt{{"input", "records", "MB (text)", "CPU seconds", "MB/s (text)"}, {}};
+    pt.rows.push_back({"plain FASTA", thousands(p["records"].get<double>()), fmt("%.0f", p["fasta_mb"].get<double>()),
+                       fmt("%.2f", p["plain_seconds"].get<double>()), fmt("%.0f", p["plain_mb_per_s"].get<double>())});
+    pt.rows.push_back({"gzipped FASTA (gzip -1, " + fmt("%.0f", p["gz_mb"].get<double>()) + " MB)",
+                       thousands(p["records"].get<double>()), fmt("%.0f", p["fasta_mb"].get<double>()),
+                       fmt("%.2f", p["gz_seconds"].get<double>()), fmt("%.0f", p["gz_mb_per_s"].get<double>())});
+    md << pt.markdown() << "\n";
+    md << "- " << thousands(p["records"].get<double>()) << " sequences of length " << p["length"].get<int>()
+       << " (random RNA, 60-letter lines, two class files): RSS grows by " << fmt("%.0f", p["rss_increase_mb"].get<double>())
+       << " MB while loading; the Data object holds " << fmt("%.0f", p["data_memory_mb"].get<double>()) << " MB\n\n";
+  }
+
+  if (fs::exists(dir / "kernels.json")) {
+    const json k = read_json(dir / "kernels.json");
+    md << "## Kernels: reference loops vs fast, one chunk of " << k["chunk"].get<int>()
+       << " samples (default shapes, 1 thread, CPU time)\n\n";
+    Table kt{{"kernel", "_ref ms", "fast ms", "speed-up", "fast GFLOP/s"}, {}};
+    for (const auto& r : k["rows"])
+      kt.rows.push_back({r["kernel"].get<std::string>(), fmt("%.2f", r["ref_ms"].get<double>()),
+                         fmt("%.3f", r["fast_ms"].get<double>()),
+                         fmt("%.0fx", r["ref_ms"].get<double>() / r["fast_ms"].get<double>()),
+                         fmt("%.0f", r["fast_gflops"].get<double>())});
+    md << kt.markdown() << "\n";
+  }
+
+  std::vector<json> scaling;
+  for (int L : {100, 200, 500, 1000})
+    for (int K : {30, 100, 300}) {
+      const fs::path p = dir / ("scaling_" + std::to_string(L) + "_" + std::to_string(K) + ".json");
+      if (fs::exists(p)) scaling.push_back(read_json(p));
+    }
+  if (!scaling.empty()) {
+    md << "## Scaling (2 threads, random sequences, default architecture with kernel_num K)\n\n";
+    Table st{{"length", "kernel_num", "samples", "train samples/s", "infer samples/s", "train GFLOP/s", "infer GFLOP/s"}, {}};
+    for (const auto& s : scaling)
+      st.rows.push_back({std::to_string(s["length"].get<int>()), std::to_string(s["kernel_num"].get<int>()),
+                         thousands(s["samples"].get<double>()), thousands(s["train_samples_per_s"].get<double>()),
+                         thousands(s["infer_samples_per_s"].get<double>()), fmt("%.0f", s["train_gflops_per_s"].get<double>()),
+                         fmt("%.0f", s["infer_gflops_per_s"].get<double>())});
+    md << st.markdown() << "\n";
+  }
+
+  const double r_train = s2["train_samples_per_s"].get<double>() / t2["train_samples_per_s"].get<double>();
+  const double r_infer = s2["infer_samples_per_s"].get<double>() / t2["infer_samples_per_s"].get<double>();
+  const std::string last = "ratio vs pytorch (2 threads): train " + fmt("%.2f", r_train) + ", infer " + fmt("%.2f", r_infer);
+  md << last << "\n";
+  if (a.count("results")) std::ofstream(a.at("results")) << md.str();
+  std::cout << md.str();
+  std::cout.flush();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "check-torch") return cmd_check_torch(argc, argv);
+    const Args a = parse_args(argc, argv, 2);
+    if (cmd == "throughput") return cmd_throughput(a);
+    if (cmd == "scaling") return cmd_scaling(a);
+    if (cmd == "gemm") return cmd_gemm(a);
+    if (cmd == "parse") return cmd_parse(a);
+    if (cmd == "kernels") return cmd_kernels(a);
+    if (cmd == "report") return cmd_report(a);
+    std::cerr << "usage: sster_bench {throughput|scaling|gemm|parse|kernels|check-torch|report} [--options]\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "sster_bench: " << e.what() << "\n";
+    return 2;
+  }
+}

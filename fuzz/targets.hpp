@@ -1,0 +1,407 @@
+#pragma once
+// The bodies of sster's fuzz targets, shared by the libFuzzer programs in
+// fuzz/ and by the deterministic mutation test (tests/reliability/). Each
+// takes the bytes of one input, runs every reader that accepts that kind of
+// file, and uses whatever loaded (encodes records, predicts, saves and
+// reloads). The contract under test: any input loads or throws sster::Error.
+// A crash, a hang, another exception type or a huge allocation is a bug.
+//   fasta        FastaReader (3 layouts, plain or gzip), Data::from_fasta /
+//                from_multilabel_fasta, structure annotation
+//   extra        read_numbers / read_categories / read_number_rows,
+//                Data::add_additional / add_categorical / add_positionwise,
+//                split files
+//   data_file    Data::load (as given, and with the checksum recomputed so
+//                that damage reaches the parser behind it)
+//   model_file   parse_model_file + Model::from_file (same two ways)
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sster/core/error.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/data/structure.hpp"
+#include "sster/model/model.hpp"
+#include "sster/model/serialize.hpp"
+
+namespace sster::fuzz {
+
+// Bytes as a file for readers that take a path: a memfd reached through
+// /proc/self/fd (no disk), or a temporary file where memfd is missing.
+class InputFile {
+ public:
+  InputFile() {
+    fd_ = ::memfd_create("sster-fuzz-input", MFD_CLOEXEC);
+    if (fd_ >= 0) {
+      path_ = "/proc/self/fd/" + std::to_string(fd_);
+    } else {
+      std::string pattern = (std::filesystem::temp_directory_path() / "sster-fuzz-XXXXXX").string();
+      fd_ = ::mkstemp(pattern.data());
+      if (fd_ < 0) throw std::runtime_error("fuzz: cannot create an input file");
+      path_ = temp_ = pattern;
+    }
+  }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  ~InputFile() {
+    ::close(fd_);
+    if (!temp_.empty()) ::unlink(temp_.c_str());
+  }
+  // Replaces the content; returns the path to read it from.
+  const std::string& set(std::string_view bytes) {
+    if (::ftruncate(fd_, 0) != 0) throw std::runtime_error("fuzz: ftruncate failed");
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t w = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+      if (w <= 0) throw std::runtime_error("fuzz: cannot write the input file");
+      done += static_cast<std::size_t>(w);
+    }
+    return path_;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string path_, temp_;
+};
+
+inline InputFile& input_file() {
+  static InputFile file;
+  return file;
+}
+
+// What one call did with its input, summed over the readers it ran.
+struct Tally {
+  long loaded = 0, rejected = 0;
+  Tally& operator+=(const Tally& o) {
+    loaded += o.loaded;
+    rejected += o.rejected;
+    return *this;
+  }
+};
+
+// Runs fn: an sster::Error counts as rejected, anything else propagates.
+template <class Fn>
+bool attempt(Tally& t, Fn&& fn) {
+  try {
+    fn();
+    ++t.loaded;
+    return true;
+  } catch (const Error&) {
+    ++t.rejected;
+    return false;
+  }
+}
+
+// The input with its last 4 bytes replaced by the CRC-32 of the rest, as
+// sster's model and data files end.
+inline std::string with_fixed_checksum(std::string_view bytes) {
+  std::string out(bytes);
+  if (out.size() < 4) return out;
+  const auto crc = static_cast<std::uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(out.size() - 4)));
+  for (int b = 0; b < 4; ++b) out[out.size() - 4 + static_cast<std::size_t>(b)] = static_cast<char>(crc >> (8 * b));
+  return out;
+}
+
+// A tiny network for any data set, so loaded data also goes through prediction.
+inline Params tiny_params() {
+  return Params{}.conv_num(1).kernel_num(2).kernel_len(1).pool_size(1).pool_stride(1).neuron_num(2).batch_size(8).epochs(1);
+}
+
+// Exercises a data set that loaded: every accessor on a few records, the
+// summary, and a prediction by a tiny model when the set is small.
+inline void use_data(const Data& d) {
+  (void)d.summary();
+  (void)d.class_weights();
+  (void)d.memory_bytes();
+  const index_t n = std::min<index_t>(d.size(), 3);
+  const index_t values = d.length() * d.input_channels();
+  std::vector<float> input(values <= (index_t{1} << 20) ? static_cast<std::size_t>(values) : 0);
+  for (index_t i = 0; i < n; ++i) {
+    (void)d.sequence_string(i);
+    (void)d.structure_string(i);
+    (void)d.labels(i);
+    (void)d.dense_unscaled(i);
+    (void)d.extra(i);
+    if (!input.empty()) d.write_input(i, input);
+  }
+  if (d.indices(Group::train).size() <= 4096) (void)d.epoch_order(1, 2);
+  const bool trainable = d.classes() >= 2 || (d.multilabel() && d.classes() >= 1);
+  if (trainable && d.size() <= 256 && d.length() <= 512) {
+    Model model(tiny_params(), d, 1);
+    (void)model.predict(d, Group::all);
+  }
+}
+
+// A model that loaded: its summary, a prediction on two records of random
+// symbols, and a save/reload round trip, which must succeed.
+inline void use_model(Model& m) {
+  (void)m.summary();
+  const ModelInfo& info = m.info();
+  const index_t L = info.length;
+  if (L <= 4096) {
+    const index_t B = 2, A = info.alphabet.size();
+    std::vector<std::uint8_t> symbols(static_cast<std::size_t>(B * L));
+    for (std::size_t i = 0; i < symbols.size(); ++i)
+      symbols[i] = i % 7 == 6 ? no_symbol : static_cast<std::uint8_t>(i % static_cast<std::size_t>(A));
+    std::vector<float> dense(static_cast<std::size_t>(B * L * info.dense_channels), 0.5f);
+    std::vector<float> extra(static_cast<std::size_t>(B * info.extra), 0.5f);
+    std::vector<float> profile(static_cast<std::size_t>(B * L * info.profile_channels), 0.25f);
+    std::vector<float> probs(static_cast<std::size_t>(B * info.classes()));
+    m.predict(InputBatch<float>{.B = B,
+                                .symbols = symbols.data(),
+                                .dense = dense.empty() ? nullptr : dense.data(),
+                                .extra = extra.empty() ? nullptr : extra.data(),
+                                .profile = profile.empty() ? nullptr : profile.data()},
+              probs.data());
+  }
+  const std::string again = model_file_bytes(m.to_file());
+  try {
+    (void)Model::from_file(parse_model_file(again, "round trip"), "round trip");
+  } catch (const Error& e) {
+    throw std::logic_error(std::string("a loaded model does not reload after saving: ") + e.what());
+  }
+}
+
+inline Tally fasta(std::string_view bytes) {
+  Tally t;
+  const std::string& path = input_file().set(bytes);
+  FastaRecord rec;
+  attempt(t, [&] {
+    FastaReader r(path);
+    while (r.next(rec)) (void)rec.sequence_line(static_cast<index_t>(rec.sequence.size()) - 1);
+  });
+  attempt(t, [&] {
+    FastaReader r(path, FastaFormat::sequence_structure);
+    while (r.next(rec)) {
+      (void)rec.structure_line(0);
+      attempt(t, [&] { (void)annotate_structure(rec.structure); });
+    }
+  });
+  attempt(t, [&] {
+    FastaReader r(path, FastaFormat::sequence_profile, 3);
+    while (r.next(rec)) (void)rec.profile.size();
+  });
+  attempt(t, [&] { use_data(Data::from_fasta({path}, alphabet::dna())); });
+  attempt(t, [&] {
+    DataOptions o;
+    o.pad = true;
+    o.replace_unknown = false;
+    use_data(Data::from_fasta({path, path}, alphabet::rna(), o));
+  });
+  attempt(t, [&] { use_data(Data::from_multilabel_fasta(path, 0, alphabet::rna_dot_bracket())); });
+  attempt(t, [&] {
+    DataOptions o;
+    o.structure_profile = true;
+    use_data(Data::from_fasta({path, path}, alphabet::rna_dot_bracket(), o));
+  });
+  attempt(t, [&] {
+    DataOptions o;
+    o.pad = true;
+    use_data(Data::from_multilabel_fasta(path, 4, alphabet::rna_annotated(), o));
+  });
+  return t;
+}
+
+// The text of a gzip input (its first MiB, as far as it inflates), or the
+// input itself when it is not gzip.
+inline std::string gunzip_prefix(std::string_view bytes) {
+  if (bytes.size() < 2 || static_cast<unsigned char>(bytes[0]) != 0x1f || static_cast<unsigned char>(bytes[1]) != 0x8b)
+    return std::string(bytes);
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return {};
+  std::string out(std::size_t{1} << 20, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  zs.avail_in = static_cast<uInt>(bytes.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  inflate(&zs, Z_FINISH);
+  out.resize(out.size() - zs.avail_out);
+  inflateEnd(&zs);
+  return out;
+}
+
+// A data set whose record count and length match the input's lines, so that
+// additional data reaches the deeper checks instead of failing on the count.
+inline Data base_data_for(std::string_view text, bool pad) {
+  index_t lines = 0, first_tokens = 0;
+  std::size_t at = 0;
+  while (at < text.size() && lines < 4096) {
+    auto end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = detail::trim(text.substr(at, end - at));
+    if (!line.empty()) {
+      if (lines == 0) {
+        bool in_token = false;
+        for (char c : line) {
+          const bool space = c == ' ' || c == '\t' || c == '\r';
+          if (!space && !in_token) ++first_tokens;
+          in_token = !space;
+        }
+      }
+      ++lines;
+    }
+    at = end + 1;
+  }
+  const index_t n = std::max<index_t>(lines, 2), L = std::clamp<index_t>(first_tokens, 1, 256);
+  std::vector<std::string> seqs;
+  std::vector<index_t> labels;
+  for (index_t i = 0; i < n; ++i) {
+    const index_t len = pad && i % 2 == 1 && L > 1 ? L - 1 : L;
+    std::string s(static_cast<std::size_t>(len), 'A');
+    for (index_t k = 0; k < len; ++k) s[static_cast<std::size_t>(k)] = "ACGU"[(i + k) % 4];
+    seqs.push_back(std::move(s));
+    labels.push_back(i % 2);
+  }
+  DataOptions o;
+  o.pad = pad;
+  return Data::from_sequences(seqs, labels, 2, alphabet::rna(), o);
+}
+
+inline Tally extra(std::string_view bytes) {
+  Tally t;
+  const std::string& path = input_file().set(bytes);
+  attempt(t, [&] { (void)read_numbers(path); });
+  attempt(t, [&] { (void)read_categories(path); });
+  attempt(t, [&] { (void)read_number_rows(path); });
+  for (const bool pad : {false, true}) {
+    Data d = base_data_for(gunzip_prefix(bytes), pad);
+    // One data set through every reader: a failed call must leave it whole.
+    attempt(t, [&] { d.add_additional(path); });
+    attempt(t, [&] { d.add_additional(path, true); });
+    attempt(t, [&] { d.add_categorical(path, {"0", "1", "2", "3", "a", "b"}); });
+    attempt(t, [&] { d.add_positionwise(path, "x"); });
+    attempt(t, [&] { d.add_positionwise(path, "y", true); });
+    attempt(t, [&] { d.load_split(path); });
+    use_data(d);
+  }
+  return t;
+}
+
+inline Tally data_file(std::string_view bytes) {
+  Tally t;
+  attempt(t, [&] { use_data(Data::load(input_file().set(bytes))); });
+  attempt(t, [&] { use_data(Data::load(input_file().set(with_fixed_checksum(bytes)))); });
+  return t;
+}
+
+inline Tally model_file(std::string_view bytes) {
+  Tally t;
+  auto load = [&](std::string_view b) {
+    Model m = Model::from_file(parse_model_file(b, "fuzz.sster"), "fuzz.sster");
+    use_model(m);
+  };
+  attempt(t, [&] { load(bytes); });
+  attempt(t, [&] { load(with_fixed_checksum(bytes)); });
+  return t;
+}
+
+// ---- seeds: valid files of every kind, made in memory
+
+inline std::string read_file_bytes(const std::string& path) {
+  std::string out;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw std::runtime_error("fuzz: cannot read " + path);
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+// Saves through a file, as users do, and returns the bytes.
+template <class Save>
+std::string saved_bytes(Save&& save) {
+  const auto path = std::filesystem::temp_directory_path() / ("sster-fuzz-seed-" + std::to_string(::getpid()));
+  save(path.string());
+  std::string bytes = read_file_bytes(path.string());
+  std::filesystem::remove(path);
+  return bytes;
+}
+
+// Data files of every feature: plain, multi-label with structure, structure
+// profiles with additional and position-wise inputs, padded.
+inline std::vector<std::string> data_seeds(const std::string& pysster_tests) {
+  auto f = [&](const char* name) { return pysster_tests + "/" + name; };
+  std::vector<Data> sets;
+  sets.push_back(Data::from_fasta({f("dna_pos.fasta"), f("dna_neg.fasta")}, alphabet::dna()));
+  sets.push_back(Data::from_multilabel_fasta(f("rna.fasta"), 3, alphabet::rna_dot_bracket()));
+  DataOptions profile;
+  profile.structure_profile = true;
+  Data pwm = Data::from_fasta({f("rna_pwm1.fasta"), f("rna_pwm2.fasta")}, alphabet::rna_dot_bracket(), profile);
+  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")}, true);
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat", true);
+  pwm.add_categorical({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")},
+                      {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16"});
+  sets.push_back(std::move(pwm));
+  DataOptions pad;
+  pad.pad = true;
+  sets.push_back(Data::from_sequences({"ACGTACGTAC", "ACG", "TTTTGGGG", "CA", "GATTACA"}, {0, 1, 0, 1, 1}, 2,
+                                      alphabet::dna(), pad));
+  std::vector<std::string> seeds;
+  for (const auto& d : sets) seeds.push_back(saved_bytes([&](const std::string& p) { d.save(p); }));
+  return seeds;
+}
+
+// Model files: a trained CNN, a checkpoint of an unfinished run, a recurrent
+// multi-label model on structure letters, and one with structure profiles,
+// additional and position-wise inputs.
+inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
+  auto f = [&](const char* name) { return pysster_tests + "/" + name; };
+  std::vector<std::string> seeds;
+  const Data dna = Data::from_fasta({f("dna_pos.fasta"), f("dna_neg.fasta")}, alphabet::dna());
+  Params small = Params{}.conv_num(1).kernel_num(3).kernel_len(4).neuron_num(4).batch_size(16).epochs(1);
+  Model trained(small, dna, 3);
+  trained.train(dna, false);
+  seeds.push_back(model_file_bytes(trained.to_file()));
+
+  Model unfinished(Params(small).epochs(3), dna, 4);
+  TrainObserver stop;
+  int batches = 0;
+  stop.stop_requested = [&] { return ++batches == 6; };  // inside epoch 2
+  unfinished.train(dna, stop);
+  seeds.push_back(model_file_bytes(unfinished.to_file()));
+
+  const Data rna = Data::from_multilabel_fasta(f("rna.fasta"), 3, alphabet::rna_dot_bracket());
+  Model recurrent(Params{}.conv_num(1).kernel_num(2).kernel_len(3).rnn_type("LSTM").rnn_units(3).neuron_num(3), rna, 5);
+  seeds.push_back(model_file_bytes(recurrent.to_file()));
+
+  DataOptions profile;
+  profile.structure_profile = true;
+  Data pwm = Data::from_fasta({f("rna_pwm1.fasta"), f("rna_pwm2.fasta")}, alphabet::rna_dot_bracket(), profile);
+  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")});
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat");
+  Model inputs(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 6);
+  seeds.push_back(model_file_bytes(inputs.to_file()));
+  return seeds;
+}
+
+// Text seeds: the pysster test inputs, plus layouts they lack.
+inline std::vector<std::string> fasta_inline_seeds() {
+  return {">a 0,1\nACGT\n>b\nAC\nGT\n\n>c 2\nacgu\n",  // wrapped, a blank line, lower case
+          ">s\nGGGAUCCC\n(((..))) (-1.2)\n>t\nGGGAUCCC\n<<<..>>>\n"};
+}
+inline std::vector<std::string> extra_inline_seeds() {
+  return {"train\nval\ntest\ntrain\ntrain\nval\ntest\ntrain\ntrain\ntrain\n",  // a split file
+          "a\nb\n1\n2\n3\na\n",                                                 // categories
+          "0.5 -1e-3 +2 3e4\n1 2 3 4\n\n"};                                        // signs, exponents, a trailing blank
+}
+inline std::vector<std::string> fasta_seed_files() {
+  return {"dna_pos.fasta",      "dna_neg.fasta",  "rna.fasta",          "rna_annot.fasta",
+          "rna_annot_ref.fasta", "rna_pred.fasta", "rna_pred_ref.fasta", "rna_pred_ref_annot.fasta",
+          "rna_pwm1.fasta",      "rna_pwm2.fasta"};
+}
+inline std::vector<std::string> extra_seed_files() {
+  return {"rna_pwm1_add.txt", "rna_pwm2_add.txt", "rna_pwm1_pos.txt", "rna_pwm2_pos.txt"};
+}
+
+}  // namespace sster::fuzz
