@@ -44,6 +44,7 @@ if [ ! -x "$bench" ]; then
   meson compile -C "$build" sster_bench >&2
 fi
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 step() { echo "== $*" >&2; }
@@ -91,4 +92,4 @@ if [ "$quick" = 0 ]; then
 fi
 
 # 4. The report (the BLAS is checked once more there).
-"$bench" report --dir "$out" --results "$results" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
+"$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"

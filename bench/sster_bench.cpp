@@ -90,6 +90,27 @@ double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// "AMD EPYC (family 26, model 2, AVX-512), 2 cores, 24 GB RAM" from /proc.
+std::string machine_description() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, name = "unknown CPU", family, model;
+  bool avx512 = false;
+  auto value = [](const std::string& l) { return l.substr(l.find(':') + 2); };
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) name = value(line);
+    else if (line.rfind("cpu family", 0) == 0) family = value(line);
+    else if (line.rfind("model\t", 0) == 0) model = value(line);
+    else if (line.rfind("flags", 0) == 0) avx512 = line.find(" avx512f") != std::string::npos;
+  }
+  std::ifstream mem("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  mem >> key >> kb;
+  std::string d = name + " (family " + family + ", model " + model + (avx512 ? ", AVX-512" : "") + "), " +
+                  std::to_string(std::thread::hardware_concurrency()) + " cores, ";
+  return d + std::to_string(static_cast<int>(kb / 1024 / 1024 + 0.5)) + " GB RAM";
+}
+
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
@@ -512,10 +533,12 @@ int cmd_report(const Args& a) {
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
   md << "# sster benchmarks\n\n";
+  md << "Written by `tools/run bench` (bench/run.sh, bench/sster_bench.cpp); run it again to refresh.\n\n";
   md << "- date: " << date << "\n";
-  md << "- machine: " << cpu_model() << ", " << std::thread::hardware_concurrency() << " cores";
+  md << "- machine: " << machine_description();
   if (a.count("machine")) md << " (" << a.at("machine") << ")";
-  if (a.count("load")) md << "; load average " << a.at("load") << " at the end of the run";
+  if (a.count("load-before")) md << "; load average " << a.at("load-before") << " before the run";
+  if (a.count("load")) md << ", " << a.at("load") << " at its end";
   md << "\n- PyTorch " << t2.value("torch", std::string("?")) << " (BLAS probe " << fmt("%.0f", t1.value("blas_probe_gflops", 0.0))
      << " / " << fmt("%.0f", t2.value("blas_probe_gflops", 0.0)) << " GFLOP/s at 1 / 2 threads)\n";
   md << "- data: PUM2, " << thousands(s1["samples"].get<double>()) << " RNA sequences of length " << s1["length"].get<int>()
@@ -552,6 +575,12 @@ int cmd_report(const Args& a) {
      << " (2 threads)\n";
   const double su_train = s2["train_samples_per_s"].get<double>() / s1["train_samples_per_s"].get<double>();
   const double su_infer = s2["infer_samples_per_s"].get<double>() / s1["infer_samples_per_s"].get<double>();
+  const double share = std::min(s1.value("train_cpu_share", 1.0), s2.value("train_cpu_share", 1.0));
+  if (share < 0.85)
+    md << "- **warning: the machine was busy** (sster's training got " << fmt("%.0f", 100 * share)
+       << "% of the CPU time its threads could have used): every figure here understates what an idle machine gives, "
+          "PyTorch's 2-thread figures most (its OpenMP threads spin and wait on each other when a core is taken), so "
+          "the 2-thread ratios overstate sster's lead; run again on an idle machine\n";
   md << "- 1 -> 2 threads speed-up: sster training " << fmt("%.2f", su_train) << "x, inference " << fmt("%.2f", su_infer)
      << "x (PyTorch " << fmt("%.2f", t2["train_samples_per_s"].get<double>() / t1["train_samples_per_s"].get<double>())
      << "x, " << fmt("%.2f", t2["infer_samples_per_s"].get<double>() / t1["infer_samples_per_s"].get<double>()) << "x)\n";

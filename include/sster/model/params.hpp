@@ -214,7 +214,10 @@ class Params {
     for (const auto& [key, value] : json.items()) {
       std::string text = value.is_null() ? "none" : value.is_array() ? "(" : value.dump();
       if (value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i) text += (i ? "," : "") + value[i].dump();
+        for (std::size_t i = 0; i < value.size(); ++i) {  // appends: "," + dump() trips GCC 12's -Wrestrict (PR 105651)
+          if (i > 0) text += ',';
+          text += value[i].dump();
+        }
         text += ")";
       }
       if (value.is_string()) text = value.get<std::string>();
