@@ -3,13 +3,14 @@
 # python3-torch and an optimised BLAS first):
 #   1. the PyTorch reference (../shared/bench/torch_reference.py) on PUM2 with
 #      1 and 2 threads; a reference (netlib) BLAS fails the run here;
-#   2. sster on the same data and thread counts (training, inference, peak RSS);
+#   2. sster on the same data and thread counts (training, inference, peak RSS),
+#      each run right after PyTorch's with the same thread count;
 #   3. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
 #      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
 #   4. one report on stdout and in bench/RESULTS.md; its last line is
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
 # Every measurement runs in a process of its own. Throughput runs are repeated
-# (--repeat N, default 2) and the best run of each kind counts, for PyTorch
+# (--repeat N, default 3) and the best run of each kind counts, for PyTorch
 # and sster alike: other work on the machine only ever slows a run down.
 #
 #   bench/run.sh [--repeat N] [--quick] [--results FILE]
@@ -18,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-repeat=2
+repeat=3
 quick=0
 results=bench/RESULTS.md
 while [ $# -gt 0 ]; do
@@ -49,7 +50,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 step() { echo "== $*" >&2; }
 
-# 1. PyTorch first: a crippled baseline fails the run before the long part.
+# 1-2. PyTorch and sster, interleaved so both meet the same background load;
+# PyTorch's first run comes first: a crippled baseline fails the run before
+# the long part.
 for r in $(seq "$repeat"); do
   for t in 1 2; do
     step "PyTorch reference, $t thread(s), run $r/$repeat"
@@ -61,12 +64,6 @@ for r in $(seq "$repeat"); do
     fi
     grep -i "warning" "$out/torch.err" >&2 || true
     "$bench" check-torch "$out/torch_${t}_$r.json"
-  done
-done
-
-# 2. sster on the same data.
-for r in $(seq "$repeat"); do
-  for t in 1 2; do
     step "sster, $t thread(s), run $r/$repeat"
     "$bench" throughput --threads "$t" --pos "$pos" --neg "$neg" --json "$out/sster_${t}_$r.json" >/dev/null
   done

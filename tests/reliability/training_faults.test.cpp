@@ -175,6 +175,12 @@ TEST_CASE("sster train: SIGTERM saves a checkpoint; a full disk during the resum
   const std::string saved = read_text(dir / "b.sster.checkpoint");
   CHECK(saved.size() > 2 * model_size);  // weights, best weights and optimiser state
 
+  // Starting over without --resume is allowed, with a warning naming the checkpoint.
+  r = run_sster("train --class x.fa --class y.fa --param kernel_num=0 -o " + (dir / "b.sster"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("warning: " + (dir / "b.sster.checkpoint") + " holds an unfinished run") != std::string::npos);
+  CHECK(read_text(dir / "b.sster.checkpoint") == saved);
+
   // Resume with room for the model but not for a checkpoint (bash's ulimit
   // counts KiB): every checkpoint fails, is reported, and the run goes on.
   std::string command = "trap '' XFSZ; ulimit -f " + std::to_string(model_size / 1024 + 8) + "; exec " + SSTER_EXE;

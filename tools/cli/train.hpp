@@ -46,6 +46,10 @@ inline void add_train(CLI::App& app) {
     {  // fail now, not after hours of training, when the output cannot be written
       AtomicFile probe_output(args->output), probe_checkpoint(checkpoint);
     }
+    std::error_code ec;
+    if (!args->resume && std::filesystem::exists(checkpoint, ec))
+      std::cerr << "sster: warning: " << checkpoint
+                << " holds an unfinished run, which this new run will replace (add --resume to continue it)\n";
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
@@ -68,8 +72,9 @@ inline void add_train(CLI::App& app) {
       try {
         model.save(checkpoint);
       } catch (const Error& e) {
+        std::error_code kept;
         std::cerr << "sster: warning: checkpoint not saved (" << e.what() << "); training goes on"
-                  << (std::filesystem::exists(checkpoint) ? ", the previous checkpoint is kept" : "") << "\n";
+                  << (std::filesystem::exists(checkpoint, kept) ? ", the previous checkpoint is kept" : "") << "\n";
       }
     };
     observer.stop_requested = [] { return detail::interrupted.load(); };
