@@ -1,7 +1,11 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <numeric>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -238,4 +242,158 @@ TEST_CASE("motifs -> summary.html + PNGs + motifs.meme; meme, cluster and optimi
   CHECK(r.out.find("2 classes, but 1 class files") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "x.png"));
   CHECK(!std::filesystem::exists(dir / "x"));
+}
+
+namespace {
+
+// The counts of one row of the data table that train prints ("training:", "validation:", ...).
+std::vector<int> table_row(const std::string& out, const std::string& label) {
+  const auto at = out.find("\n" + label);
+  if (at == std::string::npos) return {};
+  std::istringstream row(out.substr(at + 1 + label.size(), out.find('\n', at + 1) - at - 1 - label.size()));
+  std::vector<int> counts;
+  for (int c; row >> c;) counts.push_back(c);
+  return counts;
+}
+
+// Multi-label FASTA: record i (numbered from `first`) has class i % 3, and
+// class (i + 1) % 3 too when i is even; sequences of length 30.
+void write_multilabel(const std::string& path, int first, int n, std::array<int, 3>& class_counts) {
+  std::ofstream out(path);
+  const char* letters = "ACGT";
+  for (int i = first; i < first + n; ++i) {
+    out << ">seq" << i << " " << i % 3;
+    ++class_counts[static_cast<std::size_t>(i % 3)];
+    if (i % 2 == 0) {
+      out << "," << (i + 1) % 3;
+      ++class_counts[static_cast<std::size_t>((i + 1) % 3)];
+    }
+    out << "\n";
+    for (int t = 0; t < 30; ++t) out << letters[(i * 7 + t * (i % 5 + 1)) % 4];
+    out << "\n";
+  }
+}
+
+}  // namespace
+
+TEST_CASE("train --val/--test: the given files are the validation and test groups") {
+  ScratchDir dir("cli-heldout");
+  for (auto [sub, n, seed] : {std::tuple{"a", 100, 1}, std::tuple{"v", 20, 2}, std::tuple{"t", 30, 3}})
+    REQUIRE(run_sster("simulate -o " + (dir / sub) + " -n " + std::to_string(n) + " --length 40 --seed " +
+                      std::to_string(seed) + " --motif CACGTG@10")
+                .exit_code == 0);
+  auto pair = [&](const std::string& option, const std::string& sub) {
+    return " " + option + " " + (dir / (sub + "/positives.fasta.gz")) + " " + option + " " +
+           (dir / (sub + "/negatives.fasta.gz"));
+  };
+  const std::string train = "train" + pair("--class", "a") + " --param conv_num=1 --param kernel_num=4 --param epochs=2";
+  struct Case {
+    std::string options;
+    int train, val, test;  // records of both classes together
+  };
+  for (const Case& c : {Case{"", 140, 30, 30},  // random 70/15/15 of the 200 --class records
+                        Case{pair("--val", "v"), 170, 40, 30},       // --class records 85/15 train/test
+                        Case{pair("--test", "t"), 170, 30, 60},      // --class records 85/15 train/val
+                        Case{pair("--val", "v") + pair("--test", "t"), 200, 40, 60}}) {
+    CAPTURE(c.options);
+    const std::string model = dir / "m.sster";
+    std::filesystem::remove(model);
+    const auto r = run_sster(train + c.options + " -o " + model);
+    CAPTURE(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::filesystem::exists(model));
+    auto total = [&](const std::string& label) {
+      const auto row = table_row(r.out, label);
+      CHECK(row.size() == 2);
+      return std::accumulate(row.begin(), row.end(), 0);
+    };
+    CHECK(total("training:") == c.train);
+    CHECK(total("validation:") == c.val);
+    CHECK(total("test:") == c.test);
+    CHECK(table_row(r.out, "training:")[0] + table_row(r.out, "validation:")[0] + table_row(r.out, "test:")[0] ==
+          table_row(r.out, "all data:")[0]);
+    if (c.options.find("--val") != std::string::npos) CHECK(table_row(r.out, "validation:") == std::vector{20, 20});
+    if (c.options.find("--test") != std::string::npos) CHECK(table_row(r.out, "test:") == std::vector{30, 30});
+    const auto summary = run_sster("summary " + model);
+    CHECK(summary.exit_code == 0);
+    CHECK(summary.out.find("classes: positives negatives") != std::string::npos);  // named after the --class files
+    CHECK(summary.out.find("epoch   2") != std::string::npos);
+  }
+  // the random part of the split follows --split-seed, and is reproducible
+  const auto a = run_sster(train + pair("--val", "v") + " --split-seed 7 -o " + (dir / "s1.sster"));
+  const auto b = run_sster(train + pair("--val", "v") + " --split-seed 7 -o " + (dir / "s2.sster"));
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  CHECK(table_row(a.out, "test:") == table_row(b.out, "test:"));
+  // the interpretation commands take the same files to find the groups again
+  const auto meme = run_sster("meme " + (dir / "s1.sster") + pair("--class", "a") + pair("--val", "v") +
+                              " --split-seed 7 --group val -o " + (dir / "val.meme"));
+  CAPTURE(meme.out);
+  CHECK(meme.exit_code == 0);
+  CHECK(std::filesystem::exists(dir / "val.meme"));
+}
+
+TEST_CASE("train --multilabel with --val/--test: one multi-label file each") {
+  ScratchDir dir("cli-heldout-ml");
+  std::array<int, 3> train{}, val{}, test{};
+  write_multilabel(dir / "train.fa", 0, 60, train);
+  write_multilabel(dir / "val.fa", 60, 10, val);
+  write_multilabel(dir / "test.fa", 70, 12, test);
+  const std::string base = "train --multilabel " + (dir / "train.fa") + " --classes 3 --param conv_num=1 --param kernel_num=4 --param epochs=2";
+  auto r = run_sster(base + " --val " + (dir / "val.fa") + " --test " + (dir / "test.fa") + " -o " + (dir / "m.sster"));
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("sequences:  82 (multi-label), length 30") != std::string::npos);
+  CHECK(table_row(r.out, "training:") == std::vector<int>(train.begin(), train.end()));
+  CHECK(table_row(r.out, "validation:") == std::vector<int>(val.begin(), val.end()));
+  CHECK(table_row(r.out, "test:") == std::vector<int>(test.begin(), test.end()));
+  CHECK(std::filesystem::exists(dir / "m.sster"));
+  CHECK(run_sster("summary " + (dir / "m.sster")).out.find("(multi-label)") != std::string::npos);
+
+  // only --test: the --multilabel records split 85/15 into train/val (51/9 of 60)
+  r = run_sster(base + " --test " + (dir / "test.fa") + " -o " + (dir / "m2.sster"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(table_row(r.out, "test:") == std::vector<int>(test.begin(), test.end()));
+  const auto tr = table_row(r.out, "training:"), va = table_row(r.out, "validation:"), all = table_row(r.out, "all data:");
+  REQUIRE(tr.size() == 3);
+  REQUIRE(va.size() == 3);
+  for (std::size_t c = 0; c < 3; ++c) CHECK(tr[c] + va[c] == train[c]);
+
+  // --multilabel takes one file per group
+  r = run_sster(base + " --val " + (dir / "val.fa") + " --val " + (dir / "val.fa") + " -o " + (dir / "bad.sster"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--val: 2 files given; with --multilabel give one multi-label FASTA file") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "bad.sster"));
+}
+
+TEST_CASE("train --val/--test: bad input exits 2, names the problem, writes no model") {
+  ScratchDir dir("cli-heldout-bad");
+  REQUIRE(run_sster("simulate -o " + (dir / "a") + " -n 50 --length 40 --motif CACGTG@10").exit_code == 0);
+  REQUIRE(run_sster("simulate -o " + (dir / "short") + " -n 10 --length 30 --seed 2 --motif CACGTG@10").exit_code == 0);
+  { std::ofstream(dir / "rna.fa") << ">r1\n" << std::string(40, 'U') << "\n"; }
+  const std::string pos = dir / "a/positives.fasta.gz", neg = dir / "a/negatives.fasta.gz";
+  const std::string train = "train --class " + pos + " --class " + neg + " --param conv_num=1 --param kernel_num=4 --param epochs=2 -q";
+  const std::string model = dir / "m.sster";
+  struct Case {
+    std::string options, message;
+  };
+  for (const Case& c : {
+           Case{" --val " + pos, "--val: 1 file given for 2 --class files; give one per class, in --class order"},
+           Case{" --test " + pos + " --test " + neg + " --test " + neg, "--test: 3 files given for 2 --class files"},
+           Case{" --val " + pos + " --val " + (dir / "short/negatives.fasta.gz"),
+                dir / "short/negatives.fasta.gz" + " record 1 (line 1) has length 30, but "},
+           Case{" --test " + pos + " --test " + (dir / "rna.fa"),
+                dir / "rna.fa" + ": its first sequence looks like rna, but " + pos + " looks like dna"},
+           Case{" --val " + pos + " --val " + neg + " --split " + (dir / "split.txt"), "cannot be combined with --val or --test"},
+       }) {
+    CAPTURE(c.options);
+    const auto r = run_sster(train + c.options + " -o " + model);
+    CAPTURE(r.out);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(c.message) != std::string::npos);
+    CHECK(!std::filesystem::exists(model));
+    CHECK(!std::filesystem::exists(model + ".checkpoint"));
+  }
+  for (const auto& f : std::filesystem::directory_iterator(dir.path))  // no temporary left behind
+    CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
 }

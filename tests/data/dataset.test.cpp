@@ -106,6 +106,31 @@ TEST_CASE("pysster test_data_init_dna: 100 records, shape (32, 4), labels by fil
   CHECK(s[31] == 3);
 }
 
+TEST_CASE("several files per class, and several multi-label files, read in file order") {
+  const auto pos = pysster_file("dna_pos.fasta"), neg = pysster_file("dna_neg.fasta");
+  const Data d = Data::from_fasta({pos, neg, neg, pos}, {0, 1, 1, 0}, alphabet::dna());
+  CHECK(d.size() == 200);
+  CHECK(d.classes() == 2);
+  CHECK(d.class_names() == std::vector<std::string>{"dna_pos", "dna_neg"});  // each class after its first file
+  CHECK(d.file_records() == std::vector<index_t>{40, 60, 60, 40});
+  CHECK(d.labels(39) == std::vector<index_t>{0});
+  CHECK(d.labels(40) == std::vector<index_t>{1});
+  CHECK(d.labels(159) == std::vector<index_t>{1});
+  CHECK(d.labels(160) == std::vector<index_t>{0});
+  CHECK(d.class_counts() == std::vector<index_t>{80, 120});
+  CHECK_THROWS_WITH_AS(Data::from_fasta({pos, neg}, {0, 2}, alphabet::dna()), doctest::Contains("class 1 has no file"), Error);
+  CHECK_THROWS_WITH_AS(Data::from_fasta({pos, neg}, {0}, alphabet::dna()), doctest::Contains("2 files but 1 classes"), Error);
+
+  const auto rna = pysster_file("rna.fasta");
+  const Data one = rna_dot_data();
+  const Data two = Data::from_multilabel_fasta(std::vector<std::string>{rna, rna}, 0, Alphabet("ACGU", "()."));
+  CHECK(two.size() == 2 * one.size());
+  CHECK(two.classes() == 3);
+  CHECK(two.multilabel());
+  CHECK(two.file_records() == std::vector<index_t>{one.size(), one.size()});
+  for (index_t i = 0; i < one.size(); ++i) CHECK(two.labels(one.size() + i) == one.labels(i));
+}
+
 TEST_CASE("pysster test_data_init_rna: multi-label headers, shape (40, 12)") {
   const Data d = rna_dot_data();
   CHECK(d.multilabel());

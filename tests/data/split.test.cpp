@@ -3,6 +3,8 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -50,6 +52,33 @@ TEST_CASE("random split is reproducible for a seed and differs between seeds") {
   CHECK(custom.test.empty());
   CHECK_THROWS_AS(random_split(10, 0.8, 0.3, 1), Error);
   CHECK_THROWS_AS(random_split(10, -0.1, 0.3, 1), Error);
+}
+
+TEST_CASE("split_with_held_out: given groups keep their records, the pooled ones fill the rest") {
+  auto range = [](index_t from, index_t to) {
+    std::vector<index_t> v(static_cast<std::size_t>(to - from));
+    std::iota(v.begin(), v.end(), from);
+    return v;
+  };
+  // both given: every pooled record trains
+  CHECK(split_with_held_out(100, 20, 30, 0.85, 1) == Split{range(0, 100), range(100, 120), range(120, 150)});
+  // only val: the pooled records split 85/15 into train/test, at random (as random_split)
+  const auto v = split_with_held_out(100, 20, std::nullopt, 0.85, 1);
+  CHECK(v.train == random_split(100, 0.85, 0.0, 1).train);
+  CHECK(v.train.size() == 85);
+  CHECK(v.val == range(100, 120));
+  CHECK(v.test.size() == 15);
+  CHECK(v.test.back() < 100);
+  CHECK_NOTHROW(validate_split(v, 120));
+  // only test: 85/15 into train/val
+  const auto t = split_with_held_out(100, std::nullopt, 30, 0.85, 1);
+  CHECK(t.train == v.train);
+  CHECK(t.val == v.test);
+  CHECK(t.test == range(100, 130));
+  CHECK_NOTHROW(validate_split(t, 130));
+  CHECK(split_with_held_out(100, std::nullopt, 30, 0.85, 2) != t);  // the seed picks the records
+  CHECK(split_with_held_out(100, 0, std::nullopt, 0.85, 1).val.empty());  // an empty file given stays empty
+  CHECK_THROWS_WITH_AS(split_with_held_out(100, std::nullopt, std::nullopt, 0.85, 1), doctest::Contains("use random_split"), Error);
 }
 
 TEST_CASE("explicit splits are validated") {

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
+#include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,22 +14,32 @@
 
 namespace sster::cli {
 
-// "dna", "rna", "protein", or the letters themselves; "auto" looks at the
-// first record of `first_file`: U means RNA, letters beyond ACGTN protein.
-inline Alphabet parse_alphabet(const std::string& name, const std::string& structure, const std::string& first_file) {
+// "dna", "rna" or "protein" as the first record of `file` looks: U means
+// RNA, letters beyond ACGTN protein.
+inline std::string detect_alphabet(const std::string& file, const std::string& structure) {
+  FastaReader reader(file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
+  FastaRecord rec;
+  require(reader.next(rec), file + ": no records");
+  std::string letters = "dna";
+  for (char c : rec.sequence) {
+    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == 'U') letters = "rna";
+    if (std::string("ACGTUN").find(u) == std::string::npos) return "protein";
+  }
+  return letters;
+}
+
+// "dna", "rna", "protein", or the letters themselves; "auto" detects the
+// alphabet of every file, which must agree.
+inline Alphabet parse_alphabet(const std::string& name, const std::string& structure,
+                               const std::vector<std::string>& files) {
   std::string letters = name;
   if (name == "auto") {
-    FastaReader reader(first_file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
-    FastaRecord rec;
-    require(reader.next(rec), first_file + ": no records");
-    letters = "dna";
-    for (char c : rec.sequence) {
-      const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (u == 'U') letters = "rna";
-      if (std::string("ACGTUN").find(u) == std::string::npos) {
-        letters = "protein";
-        break;
-      }
+    letters = detect_alphabet(files.front(), structure);
+    for (std::size_t f = 1; f < files.size(); ++f) {
+      const std::string other = detect_alphabet(files[f], structure);
+      require(other == letters, files[f] + ": its first sequence looks like " + other + ", but " + files.front() +
+                                    " looks like " + letters + "; every file needs the same alphabet (or give --alphabet)");
     }
   }
   if (letters == "dna") letters = alphabet::dna().sequence();
@@ -36,9 +48,18 @@ inline Alphabet parse_alphabet(const std::string& name, const std::string& struc
   return Alphabet(letters, structure);
 }
 
+// Where the records come from and how they are split. Records are read in
+// the order --class files (or --multilabel), then --val, then --test files.
+// Without --val/--test: a seeded random 70/15/15 split (or --split FILE).
+// With them, the given files are the validation / test group and the
+// --class records fill the rest: with both, they all train; with only --val
+// they split 85/15 into train/test; with only --test, 85/15 into train/val.
 struct DataArgs {
+  static constexpr double held_out_train_fraction = 0.85;
+
   std::vector<std::string> class_files;
   std::string multilabel_file;
+  std::vector<std::string> val_files, test_files;
   index_t classes = 0;
   std::string alphabet = "auto";
   std::string structure;
@@ -57,21 +78,74 @@ struct DataArgs {
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
     if (!training) return;
     cmd->add_option("--split", split_file, "split file (one train/val/test per record) instead of a random 70/15/15");
+    add_held_out_options(cmd);
     cmd->add_option("--split-seed", split_seed, "seed of the random split")->capture_default_str();
     cmd->add_flag("--no-class-weights", no_class_weights, "weight every class equally in the loss");
   }
 
+  // The split rule, for a subcommand's --help.
+  static constexpr const char* split_help =
+      "Split: records are read --class files (or --multilabel) first, then --val, then --test files. Without "
+      "--val/--test they split at random 70/15/15 into train/val/test (--split-seed), or as --split FILE says. "
+      "With --val and --test, those files are the validation and test groups and every --class record trains; "
+      "with only --val, the --class records split 85/15 into train/test; with only --test, 85/15 into train/val.";
+
+  void add_held_out_options(CLI::App* cmd) {
+    cmd->add_option("--val", val_files,
+                    "validation sequences: one FASTA file per --class, in --class order (repeat), or one multi-label "
+                    "file with --multilabel. The --class records then split 85/15 into train/test, or all train "
+                    "if --test is given too");
+    cmd->add_option("--test", test_files,
+                    "test sequences, given like --val. The --class records then split 85/15 into train/val, or all "
+                    "train if --val is given too");
+  }
+
   Data load() const {
     require(class_files.empty() != multilabel_file.empty(), "give either --class files or one --multilabel file");
+    const bool multilabel = !multilabel_file.empty();
+    const std::size_t per_group = multilabel ? 1 : class_files.size();
+    for (const auto* given : {&val_files, &test_files}) {
+      const std::string option = given == &val_files ? "--val" : "--test";
+      const std::string count = std::to_string(given->size()) + (given->size() == 1 ? " file" : " files");
+      if (multilabel)
+        require(given->size() <= 1, option + ": " + count + " given; with --multilabel give one multi-label FASTA file");
+      else
+        require(given->empty() || given->size() == per_group,
+                option + ": " + count + " given for " + std::to_string(class_files.size()) +
+                    " --class files; give one per class, in --class order");
+    }
+    const bool held_out = !val_files.empty() || !test_files.empty();
+    require(split_file.empty() || !held_out, "--split assigns every record a group; it cannot be combined with --val or --test");
+    std::vector<std::string> files = multilabel ? std::vector<std::string>{multilabel_file} : class_files;
+    files.insert(files.end(), val_files.begin(), val_files.end());
+    files.insert(files.end(), test_files.begin(), test_files.end());
+
     DataOptions o;
     o.seed = split_seed;
     o.pad = pad;
     o.class_weights = !no_class_weights;
-    const std::string first = class_files.empty() ? multilabel_file : class_files.front();
-    const Alphabet a = parse_alphabet(alphabet, structure, first);
-    Data d = multilabel_file.empty() ? Data::from_fasta(class_files, a, o)
-                                     : Data::from_multilabel_fasta(multilabel_file, classes, a, o);
+    const Alphabet a = parse_alphabet(alphabet, structure, files);
+    Data d;
+    if (multilabel) {
+      d = Data::from_multilabel_fasta(files, classes, a, o);
+    } else {
+      std::vector<index_t> file_classes;  // --class, --val, --test files, each in class order
+      for (std::size_t f = 0; f < files.size(); ++f) file_classes.push_back(static_cast<index_t>(f % per_group));
+      d = Data::from_fasta(files, file_classes, a, o);
+    }
     if (!split_file.empty()) d.load_split(split_file);
+    if (held_out) {
+      const auto& counts = d.file_records();
+      auto records = [&](std::size_t from, std::size_t n) {
+        return std::accumulate(counts.begin() + static_cast<std::ptrdiff_t>(from),
+                               counts.begin() + static_cast<std::ptrdiff_t>(from + n), index_t{0});
+      };
+      const index_t val = records(per_group, val_files.size());
+      const index_t test = records(per_group + val_files.size(), test_files.size());
+      d.set_split(split_with_held_out(records(0, per_group), val_files.empty() ? std::nullopt : std::optional(val),
+                                      test_files.empty() ? std::nullopt : std::optional(test),
+                                      held_out_train_fraction, split_seed));
+    }
     return d;
   }
 };

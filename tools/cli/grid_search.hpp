@@ -18,6 +18,7 @@ inline void add_grid_search(CLI::App& app) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("grid-search", "train every combination of parameter values, keep the best (resumable)");
   args->data.add_to(cmd, true);
+  cmd->footer(DataArgs::split_help);
   cmd->add_option("--grid", args->grid, "values to try, e.g. kernel_num=20,50 or kernel_num=(20,40),(30,60); repeat")
       ->required();
   cmd->add_option("--param", args->params, "fixed hyperparameter as key=value; repeat");

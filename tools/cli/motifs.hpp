@@ -29,10 +29,11 @@ struct ExplainArgs {
     data.add_to(cmd, false);
     cmd->add_option("--group", group,
                     "records to use: all, or train/val/test of the split (the one training used with the same "
-                    "files and --split-seed)")
+                    "files, --val/--test files and --split-seed)")
         ->check(CLI::IsMember({"all", "train", "val", "test"}))
         ->capture_default_str();
     cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)");
+    data.add_held_out_options(cmd);
     cmd->add_option("--split-seed", data.split_seed, "seed of the random 70/15/15 split")->capture_default_str();
     add_threads_option(cmd, threads);
   }

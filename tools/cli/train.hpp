@@ -33,6 +33,7 @@ inline void add_train(CLI::App& app) {
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("train", "train a model on one FASTA file per class");
   args->data.add_to(cmd, true);
+  cmd->footer(DataArgs::split_help);
   cmd->add_option("--param", args->params, "hyperparameter as key=value, e.g. kernel_num=(30,60); repeat");
   cmd->add_option("--seed", args->seed, "seed of the initial weights, dropout and shuffling")->capture_default_str();
   add_threads_option(cmd, args->threads);

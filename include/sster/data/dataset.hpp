@@ -210,36 +210,66 @@ class Data {
   static Data from_fasta(const std::vector<std::string>& class_files, const Alphabet& alphabet,
                          const DataOptions& options = {}) {
     require(!class_files.empty(), "Data::from_fasta: no class files given");
+    std::vector<index_t> file_classes(class_files.size());
+    std::iota(file_classes.begin(), file_classes.end(), index_t{0});
+    return from_fasta(class_files, file_classes, alphabet, options);
+  }
+
+  // FASTA files with the class of each, records in file order; a class may
+  // have several files (its training and its test sequences, say), and every
+  // class from 0 to the largest needs one. Classes are named after their
+  // first file (class_0, ... if those names clash).
+  static Data from_fasta(const std::vector<std::string>& files, const std::vector<index_t>& file_classes,
+                         const Alphabet& alphabet, const DataOptions& options = {}) {
+    require(!files.empty(), "Data::from_fasta: no class files given");
+    require(file_classes.size() == files.size(), "Data::from_fasta: " + std::to_string(files.size()) + " files but " +
+                                                     std::to_string(file_classes.size()) + " classes");
+    const index_t classes = *std::max_element(file_classes.begin(), file_classes.end()) + 1;
+    std::vector<std::string> names(static_cast<std::size_t>(classes));
+    for (std::size_t f = files.size(); f-- > 0;) {
+      const index_t c = file_classes[f];
+      require(c >= 0, files[f] + ": class index " + std::to_string(c) + " is negative");
+      names[static_cast<std::size_t>(c)] = detail::class_name_from_file(files[f]);
+    }
+    for (index_t c = 0; c < classes; ++c)
+      require(std::find(file_classes.begin(), file_classes.end(), c) != file_classes.end(),
+              "Data::from_fasta: class " + std::to_string(c) + " has no file");
+    if (std::set<std::string>(names.begin(), names.end()).size() != names.size()) names.clear();
     detail::DataBuilder builder(alphabet, options);
     std::vector<index_t> counts;
     FastaRecord rec;
-    for (std::size_t c = 0; c < class_files.size(); ++c) {
-      FastaReader reader(class_files[c], builder.format(), builder.profile_rows());
-      const index_t label = static_cast<index_t>(c);
-      while (reader.next(rec)) builder.add(rec, reader.path(), {&label, 1});
+    for (std::size_t f = 0; f < files.size(); ++f) {
+      FastaReader reader(files[f], builder.format(), builder.profile_rows());
+      while (reader.next(rec)) builder.add(rec, reader.path(), {&file_classes[f], 1});
       counts.push_back(reader.records());
     }
-    std::vector<std::string> names;
-    for (const auto& f : class_files) names.push_back(detail::class_name_from_file(f));
-    if (std::set<std::string>(names.begin(), names.end()).size() != names.size()) names.clear();
-    return builder.finish(static_cast<index_t>(class_files.size()), false, std::move(names), class_files,
-                          std::move(counts));
+    return builder.finish(classes, false, std::move(names), files, std::move(counts));
   }
 
-  // One FASTA file whose headers hold each record's classes ("0,2", or
-  // "name 0,2"). classes <= 0: the largest index + 1, as pysster.
-  static Data from_multilabel_fasta(const std::string& file, index_t classes, const Alphabet& alphabet,
+  // FASTA files whose headers hold each record's classes ("0,2", or
+  // "name 0,2"), records in file order. classes <= 0: the largest index + 1,
+  // as pysster.
+  static Data from_multilabel_fasta(const std::vector<std::string>& files, index_t classes, const Alphabet& alphabet,
                                     const DataOptions& options = {}) {
+    require(!files.empty(), "Data::from_multilabel_fasta: no files given");
     detail::DataBuilder builder(alphabet, options);
-    FastaReader reader(file, builder.format(), builder.profile_rows());
+    std::vector<index_t> counts;
     FastaRecord rec;
     std::vector<index_t> labels;
-    while (reader.next(rec)) {
-      detail::parse_header_labels(rec.name, classes, reader.where(rec), labels);
-      builder.add(rec, reader.path(), labels);
+    for (const auto& file : files) {
+      FastaReader reader(file, builder.format(), builder.profile_rows());
+      while (reader.next(rec)) {
+        detail::parse_header_labels(rec.name, classes, reader.where(rec), labels);
+        builder.add(rec, reader.path(), labels);
+      }
+      counts.push_back(reader.records());
     }
     if (classes <= 0) classes = builder.max_label() + 1;
-    return builder.finish(classes, true, {}, {file}, {reader.records()});
+    return builder.finish(classes, true, {}, files, std::move(counts));
+  }
+  static Data from_multilabel_fasta(const std::string& file, index_t classes, const Alphabet& alphabet,
+                                    const DataOptions& options = {}) {
+    return from_multilabel_fasta(std::vector<std::string>{file}, classes, alphabet, options);
   }
 
   // Sequences in memory, one class each (tests, simulations). Names are

@@ -7,10 +7,16 @@
 // records -> 70/15/15, of 20 -> 14/3/3). Each group is then sorted, so
 // predictions for a group come in file order. A split file has one line per
 // record, "train", "val" or "test", in record order.
+//
+// split_with_held_out is the split when validation and/or test records come
+// in files of their own: those records keep their group, the others are
+// split at random into what is left (see there).
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sster/core/error.hpp"
@@ -81,6 +87,31 @@ inline Split random_split(index_t n, double train_fraction, double val_fraction,
   std::sort(s.train.begin(), s.train.end());
   std::sort(s.val.begin(), s.val.end());
   std::sort(s.test.begin(), s.test.end());
+  return s;
+}
+
+// Records [0, pooled) are followed by `val` given validation records (if
+// any are given), then by `test` given test records. The given ones keep
+// their group. The pooled records fill the groups not given: with both given
+// they all train; with one given, a random split (as random_split, seeded)
+// puts int(pooled * train_fraction) of them in train and the rest in the
+// missing group: pooled 100, train_fraction 0.85, only val given ->
+// 85 train, 15 test.
+inline Split split_with_held_out(index_t pooled, std::optional<index_t> val, std::optional<index_t> test,
+                                 double train_fraction, std::uint64_t seed) {
+  require(val || test, "split_with_held_out: neither validation nor test records are given (use random_split)");
+  require(pooled >= 0 && val.value_or(0) >= 0 && test.value_or(0) >= 0, "split_with_held_out: negative record count");
+  Split s;
+  if (val && test) {
+    s.train.resize(static_cast<std::size_t>(pooled));
+    std::iota(s.train.begin(), s.train.end(), index_t{0});
+  } else {
+    s = random_split(pooled, train_fraction, 0.0, seed);  // train and the rest, in s.test
+    if (test) std::swap(s.val, s.test);
+  }
+  index_t next = pooled;
+  for (auto [given, group] : {std::pair{val, &s.val}, std::pair{test, &s.test}})
+    for (index_t k = 0; k < given.value_or(0); ++k) group->push_back(next++);
   return s;
 }
 
