@@ -5,9 +5,13 @@
 #      1 and 2 threads; a reference (netlib) BLAS fails the run here;
 #   2. sster on the same data and thread counts (training, inference, peak RSS),
 #      each run right after PyTorch's with the same thread count;
-#   3. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
+#   3. LSTM and GRU networks, 2 threads, against bench/torch_rnn_reference.py
+#      (the reference extended with pysster's recurrent block);
+#   4. accuracy: test ROC-AUC of the default model on the planted-motif set
+#      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
+#   5. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
 #      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
-#   4. one report on stdout and in bench/RESULTS.md; its last line is
+#   6. one report on stdout and in bench/RESULTS.md; its last line is
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
 # Every measurement runs in a process of its own. Throughput runs are repeated
 # (--repeat N, default 3) and the best run of each kind counts, for PyTorch
@@ -69,7 +73,34 @@ for r in $(seq "$repeat"); do
   done
 done
 
-# 3. Machine peaks, parsing, kernels, scaling.
+# 3. Recurrent networks (pysster's rnn_type LSTM and GRU, 32 units,
+# bidirectional) against the reference extended with the same layers.
+for r in $(seq "$repeat"); do
+  for rnn in LSTM GRU; do
+    step "$rnn: PyTorch and sster, 2 threads, run $r/$repeat"
+    if ! "$python" bench/torch_rnn_reference.py --rnn-type "$rnn" --mode throughput --threads 2 --pos "$pos" \
+        --neg "$neg" --json "$out/torch_${rnn}_$r.json" >/dev/null 2>"$out/torch.err"; then
+      cat "$out/torch.err" >&2
+      echo "bench FAILED: the PyTorch $rnn reference did not run (see above)" >&2
+      exit 1
+    fi
+    "$bench" throughput --threads 2 --rnn "$rnn" --pos "$pos" --neg "$neg" --json "$out/sster_${rnn}_$r.json" >/dev/null
+  done
+done
+
+# 4. Accuracy: the default model with early stopping on seeded 70/15/15
+# splits; PUM2 against the PyTorch reference's train mode.
+step "accuracy: sster on the planted-motif set and on PUM2"
+"$bench" accuracy --threads 2 --alphabet dna --pos "$shared/data/tutorial/artificial_pos.fasta.gz" \
+  --neg "$shared/data/tutorial/artificial_neg.fasta.gz" --json "$out/accuracy_artificial_sster.json" >/dev/null
+"$bench" accuracy --threads 2 --pos "$pos" --neg "$neg" --json "$out/accuracy_pum2_sster.json" >/dev/null
+if [ "$quick" = 0 ]; then
+  step "accuracy: PyTorch on PUM2 (train mode, several minutes)"
+  "$python" "$shared/bench/torch_reference.py" --mode train --threads 2 --pos "$pos" --neg "$neg" --quiet \
+    --json "$out/accuracy_pum2_torch.json" >/dev/null
+fi
+
+# 5. Machine peaks, parsing, kernels, scaling.
 for t in 1 2; do
   step "GEMM and FMA peak, $t thread(s)"
   "$bench" gemm --threads "$t" --json "$out/gemm_$t.json" >/dev/null
@@ -88,5 +119,5 @@ if [ "$quick" = 0 ]; then
   done
 fi
 
-# 4. The report (the BLAS is checked once more there).
+# 6. The report (the BLAS is checked once more there).
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"

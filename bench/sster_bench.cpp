@@ -1,11 +1,15 @@
 // sster_bench: the measurements behind `tools/run bench` (bench/run.sh runs
 // each in a process of its own, so every peak RSS is that run's own).
 //
-//   sster_bench throughput --pos P --neg N --threads T [--epochs E] [--json F]
-//       default pysster network on a FASTA pair: training and inference
-//       samples/s, achieved GFLOP/s, peak RSS during training
+//   sster_bench throughput --pos P --neg N --threads T [--epochs E] [--rnn LSTM|GRU] [--json F]
+//       default pysster network on a FASTA pair (with --rnn: pysster's
+//       recurrent block, 32 units, bidirectional, instead of the Flatten):
+//       training and inference samples/s, achieved GFLOP/s, peak RSS
 //   sster_bench scaling --length L --kernels K --threads T [--json F]
 //       the same on random sequences of length L with kernel_num K
+//   sster_bench accuracy --pos P --neg N [--alphabet dna|rna] [--threads T] [--seed S] [--json F]
+//       pysster's default model trained with early stopping on a seeded
+//       70/15/15 split: test ROC-AUC and PR-AUC of class 0 (P)
 //   sster_bench gemm --threads T [--json F]
 //       Eigen float GEMM (1024^3, one independent product per thread): the
 //       machine's practical GEMM peak
@@ -45,7 +49,9 @@
 #include "sster/data/alphabet.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/architecture.hpp"
+#include "sster/metrics/roc.hpp"
 #include "sster/model/engine.hpp"
+#include "sster/model/model.hpp"
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
@@ -175,9 +181,11 @@ int cmd_throughput(const Args& a) {
     e.symbols.insert(e.symbols.end(), s.begin(), s.end());
     e.targets.insert(e.targets.end(), t.begin(), t.end());
   }
+  Params params;
+  if (a.count("rnn")) params.rnn_type(a.at("rnn"));
   if (a.count("profile-infer")) {  // for perf: inference passes only
     set_threads(threads);
-    Engine<float> engine(build_network<float>(Params{}, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
+    Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                               e.classes),
                          LossKind::softmax_cross_entropy, 1);
     std::vector<float> probs(static_cast<std::size_t>(e.n * e.classes));
@@ -188,8 +196,9 @@ int cmd_throughput(const Args& a) {
               << double(e.n) * reps / (std::clock() / double(CLOCKS_PER_SEC) - c0) << "\n";
     return 0;
   }
-  json j = run_network(e, Params{}, threads, epochs, 8, std::stol(get(a, "chunk", std::to_string(Engine<float>::default_chunk))));
+  json j = run_network(e, params, threads, epochs, 8, std::stol(get(a, "chunk", std::to_string(Engine<float>::default_chunk))));
   j["data"] = get(a, "pos") + " + " + get(a, "neg");
+  j["rnn_type"] = params.rnn_type();
   emit(j, a);
   return 0;
 }
@@ -213,6 +222,36 @@ int cmd_scaling(const Args& a) {
     e.targets.push_back(i % 2 ? 1.f : 0.f);
   }
   emit(run_network(e, params, threads, 1, 2), a);
+  return 0;
+}
+
+// --- accuracy: pysster's default model trained on a FASTA pair with the
+// seeded 70/15/15 split (early stopping, best weights restored), as the
+// PyTorch reference's train mode; test ROC-AUC and PR-AUC of class 0 (--pos).
+int cmd_accuracy(const Args& a) {
+  set_threads(std::stoi(get(a, "threads", "2")));
+  const std::string letters = get(a, "alphabet", "rna");
+  const Data data = Data::from_fasta({get(a, "pos"), get(a, "neg")}, letters == "dna" ? alphabet::dna() : alphabet::rna());
+  const double t0 = wall_seconds();
+  Model model(Params{}, data, std::stoull(get(a, "seed", "1")));
+  model.train(data, false);
+  const double train_seconds = wall_seconds() - t0;
+  const RowMatrix<float> probs = model.predict(data, Group::test);
+  std::vector<double> scores, truth;
+  const auto test = data.indices(Group::test);
+  for (std::size_t k = 0; k < test.size(); ++k) {
+    scores.push_back(probs(static_cast<index_t>(k), 0));
+    truth.push_back(data.targets(test[k])[0]);
+  }
+  emit(json{{"data", get(a, "pos") + " + " + get(a, "neg")},
+            {"n_train", data.indices(Group::train).size()},
+            {"n_val", data.indices(Group::val).size()},
+            {"n_test", test.size()},
+            {"epochs_run", model.history().size()},
+            {"train_seconds", train_seconds},
+            {"roc_auc", roc_auc(scores, truth)},
+            {"pr_auc", average_precision(scores, truth)}},
+       a);
   return 0;
 }
 
@@ -516,6 +555,52 @@ struct Table {
   }
 };
 
+// LSTM and GRU rows (2 threads), when bench/run.sh measured them.
+std::string recurrent_section(const fs::path& dir) {
+  Table t{{"network", "", "sster samples/s", "PyTorch samples/s", "sster / PyTorch", "sster GFLOP/s"}, {}};
+  std::string runs;
+  for (const std::string rnn : {"LSTM", "GRU"}) {
+    if (!fs::exists(dir / ("sster_" + rnn + "_1.json"))) continue;
+    const json s = read_best(dir, "sster_" + rnn), p = read_best(dir, "torch_" + rnn);
+    for (const std::string kind : {"train", "infer"}) {
+      const double a = s[kind + "_samples_per_s"].get<double>(), b = p[kind + "_samples_per_s"].get<double>();
+      t.rows.push_back({rnn, kind == "train" ? "training" : "inference", thousands(a), thousands(b), fmt("%.2f", a / b),
+                        fmt("%.0f", s[kind + "_gflops_per_s"].get<double>())});
+    }
+    for (const auto* j : {&s, &p})
+      for (const auto& x : (*j)["runs"])
+        runs += std::string(runs.empty() ? "" : ", ") + (j == &s ? "sster " : "PyTorch ") + rnn + " " +
+                thousands(x["train"].get<double>()) + "/" + thousands(x["infer"].get<double>());
+  }
+  if (t.rows.empty()) return "";
+  return "## Recurrent networks (2 threads, PUM2, default conv stack + rnn_type, 32 units, bidirectional)\n\n" +
+         t.markdown() +
+         "\n- PyTorch: bench/torch_rnn_reference.py, the reference with pysster's recurrent block in PyTorch's fused "
+         "nn.LSTM / nn.GRU (sigmoid gates, GRU reset_after), the fastest recurrent path it has on a CPU\n"
+         "- all runs (train/infer samples/s): " + runs + "\n\n";
+}
+
+// Test ROC-AUC / PR-AUC of the default model, when bench/run.sh measured it.
+std::string accuracy_section(const fs::path& dir) {
+  Table t{{"data", "trained by", "train/val/test", "epochs", "test ROC-AUC", "test PR-AUC"}, {}};
+  for (const auto& [set, label] : {std::pair{"artificial", "planted motifs (DNA)"}, std::pair{"pum2", "PUM2 (RNA)"}})
+    for (const auto& [who, name] : {std::pair{"sster", "sster"}, std::pair{"torch", "PyTorch reference"}}) {
+      const fs::path p = dir / ("accuracy_" + std::string(set) + "_" + who + ".json");
+      if (!fs::exists(p)) continue;
+      const json j = read_json(p);
+      t.rows.push_back({label, name,
+                        std::to_string(j["n_train"].get<long>()) + "/" + std::to_string(j["n_val"].get<long>()) + "/" +
+                            std::to_string(j["n_test"].get<long>()),
+                        std::to_string(j["epochs_run"].get<long>()), fmt("%.4f", j["roc_auc"].get<double>()),
+                        fmt("%.4f", j["pr_auc"].get<double>())});
+    }
+  if (t.rows.empty()) return "";
+  return "## Accuracy (default parameters, early stopping, seeded 70/15/15 split; positives = class 0)\n\n" +
+         t.markdown() +
+         "\n- PyTorch: ../shared/bench/torch_reference.py --mode train (same split rule, its own seeded "
+         "permutation)\n\n";
+}
+
 int cmd_report(const Args& a) {
   const fs::path dir = get(a, "dir");
   const json t1 = read_best(dir, "torch_1"), t2 = read_best(dir, "torch_2");
@@ -586,6 +671,8 @@ int cmd_report(const Args& a) {
      << "x, " << fmt("%.2f", t2["infer_samples_per_s"].get<double>() / t1["infer_samples_per_s"].get<double>()) << "x)\n";
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
+
+  md << recurrent_section(dir) << accuracy_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", "PyTorch training", "PyTorch inference",
@@ -668,11 +755,12 @@ int main(int argc, char** argv) {
     const Args a = parse_args(argc, argv, 2);
     if (cmd == "throughput") return cmd_throughput(a);
     if (cmd == "scaling") return cmd_scaling(a);
+    if (cmd == "accuracy") return cmd_accuracy(a);
     if (cmd == "gemm") return cmd_gemm(a);
     if (cmd == "parse") return cmd_parse(a);
     if (cmd == "kernels") return cmd_kernels(a);
     if (cmd == "report") return cmd_report(a);
-    std::cerr << "usage: sster_bench {throughput|scaling|gemm|parse|kernels|check-torch|report} [--options]\n";
+    std::cerr << "usage: sster_bench {throughput|scaling|accuracy|gemm|parse|kernels|check-torch|report} [--options]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "sster_bench: " << e.what() << "\n";
