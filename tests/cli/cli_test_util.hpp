@@ -16,10 +16,11 @@ struct RunResult {
   std::string out;  // stdout and stderr together
 };
 
-inline RunResult run_sster(const std::string& args) {
-  const std::string cmd = std::string(SSTER_EXE) + " " + args + " 2>&1";
+// Runs a shell command line; returns its exit code and what it writes to
+// stdout (redirect stderr inside the command line to capture it too).
+inline RunResult run_command(const std::string& command_line) {
   RunResult r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::FILE* p = ::popen(command_line.c_str(), "r");
   REQUIRE(p != nullptr);
   char buf[4096];
   std::size_t n;
@@ -28,6 +29,8 @@ inline RunResult run_sster(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
+
+inline RunResult run_sster(const std::string& args) { return run_command(std::string(SSTER_EXE) + " " + args + " 2>&1"); }
 
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

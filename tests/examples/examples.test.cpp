@@ -11,16 +11,7 @@ using sster::test::ScratchDir;
 namespace {
 // Runs an example program; stdout and stderr together.
 sster::test::RunResult run(const std::string& exe, const std::string& args) {
-  const std::string cmd = exe + " " + args + " 2>&1";
-  sster::test::RunResult r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return sster::test::run_command(exe + " " + args + " 2>&1");
 }
 
 // Planted-motif FASTA files in dir: positives.fasta.gz, negatives.fasta.gz.

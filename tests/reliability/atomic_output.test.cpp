@@ -182,22 +182,6 @@ TEST_CASE("missing, unwritable or impossible folders: a clear error naming the f
         std::string::npos);
 }
 
-namespace {
-// Runs a shell command line that redirects its own output; returns the exit
-// code and what reaches the pipe.
-sster::test::RunResult run_shell(const std::string& command) {
-  sster::test::RunResult r;
-  std::FILE* p = ::popen(command.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-}  // namespace
-
 TEST_CASE("sster commands: a full disk or an impossible folder is exit code 2 with a message, no partial file") {
   ScratchDir dir("cli-outputs");
   const std::string exe = SSTER_EXE;
@@ -217,8 +201,8 @@ TEST_CASE("sster commands: a full disk or an impossible folder is exit code 2 wi
     CHECK(res.out.find("internal error") == std::string::npos);
   };
   expect(run_sster("predict " + model + " " + pos + " -o /dev/full"), "cannot write '/dev/full': No space left on device");
-  expect(run_shell(exe + " predict " + model + " " + pos + " 2>&1 >/dev/full"), "cannot write to standard output");
-  expect(run_shell(exe + " summary " + model + " 2>&1 >/dev/full"), "cannot write to standard output");
+  expect(sster::test::run_command(exe + " predict " + model + " " + pos + " 2>&1 >/dev/full"), "cannot write to standard output");
+  expect(sster::test::run_command(exe + " summary " + model + " 2>&1 >/dev/full"), "cannot write to standard output");
   expect(run_sster("predict " + model + " " + pos + " -o /nonexistent-sster/p.tsv"), "cannot write '/nonexistent-sster/p.tsv'");
   expect(run_sster("report " + model + data + " -o /proc/sster-report"), "cannot create folder '/proc/sster-report'");
   expect(run_sster("simulate -n 10 -o /proc/sster-sim"), "cannot create folder '/proc/sster-sim'");

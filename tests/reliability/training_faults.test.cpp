@@ -185,16 +185,7 @@ TEST_CASE("sster train: SIGTERM saves a checkpoint; a full disk during the resum
   // counts KiB): every checkpoint fails, is reported, and the run goes on.
   std::string command = "trap '' XFSZ; ulimit -f " + std::to_string(model_size / 1024 + 8) + "; exec " + SSTER_EXE;
   for (const auto& a : with({"--resume", "-o", dir / "b.sster"})) command += " '" + a + "'";
-  r = sster::test::RunResult{};
-  {
-    std::FILE* p = ::popen(("bash -c \"" + command + "\" 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
+  r = sster::test::run_command("bash -c \"" + command + "\" 2>&1");
   CAPTURE(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("warning: checkpoint not saved") != std::string::npos);
