@@ -231,6 +231,10 @@ TEST_CASE("crafted model files with a valid checksum: the header is checked befo
   CHECK(has(with("/learning_rate", -1), "learning rate"));
   CHECK(has(with("/params/kernel_num", 0), "kernel_num"));
   CHECK(has(with("/params/kernel_len", 1e9), "kernel_len"));
+  // An empty array (count 0) reads without copying from a null pointer.
+  sster::ModelFile empty = good;
+  empty.arrays[0].second.clear();
+  CHECK(has(load(empty), "values, the architecture needs"));
   sster::ModelFile nan = good;
   nan.arrays[0].second[3] = std::nanf("");
   CHECK(has(load(nan), "holds NaN or infinite values"));

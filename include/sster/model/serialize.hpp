@@ -157,7 +157,9 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
         in.truncated("array '" + what + "' has " + std::to_string(count) + " values, the file ends before");
       std::vector<float> values(static_cast<std::size_t>(count));
       const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "an array");
-      std::memcpy(values.data(), raw.data(), raw.size());
+      // An empty vector's data() may be null, and memcpy from or to null is
+      // undefined even for 0 bytes.
+      if (count > 0) std::memcpy(values.data(), raw.data(), raw.size());
       file.arrays.emplace_back(what, std::move(values));
     }
     in.take(4, "the checksum");
