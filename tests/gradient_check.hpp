@@ -61,9 +61,13 @@ inline double max_gradient_error(double* x, index_t n, const std::vector<double>
 // Layer gradient check: loss = sum(out * r) for a fixed random r. Checks the
 // input gradient and every parameter gradient; the gradient buffers are
 // pre-filled with NaN so any entry backward fails to assign shows up.
+struct FiniteDifference {
+  double step = 1e-6;   // central-difference step
+  double floor = 1e-3;  // relative_error's floor (see max_gradient_error)
+};
 template <class Lay>
 void check_layer_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, double tolerance = 1e-6,
-                           Context ctx = {}) {
+                           Context ctx = {}, FiniteDifference fd = {}) {
   index_t n_params = 0;
   for (const auto& p : layer.param_specs()) n_params += p.size();
   std::vector<double> params(static_cast<std::size_t>(n_params)), grads(params.size(), std::nan(""));
@@ -85,8 +89,8 @@ void check_layer_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, doubl
   const std::vector<double> gp = grads;
   for (double g : gx) REQUIRE(std::isfinite(g));
   for (double g : gp) REQUIRE(std::isfinite(g));
-  CHECK(max_gradient_error(x.data(), x.size(), gx, loss) < tolerance);
-  CHECK(max_gradient_error(params.data(), n_params, gp, loss) < tolerance);
+  CHECK(max_gradient_error(x.data(), x.size(), gx, loss, fd.step, fd.floor) < tolerance);
+  CHECK(max_gradient_error(params.data(), n_params, gp, loss, fd.step, fd.floor) < tolerance);
 }
 
 }  // namespace sster::test

@@ -47,6 +47,12 @@ struct ScratchDir {
   }
   ~ScratchDir() { std::filesystem::remove_all(path); }
   std::string operator/(const std::string& f) const { return (path / f).string(); }
+  // Writes `bytes` to the file `name` in the folder; returns its path.
+  std::string write(const std::string& name, const std::string& bytes) const {
+    const auto p = (path / name).string();
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p;
+  }
 };
 
 }  // namespace sster::test

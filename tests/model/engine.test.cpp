@@ -41,7 +41,7 @@ SimulationOptions small_simulation() {
   return o;
 }
 
-Params small_params() { return Params{}.conv_num(1).kernel_num(8).kernel_len(8).neuron_num(16).batch_size(64); }
+Params one_conv_params() { return Params{}.conv_num(1).kernel_num(8).kernel_len(8).neuron_num(16).batch_size(64); }
 
 // Trains `epochs` epochs over the samples in `order` (fixed, interleaved classes).
 void train(Engine<float>& engine, const Encoded& e, const std::vector<index_t>& order, int epochs, index_t batch) {
@@ -77,7 +77,7 @@ TEST_CASE("same seed, 1 thread or 2 threads: bit-identical weights after 2 epoch
   std::vector<AlignedVector<float>> results;
   for (int t : {1, 2}) {
     set_threads(t);
-    Engine<float> engine(build_network<float>(small_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
+    Engine<float> engine(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
     train(engine, e, interleaved(e.n), 2, 64);
     results.push_back(engine.parameters());
   }
@@ -85,7 +85,7 @@ TEST_CASE("same seed, 1 thread or 2 threads: bit-identical weights after 2 epoch
   REQUIRE(results[0].size() == results[1].size());
   CHECK(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0);
   // and training did move the weights
-  Engine<float> fresh(build_network<float>(small_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
+  Engine<float> fresh(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
   CHECK(fresh.parameters() != results[0]);
 }
 

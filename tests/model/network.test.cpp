@@ -18,7 +18,7 @@ std::vector<std::uint8_t> random_symbols(index_t n, index_t alphabet, std::uint6
   return s;
 }
 
-Params small_params() {
+Params two_conv_params() {
   return Params{}.conv_num(2).kernel_num({3, 4}).kernel_len({4, 3}).neuron_num(5).dropout_input(0.2).dropout_conv(0.3).dropout_dense(0.4);
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("a conv/pool stack that shrinks the sequence to nothing is an error na
 
 TEST_CASE("symbol path and one-hot float path compute the same function, dropout included") {
   const index_t B = 5, L = 23;
-  auto net = build_network<double>(small_params(), InputSpec{.length = L, .symbols = 4}, 3);
+  auto net = build_network<double>(two_conv_params(), InputSpec{.length = L, .symbols = 4}, 3);
   REQUIRE(net.uses_symbol_path());
   std::vector<double> params(static_cast<std::size_t>(net.parameter_count())), grads(params.size());
   sster::test::fill_uniform(params.data(), net.parameter_count(), 1, -0.3, 0.3);
@@ -74,7 +74,7 @@ TEST_CASE("whole-network gradient check with the loss (double, dropout masks fix
     CAPTURE(dense);
     for (auto loss_kind : {LossKind::softmax_cross_entropy, LossKind::sigmoid_cross_entropy}) {
       const InputSpec spec{.length = L, .symbols = S, .dense_channels = dense, .extra = 2};
-      auto net = build_network<double>(small_params(), spec, K);
+      auto net = build_network<double>(two_conv_params(), spec, K);
       CHECK(net.uses_symbol_path() == (dense == 0));
       std::vector<double> params(static_cast<std::size_t>(net.parameter_count())),
           grads(params.size(), std::nan(""));

@@ -33,12 +33,11 @@ using sster::test::read_text;
 using sster::test::run_sster;
 using sster::test::ScratchDir;
 using sster::test::error_of;
+using sster::test::pysster_tests;
 using sster::test::FileSizeLimit;
 using sster::test::listing;
 
 namespace {
-
-const std::string pysster_tests = std::string(SSTER_SHARED_DATA) + "/pysster-tests";
 
 // Every writer of the library, given a target path.
 struct Writer {

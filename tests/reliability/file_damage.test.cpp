@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "cli_test_util.hpp"
+#include "reliability_test_util.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/model.hpp"
 #include "targets.hpp"
@@ -20,32 +22,13 @@ namespace fs = std::filesystem;
 using sster::Data;
 using sster::Error;
 using sster::Model;
+using sster::test::error_of;
+using sster::test::pysster_tests;
+using sster::test::ScratchDir;
 
 namespace {
 
-const std::string pysster_tests = std::string(SSTER_SHARED_DATA) + "/pysster-tests";
-
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("sster-damage-" + std::to_string(::getpid()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const auto p = (dir / name).string();
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
-  }
-};
-
 // The message of the Error that load(path) throws ("" if it loads).
-std::string error_of(const std::function<void()>& load) {
-  try {
-    load();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 bool has(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
 
 void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
@@ -63,7 +46,7 @@ std::uint64_t get_u64(const std::string& bytes, std::size_t at) {
 }  // namespace
 
 TEST_CASE("model files: truncation, bit flips, wrong magic, future versions: one clear message each") {
-  Scratch s;
+  ScratchDir s("damage");
   for (const std::string& good : sster::fuzz::model_seeds(pysster_tests)) {
     const auto load = [&](const std::string& bytes) {
       const auto p = s.write("m.sster", bytes);
@@ -111,7 +94,7 @@ TEST_CASE("model files: truncation, bit flips, wrong magic, future versions: one
 }
 
 TEST_CASE("data files: truncation, bit flips, wrong magic, future versions: one clear message each") {
-  Scratch s;
+  ScratchDir s("damage");
   for (const std::string& good : sster::fuzz::data_seeds(pysster_tests)) {
     const auto load = [&](const std::string& bytes) {
       const auto p = s.write("d.sstd", bytes);
@@ -158,7 +141,7 @@ TEST_CASE("data files: truncation, bit flips, wrong magic, future versions: one 
 }
 
 TEST_CASE("crafted data files with a valid checksum: sizes and values are still checked") {
-  Scratch s;
+  ScratchDir s("damage");
   const auto seeds = sster::fuzz::data_seeds(pysster_tests);
   const auto load = [&](const std::string& bytes) {
     const auto p = s.write("d.sstd", sster::fuzz::with_fixed_checksum(bytes));

@@ -21,12 +21,11 @@ namespace fs = std::filesystem;
 using namespace sster;
 using sster::test::Child;
 using sster::test::error_of;
+using sster::test::pysster_tests;
 using sster::test::run_sster;
 using sster::test::ScratchDir;
 
 namespace {
-
-const std::string pysster_tests = std::string(SSTER_SHARED_DATA) + "/pysster-tests";
 
 // AddressSanitizer holds freed blocks in a 256 MiB quarantine before reusing
 // them (so that a use after free is caught), and the sster it builds reaches

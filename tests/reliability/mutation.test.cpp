@@ -21,15 +21,15 @@
 #include <vector>
 
 #include "mutate.hpp"
+#include "reliability_test_util.hpp"
 #include "sster/data/binary_io.hpp"
 #include "targets.hpp"
 
 namespace fuzz = sster::fuzz;
 using sster::test::Mutator;
+using sster::test::pysster_tests;
 
 namespace {
-
-const std::string pysster_tests = std::string(SSTER_SHARED_DATA) + "/pysster-tests";
 
 // Aborts with the input's name if one input runs for two minutes: a hang
 // must not stall the suite (tools/run runs the binaries without a timeout).

@@ -19,6 +19,9 @@
 
 namespace sster::test {
 
+// pysster's own test inputs in ../shared/data.
+inline const std::string pysster_tests = std::string(SSTER_SHARED_DATA) + "/pysster-tests";
+
 // Files of this process may not grow past `bytes`: a write past it fails with
 // EFBIG, as on a full disk (SIGXFSZ, which would kill the process, is ignored).
 class FileSizeLimit {

@@ -11,18 +11,6 @@
 using namespace sster;
 
 namespace {
-template <class Rnn>
-Rnn make_rnn(index_t inputs, index_t units, bool return_sequences, double dropout = 0, double recurrent_dropout = 0) {
-  Rnn l;
-  l.inputs = inputs;
-  l.units = units;
-  l.return_sequences = return_sequences;
-  l.dropout = dropout;
-  l.recurrent_dropout = recurrent_dropout;
-  l.id = 13;
-  return l;
-}
-
 // x with its positions reversed.
 template <class T>
 Tensor<T> reversed(const Tensor<T>& x) {
@@ -35,7 +23,7 @@ Tensor<T> reversed(const Tensor<T>& x) {
 }  // namespace
 
 TEST_CASE("Bidirectional parameters: the forward copy's, then the backward copy's") {
-  Bidirectional<LSTM<float>> bi(make_rnn<LSTM<float>>(5, 3, true));
+  Bidirectional<LSTM<float>> bi(test::make_rnn<LSTM<float>>(5, 3, true));
   CHECK(!bi.forward_layer.reverse);
   CHECK(bi.backward_layer.reverse);
   const auto specs = bi.param_specs();
@@ -52,7 +40,7 @@ TEST_CASE("Bidirectional parameters: the forward copy's, then the backward copy'
   bi.set_id(42);
   CHECK(bi.forward_layer.id == 42);
   CHECK(bi.backward_layer.id == 42);
-  Bidirectional<GRU<float>> bg(make_rnn<GRU<float>>(5, 3, false));
+  Bidirectional<GRU<float>> bg(test::make_rnn<GRU<float>>(5, 3, false));
   CHECK(bg.param_specs().size() == 6);
   CHECK(bg.output_shape({2, 8, 5}) == Shape{2, 1, 6});
 }
@@ -63,12 +51,12 @@ TEST_CASE_TEMPLATE("Bidirectional = [forward RNN, RNN over the reversed input, r
   const index_t B = 3, L = 7, C = 4, H = 5;
   for (bool seq : {false, true}) {
     CAPTURE(seq);
-    Bidirectional<Rnn> bi(make_rnn<Rnn>(C, H, seq));
+    Bidirectional<Rnn> bi(test::make_rnn<Rnn>(C, H, seq));
     auto p = test::bind_random<T>(bi, 90);
     const auto x = test::random_tensor<T>({B, L, C}, 91);
     const auto y = test::run(bi, x);
     // The same two weight sets in plain (non-reversed) layers.
-    Rnn fwd = make_rnn<Rnn>(C, H, seq), bwd = make_rnn<Rnn>(C, H, seq);
+    Rnn fwd = test::make_rnn<Rnn>(C, H, seq), bwd = test::make_rnn<Rnn>(C, H, seq);
     index_t n = 0;
     for (const auto& s : fwd.param_specs()) n += s.size();
     fwd.bind(p.values.data(), p.grads.data());
@@ -92,19 +80,19 @@ TEST_CASE("Bidirectional gradients: LSTM and GRU, with and without dropout, stac
   const Context drop{.training = true, .seed = 4, .step = 1, .first_sample = 2};
   for (bool seq : {false, true}) {
     CAPTURE(seq);
-    Bidirectional<LSTM<double>> bl(make_rnn<LSTM<double>>(3, 3, seq));
+    Bidirectional<LSTM<double>> bl(test::make_rnn<LSTM<double>>(3, 3, seq));
     test::check_rnn_gradients(bl, in, 1000);
-    Bidirectional<GRU<double>> bg(make_rnn<GRU<double>>(3, 3, seq));
+    Bidirectional<GRU<double>> bg(test::make_rnn<GRU<double>>(3, 3, seq));
     test::check_rnn_gradients(bg, in, 1001);
-    Bidirectional<LSTM<double>> bld(make_rnn<LSTM<double>>(3, 3, seq, 0.3, 0.3));
+    Bidirectional<LSTM<double>> bld(test::make_rnn<LSTM<double>>(3, 3, seq, 0.3, 0.3));
     test::check_rnn_gradients(bld, in, 1002, drop);
-    Bidirectional<GRU<double>> bgd(make_rnn<GRU<double>>(3, 3, seq, 0.3, 0.3));
+    Bidirectional<GRU<double>> bgd(test::make_rnn<GRU<double>>(3, 3, seq, 0.3, 0.3));
     test::check_rnn_gradients(bgd, in, 1003, drop);
   }
   // pysster's stack: every RNN layer but the last returns sequences.
   test::Stacked<Bidirectional<LSTM<double>>, Bidirectional<LSTM<double>>> stack;
-  stack.first = Bidirectional<LSTM<double>>(make_rnn<LSTM<double>>(3, 2, true, 0.2, 0.1));
-  auto second = make_rnn<LSTM<double>>(4, 2, false, 0.2, 0.1);
+  stack.first = Bidirectional<LSTM<double>>(test::make_rnn<LSTM<double>>(3, 2, true, 0.2, 0.1));
+  auto second = test::make_rnn<LSTM<double>>(4, 2, false, 0.2, 0.1);
   second.id = 14;
   stack.second = Bidirectional<LSTM<double>>(second);
   test::check_rnn_gradients(stack, {2, 5, 3}, 1004);
@@ -115,7 +103,7 @@ TEST_CASE("Bidirectional: the two directions draw different dropout masks") {
   // L = 1 and equal weights: both directions compute the same function of the
   // single position, so only their masks can make the halves differ.
   const index_t C = 16, H = 4;
-  Bidirectional<GRU<double>> bi(make_rnn<GRU<double>>(C, H, false, 0.5, 0.0));
+  Bidirectional<GRU<double>> bi(test::make_rnn<GRU<double>>(C, H, false, 0.5, 0.0));
   auto p = test::bind_random<double>(bi, 95);
   const auto half = p.values.size() / 2;
   std::copy_n(p.values.begin(), half, p.values.begin() + static_cast<std::ptrdiff_t>(half));
@@ -128,7 +116,7 @@ TEST_CASE("Bidirectional: the two directions draw different dropout masks") {
 
 TEST_CASE_TEMPLATE("Bidirectional is independent of the batch split", T, float, double) {
   const index_t B = 4, L = 6, C = 3, H = 4;
-  Bidirectional<LSTM<T>> bi(make_rnn<LSTM<T>>(C, H, true, 0.3, 0.3));
+  Bidirectional<LSTM<T>> bi(test::make_rnn<LSTM<T>>(C, H, true, 0.3, 0.3));
   auto p = test::bind_random<T>(bi, 97);
   const auto x = test::random_tensor<T>({B, L, C}, 98);
   Context ctx{.training = true, .seed = 8, .step = 2, .first_sample = 0};

@@ -10,24 +10,8 @@
 
 using namespace sster;
 
-namespace {
-template <class T>
-GRU<T> make_gru(index_t inputs, index_t units, bool return_sequences, double dropout = 0, double recurrent_dropout = 0,
-                bool reverse = false) {
-  GRU<T> l;
-  l.inputs = inputs;
-  l.units = units;
-  l.return_sequences = return_sequences;
-  l.dropout = dropout;
-  l.recurrent_dropout = recurrent_dropout;
-  l.id = 4;
-  l.reverse = reverse;
-  return l;
-}
-}  // namespace
-
 TEST_CASE("GRU parameters: Keras shapes, gate order z r h") {
-  auto l = make_gru<float>(5, 3, true);
+  auto l = test::make_rnn<GRU<float>>(5, 3, true);
   const auto specs = l.param_specs();
   REQUIRE(specs.size() == 3);
   CHECK(specs[0].name == "kernel");
@@ -59,7 +43,7 @@ TEST_CASE_TEMPLATE("GRU: two steps computed by hand", T, float, double) {
       T(0.1), T(0.0), T(-0.1)};   // bias
   // clang-format on
   std::vector<T> grads(p.size());
-  auto l = make_gru<T>(2, 1, true);
+  auto l = test::make_rnn<GRU<T>>(2, 1, true);
   l.bind(p.data(), grads.data());
   Tensor<T> x({1, 2, 2});
   const T xv[] = {1, 0, -1, 2};
@@ -78,92 +62,20 @@ TEST_CASE_TEMPLATE("GRU: two steps computed by hand", T, float, double) {
   CHECK(last[0] == y[1]);
 }
 
-TEST_CASE("GRU equals Keras' equations written out, forwards and go_backwards") {
-  // H = 19: whole SIMD vectors and a scalar tail in the cell updates.
-  const index_t B = 3, L = 6, C = 4, H = 19;
-  for (bool reverse : {false, true}) {
-    CAPTURE(reverse);
-    auto l = make_gru<double>(C, H, true, 0, 0, reverse);
-    auto p = test::bind_random<double>(l, 61);
-    const auto x = test::random_tensor<double>({B, L, C}, 62);
-    const auto y = test::run(l, x);
-    for (index_t b = 0; b < B; ++b) {
-      const std::vector<double> xb(x.sample(b), x.sample(b) + L * C);
-      const auto ref = test::keras_gru(p.values, C, H, xb, L, reverse);
-      for (index_t s = 0; s < L; ++s) {
-        const index_t t = reverse ? L - 1 - s : s;
-        for (index_t j = 0; j < H; ++j)
-          CHECK(y.at(b, t, j) == doctest::Approx(ref[static_cast<std::size_t>(s * H + j)]).epsilon(1e-12));
-      }
-    }
-  }
-}
-
-TEST_CASE("GRU gradients (double, central differences)") {
-  const Shape in{2, 4, 3};
-  for (bool seq : {false, true})
-    for (bool reverse : {false, true}) {
-      CAPTURE(seq);
-      CAPTURE(reverse);
-      auto l = make_gru<double>(3, 3, seq, 0, 0, reverse);
-      test::check_rnn_gradients(l, in, 500);
-    }
-  // More units than a SIMD vector holds: the vector lanes of the cell kernels.
-  auto wide = make_gru<double>(2, 17, true);
-  test::check_rnn_gradients(wide, {2, 3, 2}, 5009);
-}
-
-TEST_CASE("GRU gradients with input and recurrent dropout (fixed masks)") {
-  const Shape in{3, 5, 4};
-  const Context ctx{.training = true, .seed = 6, .step = 9, .first_sample = 3};
-  for (bool seq : {false, true}) {
-    CAPTURE(seq);
-    auto l = make_gru<double>(4, 3, seq, 0.3, 0.4);
-    test::check_rnn_gradients(l, in, 600, ctx);
-    auto r = make_gru<double>(4, 3, seq, 0.3, 0.4, true);
-    test::check_rnn_gradients(r, in, 700, ctx);
-  }
-}
-
 TEST_CASE("stacked GRUs: return_sequences into a reversed GRU") {
   test::Stacked<GRU<double>, GRU<double>> gg;
-  gg.first = make_gru<double>(3, 4, true, 0.25, 0.25);
-  gg.second = make_gru<double>(4, 2, false, 0.25, 0.25, true);
+  gg.first = test::make_rnn<GRU<double>>(3, 4, true, 0.25, 0.25);
+  gg.second = test::make_rnn<GRU<double>>(4, 2, false, 0.25, 0.25, true);
   gg.second.id = 5;
   test::check_rnn_gradients(gg, {2, 5, 3}, 800);
   test::check_rnn_gradients(gg, {2, 5, 3}, 801, Context{.training = true, .seed = 1, .step = 0, .first_sample = 0});
-}
-
-TEST_CASE_TEMPLATE("GRU is deterministic and independent of the batch split", T, float, double) {
-  const index_t B = 4, L = 9, C = 6, H = 5;
-  for (bool seq : {false, true}) {
-    CAPTURE(seq);
-    auto l = make_gru<T>(C, H, seq, 0.3, 0.3);
-    auto p = test::bind_random<T>(l, 71, -0.6, 0.6);
-    const auto x = test::random_tensor<T>({B, L, C}, 72);
-    Context ctx{.training = true, .seed = 3, .step = 4, .first_sample = 0};
-    const auto all = test::run(l, x, ctx);
-    const auto again = test::run(l, x, ctx);
-    CHECK(test::same_bits(all.data(), again.data(), all.size()));
-    const auto lo = test::run(l, test::slice(x, 0, 2), ctx);
-    ctx.first_sample = 2;
-    const auto hi = test::run(l, test::slice(x, 2, 4), ctx);
-    CHECK(test::same_bits(all.data(), lo.data(), lo.size()));
-    CHECK(test::same_bits(all.sample(2), hi.data(), hi.size()));
-    const auto inference = test::run(l, x);
-    auto plain = make_gru<T>(C, H, seq);
-    plain.bind(p.values.data(), p.grads.data());
-    const auto reference = test::run(plain, x);
-    CHECK(!test::same_bits(all.data(), inference.data(), all.size()));
-    CHECK(test::same_bits(inference.data(), reference.data(), all.size()));
-  }
 }
 
 TEST_CASE("GRU recurrent dropout masks the state entering U, not the z-mix") {
   // One unit, one input, two steps, recurrent dropout on: whatever the mask,
   // h1 = z h0 + (1 - z) h~ uses the unmasked h0; only the U products see the mask.
   const index_t C = 1, H = 1, L = 2;
-  auto l = make_gru<double>(C, H, true, 0.0, 0.5);
+  auto l = test::make_rnn<GRU<double>>(C, H, true, 0.0, 0.5);
   std::vector<double> p = {0.5, -0.5, 1.0, 1.0, -1.0, 2.0, 0.1, 0.0, -0.1}, g(p.size());
   l.bind(p.data(), g.data());
   Tensor<double> x({1, L, C});

@@ -10,24 +10,8 @@
 
 using namespace sster;
 
-namespace {
-template <class T>
-LSTM<T> make_lstm(index_t inputs, index_t units, bool return_sequences, double dropout = 0,
-                  double recurrent_dropout = 0, bool reverse = false) {
-  LSTM<T> l;
-  l.inputs = inputs;
-  l.units = units;
-  l.return_sequences = return_sequences;
-  l.dropout = dropout;
-  l.recurrent_dropout = recurrent_dropout;
-  l.id = 7;
-  l.reverse = reverse;
-  return l;
-}
-}  // namespace
-
 TEST_CASE("LSTM parameters: Keras shapes, gate order i f c o, unit forget bias") {
-  auto l = make_lstm<float>(5, 3, false);
+  auto l = test::make_rnn<LSTM<float>>(5, 3, false);
   const auto specs = l.param_specs();
   REQUIRE(specs.size() == 6);
   CHECK(specs[0].name == "kernel");
@@ -64,7 +48,7 @@ TEST_CASE_TEMPLATE("LSTM: two steps computed by hand", T, float, double) {
       T(0), T(1), T(0), T(0)};           // bias (forget = 1)
   // clang-format on
   std::vector<T> grads(p.size());
-  auto l = make_lstm<T>(2, 1, true);
+  auto l = test::make_rnn<LSTM<T>>(2, 1, true);
   l.bind(p.data(), grads.data());
   Tensor<T> x({1, 2, 2});
   const T xv[] = {1, 0, -1, 2};
@@ -85,58 +69,11 @@ TEST_CASE_TEMPLATE("LSTM: two steps computed by hand", T, float, double) {
   CHECK(last[0] == y[1]);
 }
 
-TEST_CASE("LSTM equals Keras' equations written out, forwards and go_backwards") {
-  // H = 19: whole SIMD vectors and a scalar tail in the cell updates.
-  const index_t B = 3, L = 6, C = 4, H = 19;
-  for (bool reverse : {false, true}) {
-    CAPTURE(reverse);
-    auto l = make_lstm<double>(C, H, true, 0, 0, reverse);
-    auto p = test::bind_random<double>(l, 21);
-    const auto x = test::random_tensor<double>({B, L, C}, 22);
-    const auto y = test::run(l, x);
-    for (index_t b = 0; b < B; ++b) {
-      const std::vector<double> xb(x.sample(b), x.sample(b) + L * C);
-      const auto ref = test::keras_lstm(p.values, C, H, xb, L, reverse);
-      for (index_t s = 0; s < L; ++s) {
-        const index_t t = reverse ? L - 1 - s : s;  // Keras' go_backwards output, re-reversed
-        for (index_t j = 0; j < H; ++j)
-          CHECK(y.at(b, t, j) == doctest::Approx(ref[static_cast<std::size_t>(s * H + j)]).epsilon(1e-12));
-      }
-    }
-  }
-}
-
-TEST_CASE("LSTM gradients (double, central differences)") {
-  const Shape in{2, 4, 3};
-  for (bool seq : {false, true})
-    for (bool reverse : {false, true}) {
-      CAPTURE(seq);
-      CAPTURE(reverse);
-      auto l = make_lstm<double>(3, 3, seq, 0, 0, reverse);
-      test::check_rnn_gradients(l, in, 100);
-    }
-  // More units than a SIMD vector holds: the vector lanes of the cell kernels.
-  auto wide = make_lstm<double>(2, 17, true);
-  test::check_rnn_gradients(wide, {2, 3, 2}, 1009);
-}
-
-TEST_CASE("LSTM gradients with input and recurrent dropout (fixed masks)") {
-  const Shape in{3, 5, 4};
-  const Context ctx{.training = true, .seed = 5, .step = 2, .first_sample = 1};
-  for (bool seq : {false, true}) {
-    CAPTURE(seq);
-    auto l = make_lstm<double>(4, 3, seq, 0.3, 0.4);
-    test::check_rnn_gradients(l, in, 200, ctx);
-    auto r = make_lstm<double>(4, 3, seq, 0.3, 0.4, true);
-    test::check_rnn_gradients(r, in, 300, ctx);
-  }
-}
-
 TEST_CASE("stacked recurrent gradients: LSTM (return_sequences) into GRU and into LSTM") {
   const Shape in{2, 5, 3};
   const Context ctx{.training = true, .seed = 8, .step = 1, .first_sample = 0};
   test::Stacked<LSTM<double>, GRU<double>> lg;
-  lg.first = make_lstm<double>(3, 4, true, 0.2, 0.2);
+  lg.first = test::make_rnn<LSTM<double>>(3, 4, true, 0.2, 0.2);
   lg.second.inputs = 4;
   lg.second.units = 3;
   lg.second.id = 9;
@@ -147,14 +84,14 @@ TEST_CASE("stacked recurrent gradients: LSTM (return_sequences) into GRU and int
   test::check_rnn_gradients(lg, in, 402, ctx);
 
   test::Stacked<LSTM<double>, LSTM<double>> ll;
-  ll.first = make_lstm<double>(3, 4, true);
-  ll.second = make_lstm<double>(4, 2, true, 0, 0, true);
+  ll.first = test::make_rnn<LSTM<double>>(3, 4, true);
+  ll.second = test::make_rnn<LSTM<double>>(4, 2, true, 0, 0, true);
   test::check_rnn_gradients(ll, in, 403);
 }
 
 TEST_CASE("LSTM input dropout: one mask per sample and feature, the same at every step") {
   const index_t B = 16, L = 7, C = 40, H = 3;
-  auto l = make_lstm<double>(C, H, true, 0.5, 0.0);
+  auto l = test::make_rnn<LSTM<double>>(C, H, true, 0.5, 0.0);
   auto p = test::bind_random<double>(l, 31);
   const auto x = test::random_tensor<double>({B, L, C}, 32);
   Context ctx{.training = true, .seed = 1, .step = 0, .first_sample = 0};
@@ -177,7 +114,7 @@ TEST_CASE("LSTM input dropout: one mask per sample and feature, the same at ever
 TEST_CASE("LSTM recurrent dropout: one mask per sample and unit, the same at every step") {
   // With one sample, dU = sum_t mask * h_{t-1} dz_t^T: the rows of dropped units are zero.
   const index_t L = 6, C = 3, H = 48;
-  auto l = make_lstm<double>(C, H, false, 0.0, 0.5);
+  auto l = test::make_rnn<LSTM<double>>(C, H, false, 0.0, 0.5);
   auto p = test::bind_random<double>(l, 41);
   const auto x = test::random_tensor<double>({1, L, C}, 42);
   Context ctx{.training = true, .seed = 2, .step = 3, .first_sample = 0};
@@ -193,30 +130,4 @@ TEST_CASE("LSTM recurrent dropout: one mask per sample and unit, the same at eve
   }
   CHECK(zero_rows > H / 4);
   CHECK(zero_rows < 3 * H / 4);
-}
-
-TEST_CASE_TEMPLATE("LSTM is deterministic and independent of the batch split", T, float, double) {
-  const index_t B = 4, L = 9, C = 6, H = 5;
-  for (bool seq : {false, true}) {
-    CAPTURE(seq);
-    auto l = make_lstm<T>(C, H, seq, 0.3, 0.3);
-    auto p = test::bind_random<T>(l, 51, -0.6, 0.6);
-    const auto x = test::random_tensor<T>({B, L, C}, 52);
-    Context ctx{.training = true, .seed = 3, .step = 4, .first_sample = 0};
-    const auto all = test::run(l, x, ctx);
-    const auto again = test::run(l, x, ctx);
-    CHECK(test::same_bits(all.data(), again.data(), all.size()));
-    const auto lo = test::run(l, test::slice(x, 0, 2), ctx);
-    ctx.first_sample = 2;
-    const auto hi = test::run(l, test::slice(x, 2, 4), ctx);
-    CHECK(test::same_bits(all.data(), lo.data(), lo.size()));
-    CHECK(test::same_bits(all.sample(2), hi.data(), hi.size()));
-    // Dropout is on in training and off at inference (identity, not rescaled).
-    const auto inference = test::run(l, x);
-    auto plain = make_lstm<T>(C, H, seq);
-    plain.bind(p.values.data(), p.grads.data());
-    const auto reference = test::run(plain, x);
-    CHECK(!test::same_bits(all.data(), inference.data(), all.size()));
-    CHECK(test::same_bits(inference.data(), reference.data(), all.size()));
-  }
 }

@@ -14,6 +14,21 @@
 
 namespace sster::test {
 
+// A recurrent layer (LSTM<T>, GRU<T>) configured as the tests need it.
+template <class Rnn>
+Rnn make_rnn(index_t inputs, index_t units, bool return_sequences, double dropout = 0, double recurrent_dropout = 0,
+             bool reverse = false, std::uint64_t id = 7) {
+  Rnn l;
+  l.inputs = inputs;
+  l.units = units;
+  l.return_sequences = return_sequences;
+  l.dropout = dropout;
+  l.recurrent_dropout = recurrent_dropout;
+  l.id = id;
+  l.reverse = reverse;
+  return l;
+}
+
 template <class T>
 struct OwnedParams {
   std::vector<T> values, grads;
@@ -96,45 +111,10 @@ struct Stacked {
 // step 1e-6 / floor 1e-6: 8e-5; step 1e-6 / floor 1e-3: 2e-6;
 // step 1e-5 / floor 1e-3: 2.2e-7 (no hard-sigmoid kink ever crossed).
 // So: step 1e-5, |a - b| / max(|a| + |b|, 1e-3) < 1e-6, i.e. relative 1e-6
-// above 1e-3 and absolute 1e-9 below. NaN pre-filled buffers as in the original.
+// above 1e-3 and absolute 1e-9 below.
 template <class Lay>
 void check_rnn_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, Context ctx = {}, double tolerance = 1e-6) {
-  constexpr double floor = 1e-3, step = 1e-5;
-  index_t n_params = 0;
-  for (const auto& p : layer.param_specs()) n_params += p.size();
-  std::vector<double> params(static_cast<std::size_t>(n_params)), grads(params.size(), std::nan(""));
-  fill_uniform(params.data(), n_params, seed + 1, -0.5, 0.5);
-  layer.bind(params.data(), grads.data());
-  auto x = random_tensor<double>(in_shape, seed + 2);
-  const Shape out_shape = layer.output_shape(in_shape);
-  Tensor<double> y(out_shape), gin(in_shape, std::nan(""));
-  const auto r = random_tensor<double>(out_shape, seed + 3);
-  auto loss = [&] {
-    layer.forward(x, y, ctx);
-    double s = 0;
-    for (index_t i = 0; i < y.size(); ++i) s += y[i] * r[i];
-    return s;
-  };
-  loss();
-  layer.backward(x, y, r, gin, ctx);
-  const std::vector<double> gx(gin.data(), gin.data() + gin.size()), gp = grads;
-  for (double g : gx) REQUIRE(std::isfinite(g));
-  for (double g : gp) REQUIRE(std::isfinite(g));
-  auto worst = [&](double* v, index_t n, const std::vector<double>& analytic) {
-    double w = 0;
-    for (index_t i = 0; i < n; ++i) {
-      const double saved = v[i];
-      v[i] = saved + step;
-      const double up = loss();
-      v[i] = saved - step;
-      const double down = loss();
-      v[i] = saved;
-      w = std::max(w, relative_error((up - down) / (2 * step), analytic[static_cast<std::size_t>(i)], floor));
-    }
-    return w;
-  };
-  CHECK(worst(x.data(), x.size(), gx) < tolerance);
-  CHECK(worst(params.data(), n_params, gp) < tolerance);
+  check_layer_gradients(layer, in_shape, seed, tolerance, ctx, FiniteDifference{.step = 1e-5, .floor = 1e-3});
 }
 
 inline double ref_hs(double x) { return std::clamp(0.2 * x + 0.5, 0.0, 1.0); }

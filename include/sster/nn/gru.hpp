@@ -43,28 +43,20 @@ struct GRU {
             {"recurrent_kernel", {units, gates * units}, Init::orthogonal, false},
             {"bias", {gates * units}, Init::zeros, false}};
   }
-  void bind(T* values, T* grads) {
-    const index_t nw = inputs * gates * units, nu = units * gates * units;
-    w_ = values;
-    u_ = values + nw;
-    b_ = values + nw + nu;
-    dw_ = grads;
-    du_ = grads + nw;
-    db_ = grads + nw + nu;
-  }
+  void bind(T* values, T* grads) { weights_.bind(values, grads, inputs, units, gates); }
 
   void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
     auto& k = core_;
-    k.begin_forward(*this, gates, x, w_, b_, ctx);
+    k.begin_forward(*this, gates, x, weights_.w, weights_.b, ctx);
     const index_t B = k.B, L = k.L, H = k.H;
     rh_.resize({B, L, H});
     for (index_t s = 0; s < L; ++s) {
       const index_t t = k.time(s);
       k.load_prev(s);
-      if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, 2 * H);  // z and r
+      if (s > 0) k.recurrent_product(k.hprev, t, weights_.u, 0, 2 * H);  // z and r
       for (index_t b = 0; b < B; ++b)
         kernels::gru_gates_forward(k.row(k.z, b, t), k.row(k.hprev, b, t), k.row(rh_, b, t), H);
-      if (s > 0) k.recurrent_product(rh_, t, u_, 2 * H, H);  // candidate
+      if (s > 0) k.recurrent_product(rh_, t, weights_.u, 2 * H, H);  // candidate
       for (index_t b = 0; b < B; ++b) {
         const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;  // h_{t-1}; none before the first step
         kernels::gru_state_forward(k.row(k.z, b, t), hp, k.row(k.h, b, t), H);
@@ -76,7 +68,7 @@ struct GRU {
   void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
     auto& k = core_;
     const index_t B = k.B, L = k.L, H = k.H;
-    k.begin_backward(u_);
+    k.begin_backward(weights_.u);
     ds_.resize({B, 1, H});
     dhm_.resize({B, 1, H});
     for (index_t s = L - 1; s >= 0; --s) {
@@ -97,18 +89,13 @@ struct GRU {
       k.recurrent_grad(t, 0, 2 * H, dhm_.data(), true);
       k.add_masked(dhm_.data());
     }
-    k.recurrent_kernel_grad(k.hprev, 0, 2 * H, du_);
-    k.recurrent_kernel_grad(rh_, 2 * H, H, du_);
-    k.input_grads(x, w_, dw_, db_, grad_in);
+    k.recurrent_kernel_grad(k.hprev, 0, 2 * H, weights_.du);
+    k.recurrent_kernel_grad(rh_, 2 * H, H, weights_.du);
+    k.input_grads(x, weights_.w, weights_.dw, weights_.db, grad_in);
   }
 
  private:
-  T* w_ = nullptr;
-  T* u_ = nullptr;
-  T* b_ = nullptr;
-  T* dw_ = nullptr;
-  T* du_ = nullptr;
-  T* db_ = nullptr;
+  detail::RecurrentWeights<T> weights_;
   detail::RecurrentCore<T> core_;
   Tensor<T> rh_;   // (B, L, H) r * masked h_{t-1}: what U_h multiplies
   Tensor<T> ds_;   // (B, 1, H) gradient at r * masked h_{t-1}

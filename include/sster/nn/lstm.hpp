@@ -48,25 +48,17 @@ struct LSTM {
             {"bias_c", {units}, Init::zeros, false},
             {"bias_o", {units}, Init::zeros, false}};
   }
-  void bind(T* values, T* grads) {
-    const index_t nw = inputs * gates * units, nu = units * gates * units;
-    w_ = values;
-    u_ = values + nw;
-    b_ = values + nw + nu;
-    dw_ = grads;
-    du_ = grads + nw;
-    db_ = grads + nw + nu;
-  }
+  void bind(T* values, T* grads) { weights_.bind(values, grads, inputs, units, gates); }
 
   void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
     auto& k = core_;
-    k.begin_forward(*this, gates, x, w_, b_, ctx);
+    k.begin_forward(*this, gates, x, weights_.w, weights_.b, ctx);
     const index_t B = k.B, L = k.L, H = k.H;
     c_.resize({B, L, H});
     for (index_t s = 0; s < L; ++s) {
       const index_t t = k.time(s);
       k.load_prev(s);
-      if (s > 0) k.recurrent_product(k.hprev, t, u_, 0, gates * H);
+      if (s > 0) k.recurrent_product(k.hprev, t, weights_.u, 0, gates * H);
       for (index_t b = 0; b < B; ++b) {
         const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;  // c_{t-1}; none before the first step
         kernels::lstm_cell_forward(k.row(k.z, b, t), cp, k.row(c_, b, t), k.row(k.h, b, t), H);
@@ -78,7 +70,7 @@ struct LSTM {
   void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
     auto& k = core_;
     const index_t B = k.B, L = k.L, H = k.H;
-    k.begin_backward(u_);
+    k.begin_backward(weights_.u);
     dc_.resize({B, 1, H});
     dc_.fill(T{0});
     dhm_.resize({B, 1, H});
@@ -95,17 +87,12 @@ struct LSTM {
       k.recurrent_grad(t, 0, gates * H, dhm_.data(), false);
       k.add_masked(dhm_.data());
     }
-    k.recurrent_kernel_grad(k.hprev, 0, gates * H, du_);
-    k.input_grads(x, w_, dw_, db_, grad_in);
+    k.recurrent_kernel_grad(k.hprev, 0, gates * H, weights_.du);
+    k.input_grads(x, weights_.w, weights_.dw, weights_.db, grad_in);
   }
 
  private:
-  T* w_ = nullptr;
-  T* u_ = nullptr;
-  T* b_ = nullptr;
-  T* dw_ = nullptr;
-  T* du_ = nullptr;
-  T* db_ = nullptr;
+  detail::RecurrentWeights<T> weights_;
   detail::RecurrentCore<T> core_;
   Tensor<T> c_;    // (B, L, H) cell state after each step
   Tensor<T> dc_;   // (B, 1, H) gradient at the cell state entering the current step

@@ -66,6 +66,29 @@ Shape recurrent_output_shape(const Cfg& cfg, const char* name, Shape in) {
   return {in.B, cfg.return_sequences ? in.L : 1, cfg.units};
 }
 
+// Views of a recurrent layer's parameters in the model's flat buffers:
+// kernel W (C, N), recurrent kernel U (H, N) and bias (N) in this order, and
+// their gradients likewise.
+template <class T>
+struct RecurrentWeights {
+  T* w = nullptr;
+  T* u = nullptr;
+  T* b = nullptr;
+  T* dw = nullptr;
+  T* du = nullptr;
+  T* db = nullptr;
+
+  void bind(T* values, T* grads, index_t C, index_t H, index_t gates) {
+    const index_t nw = C * gates * H, nu = H * gates * H;
+    w = values;
+    u = values + nw;
+    b = values + nw + nu;
+    dw = grads;
+    du = grads + nw;
+    db = grads + nw + nu;
+  }
+};
+
 // Buffers and steps common to the recurrent layers. Internal: the layers
 // use the members directly.
 template <class T>
