@@ -108,3 +108,12 @@ TEST_CASE("missing files and directories are errors naming the path") {
   const auto is_dir = error_of(dir.path().string());
   CHECK(is_dir.find("is a directory") != std::string::npos);
 }
+
+TEST_CASE("the block fits the file: a small file, a gzip that inflates 1000x") {
+  TempDir dir;
+  const std::string line(300000, 'A');  // gzip shrinks it ~1000x: its size hint is far too small
+  test::write_gz(dir.file("packed.gz"), ">x\n" + line + "\n>y\nC\n");
+  CHECK(all_lines(dir.file("packed.gz")) == std::vector<std::string>{">x", line, ">y", "C"});
+  test::write_file(dir.file("small.txt"), "a\nbb\nccc");
+  CHECK(all_lines(dir.file("small.txt")) == std::vector<std::string>{"a", "bb", "ccc"});
+}

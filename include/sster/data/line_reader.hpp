@@ -4,15 +4,17 @@
 // file name; concatenated gzip members (bgzip, `cat a.gz b.gz`) are read as
 // one stream. A gzip stream that ends before its end marker is an error, so a
 // truncated download never looks like a shorter file.
+#include <sys/stat.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "sster/core/error.hpp"
 #include "sster/core/tensor.hpp"
@@ -20,6 +22,32 @@
 namespace sster {
 
 namespace detail {
+
+// A buffer whose bytes start undefined (std::vector would zero them): a
+// reader's 1 MiB block then faults in only the pages a file fills, so opening
+// a small file costs microseconds, not a megabyte of memset.
+template <class Byte>
+class RawBuffer {
+ public:
+  RawBuffer() = default;
+  explicit RawBuffer(std::size_t n) : data_(std::make_unique_for_overwrite<Byte[]>(n)), size_(n) {}
+  Byte* data() { return data_.get(); }
+  const Byte* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  Byte& operator[](std::size_t i) { return data_[i]; }
+  Byte operator[](std::size_t i) const { return data_[i]; }
+  // Grows to n bytes, keeping the first `keep`.
+  void grow(std::size_t n, std::size_t keep) {
+    auto bigger = std::make_unique_for_overwrite<Byte[]>(n);
+    std::memcpy(bigger.get(), data_.get(), keep);
+    data_ = std::move(bigger);
+    size_ = n;
+  }
+
+ private:
+  std::unique_ptr<Byte[]> data_;
+  std::size_t size_ = 0;
+};
 
 // Bytes of a file, inflated if it is gzip. No virtual calls: one branch per block.
 class ByteSource {
@@ -35,8 +63,11 @@ class ByteSource {
       file_ = std::fopen(path_.c_str(), "rb");
       if (!file_) throw Error(path_ + ": cannot open file (" + std::strerror(errno) + ")");
       owns_file_ = true;
+      struct stat st {};
+      if (::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode)) file_size_ = static_cast<std::uint64_t>(st.st_size);
     }
-    in_.resize(input_block);
+    // A small file needs no block larger than itself (+1 to see its end).
+    in_ = RawBuffer<unsigned char>(file_size_ ? std::min<std::uint64_t>(file_size_ + 1, input_block) : input_block);
     refill();
     gz_ = in_end_ >= 2 && in_[0] == 0x1f && in_[1] == 0x8b;
     if (gz_) {
@@ -56,6 +87,9 @@ class ByteSource {
   bool gzipped() const { return gz_; }
   const std::string& path() const { return path_; }
   std::uint64_t bytes_in() const { return bytes_in_; }
+  // About how many bytes read() will give (0: unknown, e.g. a pipe): the file
+  // size, or four times it for gzip (FASTA typically compresses 3-4x).
+  std::uint64_t size_hint() const { return gz_ ? 4 * file_size_ : file_size_; }
 
   // Up to n bytes into dst; 0 only at the end of the data.
   std::size_t read(char* dst, std::size_t n) {
@@ -146,7 +180,8 @@ class ByteSource {
   bool member_done_ = false;  // the current gzip member ended
   bool done_ = false;         // no more output
   z_stream zs_{};
-  std::vector<unsigned char> in_;
+  std::uint64_t file_size_ = 0;  // 0: unknown (standard input, a pipe)
+  RawBuffer<unsigned char> in_;
   std::size_t in_pos_ = 0, in_end_ = 0;
   std::uint64_t bytes_in_ = 0;
 };
@@ -156,9 +191,10 @@ class ByteSource {
 class LineReader {
  public:
   // 1 MiB blocks: large enough that refills cost nothing measurable, small
-  // enough to stay in L2/L3. Lines longer than a block grow the buffer.
+  // enough to stay in L2/L3; a smaller file gets a block of about its size.
+  // Lines longer than a block grow the buffer.
   explicit LineReader(std::string path, std::size_t block_size = std::size_t{1} << 20)
-      : source_(std::move(path)), buf_(block_size < 16 ? 16 : block_size) {}
+      : source_(std::move(path)), buf_(block_for(source_.size_hint(), block_size)) {}
 
   // The next line without its line break ("\n" or "\r\n"); false at the end.
   bool next(std::string_view& line) {
@@ -192,6 +228,10 @@ class LineReader {
   std::uint64_t bytes_out() const { return bytes_out_; }
 
  private:
+  static std::size_t block_for(std::uint64_t size_hint, std::size_t block_size) {
+    const std::uint64_t wanted = size_hint ? std::min<std::uint64_t>(size_hint + 1, block_size) : block_size;
+    return static_cast<std::size_t>(std::max<std::uint64_t>(wanted, 16));
+  }
   std::string_view make_line(std::size_t from, std::size_t to) {
     ++line_;
     if (to > from && buf_[to - 1] == '\r') --to;
@@ -204,7 +244,7 @@ class LineReader {
       scan_ -= pos_;
       pos_ = 0;
     }
-    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a line longer than the buffer
+    if (end_ == buf_.size()) buf_.grow(buf_.size() * 2, end_);  // a line longer than the buffer
     const std::size_t r = source_.read(buf_.data() + end_, buf_.size() - end_);
     if (r == 0) eof_ = true;
     end_ += r;
@@ -212,7 +252,7 @@ class LineReader {
   }
 
   detail::ByteSource source_;
-  std::vector<char> buf_;
+  detail::RawBuffer<char> buf_;
   std::size_t pos_ = 0;   // start of the next line
   std::size_t scan_ = 0;  // bytes before this hold no '\n' of the current line
   std::size_t end_ = 0;   // end of valid data
