@@ -38,8 +38,13 @@ class Engine {
 
   Engine(Network<T> network, LossKind loss, std::uint64_t seed, index_t chunk_size = default_chunk)
       : loss_(loss), seed_(seed), chunk_(chunk_size) {
+    index_t offset = 0;
     for (std::size_t i = 0; i < network.size(); ++i)
-      for (auto& s : network.param_specs(i)) specs_.push_back(s);
+      for (auto& s : network.param_specs(i)) {
+        specs_.push_back(s);
+        spec_offsets_.push_back(offset);
+        offset += s.size();
+      }
     params_.resize(static_cast<std::size_t>(network.parameter_count()));
     initialize_parameters(specs_, params_.data(), seed);
     replicas_.push_back(std::move(network));
@@ -71,10 +76,7 @@ class Engine {
       Context ctx{.training = true, .seed = seed_, .step = step_, .first_sample = r.begin};
       losses[static_cast<std::size_t>(c)] = run_chunk(static_cast<std::size_t>(c), batch, r, B, ctx, true);
     });
-    for (index_t c = 1; c < chunks; ++c)
-      simd::add(static_cast<index_t>(params_.size()), grads_[static_cast<std::size_t>(c)].data(), grads_[0].data());
-    adam.step(adam_state_, params_.data(), grads_[0].data(), static_cast<index_t>(params_.size()));
-    apply_constraints(max_norm);
+    optimizer_step(chunks, adam, max_norm);
     ++step_;
     double total = 0;
     for (double l : losses) total += l;
@@ -95,13 +97,14 @@ class Engine {
     return total;
   }
 
-  // Keras' max_norm on every constrained kernel (not biases, not the output layer).
+  // Keras' max_norm on every constrained kernel (not biases, not the output
+  // layer), one parameter tensor per task.
   void apply_constraints(double max_norm) {
-    T* p = params_.data();
-    for (const auto& s : specs_) {
-      if (s.max_norm) apply_max_norm(p, s.shape[0], s.size() / s.shape[0], max_norm);
-      p += s.size();
-    }
+    parallel_for_each_index(static_cast<index_t>(specs_.size()), [&](index_t i) {
+      const auto& s = specs_[static_cast<std::size_t>(i)];
+      if (s.max_norm) apply_max_norm(params_.data() + spec_offsets_[static_cast<std::size_t>(i)], s.shape[0],
+                                     s.size() / s.shape[0], max_norm);
+    });
   }
 
   // Runs fn(replica, chunk_begin, chunk_end) for every chunk of B samples, in
@@ -125,6 +128,25 @@ class Engine {
 
  private:
   ChunkRange chunk_range_of(index_t c, index_t B) const { return {c * chunk_, std::min(B, (c + 1) * chunk_)}; }
+
+  // The chunks' gradients summed in chunk order, Adam, max-norm: in parallel
+  // over fixed blocks of parameters. Every parameter's arithmetic is the same
+  // whichever thread runs its block, so the weights do not depend on the
+  // thread count. (Serial, this step was 3% of a 1-thread training step and
+  // 6% of a 2-thread one.)
+  void optimizer_step(index_t chunks, const Adam& adam, double max_norm) {
+    constexpr index_t block = 16384;  // floats: 64 KiB, a multiple of every SIMD width
+    const index_t n = static_cast<index_t>(params_.size());
+    const auto coefficients = adam.begin_step(adam_state_, n);
+    parallel_for_each_index((n + block - 1) / block, [&](index_t b) {
+      const index_t begin = b * block, end = std::min(n, begin + block);
+      T* g = grads_[0].data();
+      for (index_t c = 1; c < chunks; ++c)
+        simd::add(end - begin, grads_[static_cast<std::size_t>(c)].data() + begin, g + begin);
+      Adam::update(coefficients, adam_state_, params_.data(), g, begin, end);
+    });
+    apply_constraints(max_norm);
+  }
 
   void ensure_replicas(index_t n) {
     while (static_cast<index_t>(replicas_.size()) < n) {
@@ -163,6 +185,7 @@ class Engine {
   index_t chunk_;
   std::uint64_t step_ = 0;
   std::vector<ParamSpec> specs_;
+  std::vector<index_t> spec_offsets_;  // where each spec's values start in params_
   AlignedVector<T> params_;
   std::vector<Network<T>> replicas_;
   std::vector<AlignedVector<T>> grads_;  // one per replica

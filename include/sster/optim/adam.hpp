@@ -24,24 +24,44 @@ struct Adam {
   double beta2 = 0.999;
   double epsilon = 1e-7;  // Keras' default, added outside the square root
 
-  template <class T>
-  void step(AdamState& state, T* params, const T* grads, index_t n) const {
+  // What one step applies to every parameter.
+  struct StepCoefficients {
+    float lr_t, b1, b2, eps;
+  };
+
+  // Advances the step count (sizing the moments on the first step) and
+  // returns this step's coefficients; update() then applies them to any
+  // split of [0, n), in any order: each parameter's update reads only its own
+  // gradient and moments.
+  StepCoefficients begin_step(AdamState& state, index_t n) const {
     if (state.m.size() != static_cast<std::size_t>(n)) {
       state.m.assign(static_cast<std::size_t>(n), 0.0f);
       state.v.assign(static_cast<std::size_t>(n), 0.0f);
     }
     ++state.t;
     const double t = static_cast<double>(state.t);
-    const float lr_t = static_cast<float>(learning_rate * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t)));
-    const float b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2), eps = static_cast<float>(epsilon);
+    return {static_cast<float>(learning_rate * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t))),
+            static_cast<float>(beta1), static_cast<float>(beta2), static_cast<float>(epsilon)};
+  }
+
+  // Parameters [begin, end) of one step.
+  template <class T>
+  static void update(const StepCoefficients& c, AdamState& state, T* params, const T* grads, index_t begin,
+                     index_t end) {
     float* m = state.m.data();
     float* v = state.v.data();
-    for (index_t i = 0; i < n; ++i) {
+    for (index_t i = begin; i < end; ++i) {
       const float g = static_cast<float>(grads[i]);
-      m[i] = b1 * m[i] + (1 - b1) * g;
-      v[i] = b2 * v[i] + (1 - b2) * g * g;
-      params[i] -= static_cast<T>(lr_t * m[i] / (std::sqrt(v[i]) + eps));
+      m[i] = c.b1 * m[i] + (1 - c.b1) * g;
+      v[i] = c.b2 * v[i] + (1 - c.b2) * g * g;
+      params[i] -= static_cast<T>(c.lr_t * m[i] / (std::sqrt(v[i]) + c.eps));
     }
+  }
+
+  // One step over all n parameters.
+  template <class T>
+  void step(AdamState& state, T* params, const T* grads, index_t n) const {
+    update(begin_step(state, n), state, params, grads, 0, n);
   }
 };
 
