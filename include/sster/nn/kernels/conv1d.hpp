@@ -78,21 +78,44 @@ void conv1d_backward_ref(const T* x, const T* w, const T* g, T* dx, T* dw, T* db
       }
 }
 
-// y = maxpool(act(conv(x) + b)): (B, Lp, K), Lp = p.out_len(L-W+1); argmax:
-// (B, Lp, K) the conv output row t of each winner (the first maximum), held
-// as a T (exact below 2^24) so the fast kernels select it in the same
-// vector registers as the values.
+// The pooling half of the fused reference kernels: conv (B, lo, K), the
+// convolution's output, through ReLU (if p.relu) and max-pooling into y
+// (B, Lp, K); argmax (B, Lp, K) gets the conv output row t of each winner
+// (the first maximum), held as a T (exact below 2^24) so the fast kernels
+// select it in the same vector registers as the values.
+template <class T>
+void relu_pool_ref(std::vector<T>& conv, T* y, T* argmax, index_t B, index_t lo, index_t K, const FusedPool& p) {
+  if (p.relu)
+    for (auto& v : conv) v = std::max(v, T{0});
+  std::vector<std::int32_t> flat(static_cast<std::size_t>(B * p.out_len(lo) * K));
+  maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{B, lo, K, p.size, p.stride});
+  for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(K));
+}
+
+// Its backward: the gradient (B, lo, K) at the conv output, from gy (B, Lp,
+// K) at the pooled output y and the forward's argmax.
+template <class T>
+std::vector<T> relu_pool_backward_ref(const T* y, const T* argmax, const T* gy, index_t B, index_t lo, index_t K,
+                                      const FusedPool& p) {
+  const index_t lp = p.out_len(lo);
+  std::vector<T> g(static_cast<std::size_t>(B * lo * K), T{0});
+  for (index_t n = 0; n < B; ++n)
+    for (index_t u = 0; u < lp; ++u)
+      for (index_t k = 0; k < K; ++k) {
+        const index_t i = (n * lp + u) * K + k;
+        if (!p.relu || y[i] > T{0}) g[static_cast<std::size_t>((n * lo + static_cast<index_t>(argmax[i])) * K + k)] += gy[i];
+      }
+  return g;
+}
+
+// y = maxpool(act(conv(x) + b)): (B, Lp, K), Lp = p.out_len(L-W+1), and
+// argmax (B, Lp, K) as relu_pool_ref says.
 template <class T>
 void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
                              const FusedPool& p) {
-  const index_t lo = s.out_len();
-  std::vector<T> conv(static_cast<std::size_t>(s.B * lo * s.K));
+  std::vector<T> conv(static_cast<std::size_t>(s.B * s.out_len() * s.K));
   conv1d_forward_ref(x, w, b, conv.data(), s);
-  if (p.relu)
-    for (auto& v : conv) v = std::max(v, T{0});
-  std::vector<std::int32_t> flat(static_cast<std::size_t>(s.B * p.out_len(lo) * s.K));
-  maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{s.B, lo, s.K, p.size, p.stride});
-  for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(s.K));
+  relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
 
 // gy: (B, Lp, K) gradient of the pooled output y, argmax from the forward.
@@ -100,14 +123,7 @@ void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax
 template <class T>
 void conv1d_pool_backward_ref(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
                               T* db, const ConvShape& s, const FusedPool& p) {
-  const index_t lo = s.out_len(), lp = p.out_len(lo), K = s.K;
-  std::vector<T> g(static_cast<std::size_t>(s.B * lo * K), T{0});
-  for (index_t n = 0; n < s.B; ++n)
-    for (index_t u = 0; u < lp; ++u)
-      for (index_t k = 0; k < K; ++k) {
-        const index_t i = (n * lp + u) * K + k;
-        if (!p.relu || y[i] > T{0}) g[static_cast<std::size_t>((n * lo + static_cast<index_t>(argmax[i])) * K + k)] += gy[i];
-      }
+  const auto g = relu_pool_backward_ref(y, argmax, gy, s.B, s.out_len(), s.K, p);
   conv1d_backward_ref(x, w, g.data(), dx, dw, db, s);
 }
 

@@ -61,31 +61,19 @@ void gather_conv1d_backward_ref(const std::uint8_t* x, const T* scale, const T* 
 }
 
 // Fused with max-pooling and ReLU: y (B, Lp, K), argmax (B, Lp, K) the conv
-// output row of each winner (see conv1d_pool_forward_ref).
+// output row of each winner (see relu_pool_ref).
 template <class T>
 void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
                                     const ConvShape& s, const FusedPool& p) {
-  const index_t lo = s.out_len();
-  std::vector<T> conv(static_cast<std::size_t>(s.B * lo * s.K));
+  std::vector<T> conv(static_cast<std::size_t>(s.B * s.out_len() * s.K));
   gather_conv1d_forward_ref(x, scale, w, b, conv.data(), s);
-  if (p.relu)
-    for (auto& v : conv) v = std::max(v, T{0});
-  std::vector<std::int32_t> flat(static_cast<std::size_t>(s.B * p.out_len(lo) * s.K));
-  maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{s.B, lo, s.K, p.size, p.stride});
-  for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(s.K));
+  relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
 
 template <class T>
 void gather_conv1d_pool_backward_ref(const std::uint8_t* x, const T* scale, const T* y, const T* argmax,
                                      const T* gy, T* dw, T* db, const ConvShape& s, const FusedPool& p) {
-  const index_t lo = s.out_len(), lp = p.out_len(lo), K = s.K;
-  std::vector<T> g(static_cast<std::size_t>(s.B * lo * K), T{0});
-  for (index_t n = 0; n < s.B; ++n)
-    for (index_t u = 0; u < lp; ++u)
-      for (index_t k = 0; k < K; ++k) {
-        const index_t i = (n * lp + u) * K + k;
-        if (!p.relu || y[i] > T{0}) g[static_cast<std::size_t>((n * lo + static_cast<index_t>(argmax[i])) * K + k)] += gy[i];
-      }
+  const auto g = relu_pool_backward_ref(y, argmax, gy, s.B, s.out_len(), s.K, p);
   gather_conv1d_backward_ref(x, scale, g.data(), dw, db, s);
 }
 
