@@ -80,6 +80,23 @@ TEST_CASE("motif from a matrix equals the motif from the same sequences (pysster
   CHECK(d.consensus() == "UGUA");
 }
 
+TEST_CASE("shows: a piece of the consensus counts only where its letters stand tall") {
+  // Positions 0-4 are all A (2 bits); positions 5-9 lean weakly to A
+  // (2 of 5 sequences A, the rest C, G, T): A tops them, but under 0.25 bits.
+  const Motif m = Motif::from_sequences(
+      "ACGT", std::vector<std::string>{"AAAAAAAAAA", "AAAAAAAAAA", "AAAAACCCCC", "AAAAAGGGGG", "AAAAATTTTT"});
+  REQUIRE(m.consensus() == "AAAAAAAAAA");
+  CHECK(m.shows("AAAAA"));
+  CHECK(m.shows("AAA"));
+  CHECK_FALSE(m.shows("C"));
+  const Motif faint = Motif::from_sequences(
+      "ACGT", std::vector<std::string>{"AAAAA", "AAAAA", "CCCCC", "GGGGG", "TTTTT"});
+  REQUIRE(faint.consensus() == "AAAAA");
+  CHECK(faint.information_content()[0] * faint.pwm(0, 0) < 0.25);
+  CHECK_FALSE(faint.shows("AAAAA"));
+  CHECK(faint.shows("AAAAA", 0.01));
+}
+
 TEST_CASE("bad motif input raises sster::Error") {
   CHECK_THROWS_AS(Motif::from_sequences("ACGT", std::vector<std::string>{}), sster::Error);
   CHECK_THROWS_AS(Motif::from_sequences("ACGT", std::vector<std::string>{"ACG", "AC"}), sster::Error);

@@ -37,8 +37,9 @@ TEST_CASE("planted motifs: the top kernels find every motif at its offset") {
     CAPTURE(motif);
     bool found = false;
     for (const auto& s : stats) {
-      const std::string consensus = results[static_cast<std::size_t>(s.kernel)].motif.sequence.consensus();
-      if (consensus.find(motif) == std::string::npos) continue;
+      const Motif& logo = results[static_cast<std::size_t>(s.kernel)].motif.sequence;
+      if (!logo.shows(motif)) continue;
+      const std::string consensus = logo.consensus();
       // where the top class's maxima peak
       std::vector<int> hist(static_cast<std::size_t>(p.data.length()), 0);
       for (index_t q : s.positions[static_cast<std::size_t>(s.top_class)]) ++hist[static_cast<std::size_t>(q)];
@@ -191,9 +192,9 @@ TEST_CASE("PUM2 (RNA, length 200): a top-5 kernel finds UGUA") {
   bool found = false;
   std::string top5;
   for (std::size_t i = 0; i < 5; ++i) {
-    const std::string consensus = results[static_cast<std::size_t>(order[i])].motif.sequence.consensus();
-    top5 += " " + consensus;
-    found = found || consensus.find("UGUA") != std::string::npos;
+    const Motif& logo = results[static_cast<std::size_t>(order[i])].motif.sequence;
+    top5 += " " + logo.consensus();
+    found = found || logo.shows("UGUA");
   }
   CHECK(found);
   MESSAGE("PUM2 top-5 kernels:", top5, " (",

@@ -18,15 +18,13 @@
 
 namespace sster::cli {
 
-// The first of the top-scoring kernels whose consensus contains a piece of
+// The first of the `top` best-scoring kernels whose logo shows a piece of
 // `motif` (its first min(5, length) letters), or -1.
 inline index_t recovering_kernel(const std::string& motif, const std::vector<KernelResult>& results,
                                  const std::vector<index_t>& order, std::size_t top) {
   const std::string piece = motif.substr(0, std::min<std::size_t>(5, motif.size()));
-  for (std::size_t r = 0; r < std::min(top, order.size()); ++r) {
-    const auto& k = results[static_cast<std::size_t>(order[r])];
-    if (k.motif.sequence.consensus().find(piece) != std::string::npos) return order[r];
-  }
+  for (std::size_t r = 0; r < std::min(top, order.size()); ++r)
+    if (results[static_cast<std::size_t>(order[r])].motif.sequence.shows(piece)) return order[r];
   return -1;
 }
 

@@ -105,6 +105,23 @@ class Motif {
     }
     return s;
   }
+  // Whether the logo shows `piece`: consecutive positions whose consensus
+  // letters spell it, each letter at least `min_bits` tall (frequency x
+  // information content), so a faint letter that merely tops a flat
+  // position does not count.
+  bool shows(std::string_view piece, double min_bits = 0.25) const {
+    const std::string c = consensus();
+    const auto ic = information_content();
+    for (auto at = c.find(piece); at != std::string::npos; at = c.find(piece, at + 1)) {
+      bool tall = true;
+      for (std::size_t i = 0; i < piece.size() && tall; ++i) {
+        const auto pos = static_cast<index_t>(at + i);
+        tall = pwm(pos, static_cast<index_t>(alphabet_.find(piece[i]))) * ic[static_cast<std::size_t>(pos)] >= min_bits;
+      }
+      if (tall) return true;
+    }
+    return false;
+  }
 
   // Per-letter colours replacing the defaults of plot/style.hpp letter_color.
   Motif& set_colors(std::map<char, Rgba> colors) {
