@@ -209,3 +209,67 @@ TEST_CASE("a diverging run stops with the epoch and batch, keeping the best weig
   const auto& after = model.engine().parameters();
   CHECK(std::memcmp(before.data(), after.data(), before.size() * sizeof(float)) == 0);
 }
+
+namespace {
+// The values of the first parameter tensor of `rank` dimensions: rank 3 is
+// the first conv kernel (W, C, K), rank 2 the first dense kernel.
+std::vector<float> first_kernel(Model& m, std::size_t rank) {
+  const float* p = m.weights().data();
+  for (const auto& s : m.engine().param_specs()) {
+    if (s.shape.size() == rank) return {p, p + s.size()};
+    p += s.size();
+  }
+  FAIL("no parameter tensor of rank " << rank);
+  return {};
+}
+// numpy.allclose(a, b, rtol=1e-5, atol)
+bool allclose(const std::vector<float>& a, const std::vector<float>& b, double atol = 1e-8) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::abs(double(a[i]) - double(b[i])) > atol + 1e-5 * std::abs(double(b[i]))) return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("pysster's test_Model: multi-label RNA with structure, seeds, training, predictions per group") {
+  // pysster: Data("rna.fasta", ("ACGU", "().")), params conv_num 1, kernel_num
+  // 3, kernel_len 5, neuron_num 2, epochs 3; models with seeds 2, 13 and 2.
+  const Data data = Data::from_multilabel_fasta(std::string(SSTER_SHARED_DATA) + "/pysster-tests/rna.fasta", 0,
+                                                alphabet::rna_dot_bracket());
+  REQUIRE(data.size() == 20);
+  REQUIRE(data.classes() == 3);
+  const auto params = Params{}.conv_num(1).kernel_num(3).kernel_len(5).neuron_num(2).epochs(3);
+  Model m1(params, data, 2), m2(params, data, 13), m3(params, data, 2);
+  CHECK(m1.loss_kind() == LossKind::sigmoid_cross_entropy);  // pysster's "activation" == "sigmoid"
+  CHECK(m1.params().values("kernel_num") == std::vector<double>{3});  // pysster: (3,)
+  CHECK(m1.params().values("kernel_len") == std::vector<double>{5});
+  CHECK(m1.params().values("neuron_num") == std::vector<double>{2});
+  const auto& conv = m1.engine().param_specs().front();
+  CHECK(conv.shape == std::vector<index_t>{5, 12, 3});  // (kernel_len, ACGU x ().,  kernels)
+  CHECK(allclose(first_kernel(m1, 3), first_kernel(m3, 3)));
+  CHECK_FALSE(allclose(first_kernel(m2, 3), first_kernel(m3, 3)));
+  CHECK(allclose(first_kernel(m1, 2), first_kernel(m3, 2)));
+  CHECK_FALSE(allclose(first_kernel(m2, 2), first_kernel(m3, 2)));
+
+  for (Model* m : {&m1, &m2, &m3}) {
+    m->train(data, false);
+    for (auto [group, rows] : {std::pair{Group::test, 3}, std::pair{Group::all, 20}}) {
+      const auto p = m->predict(data, group);
+      CHECK(p.rows() == rows);
+      CHECK(p.cols() == 3);
+      // 14 training records, 3 epochs: the sigmoid outputs stay near 0.5
+      CHECK(p.minCoeff() > 0.49f);
+      CHECK(p.maxCoeff() < 0.51f);
+    }
+  }
+  // test_model_get_max_activations: (test records, kernels), labels alongside
+  const auto acts = m1.get_max_activations(data, Group::test);
+  CHECK(acts.activations.rows() == 3);
+  CHECK(acts.activations.cols() == 3);
+  CHECK(acts.labels.rows() == 3);
+  CHECK(acts.labels.cols() == 3);
+  CHECK(allclose(first_kernel(m1, 3), first_kernel(m3, 3), 0.001));
+  CHECK_FALSE(allclose(first_kernel(m2, 3), first_kernel(m3, 3), 0.001));
+  CHECK(allclose(first_kernel(m1, 2), first_kernel(m3, 2), 0.001));
+  CHECK_FALSE(allclose(first_kernel(m2, 2), first_kernel(m3, 2), 0.001));
+}
