@@ -1,7 +1,10 @@
 #include <doctest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "model_test_util.hpp"
 #include "sster/model/grid_search.hpp"
@@ -55,4 +58,35 @@ TEST_CASE("2x2 grid: every combination trained, the best validation score wins, 
   CHECK(reranked[0].score == 2);
   CHECK(again.params() == worst.params);  // loaded from its saved file
   fs::remove_all(dir);
+}
+
+TEST_CASE("pysster's test_Grid_Search: candidates, the table's lines, ROC and PR metrics") {
+  const std::string dir = std::string(SSTER_SHARED_DATA) + "/pysster-tests/";
+  const Data data = Data::from_fasta({dir + "dna_pos.fasta", dir + "dna_neg.fasta"}, alphabet::dna());
+  GridSearch grid({{"conv_num", {"1"}}, {"kernel_num", {"2", "4"}}, {"epochs", {"1", "2"}}});
+  const auto& c = grid.combinations();
+  REQUIRE(c.size() == 4);
+  for (const std::vector<std::string> want : {std::vector<std::string>{"1", "2", "1"}, {"1", "2", "2"}, {"1", "4", "1"},
+                                               {"1", "4", "2"}})
+    CHECK(std::find(c.begin(), c.end(), want) != c.end());
+  for (auto [metric, name] : {std::pair{GridMetric::roc_auc, "roc-auc"}, std::pair{GridMetric::pr_auc, "pre-auc"}}) {
+    CAPTURE(name);
+    GridOptions o;
+    o.metric = metric;
+    auto [model, ranked] = grid.train(data, o);
+    CHECK(model.params() == ranked[0].params);
+    std::vector<std::string> lines;
+    std::istringstream table(grid.table(ranked, metric) );
+    for (std::string l; std::getline(table, l);) lines.push_back(l);
+    REQUIRE(lines.size() == 8);  // pysster's 9 after split('\n'), the last one empty
+    CHECK(lines[0] == "# conv_num: [1]");
+    CHECK(lines[1] == "# kernel_num: [2, 4]");
+    CHECK(lines[2] == "# epochs: [1, 2]");
+    CHECK(lines[3] == std::string("conv_num kernel_num epochs ") + name);
+    for (std::size_t i = 4; i < 8; ++i) {
+      std::istringstream words(lines[i]);
+      std::vector<std::string> w{std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
+      CHECK(w.size() == 4);
+    }
+  }
 }

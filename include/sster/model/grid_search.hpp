@@ -125,9 +125,9 @@ class GridSearch {
   std::string table(const std::vector<GridResult>& ranked, GridMetric metric) const {
     std::ostringstream out;
     for (const auto& [name, values] : grid_) {
-      out << "# " << name << ":";
-      for (const auto& v : values) out << " " << v;
-      out << "\n";
+      out << "# " << name << ": [";  // pysster prints the Python list
+      for (std::size_t i = 0; i < values.size(); ++i) out << (i ? ", " : "") << values[i];
+      out << "]\n";
     }
     for (const auto& [name, values] : grid_) out << name << " ";
     out << metric_name(metric) << "\n";
@@ -156,7 +156,8 @@ class GridSearch {
     return out.str();
   }
 
-  static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pr-auc"; }
+  // pysster's column names ("pre-auc" is its name for the PR-AUC).
+  static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pre-auc"; }
 
   // Support-weighted average over classes of ROC-AUC or PR-AUC on the validation set.
   static double validation_score(Model& model, const Data& data, GridMetric metric) {
