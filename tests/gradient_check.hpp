@@ -58,13 +58,14 @@ inline double max_gradient_error(double* x, index_t n, const std::vector<double>
   return worst;
 }
 
-// Layer gradient check: loss = sum(out * r) for a fixed random r. Checks the
-// input gradient and every parameter gradient; the gradient buffers are
-// pre-filled with NaN so any entry backward fails to assign shows up.
 struct FiniteDifference {
   double step = 1e-6;   // central-difference step
   double floor = 1e-3;  // relative_error's floor (see max_gradient_error)
 };
+
+// Layer gradient check: loss = sum(out * r) for a fixed random r. Checks the
+// input gradient and every parameter gradient; the gradient buffers are
+// pre-filled with NaN so any entry backward fails to assign shows up.
 template <class Lay>
 void check_layer_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, double tolerance = 1e-6,
                            Context ctx = {}, FiniteDifference fd = {}) {

@@ -2,13 +2,9 @@
 // newer format version each give their own clear message, and files crafted
 // with a valid checksum are still checked before anything is sized from them.
 #include <doctest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +14,6 @@
 #include "sster/model/model.hpp"
 #include "targets.hpp"
 
-namespace fs = std::filesystem;
 using sster::Data;
 using sster::Error;
 using sster::Model;
@@ -28,7 +23,6 @@ using sster::test::ScratchDir;
 
 namespace {
 
-// The message of the Error that load(path) throws ("" if it loads).
 bool has(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
 
 void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {

@@ -119,11 +119,5 @@ TEST_CASE_TEMPLATE("Bidirectional is independent of the batch split", T, float, 
   Bidirectional<LSTM<T>> bi(test::make_rnn<LSTM<T>>(C, H, true, 0.3, 0.3));
   auto p = test::bind_random<T>(bi, 97);
   const auto x = test::random_tensor<T>({B, L, C}, 98);
-  Context ctx{.training = true, .seed = 8, .step = 2, .first_sample = 0};
-  const auto all = test::run(bi, x, ctx);
-  const auto lo = test::run(bi, test::slice(x, 0, 2), ctx);
-  ctx.first_sample = 2;
-  const auto hi = test::run(bi, test::slice(x, 2, 4), ctx);
-  CHECK(test::same_bits(all.data(), lo.data(), lo.size()));
-  CHECK(test::same_bits(all.sample(2), hi.data(), hi.size()));
+  test::check_batch_split(bi, x, Context{.training = true, .seed = 8, .step = 2, .first_sample = 0}, 2);
 }

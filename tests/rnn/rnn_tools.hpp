@@ -66,6 +66,20 @@ bool same_bits(const T* a, const T* b, index_t n) {
   return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(T)) == 0;
 }
 
+// Runs `layer` on x (training, as ctx says) whole and as two batches split at
+// sample `split` (the second with first_sample = split), checks that the
+// halves equal the whole bit for bit, and returns the whole batch's output.
+template <class Lay, class T>
+Tensor<T> check_batch_split(Lay& layer, const Tensor<T>& x, Context ctx, index_t split) {
+  const auto all = run(layer, x, ctx);
+  const auto lo = run(layer, slice(x, 0, split), ctx);
+  ctx.first_sample += split;
+  const auto hi = run(layer, slice(x, split, x.shape().B), ctx);
+  CHECK(same_bits(all.data(), lo.data(), lo.size()));
+  CHECK(same_bits(all.sample(split), hi.data(), hi.size()));
+  return all;
+}
+
 // Two layers in sequence, as one layer.
 template <class A, class Bl>
 struct Stacked {
