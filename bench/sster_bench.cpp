@@ -171,8 +171,8 @@ int cmd_throughput(const Args& a) {
   e.classes = data.classes();
   e.symbols_per_position = data.input_channels();
   // One fixed shuffle outside the timers, as the PyTorch reference does.
-  std::vector<index_t> order(static_cast<std::size_t>(e.n));
-  for (index_t i = 0; i < e.n; ++i) order[static_cast<std::size_t>(i)] = i;
+  std::vector<index_t> order(to_size(e.n));
+  for (index_t i = 0; i < e.n; ++i) at(order, i) = i;
   RandomStream rng(RandomKey(1, Purpose::shuffle));
   sster::shuffle(order.begin(), order.end(), rng);
   for (index_t i : order) {
@@ -188,7 +188,7 @@ int cmd_throughput(const Args& a) {
     Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                               e.classes),
                          LossKind::softmax_cross_entropy, 1);
-    std::vector<float> probs(static_cast<std::size_t>(e.n * e.classes));
+    std::vector<float> probs(to_size(e.n * e.classes));
     const int reps = std::stoi(a.at("profile-infer"));
     const double t0 = wall_seconds(), c0 = std::clock() / double(CLOCKS_PER_SEC);
     for (int r = 0; r < reps; ++r) engine.predict(Batch<float>{.input = {.B = e.n, .symbols = e.symbols.data()}}, e.n, probs.data());
@@ -215,7 +215,7 @@ int cmd_scaling(const Args& a) {
   const double budget = std::stod(get(a, "seconds", "2")) * 200e9;
   e.n = std::clamp<index_t>(static_cast<index_t>(budget / flops.train_flops_per_sample) / 128 * 128, 128, 10240);
   RandomStream rng(RandomKey(5, Purpose::simulate));
-  e.symbols.resize(static_cast<std::size_t>(e.n * e.L));
+  e.symbols.resize(to_size(e.n * e.L));
   for (auto& s : e.symbols) s = static_cast<std::uint8_t>(rng.below(4));
   for (index_t i = 0; i < e.n; ++i) {
     e.targets.push_back(i % 2 ? 0.f : 1.f);
@@ -280,7 +280,7 @@ int cmd_gemm(const Args& a) {
   // FMA latency on two pipes), nothing but FMAs in the loop.
   using V = simd::batch<float>;
   const long iters = 20'000'000;
-  std::vector<float> sink(static_cast<std::size_t>(threads));
+  std::vector<float> sink(to_size(threads));
   auto fma_round = [&] {
     tbb::parallel_for(0, threads, [&](int t) {
       V acc[12];
@@ -291,7 +291,7 @@ int cmd_gemm(const Args& a) {
         for (int i = 0; i < 12; ++i) acc[i] = xsimd::fma(acc[i], m, c);
       V s(0.f);
       for (int i = 0; i < 12; ++i) s += acc[i];
-      sink[static_cast<std::size_t>(t)] = xsimd::hadd(s);
+      at(sink, t) = xsimd::hadd(s);
     });
   };
   fma_round();
@@ -324,7 +324,7 @@ int cmd_parse(const Args& a) {
   for (int c = 0; c < 2; ++c) {
     const std::string p = (dir / ("class" + std::to_string(c) + ".fa")).string();
     std::string text;
-    text.reserve(static_cast<std::size_t>((records / 2 + 1) * (L + L / 60 + 20)));
+    text.reserve(to_size((records / 2 + 1) * (L + L / 60 + 20)));
     for (index_t i = c; i < records; i += 2) {
       text += ">seq_";
       text += std::to_string(i);
@@ -404,17 +404,17 @@ int cmd_kernels(const Args& a) {
     v.resize(n);
     for (auto& x : v) x = static_cast<float>(rng.uniform(-0.5, 0.5));
   };
-  std::vector<std::uint8_t> sym(static_cast<std::size_t>(B * 200));
+  std::vector<std::uint8_t> sym(to_size(B * 200));
   for (auto& x : sym) x = static_cast<std::uint8_t>(rng.below(4));
   std::vector<float> w1, b1, scale(sym.size(), 1 / 0.9f), y1, g1, dw1, db1, x2, w2, b2, y2, g2, dx2, dw2, db2;
   fill(w1, 25 * 4 * 30);
   fill(b1, 30);
-  fill(x2, static_cast<std::size_t>(B * 88 * 30));
+  fill(x2, to_size(B * 88 * 30));
   fill(w2, 25 * 30 * 30);
   fill(b2, 30);
-  y1.resize(static_cast<std::size_t>(B * 88 * 30));
+  y1.resize(to_size(B * 88 * 30));
   fill(g1, y1.size());
-  y2.resize(static_cast<std::size_t>(B * 32 * 30));
+  y2.resize(to_size(B * 32 * 30));
   fill(g2, y2.size());
   dw1.resize(w1.size());
   db1.resize(30);

@@ -75,7 +75,7 @@ inline Throughput measure(Engine<float>& engine, const std::vector<std::uint8_t>
                           const std::vector<float>& targets, index_t n, index_t batch, int epochs,
                           index_t warm_batches = 8) {
   const index_t L = engine.network().input().length, K = engine.classes();
-  std::vector<float> weights(static_cast<std::size_t>(batch), 1.f), probs(static_cast<std::size_t>(n * K));
+  std::vector<float> weights(to_size(batch), 1.f), probs(to_size(n * K));
   auto one_epoch = [&](index_t limit) {
     for (index_t first = 0; first < limit; first += batch) {
       const index_t B = std::min(batch, limit - first);

@@ -12,7 +12,7 @@
 // n copies of `motif`, each letter replaced by a random one with probability `noise`.
 std::vector<std::string> noisy(const std::string& motif, const std::string& alphabet, int n, double noise) {
   const sster::RandomKey key(42, sster::Purpose::simulate);
-  std::vector<std::string> out(static_cast<std::size_t>(n), motif);
+  std::vector<std::string> out(sster::to_size(n), motif);
   std::uint64_t c = 0;
   for (auto& s : out)
     for (char& x : s)

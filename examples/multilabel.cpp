@@ -22,7 +22,7 @@ int main(int argc, char** argv) try {
   sster::ReportOptions opts;
   opts.mode = sster::ReportMode::multi_label;  // each class on its own: probability > 0.5
   const auto report = sster::performance_report(
-      std::span<const float>(probs.data(), static_cast<std::size_t>(probs.size())), std::span<const float>(targets),
+      std::span<const float>(probs.data(), probs.size()), std::span<const float>(targets),
       data.class_names(), opts);
   std::cout << report.text();
   for (const auto& c : report.classes) std::cout << c.name << " ROC-AUC " << c.roc_auc << "\n";

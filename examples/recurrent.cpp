@@ -27,7 +27,7 @@ int main(int argc, char** argv) try {
   const auto idx = data.indices(sster::Group::test);
   for (sster::index_t i = 0; i < probs.rows(); ++i) {
     scores.push_back(probs(i, 0));
-    truth.push_back(data.targets(idx[static_cast<std::size_t>(i)])[0]);
+    truth.push_back(data.targets(sster::at(idx, i))[0]);
   }
   std::cout << "test ROC-AUC " << sster::roc_auc(scores, truth) << "\n";
   return 0;

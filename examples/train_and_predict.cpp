@@ -24,7 +24,7 @@ int main(int argc, char** argv) try {
   for (auto i : data.indices(sster::Group::test))
     for (float t : data.targets(i)) targets.push_back(t);
   const auto report = sster::performance_report(
-      std::span<const float>(probs.data(), static_cast<std::size_t>(probs.size())), std::span<const float>(targets),
+      std::span<const float>(probs.data(), probs.size()), std::span<const float>(targets),
       data.class_names());
   std::cout << report.text();
 

@@ -63,7 +63,7 @@ class InputFile {
     while (done < bytes.size()) {
       const ssize_t w = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
       if (w <= 0) throw std::runtime_error("fuzz: cannot write the input file");
-      done += static_cast<std::size_t>(w);
+      done += to_size(w);
     }
     return path_;
   }
@@ -108,7 +108,7 @@ inline std::string with_fixed_checksum(std::string_view bytes) {
   if (out.size() < 4) return out;
   const auto crc = static_cast<std::uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(out.size() - 4)));
-  for (int b = 0; b < 4; ++b) out[out.size() - 4 + static_cast<std::size_t>(b)] = static_cast<char>(crc >> (8 * b));
+  for (int b = 0; b < 4; ++b) out[out.size() - 4 + to_size(b)] = static_cast<char>(crc >> (8 * b));
   return out;
 }
 
@@ -125,7 +125,7 @@ inline void use_data(const Data& d) {
   (void)d.memory_bytes();
   const index_t n = std::min<index_t>(d.size(), 3);
   const index_t values = d.length() * d.input_channels();
-  std::vector<float> input(values <= (index_t{1} << 20) ? static_cast<std::size_t>(values) : 0);
+  std::vector<float> input(values <= (index_t{1} << 20) ? to_size(values) : 0);
   for (index_t i = 0; i < n; ++i) {
     (void)d.sequence_string(i);
     (void)d.structure_string(i);
@@ -150,13 +150,13 @@ inline void use_model(Model& m) {
   const index_t L = info.length;
   if (L <= 4096) {
     const index_t B = 2, A = info.alphabet.size();
-    std::vector<std::uint8_t> symbols(static_cast<std::size_t>(B * L));
+    std::vector<std::uint8_t> symbols(to_size(B * L));
     for (std::size_t i = 0; i < symbols.size(); ++i)
-      symbols[i] = i % 7 == 6 ? no_symbol : static_cast<std::uint8_t>(i % static_cast<std::size_t>(A));
-    std::vector<float> dense(static_cast<std::size_t>(B * L * info.dense_channels), 0.5f);
-    std::vector<float> extra(static_cast<std::size_t>(B * info.extra), 0.5f);
-    std::vector<float> profile(static_cast<std::size_t>(B * L * info.profile_channels), 0.25f);
-    std::vector<float> probs(static_cast<std::size_t>(B * info.classes()));
+      symbols[i] = i % 7 == 6 ? no_symbol : static_cast<std::uint8_t>(i % to_size(A));
+    std::vector<float> dense(to_size(B * L * info.dense_channels), 0.5f);
+    std::vector<float> extra(to_size(B * info.extra), 0.5f);
+    std::vector<float> profile(to_size(B * L * info.profile_channels), 0.25f);
+    std::vector<float> probs(to_size(B * info.classes()));
     m.predict(InputBatch<float>{.B = B,
                                 .symbols = symbols.data(),
                                 .dense = dense.empty() ? nullptr : dense.data(),
@@ -234,11 +234,11 @@ inline std::string gunzip_prefix(std::string_view bytes) {
 // additional data reaches the deeper checks instead of failing on the count.
 inline Data base_data_for(std::string_view text, bool pad) {
   index_t lines = 0, first_tokens = 0;
-  std::size_t at = 0;
-  while (at < text.size() && lines < 4096) {
-    auto end = text.find('\n', at);
+  std::size_t pos = 0;
+  while (pos < text.size() && lines < 4096) {
+    auto end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = detail::trim(text.substr(at, end - at));
+    const std::string_view line = detail::trim(text.substr(pos, end - pos));
     if (!line.empty()) {
       if (lines == 0) {
         bool in_token = false;
@@ -250,15 +250,15 @@ inline Data base_data_for(std::string_view text, bool pad) {
       }
       ++lines;
     }
-    at = end + 1;
+    pos = end + 1;
   }
   const index_t n = std::max<index_t>(lines, 2), L = std::clamp<index_t>(first_tokens, 1, 256);
   std::vector<std::string> seqs;
   std::vector<index_t> labels;
   for (index_t i = 0; i < n; ++i) {
     const index_t len = pad && i % 2 == 1 && L > 1 ? L - 1 : L;
-    std::string s(static_cast<std::size_t>(len), 'A');
-    for (index_t k = 0; k < len; ++k) s[static_cast<std::size_t>(k)] = "ACGU"[(i + k) % 4];
+    std::string s(to_size(len), 'A');
+    for (index_t k = 0; k < len; ++k) at(s, k) = "ACGU"[(i + k) % 4];
     seqs.push_back(std::move(s));
     labels.push_back(i % 2);
   }

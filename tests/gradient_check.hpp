@@ -53,7 +53,7 @@ inline double max_gradient_error(double* x, index_t n, const std::vector<double>
     x[i] = saved - step;
     const double down = loss();
     x[i] = saved;
-    worst = std::max(worst, relative_error((up - down) / (2 * step), analytic[static_cast<std::size_t>(i)], floor));
+    worst = std::max(worst, relative_error((up - down) / (2 * step), at(analytic, i), floor));
   }
   return worst;
 }
@@ -71,7 +71,7 @@ void check_layer_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, doubl
                            Context ctx = {}, FiniteDifference fd = {}) {
   index_t n_params = 0;
   for (const auto& p : layer.param_specs()) n_params += p.size();
-  std::vector<double> params(static_cast<std::size_t>(n_params)), grads(params.size(), std::nan(""));
+  std::vector<double> params(to_size(n_params)), grads(params.size(), std::nan(""));
   fill_uniform(params.data(), n_params, seed + 1, -0.5, 0.5);
   layer.bind(params.data(), grads.data());
   auto x = random_tensor<double>(in_shape, seed + 2);

@@ -45,5 +45,5 @@ TEST_CASE("shuffle is a seeded permutation") {
   CHECK(v == w);
   CHECK(!std::is_sorted(v.begin(), v.end()));
   std::sort(v.begin(), v.end());
-  for (int i = 0; i < 100; ++i) CHECK(v[static_cast<std::size_t>(i)] == i);
+  for (int i = 0; i < 100; ++i) CHECK(at(v, i) == i);
 }

@@ -110,6 +110,6 @@ TEST_CASE("write_text_file gzips by name, and the result inflates back") {
   const int got = gzread(f, back.data(), static_cast<unsigned>(back.size()));
   gzclose(f);
   CHECK(got == static_cast<int>(text.size()));
-  back.resize(static_cast<std::size_t>(got));
+  back.resize(to_size(got));
   CHECK(back == text);
 }

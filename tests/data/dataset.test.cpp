@@ -38,14 +38,14 @@ Data pwm_data() {
 }
 
 std::vector<float> input_matrix(const Data& d, index_t i) {
-  std::vector<float> m(static_cast<std::size_t>(d.length() * d.input_channels()));
+  std::vector<float> m(to_size(d.length() * d.input_channels()));
   d.write_input(i, m);
   return m;
 }
 std::vector<float> column(const Data& d, index_t i, index_t channel) {
   const auto m = input_matrix(d, i);
   std::vector<float> c;
-  for (index_t t = 0; t < d.length(); ++t) c.push_back(m[static_cast<std::size_t>(t * d.input_channels() + channel)]);
+  for (index_t t = 0; t < d.length(); ++t) c.push_back(at(m, t * d.input_channels() + channel));
   return c;
 }
 bool approx_equal(const std::vector<float>& a, const std::vector<float>& b) {
@@ -99,7 +99,7 @@ TEST_CASE("pysster test_data_init_dna: 100 records, shape (32, 4), labels by fil
   // One-hot contents: "ACGT" repeated.
   const auto m = input_matrix(d, 7);
   for (index_t t = 0; t < 32; ++t)
-    for (index_t c = 0; c < 4; ++c) CHECK(m[static_cast<std::size_t>(t * 4 + c)] == (c == t % 4 ? 1.0f : 0.0f));
+    for (index_t c = 0; c < 4; ++c) CHECK(at(m, t * 4 + c) == (c == t % 4 ? 1.0f : 0.0f));
   const auto s = d.symbols(99);
   CHECK(s.size() == 32);
   CHECK(s[0] == 0);
@@ -146,7 +146,7 @@ TEST_CASE("pysster test_data_init_rna: multi-label headers, shape (40, 12)") {
   for (index_t c = 0; c < 3; ++c)
     for (index_t i = 0; i < 20; ++i) {
       const bool member = std::count(idx[c].begin(), idx[c].end(), i) > 0;
-      CHECK(d.targets(i)[static_cast<std::size_t>(c)] == (member ? 1.0f : 0.0f));
+      CHECK(at(d.targets(i), c) == (member ? 1.0f : 0.0f));
     }
   // Position 0 is "A(" = symbol 0, position 13 is "C." (1 * 3 + 2), the last "U)" (3 * 3 + 1).
   CHECK(d.symbols(0)[0] == 0);
@@ -160,7 +160,7 @@ TEST_CASE("pysster test_data_init_rna: multi-label headers, shape (40, 12)") {
 
 TEST_CASE("pysster test_data_train_val_test_split: 70/15/15 and 14/3/3, disjoint") {
   for (const Data& d : {dna_data(), rna_dot_data()}) {
-    const auto n = static_cast<std::size_t>(d.size());
+    const auto n = to_size(d.size());
     const auto tr = d.indices(Group::train), va = d.indices(Group::val), te = d.indices(Group::test);
     CHECK(tr.size() == (n == 100 ? 70 : 14));
     CHECK(va.size() == (n == 100 ? 15 : 3));
@@ -246,7 +246,7 @@ TEST_CASE("pysster test_data_pwm_struct: structure probabilities in the sequence
     const auto m = input_matrix(d, i);
     std::vector<float> first12;
     for (index_t t = 0; t < 10; ++t)
-      for (index_t c = 0; c < 12; ++c) first12.push_back(m[static_cast<std::size_t>(t * 14 + c)]);
+      for (index_t c = 0; c < 12; ++c) first12.push_back(at(m, t * 14 + c));
     CHECK(approx_equal(first12, ref));
   }
   CHECK(d.class_counts(Group::all) == std::vector<index_t>{16, 16});
@@ -342,7 +342,7 @@ TEST_CASE("tutorial data: PUM2 (RNA, length 200) and the artificial DNA set, gzi
   std::string text;
   char buf[1 << 16];
   int got;
-  while ((got = gzread(f, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(got));
+  while ((got = gzread(f, buf, sizeof buf)) > 0) text.append(buf, to_size(got));
   gzclose(f);
   test::write_file(dir.file("pum2_positives.fasta"), text);
   const Data plain = Data::from_fasta({dir.file("pum2_positives.fasta")}, alphabet::rna());
@@ -471,7 +471,7 @@ TEST_CASE("padding in place: many records of random lengths keep their letters")
   CHECK(d.length() == static_cast<index_t>(longest));
   bool ok = true;
   for (index_t i = 0; i < d.size(); ++i) {
-    const auto& s = seqs[static_cast<std::size_t>(i)];
+    const auto& s = at(seqs, i);
     ok = ok && d.sequence_string(i) == s && d.record_length(i) == static_cast<index_t>(s.size());
     const auto sym = d.symbols(i);
     ok = ok && std::all_of(sym.begin() + static_cast<std::ptrdiff_t>(s.size()), sym.end(), [](std::uint8_t v) { return v == no_symbol; });

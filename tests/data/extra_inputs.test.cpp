@@ -17,8 +17,8 @@ TEST_CASE("pysster's additional data files") {
   REQUIRE(a.size() == 16);
   REQUIRE(b.size() == 16);
   for (int i = 0; i < 16; ++i) {
-    CHECK(a[static_cast<std::size_t>(i)] == i + 1);
-    CHECK(b[static_cast<std::size_t>(i)] == 16 - i);
+    CHECK(at(a, i) == i + 1);
+    CHECK(at(b, i) == 16 - i);
   }
   const auto cats = read_categories(pysster_file("rna_pwm1_add.txt"));
   CHECK(cats.front() == "1");

@@ -95,8 +95,8 @@ TEST_CASE("structure profiles: pysster's rna_pwm1.fasta") {
   const float row0[] = {0.9f, 0.8f, 0.7f, 0.9f, 0, 0, 0, 0, 0, 0};
   const float row2[] = {0.1f, 0.2f, 0.3f, 0.1f, 1, 1, 0.8f, 0.3f, 0.2f, 0.1f};
   for (int t = 0; t < 10; ++t) {
-    CHECK(r.profile[static_cast<std::size_t>(t)] == doctest::Approx(row0[t]));
-    CHECK(r.profile[static_cast<std::size_t>(20 + t)] == doctest::Approx(row2[t]));
+    CHECK(at(r.profile, t) == doctest::Approx(row0[t]));
+    CHECK(at(r.profile, 20 + t) == doctest::Approx(row2[t]));
   }
 }
 

@@ -34,7 +34,7 @@ std::string sample_text(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) {
     s += ">record_" + std::to_string(i) + "\n";
-    s += std::string(static_cast<std::size_t>(1 + (i * 7919) % 300), "ACGT"[i % 4]) + "\n";
+    s += std::string(to_size(1 + (i * 7919) % 300), "ACGT"[i % 4]) + "\n";
   }
   return s;
 }

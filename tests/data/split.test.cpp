@@ -56,7 +56,7 @@ TEST_CASE("random split is reproducible for a seed and differs between seeds") {
 
 TEST_CASE("split_with_held_out: given groups keep their records, the pooled ones fill the rest") {
   auto range = [](index_t from, index_t to) {
-    std::vector<index_t> v(static_cast<std::size_t>(to - from));
+    std::vector<index_t> v(to_size(to - from));
     std::iota(v.begin(), v.end(), from);
     return v;
   };

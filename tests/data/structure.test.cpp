@@ -65,7 +65,7 @@ TEST_CASE("annotate_structures reproduces pysster's reference files") {
   char buf[256] = {};
   const int got = gzread(f, buf, sizeof buf);
   gzclose(f);
-  CHECK(std::string(buf, static_cast<std::size_t>(got)) == test::read_file(dir.file("out.fasta")));
+  CHECK(std::string(buf, to_size(got)) == test::read_file(dir.file("out.fasta")));
 }
 
 TEST_CASE("annotate_structures: a bad record names file and record, and writes nothing") {

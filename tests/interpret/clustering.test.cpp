@@ -28,7 +28,7 @@ RowMatrix<double> random_points(index_t n, index_t d, std::uint64_t seed) {
 // (`label` maps a row to its name).
 std::map<std::vector<index_t>, double> merge_set(const Linkage& z, const std::vector<index_t>& label) {
   const auto n = static_cast<index_t>(z.size()) + 1;
-  std::vector<std::vector<index_t>> members(static_cast<std::size_t>(2 * n - 1));
+  std::vector<std::vector<index_t>> members(to_size(2 * n - 1));
   for (index_t i = 0; i < n; ++i) members[i] = {label[i]};
   std::map<std::vector<index_t>, double> set;
   for (index_t k = 0; k + 1 < n; ++k) {
@@ -43,7 +43,7 @@ std::map<std::vector<index_t>, double> merge_set(const Linkage& z, const std::ve
 }
 
 std::vector<index_t> identity(index_t n) {
-  std::vector<index_t> v(static_cast<std::size_t>(n));
+  std::vector<index_t> v(to_size(n));
   std::iota(v.begin(), v.end(), index_t{0});
   return v;
 }

@@ -117,7 +117,7 @@ TEST_CASE("kernel_statistics: ties are drawn at random, reproducibly; a dead ker
   CHECK(s[1].threshold == 0);
   CHECK(s[1].above == 201);
   std::vector<int> hist(8, 0);
-  for (index_t q : s[1].positions[0]) ++hist[static_cast<std::size_t>(q)];
+  for (index_t q : s[1].positions[0]) ++at(hist, q);
   for (int h : hist) CHECK(h > 5);
 }
 

@@ -46,7 +46,7 @@ TEST_CASE("motif_from_windows: padding is not counted; a column of padding only 
 TEST_CASE("motif_from_symbol_matrix: symbols summed per sequence letter and per structure letter") {
   const Alphabet a = alphabet::rna_dot_bracket();  // A( A) A. C( ... U.
   auto symbol = [&](char s, char t) {              // "ACGU" x "()." -> 3 * s + t
-    return static_cast<std::size_t>(3 * std::string("ACGU").find(s) + std::string("().").find(t));
+    return to_size(3 * std::string("ACGU").find(s) + std::string("().").find(t));
   };
   CHECK(a.encode('G', '.') == static_cast<int>(symbol('G', '.')));
   std::vector<double> m(2 * 12, 0.0);

@@ -34,14 +34,14 @@ TEST_CASE("pysster's test: rna.fasta, conv1d_1 -> 1998 x 1128 for 3 nodes, 1998 
   CHECK(b.h == 376);
   REQUIRE(all.size() == 3);
   for (index_t k = 0; k < 3; ++k) {
-    const auto& r = all[static_cast<std::size_t>(k)];
+    const auto& r = at(all, k);
     CHECK(r.node == k);
     CHECK(r.input.size() == 40 * 12);
     REQUIRE(r.motif.structure.has_value());
     CHECK(r.motif.sequence.length() == 40);
     CHECK(r.motif.structure->alphabet() == "().");
     double sum = 0;
-    for (index_t c = 0; c < 12; ++c) sum += r.pwm[static_cast<std::size_t>(c)];
+    for (index_t c = 0; c < 12; ++c) sum += at(r.pwm, c);
     CHECK(sum == doctest::Approx(1.0));  // softmax over the channels of a position
   }
   // node 0 alone is node 0 of the three: each node runs on its own

@@ -23,8 +23,8 @@ TEST_CASE("planted motifs: the clustering puts positives and negatives into sepa
   // class of each record, left to right in the dendrogram's order
   int changes = 0;
   for (std::size_t i = 1; i < c.clustering.row_order.size(); ++i)
-    changes += c.classes[static_cast<std::size_t>(c.clustering.row_order[i])] !=
-               c.classes[static_cast<std::size_t>(c.clustering.row_order[i - 1])];
+    changes += at(c.classes, c.clustering.row_order[i]) !=
+               at(c.classes, c.clustering.row_order[i - 1]);
   MESSAGE(changes, " class changes along ", n, " records");
   CHECK(changes < n / 10);
   for (std::size_t i = 0; i < c.records.size(); ++i) CHECK(c.classes[i] == p.data.labels(c.records[i]).front());

@@ -37,12 +37,12 @@ TEST_CASE("planted motifs: the top kernels find every motif at its offset") {
     CAPTURE(motif);
     bool found = false;
     for (const auto& s : stats) {
-      const Motif& logo = results[static_cast<std::size_t>(s.kernel)].motif.sequence;
+      const Motif& logo = at(results, s.kernel).motif.sequence;
       if (!logo.shows(motif)) continue;
       const std::string consensus = logo.consensus();
       // where the top class's maxima peak
-      std::vector<int> hist(static_cast<std::size_t>(p.data.length()), 0);
-      for (index_t q : s.positions[static_cast<std::size_t>(s.top_class)]) ++hist[static_cast<std::size_t>(q)];
+      std::vector<int> hist(to_size(p.data.length()), 0);
+      for (index_t q : at(s.positions, s.top_class)) ++at(hist, q);
       const auto peak = std::max_element(hist.begin(), hist.end()) - hist.begin();
       report += " kernel " + std::to_string(s.kernel) + " " + consensus + " at " + std::to_string(peak) + ";";
       CHECK(s.top_class == 0);
@@ -72,7 +72,7 @@ TEST_CASE("visualize_all_kernels: every image of summary.html exists, kernels in
     const index_t k = std::stoi((*it)[1].str());
     const double score = std::stod((*it)[2].str());
     CHECK(score <= last);
-    CHECK(score == doctest::Approx(results[static_cast<std::size_t>(k)].score).epsilon(1e-3));
+    CHECK(score == doctest::Approx(at(results, k).score).epsilon(1e-3));
     last = score;
     kernels.push_back(k);
   }
@@ -143,8 +143,8 @@ TEST_CASE("position-wise inputs: additional_features_kernel_<i>.png with their m
   for (index_t q : s.motif_positions) mean += static_cast<double>(q) / static_cast<double>(s.motif_positions.size());
   for (index_t q : s.motif_positions) var += (q - mean) * (q - mean) / static_cast<double>(s.motif_positions.size());
   for (index_t t = 0; t < 6; ++t) {
-    CHECK(f[0].mean[static_cast<std::size_t>(t)] == doctest::Approx(mean + static_cast<double>(t)));
-    CHECK(f[0].sd[static_cast<std::size_t>(t)] == doctest::Approx(std::sqrt(var)));
+    CHECK(at(f[0].mean, t) == doctest::Approx(mean + static_cast<double>(t)));
+    CHECK(at(f[0].sd, t) == doctest::Approx(std::sqrt(var)));
   }
 }
 
@@ -192,7 +192,7 @@ TEST_CASE("PUM2 (RNA, length 200): a top-5 kernel finds UGUA") {
   bool found = false;
   std::string top5;
   for (std::size_t i = 0; i < 5; ++i) {
-    const Motif& logo = results[static_cast<std::size_t>(order[i])].motif.sequence;
+    const Motif& logo = at(results, order[i]).motif.sequence;
     top5 += " " + logo.consensus();
     found = found || logo.shows("UGUA");
   }

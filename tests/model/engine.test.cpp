@@ -45,13 +45,13 @@ Params one_conv_params() { return Params{}.conv_num(1).kernel_num(8).kernel_len(
 
 // Trains `epochs` epochs over the samples in `order` (fixed, interleaved classes).
 void train(Engine<float>& engine, const Encoded& e, const std::vector<index_t>& order, int epochs, index_t batch) {
-  std::vector<std::uint8_t> sym(static_cast<std::size_t>(batch * e.length));
-  std::vector<float> tgt(static_cast<std::size_t>(batch * 2)), w(static_cast<std::size_t>(batch), 1.f);
+  std::vector<std::uint8_t> sym(to_size(batch * e.length));
+  std::vector<float> tgt(to_size(batch * 2)), w(to_size(batch), 1.f);
   for (int epoch = 0; epoch < epochs; ++epoch)
-    for (std::size_t first = 0; first < order.size(); first += static_cast<std::size_t>(batch)) {
+    for (std::size_t first = 0; first < order.size(); first += to_size(batch)) {
       const index_t B = std::min<index_t>(batch, static_cast<index_t>(order.size() - first));
       for (index_t b = 0; b < B; ++b) {
-        const index_t i = order[first + static_cast<std::size_t>(b)];
+        const index_t i = order[first + to_size(b)];
         std::copy_n(e.symbols.data() + i * e.length, e.length, sym.data() + b * e.length);
         std::copy_n(e.targets.data() + i * 2, 2, tgt.data() + b * 2);
       }
@@ -105,12 +105,12 @@ TEST_CASE("the default-style network learns a planted-motif set (held-out ROC-AU
   std::vector<double> truth;
   for (index_t i : test_idx) {
     sym.insert(sym.end(), e.symbols.begin() + i * e.length, e.symbols.begin() + (i + 1) * e.length);
-    truth.push_back(e.targets[static_cast<std::size_t>(i * 2)]);
+    truth.push_back(at(e.targets, i * 2));
   }
-  std::vector<float> probs(static_cast<std::size_t>(n * 2));
+  std::vector<float> probs(to_size(n * 2));
   engine.predict(Batch<float>{.input = {.B = n, .symbols = sym.data()}}, n, probs.data());
   std::vector<double> scores;
-  for (index_t i = 0; i < n; ++i) scores.push_back(probs[static_cast<std::size_t>(i * 2)]);
+  for (index_t i = 0; i < n; ++i) scores.push_back(at(probs, i * 2));
   const double auc = roc_auc(scores, truth);
   MESSAGE("held-out ROC-AUC " << auc);
   CHECK(auc > 0.95);

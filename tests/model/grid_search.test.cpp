@@ -66,7 +66,7 @@ TEST_CASE("pysster's test_Grid_Search: candidates, the table's lines, ROC and PR
   GridSearch grid({{"conv_num", {"1"}}, {"kernel_num", {"2", "4"}}, {"epochs", {"1", "2"}}});
   const auto& c = grid.combinations();
   REQUIRE(c.size() == 4);
-  for (const std::vector<std::string> want : {std::vector<std::string>{"1", "2", "1"}, {"1", "2", "2"}, {"1", "4", "1"},
+  for (const auto& want : {std::vector<std::string>{"1", "2", "1"}, {"1", "2", "2"}, {"1", "4", "1"},
                                                {"1", "4", "2"}})
     CHECK(std::find(c.begin(), c.end(), want) != c.end());
   for (auto [metric, name] : {std::pair{GridMetric::roc_auc, "roc-auc"}, std::pair{GridMetric::pr_auc, "pre-auc"}}) {

@@ -39,9 +39,9 @@ TEST_CASE("the network sees exactly pysster's input matrix: profiles in the lett
   const index_t C = data.input_channels(), L = data.length();
   REQUIRE(flat.shape().C == L * C);
   for (std::size_t b = 0; b < idx.size(); ++b) {
-    std::vector<float> expected(static_cast<std::size_t>(L * C));
+    std::vector<float> expected(to_size(L * C));
     data.write_input(idx[b], expected);
-    for (index_t j = 0; j < L * C; ++j) CHECK(flat.sample(static_cast<index_t>(b))[j] == expected[static_cast<std::size_t>(j)]);
+    for (index_t j = 0; j < L * C; ++j) CHECK(flat.sample(static_cast<index_t>(b))[j] == at(expected, j));
   }
 }
 

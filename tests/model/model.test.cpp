@@ -50,7 +50,7 @@ TEST_CASE("Model trains, predicts per group, restores the best weights, and save
   std::vector<double> scores, truth;
   for (index_t i = 0; i < p.rows(); ++i) {
     scores.push_back(p(i, 0));
-    truth.push_back(data.targets(test_idx[static_cast<std::size_t>(i)])[0]);
+    truth.push_back(data.targets(at(test_idx, i))[0]);
   }
   const double auc = roc_auc(scores, truth);
   MESSAGE("test ROC-AUC " << auc);
@@ -153,7 +153,7 @@ TEST_CASE("multi-label training: sigmoid outputs and binary cross-entropy on mul
     std::vector<double> scores, truth;
     for (index_t i = 0; i < p.rows(); ++i) {
       scores.push_back(p(i, c));
-      truth.push_back(data.targets(idx[static_cast<std::size_t>(i)])[static_cast<std::size_t>(c)]);
+      truth.push_back(at(data.targets(at(idx, i)), c));
     }
     CHECK(roc_auc(scores, truth) > 0.9);
   }

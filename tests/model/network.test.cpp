@@ -12,7 +12,7 @@ using namespace sster;
 namespace {
 
 std::vector<std::uint8_t> random_symbols(index_t n, index_t alphabet, std::uint64_t seed) {
-  std::vector<std::uint8_t> s(static_cast<std::size_t>(n));
+  std::vector<std::uint8_t> s(to_size(n));
   RandomStream r(RandomKey(seed, Purpose::simulate));
   for (auto& x : s) x = static_cast<std::uint8_t>(r.below(static_cast<std::uint64_t>(alphabet)));
   return s;
@@ -51,14 +51,14 @@ TEST_CASE("symbol path and one-hot float path compute the same function, dropout
   const index_t B = 5, L = 23;
   auto net = build_network<double>(two_conv_params(), InputSpec{.length = L, .symbols = 4}, 3);
   REQUIRE(net.uses_symbol_path());
-  std::vector<double> params(static_cast<std::size_t>(net.parameter_count())), grads(params.size());
+  std::vector<double> params(to_size(net.parameter_count())), grads(params.size());
   sster::test::fill_uniform(params.data(), net.parameter_count(), 1, -0.3, 0.3);
   net.bind(params.data(), grads.data());
   auto sym = random_symbols(B * L, 4, 2);
   sym[7] = no_symbol;
   Tensor<double> onehot(Shape{B, L, 4}, 0.0);
   for (index_t i = 0; i < B * L; ++i)
-    if (sym[static_cast<std::size_t>(i)] != no_symbol) onehot[i * 4 + sym[static_cast<std::size_t>(i)]] = 1;
+    if (at(sym, i) != no_symbol) onehot[i * 4 + at(sym, i)] = 1;
   for (bool training : {false, true}) {
     Context ctx{.training = training, .seed = 3, .step = 2};
     const Tensor<double> a = net.forward(InputBatch<double>{.B = B, .symbols = sym.data()}, ctx);
@@ -76,15 +76,15 @@ TEST_CASE("whole-network gradient check with the loss (double, dropout masks fix
       const InputSpec spec{.length = L, .symbols = S, .dense_channels = dense, .extra = 2};
       auto net = build_network<double>(two_conv_params(), spec, K);
       CHECK(net.uses_symbol_path() == (dense == 0));
-      std::vector<double> params(static_cast<std::size_t>(net.parameter_count())),
+      std::vector<double> params(to_size(net.parameter_count())),
           grads(params.size(), std::nan(""));
       sster::test::fill_uniform(params.data(), net.parameter_count(), 5, -0.4, 0.4);
       net.bind(params.data(), grads.data());
       auto sym = random_symbols(B * L, S, 6);
       auto dense_values = sster::test::random_tensor<double>(Shape{B, L, std::max<index_t>(dense, 1)}, 7, 0, 1);
       auto extra = sster::test::random_tensor<double>(Shape{B, 1, 2}, 8);
-      std::vector<double> targets(static_cast<std::size_t>(B * K), 0.0), weights = {1, 2, 0.5, 1.5};
-      for (index_t b = 0; b < B; ++b) targets[static_cast<std::size_t>(b * K + b % K)] = 1;
+      std::vector<double> targets(to_size(B * K), 0.0), weights = {1, 2, 0.5, 1.5};
+      for (index_t b = 0; b < B; ++b) at(targets, b * K + b % K) = 1;
       const InputBatch<double> in{.B = B, .symbols = sym.data(), .dense = dense ? dense_values.data() : nullptr,
                                   .extra = extra.data()};
       Context ctx{.training = true, .seed = 11, .step = 4};

@@ -45,7 +45,7 @@ TEST_CASE("a GRU model learns the planted-motif set, deterministically across th
     const auto idx = data.indices(Group::test);
     for (index_t i = 0; i < p.rows(); ++i) {
       scores.push_back(p(i, 0));
-      truth.push_back(data.targets(idx[static_cast<std::size_t>(i)])[0]);
+      truth.push_back(data.targets(at(idx, i))[0]);
     }
     const double auc = roc_auc(scores, truth);
     MESSAGE("GRU test ROC-AUC " << auc);

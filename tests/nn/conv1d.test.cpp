@@ -44,10 +44,10 @@ TEST_CASE("Conv1D gradients (double, central differences)") {
 TEST_CASE("Conv1D symbol input: gradients and equality with the one-hot float path") {
   const index_t B = 3, L = 10, C = 4, K = 3, W = 4;
   Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W};
-  std::vector<double> p(static_cast<std::size_t>(W * C * K + K)), g(p.size(), std::nan(""));
+  std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
   sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 3, -0.5, 0.5);
   conv.bind(p.data(), g.data());
-  std::vector<std::uint8_t> sym(static_cast<std::size_t>(B * L));
+  std::vector<std::uint8_t> sym(to_size(B * L));
   RandomStream rng(RandomKey(9, Purpose::init));
   for (auto& s : sym) s = static_cast<std::uint8_t>(rng.below(C));
   sym[5] = no_symbol;  // padding: no channel hot
@@ -55,7 +55,7 @@ TEST_CASE("Conv1D symbol input: gradients and equality with the one-hot float pa
   // The same input as one-hot floats, scaled per position.
   Tensor<double> onehot(Shape{B, L, C}, 0.0);
   for (index_t i = 0; i < B * L; ++i)
-    if (sym[static_cast<std::size_t>(i)] != no_symbol) onehot[i * C + sym[static_cast<std::size_t>(i)]] = scale[i];
+    if (at(sym, i) != no_symbol) onehot[i * C + at(sym, i)] = scale[i];
   const Shape out = conv.output_shape(onehot.shape());
   Tensor<double> y_sym(out), y_float(out);
   Context ctx;
@@ -106,7 +106,7 @@ TEST_CASE_TEMPLATE("gather conv1d kernels: fast equals reference", T, float, dou
   const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
   for (auto s : {kernels::ConvShape{2, 13, 4, 5, 4}, {3, 30, 12, 30, 25}, {1, 7, 20, 3, 7}, {2, 40, 4, 100, 25},
                  {1, 9, 1, 17, 2}, {2, 20, 4, 64, 20}}) {
-    std::vector<std::uint8_t> x(static_cast<std::size_t>(s.B * s.L));
+    std::vector<std::uint8_t> x(to_size(s.B * s.L));
     RandomStream rng(RandomKey(s.C, Purpose::init));
     for (auto& v : x) v = rng.below(10) == 0 ? no_symbol : static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(s.C)));
     auto scale = random_tensor<T>({s.B, s.L, 1}, 1, 0, 2);
@@ -173,9 +173,9 @@ namespace {
 template <class T, class Write>
 void check_within_bounds(index_t n, Write&& write) {
   const T guard = T{-12345};
-  std::vector<T> y(static_cast<std::size_t>(n + 64), guard), a(y.size(), guard);
+  std::vector<T> y(to_size(n + 64), guard), a(y.size(), guard);
   write(y.data(), a.data());
-  for (std::size_t i = static_cast<std::size_t>(n); i < y.size(); ++i) {
+  for (std::size_t i = to_size(n); i < y.size(); ++i) {
     REQUIRE(y[i] == guard);
     REQUIRE(a[i] == guard);
   }
@@ -207,7 +207,7 @@ TEST_CASE_TEMPLATE("conv1d + pool kernels: fast equals reference (ties, overlapp
       auto b = grid_tensor<T>({1, 1, s.K}, 3);
       auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
       Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
-      std::vector<T> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+      std::vector<T> a_ref(to_size(y.size())), a(a_ref.size());
       kernels::ConvScratch<T> scratch;
       kernels::conv1d_pool_forward_ref(x.data(), w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
       check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
@@ -217,7 +217,7 @@ TEST_CASE_TEMPLATE("conv1d + pool kernels: fast equals reference (ties, overlapp
       for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol));
       // Ties on the grid are exact in both, so the winners agree wherever the gradient flows.
       for (index_t i = 0; i < y.size(); ++i)
-        if (!p.relu || y_ref[i] > 0) REQUIRE(a[static_cast<std::size_t>(i)] == a_ref[static_cast<std::size_t>(i)]);
+        if (!p.relu || y_ref[i] > 0) REQUIRE(at(a, i) == at(a_ref, i));
       Tensor<T> dx_ref(x.shape()), dx(x.shape()), dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
       kernels::conv1d_pool_backward_ref(x.data(), w.data(), y_ref.data(), a_ref.data(), gy.data(), dx_ref.data(),
                                         dw_ref.data(), db_ref.data(), s, p);
@@ -243,7 +243,7 @@ TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, flo
       CAPTURE(s.K);
       CAPTURE(p.size);
       const index_t lp = p.out_len(s.out_len());
-      std::vector<std::uint8_t> x(static_cast<std::size_t>(s.B * s.L));
+      std::vector<std::uint8_t> x(to_size(s.B * s.L));
       RandomStream rng(RandomKey(s.C + 7, Purpose::init));
       for (auto& v : x)
         v = rng.below(10) == 0 ? no_symbol : static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(s.C)));
@@ -253,7 +253,7 @@ TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, flo
       auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
       for (const T* sc : {static_cast<const T*>(nullptr), static_cast<const T*>(scale.data())}) {
         Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
-        std::vector<T> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+        std::vector<T> a_ref(to_size(y.size())), a(a_ref.size());
         kernels::ConvScratch<T> scratch;
         kernels::gather_conv1d_pool_forward_ref(x.data(), sc, w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
         check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
@@ -281,7 +281,7 @@ TEST_CASE("Conv1D pooled: same as Conv1D then MaxPool1D, and its gradients (doub
       Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W, .activation = act};
       MaxPool1D<double> pool{.size = size, .stride = stride};
       const index_t B = 3;
-      std::vector<double> p(static_cast<std::size_t>(W * C * K + K)), g(p.size(), std::nan(""));
+      std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
       sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 5, -0.5, 0.5);
       conv.bind(p.data(), g.data());
       auto x = random_tensor<double>(Shape{B, L, C}, 6);
@@ -321,17 +321,17 @@ TEST_CASE("Conv1D pooled: same as Conv1D then MaxPool1D, and its gradients (doub
 TEST_CASE("Conv1D pooled on symbols: same as the one-hot float path, and its gradients (double)") {
   const index_t B = 3, L = 15, C = 4, K = 5, W = 4, size = 2, stride = 2;
   Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W};
-  std::vector<double> p(static_cast<std::size_t>(W * C * K + K)), g(p.size(), std::nan(""));
+  std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
   sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 8, -0.5, 0.5);
   conv.bind(p.data(), g.data());
-  std::vector<std::uint8_t> sym(static_cast<std::size_t>(B * L));
+  std::vector<std::uint8_t> sym(to_size(B * L));
   RandomStream rng(RandomKey(10, Purpose::init));
   for (auto& s : sym) s = static_cast<std::uint8_t>(rng.below(C));
   sym[4] = no_symbol;
   auto scale = random_tensor<double>(Shape{B, L, 1}, 11, 0, 2);
   Tensor<double> onehot(Shape{B, L, C}, 0.0);
   for (index_t i = 0; i < B * L; ++i)
-    if (sym[static_cast<std::size_t>(i)] != no_symbol) onehot[i * C + sym[static_cast<std::size_t>(i)]] = scale[i];
+    if (at(sym, i) != no_symbol) onehot[i * C + at(sym, i)] = scale[i];
   const Shape ps{B, (L - W + 1 - size) / stride + 1, K};
   Tensor<double> y_sym(ps), y_float(ps);
   conv.forward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym);

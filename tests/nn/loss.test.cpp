@@ -39,8 +39,8 @@ TEST_CASE("loss gradients with respect to the logits (central differences)") {
   const index_t B = 5, K = 4;
   for (auto kind : {LossKind::softmax_cross_entropy, LossKind::sigmoid_cross_entropy}) {
     auto logits = sster::test::random_tensor<double>(Shape{B, 1, K}, 1, -3, 3);
-    std::vector<double> targets(static_cast<std::size_t>(B * K), 0.0), weights = {1, 1.5, 2, 1, 0.5};
-    for (index_t b = 0; b < B; ++b) targets[static_cast<std::size_t>(b * K + b % K)] = 1;
+    std::vector<double> targets(to_size(B * K), 0.0), weights = {1, 1.5, 2, 1, 0.5};
+    for (index_t b = 0; b < B; ++b) at(targets, b * K + b % K) = 1;
     if (kind == LossKind::sigmoid_cross_entropy) targets[1] = 1;  // multi-label row
     std::vector<double> probs(targets.size()), grad(targets.size());
     loss_forward_backward<double>(kind, B, K, logits.data(), targets.data(), weights.data(), probs.data(), grad.data(), B);

@@ -64,7 +64,7 @@ TEST_CASE_TEMPLATE("maxpool1d kernels: fast equals reference (ties, overlapping 
     for (index_t i = 0; i < x.size(); ++i) x[i] = std::round(x[i] * 2) / 2;  // many ties
     const index_t lo = s.out_len();
     Tensor<T> y_ref({s.B, lo, s.C}), y(y_ref.shape());
-    std::vector<std::int32_t> a_ref(static_cast<std::size_t>(y.size())), a(a_ref.size());
+    std::vector<std::int32_t> a_ref(to_size(y.size())), a(a_ref.size());
     kernels::maxpool1d_forward_ref(x.data(), y_ref.data(), a_ref.data(), s);
     kernels::maxpool1d_forward(x.data(), y.data(), a.data(), s);
     for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == y_ref[i]);

@@ -17,7 +17,7 @@ struct Image {
   int w = 0, h = 0;
   std::vector<std::uint8_t> rgba;
   Rgba at(int x, int y) const {
-    const std::uint8_t* p = &rgba[(static_cast<std::size_t>(y) * w + x) * 4];
+    const std::uint8_t* p = &rgba[(to_size(y) * w + x) * 4];
     return {p[0], p[1], p[2], p[3]};
   }
 };
@@ -31,7 +31,7 @@ inline Image decode_png(const std::string& bytes) {
   if (!data) return img;
   img.w = w;
   img.h = h;
-  img.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(w) * h * 4);
+  img.rgba.assign(data.get(), data.get() + to_size(w) * h * 4);
   return img;
 }
 

@@ -20,20 +20,21 @@ using sster::Model;
 using sster::test::error_of;
 using sster::test::pysster_tests;
 using sster::test::ScratchDir;
+using sster::to_size;
 
 namespace {
 
 bool has(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
 
 void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
-  for (int b = 0; b < 4; ++b) bytes[at + static_cast<std::size_t>(b)] = static_cast<char>(v >> (8 * b));
+  for (int b = 0; b < 4; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
 void set_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
-  for (int b = 0; b < 8; ++b) bytes[at + static_cast<std::size_t>(b)] = static_cast<char>(v >> (8 * b));
+  for (int b = 0; b < 8; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
 std::uint64_t get_u64(const std::string& bytes, std::size_t at) {
   std::uint64_t v = 0;
-  for (int b = 7; b >= 0; --b) v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(b)]);
+  for (int b = 7; b >= 0; --b) v = v << 8 | static_cast<unsigned char>(bytes[at + to_size(b)]);
   return v;
 }
 
@@ -109,8 +110,8 @@ TEST_CASE("data files: truncation, bit flips, wrong magic, future versions: one 
     // Flips in the symbols and labels of sets without real-valued inputs:
     // those come last, before the split (a flip in a length field reads as
     // truncation: the file claims more than it has).
-    const std::size_t split = 3 * 8 + 8 * static_cast<std::size_t>(d.size());
-    const std::size_t payload = static_cast<std::size_t>(d.size() * (d.length() + d.classes()));
+    const std::size_t split = 3 * 8 + 8 * to_size(d.size());
+    const std::size_t payload = to_size(d.size() * (d.length() + d.classes()));
     const bool plain = d.extra_size() == 0 && d.dense_channels() == 0 && !d.has_profile();
     for (std::size_t k = 0; plain && k < 40; ++k) {
       const std::size_t at = good.size() - 4 - split - payload + payload * k / 40;
@@ -149,7 +150,7 @@ TEST_CASE("crafted data files with a valid checksum: sizes and values are still 
   for (int field : {0, 1, 2, 4, 5}) {  // n, L, C, D, E
     for (std::uint64_t v : {std::uint64_t{1} << 40, (std::uint64_t{1} << 40) + 1, ~std::uint64_t{0}}) {
       std::string crafted = dna;
-      set_u64(crafted, dims + 8 * static_cast<std::size_t>(field), v);
+      set_u64(crafted, dims + 8 * to_size(field), v);
       CAPTURE(field);
       CAPTURE(v);
       const auto m = load(crafted);
@@ -160,8 +161,8 @@ TEST_CASE("crafted data files with a valid checksum: sizes and values are still 
   const std::string& pwm = seeds[2];
   const Data d = Data::load(s.write("pwm.sstd", pwm));
   REQUIRE(d.extra_size() > 0);
-  const std::size_t split = 3 * 8 + 8 * static_cast<std::size_t>(d.size());
-  const std::size_t extra = pwm.size() - 4 - split - 4 * static_cast<std::size_t>(d.size() * d.extra_size());
+  const std::size_t split = 3 * 8 + 8 * to_size(d.size());
+  const std::size_t extra = pwm.size() - 4 - split - 4 * to_size(d.size() * d.extra_size());
   for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
     std::string crafted = pwm;
     std::memcpy(crafted.data() + extra, &bad, 4);
@@ -171,8 +172,8 @@ TEST_CASE("crafted data files with a valid checksum: sizes and values are still 
   }
   // Each record's labels must be 0 or 1: the byte after the symbols of the DNA set.
   const Data plain = Data::load(s.write("dna.sstd", dna));
-  const std::size_t labels = dna.size() - 4 - (3 * 8 + 8 * static_cast<std::size_t>(plain.size())) -
-                             static_cast<std::size_t>(plain.size() * plain.classes());
+  const std::size_t labels = dna.size() - 4 - (3 * 8 + 8 * to_size(plain.size())) -
+                             to_size(plain.size() * plain.classes());
   std::string crafted = dna;
   crafted[labels] = 2;
   const auto m = load(crafted);

@@ -58,7 +58,7 @@ void check_round_trip(Model& model, const Data& data, const std::string& path) {
 std::vector<std::string> random_sequences(index_t n, index_t length, const std::string& letters, std::uint64_t seed) {
   std::vector<std::string> out;
   for (index_t i = 0; i < n; ++i) {
-    std::string s(static_cast<std::size_t>(length), ' ');
+    std::string s(to_size(length), ' ');
     for (char& c : s) {
       seed = seed * 6364136223846793005ull + 1442695040888963407ull;
       c = letters[(seed >> 33) % letters.size()];
@@ -124,7 +124,7 @@ TEST_CASE("one million sequences: sster predict streams them in bounded memory")
       block += ">r";
       block += std::to_string(i + 1);
       block += '\n';
-      block += seqs[static_cast<std::size_t>(i % 1000)];
+      block += at(seqs, i % 1000);
       block += '\n';
       if (block.size() > (1u << 20)) {
         f.write(block);

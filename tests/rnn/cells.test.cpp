@@ -39,7 +39,7 @@ TEST_CASE_TEMPLATE("recurrent cell equals Keras' equations written out, forwards
       for (index_t s = 0; s < L; ++s) {
         const index_t t = reverse ? L - 1 - s : s;  // Keras' go_backwards output, re-reversed
         for (index_t j = 0; j < H; ++j)
-          CHECK(y.at(b, t, j) == doctest::Approx(ref[static_cast<std::size_t>(s * H + j)]).epsilon(1e-12));
+          CHECK(y.at(b, t, j) == doctest::Approx(at(ref, s * H + j)).epsilon(1e-12));
       }
     }
   }

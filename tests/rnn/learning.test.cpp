@@ -18,10 +18,10 @@ std::vector<double> keras_init(const std::vector<ParamSpec>& specs, std::uint64_
   std::uint64_t index = 0;
   for (const auto& s : specs) {
     const auto off = static_cast<std::ptrdiff_t>(p.size());
-    p.resize(p.size() + static_cast<std::size_t>(s.size()), 0.0);
+    p.resize(p.size() + to_size(s.size()), 0.0);
     RandomStream rng(RandomKey(seed, Purpose::init).with(index++));
     if (s.init == Init::uniform)
-      for (index_t i = 0; i < s.size(); ++i) p[static_cast<std::size_t>(off + i)] = rng.uniform(-0.05, 0.05);
+      for (index_t i = 0; i < s.size(); ++i) at(p, off + i) = rng.uniform(-0.05, 0.05);
     if (s.init == Init::orthogonal) orthogonal_init(p.data() + off, s.shape[0], s.shape[1], rng);
     if (s.init == Init::ones) std::fill(p.begin() + off, p.end(), 1.0);
   }

@@ -25,10 +25,10 @@ TEST_CASE("LSTM parameters: Keras shapes, gate order i f c o, unit forget bias")
   // bias_i, bias_f, bias_c, bias_o: adjacent, together Keras' (4H) bias
   const char* names[] = {"bias_i", "bias_f", "bias_c", "bias_o"};
   for (int g = 0; g < 4; ++g) {
-    CHECK(specs[static_cast<std::size_t>(2 + g)].name == names[g]);
-    CHECK(specs[static_cast<std::size_t>(2 + g)].shape == std::vector<index_t>{3});
-    CHECK(specs[static_cast<std::size_t>(2 + g)].init == (g == 1 ? Init::ones : Init::zeros));
-    CHECK(!specs[static_cast<std::size_t>(2 + g)].max_norm);
+    CHECK(at(specs, 2 + g).name == names[g]);
+    CHECK(at(specs, 2 + g).shape == std::vector<index_t>{3});
+    CHECK(at(specs, 2 + g).init == (g == 1 ? Init::ones : Init::zeros));
+    CHECK(!at(specs, 2 + g).max_norm);
   }
   CHECK(l.output_shape({4, 9, 5}) == Shape{4, 1, 3});
   l.return_sequences = true;

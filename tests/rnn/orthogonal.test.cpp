@@ -16,7 +16,7 @@ TEST_CASE_TEMPLATE("orthogonal_init gives orthonormal rows or columns, as Keras'
     const index_t rows = shape[0], cols = shape[1];
     CAPTURE(rows);
     CAPTURE(cols);
-    std::vector<T> w(static_cast<std::size_t>(rows * cols));
+    std::vector<T> w(to_size(rows * cols));
     RandomStream rng(RandomKey(3, Purpose::init).with(static_cast<std::uint64_t>(rows * 100 + cols)));
     orthogonal_init(w.data(), rows, cols, rng);
     const auto q = matrix(static_cast<const T*>(w.data()), rows, cols).template cast<double>().eval();

@@ -17,9 +17,9 @@ TEST_CASE_TEMPLATE("gemm_rows_acc matches its reference on awkward sizes", T, fl
   for (const auto& s : shapes) {
     CAPTURE(s.M);
     CAPTURE(s.N);
-    std::vector<T> x(static_cast<std::size_t>(s.M * s.ldx + 1)),
-        w(static_cast<std::size_t>(std::max<index_t>(s.K, 1) * s.ldw));
-    std::vector<T> y(static_cast<std::size_t>(s.M * s.ldy));
+    std::vector<T> x(to_size(s.M * s.ldx + 1)),
+        w(to_size(std::max<index_t>(s.K, 1) * s.ldw));
+    std::vector<T> y(to_size(s.M * s.ldy));
     test::fill_uniform(x.data(), static_cast<index_t>(x.size()), 1);
     test::fill_uniform(w.data(), static_cast<index_t>(w.size()), 2);
     test::fill_uniform(y.data(), static_cast<index_t>(y.size()), 3);
@@ -36,8 +36,8 @@ TEST_CASE_TEMPLATE("gemm_rows_acc: a row's result does not depend on the other r
   const index_t K = 19, N = 37;
   for (index_t M = 1; M <= 13; ++M) {
     CAPTURE(M);
-    std::vector<T> x(static_cast<std::size_t>(M * K)), w(static_cast<std::size_t>(K * N)),
-        y(static_cast<std::size_t>(M * N));
+    std::vector<T> x(to_size(M * K)), w(to_size(K * N)),
+        y(to_size(M * N));
     test::fill_uniform(x.data(), M * K, 4);
     test::fill_uniform(w.data(), K * N, 5);
     test::fill_uniform(y.data(), M * N, 6);

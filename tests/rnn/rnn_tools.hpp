@@ -40,7 +40,7 @@ template <class T, class Lay>
 OwnedParams<T> bind_random(Lay& layer, std::uint64_t seed, double lo = -0.5, double hi = 0.5) {
   index_t n = 0;
   for (const auto& p : layer.param_specs()) n += p.size();
-  OwnedParams<T> p{std::vector<T>(static_cast<std::size_t>(n)), std::vector<T>(static_cast<std::size_t>(n))};
+  OwnedParams<T> p{std::vector<T>(to_size(n)), std::vector<T>(to_size(n))};
   fill_uniform(p.values.data(), n, seed, lo, hi);
   layer.bind(p.values.data(), p.grads.data());
   return p;
@@ -63,7 +63,7 @@ Tensor<T> slice(const Tensor<T>& x, index_t begin, index_t end) {
 
 template <class T>
 bool same_bits(const T* a, const T* b, index_t n) {
-  return std::memcmp(a, b, static_cast<std::size_t>(n) * sizeof(T)) == 0;
+  return std::memcmp(a, b, to_size(n) * sizeof(T)) == 0;
 }
 
 // Runs `layer` on x (training, as ctx says) whole and as two batches split at
@@ -143,18 +143,18 @@ inline std::vector<double> keras_lstm(const std::vector<double>& p, index_t C, i
   const double* W = p.data();
   const double* U = W + C * 4 * H;
   const double* b = U + H * 4 * H;
-  std::vector<double> h(static_cast<std::size_t>(H), 0.0), c(h), out;
+  std::vector<double> h(to_size(H), 0.0), c(h), out;
   for (index_t s = 0; s < L; ++s) {
     const index_t t = go_backwards ? L - 1 - s : s;
-    std::vector<double> a(static_cast<std::size_t>(4 * H));
+    std::vector<double> a(to_size(4 * H));
     for (index_t n = 0; n < 4 * H; ++n) {
       double v = b[n];
-      for (index_t k = 0; k < C; ++k) v += x[static_cast<std::size_t>(t * C + k)] * W[k * 4 * H + n];
-      for (index_t k = 0; k < H; ++k) v += h[static_cast<std::size_t>(k)] * U[k * 4 * H + n];
-      a[static_cast<std::size_t>(n)] = v;
+      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * W[k * 4 * H + n];
+      for (index_t k = 0; k < H; ++k) v += at(h, k) * U[k * 4 * H + n];
+      at(a, n) = v;
     }
     for (index_t j = 0; j < H; ++j) {
-      const auto J = static_cast<std::size_t>(j), uH = static_cast<std::size_t>(H);
+      const auto J = to_size(j), uH = to_size(H);
       const double i = ref_hs(a[J]), f = ref_hs(a[uH + J]), o = ref_hs(a[3 * uH + J]);
       c[J] = f * c[J] + i * std::tanh(a[2 * uH + J]);
       h[J] = o * std::tanh(c[J]);
@@ -171,32 +171,32 @@ inline std::vector<double> keras_gru(const std::vector<double>& p, index_t C, in
   const double* W = p.data();
   const double* U = W + C * 3 * H;
   const double* b = U + H * 3 * H;
-  std::vector<double> h(static_cast<std::size_t>(H), 0.0), out;
+  std::vector<double> h(to_size(H), 0.0), out;
   for (index_t s = 0; s < L; ++s) {
     const index_t t = go_backwards ? L - 1 - s : s;
-    std::vector<double> xp(static_cast<std::size_t>(3 * H)), z(static_cast<std::size_t>(H)), r(z), hh(z);
+    std::vector<double> xp(to_size(3 * H)), z(to_size(H)), r(z), hh(z);
     for (index_t n = 0; n < 3 * H; ++n) {
       double v = b[n];
-      for (index_t k = 0; k < C; ++k) v += x[static_cast<std::size_t>(t * C + k)] * W[k * 3 * H + n];
-      xp[static_cast<std::size_t>(n)] = v;
+      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * W[k * 3 * H + n];
+      at(xp, n) = v;
     }
     for (index_t j = 0; j < H; ++j) {
       double rz = 0, rr = 0;
       for (index_t k = 0; k < H; ++k) {
-        rz += h[static_cast<std::size_t>(k)] * U[k * 3 * H + j];
-        rr += h[static_cast<std::size_t>(k)] * U[k * 3 * H + H + j];
+        rz += at(h, k) * U[k * 3 * H + j];
+        rr += at(h, k) * U[k * 3 * H + H + j];
       }
-      z[static_cast<std::size_t>(j)] = ref_hs(xp[static_cast<std::size_t>(j)] + rz);
-      r[static_cast<std::size_t>(j)] = ref_hs(xp[static_cast<std::size_t>(H + j)] + rr);
+      at(z, j) = ref_hs(at(xp, j) + rz);
+      at(r, j) = ref_hs(at(xp, H + j) + rr);
     }
     for (index_t j = 0; j < H; ++j) {
       double rh = 0;  // K.dot(r * h_tm1, recurrent_kernel_h)
       for (index_t k = 0; k < H; ++k)
-        rh += r[static_cast<std::size_t>(k)] * h[static_cast<std::size_t>(k)] * U[k * 3 * H + 2 * H + j];
-      hh[static_cast<std::size_t>(j)] = std::tanh(xp[static_cast<std::size_t>(2 * H + j)] + rh);
+        rh += at(r, k) * at(h, k) * U[k * 3 * H + 2 * H + j];
+      at(hh, j) = std::tanh(at(xp, 2 * H + j) + rh);
     }
     for (index_t j = 0; j < H; ++j) {
-      const auto J = static_cast<std::size_t>(j);
+      const auto J = to_size(j);
       h[J] = z[J] * h[J] + (1 - z[J]) * hh[J];
     }
     out.insert(out.end(), h.begin(), h.end());

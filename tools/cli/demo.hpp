@@ -24,7 +24,7 @@ inline index_t recovering_kernel(const std::string& motif, const std::vector<Ker
                                  const std::vector<index_t>& order, std::size_t top) {
   const std::string piece = motif.substr(0, std::min<std::size_t>(5, motif.size()));
   for (std::size_t r = 0; r < std::min(top, order.size()); ++r)
-    if (results[static_cast<std::size_t>(order[r])].motif.sequence.shows(piece)) return order[r];
+    if (at(results, order[r]).motif.sequence.shows(piece)) return order[r];
   return -1;
 }
 
@@ -42,7 +42,7 @@ inline std::string demo_index_html(const SimulationOptions& sim, const std::vect
         rows << "not among the 8 top-scoring kernels</td><td></td></tr>\n";
         continue;
       }
-      const auto& r = results[static_cast<std::size_t>(k)];
+      const auto& r = at(results, k);
       rows << "kernel " << k << " (score " << r.score << ", consensus <code>" << r.motif.sequence.consensus()
            << "</code>)</td><td><img src=\"motifs/motif_kernel_" << k << ".png\" height=\"90\"></td></tr>\n";
     }

@@ -80,11 +80,11 @@ inline void add_motifs(CLI::App& app) {
     const int w = static_cast<int>(width);
     std::printf("%-6s %7s  %-*s %6s  %s\n", "kernel", "score", w, "class", "sites", "consensus");
     for (index_t k : order_by_score(results)) {
-      const auto& r = results[static_cast<std::size_t>(k)];
+      const auto& r = at(results, k);
       std::string consensus = r.motif.sequence.consensus();
       if (r.motif.structure) consensus += "  " + r.motif.structure->consensus();
       std::printf("%-6lld %7.3f  %-*s %6lld  %s\n", static_cast<long long>(k), r.score, w,
-                  data.class_names()[static_cast<std::size_t>(r.top_class)].c_str(), static_cast<long long>(r.sites),
+                  at(data.class_names(), r.top_class).c_str(), static_cast<long long>(r.sites),
                   consensus.c_str());
     }
     std::cerr << "open " << (out / "summary.html").string() << "\n";

@@ -25,8 +25,8 @@ inline void predict_stream(Model& model, const std::string& input, std::FILE* ou
   const SequenceEncoder encoder(info.alphabet, model.seed());
   constexpr index_t block = 4096;
   const index_t L = info.length, K = info.classes();
-  std::vector<std::uint8_t> symbols(static_cast<std::size_t>(block * L));
-  std::vector<float> probs(static_cast<std::size_t>(block * K));
+  std::vector<std::uint8_t> symbols(to_size(block * L));
+  std::vector<float> probs(to_size(block * K));
   std::vector<std::string> names;
   std::fprintf(out, "id");
   for (const auto& c : info.class_names) std::fprintf(out, "\t%s", c.c_str());
@@ -36,8 +36,8 @@ inline void predict_stream(Model& model, const std::string& input, std::FILE* ou
     if (n == 0) return;
     model.predict(InputBatch<float>{.B = n, .symbols = symbols.data()}, probs.data());
     for (index_t i = 0; i < n; ++i) {
-      std::fprintf(out, "%s", names[static_cast<std::size_t>(i)].c_str());
-      for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", probs[static_cast<std::size_t>(i * K + k)]);
+      std::fprintf(out, "%s", at(names, i).c_str());
+      for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", at(probs, i * K + k));
       std::fprintf(out, "\n");
     }
     names.clear();

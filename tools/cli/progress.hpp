@@ -37,8 +37,8 @@ class Progress {
     const int width = 24, done = static_cast<int>(width * batch / batches);
     const double eta = rate > 0 ? static_cast<double>(records_ - std::min(batch * batch_, records_)) / rate : 0;
     std::fprintf(stderr, "\r\033[Kepoch %d/%lld [%s%s] %lld/%lld  loss %.4f  %s  %.0f seq/s  eta %.0fs", epoch,
-                 static_cast<long long>(max_epochs_), std::string(static_cast<std::size_t>(done), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - done), '.').c_str(), static_cast<long long>(batch),
+                 static_cast<long long>(max_epochs_), std::string(to_size(done), '#').c_str(),
+                 std::string(to_size(width - done), '.').c_str(), static_cast<long long>(batch),
                  static_cast<long long>(batches), loss, last_val_.c_str(), rate, eta);
     std::fflush(stderr);
   }

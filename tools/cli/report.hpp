@@ -26,9 +26,9 @@ struct Evaluation {
       std::vector<double> scores, truth;
       for (index_t i = 0; i < probs.rows(); ++i) {
         scores.push_back(probs(i, c));
-        truth.push_back(targets[static_cast<std::size_t>(i * probs.cols() + c)]);
+        truth.push_back(at(targets, i * probs.cols() + c));
       }
-      const auto& cls = report.classes[static_cast<std::size_t>(c)];
+      const auto& cls = at(report.classes, c);
       if (roc) {
         auto r = roc_curve(scores, truth);
         out.push_back({cls.name, r.fpr, r.tpr, cls.roc_auc});
@@ -49,7 +49,7 @@ inline Evaluation evaluate(Model& model, const Data& data, Group group) {
   }
   ReportOptions opts;
   opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
-  e.report = performance_report(std::span<const float>(e.probs.data(), static_cast<std::size_t>(e.probs.size())),
+  e.report = performance_report(std::span<const float>(e.probs.data(), e.probs.size()),
                                 std::span<const float>(e.targets), model.info().class_names, opts);
   return e;
 }

@@ -42,7 +42,7 @@ inline void set_threads(int n) {
   require(n >= 1, "threads: expected at least 1, got " + std::to_string(n));
   auto& s = detail::thread_state();
   s.control = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                    static_cast<std::size_t>(n));
+                                                    to_size(n));
   s.count = n;
 }
 

@@ -10,9 +10,9 @@
 #include <new>
 #include <span>
 
-namespace sster {
+#include "sster/core/index.hpp"
 
-using index_t = std::ptrdiff_t;
+namespace sster {
 
 struct Shape {
   index_t B = 0;  // batch
@@ -53,7 +53,7 @@ class Tensor {
   // Keeps the allocation when it is large enough: buffers planned once are
   // reused every batch without touching the allocator.
   void resize(Shape shape) {
-    const auto n = static_cast<std::size_t>(shape.size());
+    const auto n = to_size(shape.size());
     if (n > capacity_) {
       const std::size_t bytes =
           (n * sizeof(T) + detail::tensor_alignment - 1) / detail::tensor_alignment * detail::tensor_alignment;
@@ -75,8 +75,8 @@ class Tensor {
   const T& at(index_t b, index_t t, index_t c) const { return data_.get()[(b * shape_.L + t) * shape_.C + c]; }
   T* sample(index_t b) { return data() + b * shape_.per_sample(); }
   const T* sample(index_t b) const { return data() + b * shape_.per_sample(); }
-  std::span<T> span() { return {data(), static_cast<std::size_t>(size())}; }
-  std::span<const T> span() const { return {data(), static_cast<std::size_t>(size())}; }
+  std::span<T> span() { return {data(), to_size(size())}; }
+  std::span<const T> span() const { return {data(), to_size(size())}; }
   void fill(T value) { std::fill_n(data(), size(), value); }
 
  private:

@@ -56,9 +56,9 @@ class Alphabet {
     return name;
   }
   // The sequence / structure letter of a symbol (s < size()).
-  char sequence_letter(std::uint8_t s) const { return sequence_[static_cast<std::size_t>(s / stride())]; }
+  char sequence_letter(std::uint8_t s) const { return at(sequence_, s / stride()); }
   char structure_letter(std::uint8_t s) const {
-    return has_structure() ? structure_[static_cast<std::size_t>(s % stride())] : '\0';
+    return has_structure() ? at(structure_, s % stride()) : '\0';
   }
   int sequence_index(std::uint8_t s) const { return s / stride(); }
   int structure_index(std::uint8_t s) const { return s % stride(); }

@@ -25,6 +25,7 @@
 
 #include "sster/core/atomic_file.hpp"
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 
 namespace sster {
 
@@ -151,7 +152,7 @@ class BinaryIn {
       throw corrupt("a count of " + std::to_string(count) + " at offset " + std::to_string(pos_) +
                     " does not fit in the file");
     }
-    return static_cast<std::size_t>(count);
+    return to_size(count);
   }
   // Whether reading stopped because the content claimed more bytes than the
   // file has: with a checksum mismatch, the mark of a truncated file.
@@ -160,7 +161,7 @@ class BinaryIn {
   // The first n bytes of the file (fewer if it is shorter), read before
   // parsing to tell what kind of file it is; the read position stays put.
   std::string prefix(std::size_t n) {
-    std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(n, size_)), '\0');
+    std::string head(to_size(std::min<std::uint64_t>(n, size_)), '\0');
     if (std::fseek(file_, 0, SEEK_SET) != 0 || std::fread(head.data(), 1, head.size(), file_) != head.size() ||
         std::fseek(file_, static_cast<long>(pos_), SEEK_SET) != 0)
       throw Error(path_ + ": read error (" + std::strerror(errno) + ")");
@@ -176,7 +177,7 @@ class BinaryIn {
     std::uint32_t crc = crc_;
     std::vector<char> block(std::size_t{1} << 16);
     for (std::uint64_t left = size_ - 4 - pos_; left > 0;) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size()));
+      const std::size_t n = to_size(std::min<std::uint64_t>(left, block.size()));
       if (std::fread(block.data(), 1, n, file_) != n) return false;
       crc = detail::crc32_update(crc, block.data(), n);
       left -= n;

@@ -163,7 +163,7 @@ class DataBuilder {
     replaced_ += encoder_.encode(rec, path, lengths_.size(), symbols_.data() + at);
     if (rec.profile_rows > 0) {
       const std::size_t p = profile_.size();
-      profile_.resize(p + len * static_cast<std::size_t>(rec.profile_rows));
+      profile_.resize(p + len * to_size(rec.profile_rows));
       SequenceEncoder::transpose_profile(rec, profile_.data() + p);
     }
     lengths_.push_back(static_cast<std::uint32_t>(len));
@@ -225,11 +225,11 @@ class Data {
     require(file_classes.size() == files.size(), "Data::from_fasta: " + std::to_string(files.size()) + " files but " +
                                                      std::to_string(file_classes.size()) + " classes");
     const index_t classes = *std::max_element(file_classes.begin(), file_classes.end()) + 1;
-    std::vector<std::string> names(static_cast<std::size_t>(classes));
+    std::vector<std::string> names(to_size(classes));
     for (std::size_t f = files.size(); f-- > 0;) {
       const index_t c = file_classes[f];
       require(c >= 0, files[f] + ": class index " + std::to_string(c) + " is negative");
-      names[static_cast<std::size_t>(c)] = detail::class_name_from_file(files[f]);
+      at(names, c) = detail::class_name_from_file(files[f]);
     }
     for (index_t c = 0; c < classes; ++c)
       require(std::find(file_classes.begin(), file_classes.end(), c) != file_classes.end(),
@@ -352,7 +352,7 @@ class Data {
         }
         const std::size_t at = onehot.size();
         onehot.resize(at + K, 0.0f);
-        onehot[at + static_cast<std::size_t>(it - categories.begin())] = 1.0f;
+        onehot[at + to_size(it - categories.begin())] = 1.0f;
         ++count;
       });
       counts.push_back(count);
@@ -376,7 +376,7 @@ class Data {
     require(size() > 0, "add_positionwise: the data set is empty");
     require(std::find(dense_names_.begin(), dense_names_.end(), identifier) == dense_names_.end(),
             "add_positionwise: identifier '" + identifier + "' already exists");
-    const auto L = static_cast<std::size_t>(L_);
+    const auto L = to_size(L_);
     std::vector<float> column;  // n x L
     std::vector<index_t> counts;
     index_t row = 0;
@@ -387,7 +387,7 @@ class Data {
         const index_t want = row < size() ? record_length(row) : L_;
         const index_t got = rows.row_size(r);
         if (got != want && got != L_)
-          throw Error(f + " line " + std::to_string(rows.lines[static_cast<std::size_t>(r)]) + ": expected " +
+          throw Error(f + " line " + std::to_string(at(rows.lines, r)) + ": expected " +
                       std::to_string(want) + " values (one per position of record " + std::to_string(row + 1) +
                       "), found " + std::to_string(got));
         const std::size_t at = column.size();
@@ -400,7 +400,7 @@ class Data {
     if (standardize) {
       center.resize(L);
       scale.resize(L);
-      std::vector<double> v(static_cast<std::size_t>(n()));
+      std::vector<double> v(to_size(n()));
       for (std::size_t t = 0; t < L; ++t) {
         for (std::size_t i = 0; i < v.size(); ++i) v[i] = column[i * L + t];
         std::sort(v.begin(), v.end());
@@ -411,9 +411,9 @@ class Data {
       }
     }
     // Interleave: dense_ is n x L x D, the new channel last.
-    const auto D = static_cast<std::size_t>(D_);
-    std::vector<float> dense(static_cast<std::size_t>(n()) * L * (D + 1));
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n()); ++i)
+    const auto D = to_size(D_);
+    std::vector<float> dense(to_size(n()) * L * (D + 1));
+    for (std::size_t i = 0; i < to_size(n()); ++i)
       for (std::size_t t = 0; t < L; ++t) {
         const std::size_t src = (i * L + t) * D, dst = (i * L + t) * (D + 1);
         std::copy_n(dense_.data() + src, D, dense.data() + dst);
@@ -442,25 +442,25 @@ class Data {
   // ---- per record
   std::span<const std::uint8_t> symbols(index_t i) const {
     check_index(i);
-    return {symbols_.data() + i * L_, static_cast<std::size_t>(L_)};
+    return {symbols_.data() + i * L_, to_size(L_)};
   }
   // Length before padding.
   index_t record_length(index_t i) const {
     check_index(i);
-    return static_cast<index_t>(lengths_[static_cast<std::size_t>(i)]);
+    return static_cast<index_t>(at(lengths_, i));
   }
   bool has_profile() const { return S_ > 0; }
   index_t profile_channels() const { return S_; }
   // length() x profile_channels() structure probabilities, row-major (0 in padding).
   std::span<const float> profile(index_t i) const {
     check_index(i);
-    return {profile_.data() + i * L_ * S_, static_cast<std::size_t>(L_ * S_)};
+    return {profile_.data() + i * L_ * S_, to_size(L_ * S_)};
   }
   index_t dense_channels() const { return D_; }
   // length() x dense_channels(), row-major; as given when standardize was off.
   std::span<const float> dense(index_t i) const {
     check_index(i);
-    return {dense_.data() + i * L_ * D_, static_cast<std::size_t>(L_ * D_)};
+    return {dense_.data() + i * L_ * D_, to_size(L_ * D_)};
   }
   const std::vector<std::string>& dense_names() const { return dense_names_; }
   // dense(i) with any standardisation undone (for plots of the raw values).
@@ -468,12 +468,12 @@ class Data {
     const auto d = dense(i);
     std::vector<float> out(d.begin(), d.end());
     for (index_t c = 0; c < D_; ++c) {
-      const auto& center = dense_center_[static_cast<std::size_t>(c)];
-      const auto& scale = dense_scale_[static_cast<std::size_t>(c)];
+      const auto& center = at(dense_center_, c);
+      const auto& scale = at(dense_scale_, c);
       if (center.empty()) continue;
       for (index_t t = 0; t < L_; ++t) {
-        auto& v = out[static_cast<std::size_t>(t * D_ + c)];
-        v = v * scale[static_cast<std::size_t>(t)] + center[static_cast<std::size_t>(t)];
+        auto& v = at(out, t * D_ + c);
+        v = v * at(scale, t) + at(center, t);
       }
     }
     return out;
@@ -481,36 +481,36 @@ class Data {
   index_t extra_size() const { return E_; }
   std::span<const float> extra(index_t i) const {
     check_index(i);
-    return {extra_.data() + i * E_, static_cast<std::size_t>(E_)};
+    return {extra_.data() + i * E_, to_size(E_)};
   }
   const std::vector<std::string>& extra_names() const { return extra_names_; }
   // classes() values: 1 for each class of record i, else 0.
   std::span<const float> targets(index_t i) const {
     check_index(i);
-    return {targets_.data() + i * C_, static_cast<std::size_t>(C_)};
+    return {targets_.data() + i * C_, to_size(C_)};
   }
   std::vector<index_t> labels(index_t i) const {
     std::vector<index_t> out;
     const auto t = targets(i);
     for (index_t c = 0; c < C_; ++c)
-      if (t[static_cast<std::size_t>(c)] != 0) out.push_back(c);
+      if (at(t, c) != 0) out.push_back(c);
     return out;
   }
   const std::string& name(index_t i) const {
     check_index(i);
-    return names_[static_cast<std::size_t>(i)];
+    return at(names_, i);
   }
   // The record's letters again (unknown letters as replaced; padding dropped).
   std::string sequence_string(index_t i) const {
     const auto s = symbols(i);
-    std::string out(static_cast<std::size_t>(record_length(i)), '\0');
+    std::string out(to_size(record_length(i)), '\0');
     for (std::size_t t = 0; t < out.size(); ++t) out[t] = alphabet_.sequence_letter(s[t]);
     return out;
   }
   std::string structure_string(index_t i) const {
     if (!alphabet_.has_structure()) return "";
     const auto s = symbols(i);
-    std::string out(static_cast<std::size_t>(record_length(i)), '\0');
+    std::string out(to_size(record_length(i)), '\0');
     for (std::size_t t = 0; t < out.size(); ++t) out[t] = alphabet_.structure_letter(s[t]);
     return out;
   }
@@ -527,16 +527,16 @@ class Data {
     const auto d = dense(i);
     for (index_t t = 0; t < L_; ++t) {
       float* row = out.data() + t * C;
-      const std::uint8_t sym = s[static_cast<std::size_t>(t)];
+      const std::uint8_t sym = at(s, t);
       if (sym != no_symbol) {
         if (S_ > 0) {
           const index_t block = alphabet_.sequence_index(sym) * S_;
-          for (index_t r = 0; r < S_; ++r) row[block + r] = p[static_cast<std::size_t>(t * S_ + r)];
+          for (index_t r = 0; r < S_; ++r) row[block + r] = at(p, t * S_ + r);
         } else {
           row[sym] = 1.0f;
         }
       }
-      for (index_t c = 0; c < D_; ++c) row[A + c] = d[static_cast<std::size_t>(t * D_ + c)];
+      for (index_t c = 0; c < D_; ++c) row[A + c] = at(d, t * D_ + c);
     }
   }
 
@@ -549,17 +549,17 @@ class Data {
   }
   // Records of each class in a group (a multi-label record counts for each of its classes).
   std::vector<index_t> class_counts(Group g = Group::all) const {
-    std::vector<index_t> counts(static_cast<std::size_t>(C_), 0);
+    std::vector<index_t> counts(to_size(C_), 0);
     for (index_t i : indices(g)) {
       const auto t = targets(i);
-      for (index_t c = 0; c < C_; ++c) counts[static_cast<std::size_t>(c)] += t[static_cast<std::size_t>(c)] != 0;
+      for (index_t c = 0; c < C_; ++c) at(counts, c) += at(t, c) != 0;
     }
     return counts;
   }
   // pysster's class weights over all records (see class_weights.hpp), or all 1
   // when DataOptions::class_weights is off.
   std::vector<double> class_weights() const {
-    if (!options_.class_weights) return std::vector<double>(static_cast<std::size_t>(C_), 1.0);
+    if (!options_.class_weights) return std::vector<double>(to_size(C_), 1.0);
     const auto counts = class_counts(Group::all);
     return sster::class_weights(counts, n_, options_.balanced_binary_quirk);
   }
@@ -705,7 +705,7 @@ class Data {
     out.array(label_bits.data(), label_bits.size());
     out.array(profile_.data(), profile_.size());
     for (index_t d = 0; d < D_; ++d) {
-      const auto k = static_cast<std::size_t>(d);
+      const auto k = to_size(d);
       out.string(dense_names_[k]);
       out.put(static_cast<std::uint8_t>(!dense_center_[k].empty()));
       out.array(dense_center_[k].data(), dense_center_[k].size());
@@ -734,7 +734,7 @@ class Data {
       throw in.corrupt("it does not start with 'SSTD' (not an sster data file; model files start with 'SSTR')");
     if (in.size() < 12) throw in.corrupt("truncated: it ends after " + std::to_string(in.size()) + " bytes, inside its header");
     std::uint32_t version = 0;
-    for (int b = 3; b >= 0; --b) version = version << 8 | static_cast<unsigned char>(head[4 + static_cast<std::size_t>(b)]);
+    for (int b = 3; b >= 0; --b) version = version << 8 | static_cast<unsigned char>(head[4 + to_size(b)]);
     if (version > file_version)
       throw Error(path + ": data file version " + std::to_string(version) + " is newer than this sster reads (up to " +
                   std::to_string(file_version) + "): update sster");
@@ -775,7 +775,7 @@ class Data {
       *v = static_cast<index_t>(in.get<std::int64_t>());
       if (*v < 0 || *v > (index_t{1} << 40)) throw in.corrupt("a size field is out of range");
     }
-    const auto n = static_cast<std::size_t>(d.n_), L = static_cast<std::size_t>(d.L_);
+    const auto n = to_size(d.n_), L = to_size(d.L_);
     if (d.S_ != 0 && d.S_ != d.alphabet_.structure_size()) throw in.corrupt("profile channels do not match the alphabet");
     in.check_count(n, L + 4 + d.C_);  // every record's symbols, length and labels must fit
     in.check_count(static_cast<std::uint64_t>(d.C_), 4);
@@ -798,10 +798,10 @@ class Data {
     in.array(d.lengths_.data(), n);
     d.symbols_.assign(in.check_count(n * L, 1), no_symbol);
     in.array(d.symbols_.data(), d.symbols_.size());
-    std::vector<std::uint8_t> label_bits(in.check_count(n * static_cast<std::size_t>(d.C_), 1));
+    std::vector<std::uint8_t> label_bits(in.check_count(n * to_size(d.C_), 1));
     in.array(label_bits.data(), label_bits.size());
     d.targets_.assign(label_bits.begin(), label_bits.end());
-    d.profile_.resize(in.check_count(n * L * static_cast<std::size_t>(d.S_), 4));
+    d.profile_.resize(in.check_count(n * L * to_size(d.S_), 4));
     in.array(d.profile_.data(), d.profile_.size());
     for (index_t k = 0; k < d.D_; ++k) {
       d.dense_names_.push_back(in.string());
@@ -812,10 +812,10 @@ class Data {
       d.dense_center_.push_back(std::move(center));
       d.dense_scale_.push_back(std::move(scale));
     }
-    d.dense_.resize(in.check_count(n * L * static_cast<std::size_t>(d.D_), 4));
+    d.dense_.resize(in.check_count(n * L * to_size(d.D_), 4));
     in.array(d.dense_.data(), d.dense_.size());
     for (index_t k = 0; k < d.E_; ++k) d.extra_names_.push_back(in.string());
-    d.extra_.resize(in.check_count(n * static_cast<std::size_t>(d.E_), 4));
+    d.extra_.resize(in.check_count(n * to_size(d.E_), 4));
     in.array(d.extra_.data(), d.extra_.size());
     Split split;
     for (auto* g : {&split.train, &split.val, &split.test}) {
@@ -880,7 +880,7 @@ class Data {
 
   // Adds `width` columns per record (values: n x width) after the current extra inputs.
   void append_extra(const std::vector<float>& values, index_t width, const std::vector<std::string>& names) {
-    const auto n = static_cast<std::size_t>(n_), E = static_cast<std::size_t>(E_), W = static_cast<std::size_t>(width);
+    const auto n = to_size(n_), E = to_size(E_), W = to_size(width);
     std::vector<float> extra(n * (E + W));
     for (std::size_t i = 0; i < n; ++i) {
       std::copy_n(extra_.data() + i * E, E, extra.data() + i * (E + W));
@@ -928,7 +928,7 @@ inline Data DataBuilder::finish(index_t classes, bool multilabel, std::vector<st
   d.C_ = classes;
   d.multilabel_ = multilabel;
   d.S_ = profile_rows();
-  const auto n = lengths_.size(), L = max_length_, S = static_cast<std::size_t>(d.S_);
+  const auto n = lengths_.size(), L = max_length_, S = to_size(d.S_);
   // Symbols: already in place when all lengths are equal; otherwise spread
   // records to stride L from the last one back (record i moves from its
   // offset to i * L >= offset, so no record is overwritten before it moves).
@@ -957,13 +957,13 @@ inline Data DataBuilder::finish(index_t classes, bool multilabel, std::vector<st
       d.profile_ = std::move(profile_);
     }
   }
-  d.targets_.assign(n * static_cast<std::size_t>(classes), 0.0f);
+  d.targets_.assign(n * to_size(classes), 0.0f);
   std::size_t from = 0;
   for (std::size_t i = 0; i < n; ++i) {
     for (; from < label_ends_[i]; ++from) {
       const index_t c = label_values_[from];
       if (c < 0 || c >= classes) throw Error("Data: class index " + std::to_string(c) + " out of range");
-      d.targets_[i * static_cast<std::size_t>(classes) + static_cast<std::size_t>(c)] = 1.0f;
+      d.targets_[i * to_size(classes) + to_size(c)] = 1.0f;
     }
   }
   d.lengths_ = std::move(lengths_);

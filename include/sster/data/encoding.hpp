@@ -13,6 +13,7 @@
 #include <string>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/random.hpp"
 #include "sster/core/symbol.hpp"
 #include "sster/data/alphabet.hpp"
@@ -28,8 +29,8 @@ class SequenceEncoder {
     for (int c = 0; c < 256; ++c) {
       const int s = alphabet_.sequence_letter_index(static_cast<char>(c));
       const int t = alphabet_.structure_letter_index(static_cast<char>(c));
-      seq_[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(s < 0 ? unknown : s);
-      struct_[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(t < 0 ? unknown : t);
+      at(seq_, c) = static_cast<std::uint8_t>(s < 0 ? unknown : s);
+      at(struct_, c) = static_cast<std::uint8_t>(t < 0 ? unknown : t);
     }
   }
 
@@ -57,9 +58,9 @@ class SequenceEncoder {
       for (std::size_t i = 0; i < n; ++i) out[i] = letter(i);
       return replaced;
     }
-    const auto S = static_cast<std::size_t>(alphabet_.structure_size());
+    const auto S = to_size(alphabet_.structure_size());
     if (rec.profile_rows > 0) {
-      if (static_cast<std::size_t>(rec.profile_rows) != S)
+      if (to_size(rec.profile_rows) != S)
         throw Error(fasta_location(path, rec.number, rec.line) + ": " + std::to_string(rec.profile_rows) +
                     " rows of structure probabilities for " + alphabet_.describe_structure() + " (" +
                     std::to_string(S) + " letters)");
@@ -90,7 +91,7 @@ class SequenceEncoder {
 
   // The probabilities of a profile record position-major: out[t * rows + r].
   static void transpose_profile(const FastaRecord& rec, float* out) {
-    const auto n = rec.sequence.size(), rows = static_cast<std::size_t>(rec.profile_rows);
+    const auto n = rec.sequence.size(), rows = to_size(rec.profile_rows);
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t t = 0; t < n; ++t) out[t * rows + r] = rec.profile[r * n + t];
   }

@@ -85,9 +85,9 @@ struct NumberRows {
   std::vector<index_t> lines;          // line number of each row
   index_t rows() const { return static_cast<index_t>(lines.size()); }
   index_t row_size(index_t r) const {
-    return static_cast<index_t>(starts[static_cast<std::size_t>(r) + 1] - starts[static_cast<std::size_t>(r)]);
+    return static_cast<index_t>(starts[to_size(r) + 1] - at(starts, r));
   }
-  const float* row(index_t r) const { return values.data() + starts[static_cast<std::size_t>(r)]; }
+  const float* row(index_t r) const { return values.data() + at(starts, r); }
 };
 
 inline NumberRows read_number_rows(const std::string& path) {
@@ -108,7 +108,7 @@ inline NumberRows read_number_rows(const std::string& path) {
 inline double percentile_sorted(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0.0;
   const double h = (static_cast<double>(sorted.size()) - 1.0) * q / 100.0;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const auto lo = to_size(std::floor(h));
   const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }

@@ -214,7 +214,7 @@ class FastaReader {
   }
 
   void split_profile(FastaRecord& rec) {
-    const std::size_t k = body_lines_.size(), rows = static_cast<std::size_t>(profile_rows_);
+    const std::size_t k = body_lines_.size(), rows = to_size(profile_rows_);
     if (k < rows + 1)
       throw Error(where(rec, body_lines_[0].line) + ": expected a sequence line followed by " +
                   std::to_string(rows) + " lines of structure probabilities, found " + std::to_string(k) +
@@ -262,14 +262,14 @@ class FastaReader {
         const char* tok_end = q;
         while (tok_end < end && *tok_end != ' ' && *tok_end != '\t') ++tok_end;
         throw Error(where() + ": " +
-                    quote_excerpt(std::string_view(start, static_cast<std::size_t>(tok_end - start))) +
+                    quote_excerpt(std::string_view(start, to_size(tok_end - start))) +
                     " is not a finite number");
       }
       if (ec != std::errc() || !separated) {
         const char* tok_end = start;
         while (tok_end < end && *tok_end != ' ' && *tok_end != '\t') ++tok_end;
         throw Error(where() + ": " +
-                    quote_excerpt(std::string_view(start, static_cast<std::size_t>(tok_end - start))) +
+                    quote_excerpt(std::string_view(start, to_size(tok_end - start))) +
                     " is not a number");
       }
       if (n < max) out[n] = v;

@@ -202,7 +202,7 @@ class LineReader {
       if (scan_ < end_) {
         const void* nl = std::memchr(buf_.data() + scan_, '\n', end_ - scan_);
         if (nl) {
-          const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
+          const std::size_t at = to_size(static_cast<const char*>(nl) - buf_.data());
           line = make_line(pos_, at);
           pos_ = scan_ = at + 1;
           return true;
@@ -230,7 +230,7 @@ class LineReader {
  private:
   static std::size_t block_for(std::uint64_t size_hint, std::size_t block_size) {
     const std::uint64_t wanted = size_hint ? std::min<std::uint64_t>(size_hint + 1, block_size) : block_size;
-    return static_cast<std::size_t>(std::max<std::uint64_t>(wanted, 16));
+    return to_size(std::max<std::uint64_t>(wanted, 16));
   }
   std::string_view make_line(std::size_t from, std::size_t to) {
     ++line_;

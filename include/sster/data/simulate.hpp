@@ -54,7 +54,7 @@ inline SimulatedSet simulate_planted(const SimulationOptions& o) {
     }
   const auto n_letters = static_cast<std::uint64_t>(o.alphabet.size());
   auto random_sequence = [&](RandomStream& r) {
-    std::string s(static_cast<std::size_t>(o.length), ' ');
+    std::string s(to_size(o.length), ' ');
     for (auto& c : s) c = o.alphabet[r.below(n_letters)];
     return s;
   };
@@ -65,9 +65,9 @@ inline SimulatedSet simulate_planted(const SimulationOptions& o) {
     RandomStream pos(RandomKey(o.seed, Purpose::simulate).with({1, static_cast<std::uint64_t>(i)}));
     std::string s = random_sequence(pos);
     if (!o.groups.empty())
-      for (const auto& m : o.groups[static_cast<std::size_t>(i) % o.groups.size()])
+      for (const auto& m : o.groups[to_size(i) % o.groups.size()])
         for (std::size_t j = 0; j < m.motif.size(); ++j)
-          s[static_cast<std::size_t>(m.position) + j] =
+          s[to_size(m.position) + j] =
               pos.uniform() < o.mutation_rate ? o.alphabet[pos.below(n_letters)] : m.motif[j];
     set.positives.push_back(std::move(s));
   }

@@ -53,14 +53,14 @@ struct Split {
 
 // Throws unless every index is in [0, n) and no index is in two groups (or twice in one).
 inline void validate_split(const Split& split, index_t n) {
-  std::vector<std::int8_t> owner(static_cast<std::size_t>(n), -1);
+  std::vector<std::int8_t> owner(to_size(n), -1);
   const std::vector<index_t>* groups[] = {&split.train, &split.val, &split.test};
   const char* names[] = {"train", "val", "test"};
   for (int g = 0; g < 3; ++g) {
     for (index_t i : *groups[g]) {
       require(i >= 0 && i < n, std::string("split: ") + names[g] + " index " + std::to_string(i) +
                                    " is out of range (the data set has " + std::to_string(n) + " records)");
-      auto& o = owner[static_cast<std::size_t>(i)];
+      auto& o = at(owner, i);
       require(o < 0, "split: record " + std::to_string(i) + " is in " + names[o < 0 ? 0 : o] + " and in " +
                          names[g]);
       o = static_cast<std::int8_t>(g);
@@ -72,7 +72,7 @@ inline Split random_split(index_t n, double train_fraction, double val_fraction,
   require(train_fraction >= 0 && val_fraction >= 0 && train_fraction + val_fraction <= 1.0 + 1e-12,
           "split fractions: train " + std::to_string(train_fraction) + " and val " + std::to_string(val_fraction) +
               " must be >= 0 and add up to at most 1");
-  std::vector<index_t> perm(static_cast<std::size_t>(n));
+  std::vector<index_t> perm(to_size(n));
   std::iota(perm.begin(), perm.end(), index_t{0});
   RandomStream rng(RandomKey(seed, Purpose::split).with(static_cast<std::uint64_t>(n)));
   shuffle(perm.begin(), perm.end(), rng);
@@ -103,7 +103,7 @@ inline Split split_with_held_out(index_t pooled, std::optional<index_t> val, std
   require(pooled >= 0 && val.value_or(0) >= 0 && test.value_or(0) >= 0, "split_with_held_out: negative record count");
   Split s;
   if (val && test) {
-    s.train.resize(static_cast<std::size_t>(pooled));
+    s.train.resize(to_size(pooled));
     std::iota(s.train.begin(), s.train.end(), index_t{0});
   } else {
     s = random_split(pooled, train_fraction, 0.0, seed);  // train and the rest, in s.test
@@ -137,13 +137,13 @@ inline Split read_split_file(const std::string& path, index_t n) {
 // The text of a split file; the split must put every record in a group.
 inline std::string split_file_text(const Split& split, index_t n) {
   validate_split(split, n);
-  std::vector<const char*> names(static_cast<std::size_t>(n), nullptr);
-  for (index_t i : split.train) names[static_cast<std::size_t>(i)] = "train";
-  for (index_t i : split.val) names[static_cast<std::size_t>(i)] = "val";
-  for (index_t i : split.test) names[static_cast<std::size_t>(i)] = "test";
+  std::vector<const char*> names(to_size(n), nullptr);
+  for (index_t i : split.train) at(names, i) = "train";
+  for (index_t i : split.val) at(names, i) = "val";
+  for (index_t i : split.test) at(names, i) = "test";
   std::string text;
   for (index_t i = 0; i < n; ++i) {
-    const char* g = names[static_cast<std::size_t>(i)];
+    const char* g = at(names, i);
     require(g != nullptr, "split: record " + std::to_string(i) + " is in no group; a split file needs every record");
     text += g;
     text += '\n';

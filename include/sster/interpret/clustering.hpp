@@ -72,8 +72,8 @@ struct Nearest {
 class WardChain {
  public:
   explicit WardChain(RowMatrix<double> centres)
-      : centre_(std::move(centres)), size_(static_cast<std::size_t>(centre_.rows()), 1) {
-    active_.resize(static_cast<std::size_t>(centre_.rows()));
+      : centre_(std::move(centres)), size_(to_size(centre_.rows()), 1) {
+    active_.resize(to_size(centre_.rows()));
     std::iota(active_.begin(), active_.end(), index_t{0});
   }
 
@@ -96,11 +96,11 @@ class WardChain {
     // (5,000 x 30: 0.37 s serial, 0.19 s on 2 threads).
     const index_t chunks = std::min<index_t>(64, count * centre_.cols() / 20000);
     if (chunks <= 1) return scan(x, start, 0, count);
-    std::vector<Nearest> part(static_cast<std::size_t>(chunks));
+    std::vector<Nearest> part(to_size(chunks));
     const Nearest none{std::numeric_limits<double>::infinity(), -1};
     parallel_for_each_index(chunks, [&](index_t c) {
       const auto r = chunk_range(count, chunks, c);
-      part[static_cast<std::size_t>(c)] = scan(x, none, r.begin, r.end);
+      at(part, c) = scan(x, none, r.begin, r.end);
     });
     // Chunks in slot order with strict '<': the serial scan's answer exactly.
     Nearest best = start;
@@ -124,7 +124,7 @@ class WardChain {
  private:
   Nearest scan(index_t x, Nearest best, index_t begin, index_t end) const {
     for (index_t k = begin; k < end; ++k) {
-      const index_t i = active_[static_cast<std::size_t>(k)];
+      const index_t i = at(active_, k);
       if (i == x) continue;
       const double c = cost(x, i);
       if (c < best.cost) best = {c, i};
@@ -154,9 +154,9 @@ Linkage ward_linkage(const Eigen::MatrixBase<Derived>& points) {
     double cost;
   };
   std::vector<Step> steps;
-  steps.reserve(static_cast<std::size_t>(n > 0 ? n - 1 : 0));
+  steps.reserve(to_size(n > 0 ? n - 1 : 0));
   std::vector<index_t> chain;
-  chain.reserve(static_cast<std::size_t>(n));
+  chain.reserve(to_size(n));
   for (index_t k = 0; k + 1 < n; ++k) {
     if (chain.empty()) chain.push_back(ward.first_active());
     // Follow nearest neighbours until two clusters are each other's nearest.
@@ -182,7 +182,7 @@ Linkage ward_linkage(const Eigen::MatrixBase<Derived>& points) {
   // The chain finds merges out of order: sort by distance (stable, as scipy),
   // then name clusters by union-find over slots, smaller id on the left.
   std::stable_sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.cost < b.cost; });
-  std::vector<index_t> parent(static_cast<std::size_t>(2 * n - 1)), leaves(static_cast<std::size_t>(2 * n - 1), 1);
+  std::vector<index_t> parent(to_size(2 * n - 1)), leaves(to_size(2 * n - 1), 1);
   std::iota(parent.begin(), parent.end(), index_t{0});
   auto find = [&](index_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
@@ -203,7 +203,7 @@ Linkage ward_linkage(const Eigen::MatrixBase<Derived>& points) {
 // count or distance sorting): each merge puts its `left` cluster first.
 inline std::vector<index_t> leaf_order(const Linkage& z) {
   const auto n = static_cast<index_t>(z.size()) + 1;
-  std::vector<char> used(static_cast<std::size_t>(2 * n - 1), 0);
+  std::vector<char> used(to_size(2 * n - 1), 0);
   for (index_t k = 0; k + 1 < n; ++k) {
     for (index_t id : {z[k].left, z[k].right}) {
       require(id >= 0 && id < n + k && !used[id],
@@ -213,7 +213,7 @@ inline std::vector<index_t> leaf_order(const Linkage& z) {
     }
   }
   std::vector<index_t> order;
-  order.reserve(static_cast<std::size_t>(n));
+  order.reserve(to_size(n));
   std::vector<index_t> stack{2 * n - 2};  // an explicit stack: a chain-shaped tree is n deep
   while (!stack.empty()) {
     const index_t id = stack.back();

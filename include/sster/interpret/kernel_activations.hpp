@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
 #include "sster/data/dataset.hpp"
@@ -95,12 +96,12 @@ struct RunningMoments {
   index_t n = 0;
   void add(const float* x, index_t count, index_t stride) {
     if (mean.empty())
-      mean.assign(static_cast<std::size_t>(count), 0.0), m2.assign(static_cast<std::size_t>(count), 0.0);
+      mean.assign(to_size(count), 0.0), m2.assign(to_size(count), 0.0);
     ++n;
     for (index_t t = 0; t < count; ++t) {
-      const double v = x[t * stride], d = v - mean[static_cast<std::size_t>(t)];
-      mean[static_cast<std::size_t>(t)] += d / static_cast<double>(n);
-      m2[static_cast<std::size_t>(t)] += d * (v - mean[static_cast<std::size_t>(t)]);
+      const double v = x[t * stride], d = v - at(mean, t);
+      at(mean, t) += d / static_cast<double>(n);
+      at(m2, t) += d * (v - at(mean, t));
     }
   }
   std::vector<double> sd() const {
@@ -146,21 +147,21 @@ inline std::vector<KernelStatistics> kernel_statistics(Model& model, const Data&
     require(k >= 0 && k < K, "kernel " + std::to_string(k) + " does not exist (the first convolution has " +
                                  std::to_string(K) + " kernels: 0 to " + std::to_string(K - 1) + ")");
   const auto nk = static_cast<index_t>(kernels.size());
-  std::vector<KernelStatistics> stats(static_cast<std::size_t>(nk));
+  std::vector<KernelStatistics> stats(to_size(nk));
   // above[j][r]: row r is above kernel j's threshold.
-  std::vector<std::vector<char>> above(static_cast<std::size_t>(nk), std::vector<char>(static_cast<std::size_t>(n), 0));
+  std::vector<std::vector<char>> above(to_size(nk), std::vector<char>(to_size(n), 0));
   for (index_t j = 0; j < nk; ++j) {
-    auto& s = stats[static_cast<std::size_t>(j)];
-    s.kernel = kernels[static_cast<std::size_t>(j)];
+    auto& s = at(stats, j);
+    s.kernel = at(kernels, j);
     s.width = W;
-    s.max_per_class.assign(static_cast<std::size_t>(C), {});
+    s.max_per_class.assign(to_size(C), {});
     for (index_t r = 0; r < n; ++r)
       for (index_t c = 0; c < C; ++c)
         if (acts.labels(r, c) == 1)
-          s.max_per_class[static_cast<std::size_t>(c)].push_back(acts.activations(r, s.kernel));
+          at(s.max_per_class, c).push_back(acts.activations(r, s.kernel));
     double hi = -std::numeric_limits<double>::infinity(), lo = std::numeric_limits<double>::infinity();
     for (index_t c = 0; c < C; ++c) {
-      const auto& v = s.max_per_class[static_cast<std::size_t>(c)];
+      const auto& v = at(s.max_per_class, c);
       double sum = 0;
       for (double x : v) sum += x;
       const double mean = v.empty() ? std::numeric_limits<double>::quiet_NaN() : sum / static_cast<double>(v.size());
@@ -172,11 +173,11 @@ inline std::vector<KernelStatistics> kernel_statistics(Model& model, const Data&
     require(std::isfinite(hi), "kernel " + std::to_string(s.kernel) + ": no class has records in the group");
     s.threshold = hi;
     s.score = hi - lo;
-    auto& a = above[static_cast<std::size_t>(j)];
+    auto& a = at(above, j);
     for (index_t r = 0; r < n; ++r) {
       const double x = acts.activations(r, s.kernel);
-      a[static_cast<std::size_t>(r)] = x >= s.threshold || detail::np_isclose(x, s.threshold);
-      s.above += a[static_cast<std::size_t>(r)];
+      at(a, r) = x >= s.threshold || detail::np_isclose(x, s.threshold);
+      s.above += at(a, r);
     }
   }
 
@@ -184,82 +185,82 @@ inline std::vector<KernelStatistics> kernel_statistics(Model& model, const Data&
   std::vector<index_t> rows;
   for (index_t r = 0; r < n; ++r)
     for (index_t j = 0; j < nk; ++j)
-      if (above[static_cast<std::size_t>(j)][static_cast<std::size_t>(r)]) {
+      if (at(at(above, j), r)) {
         rows.push_back(r);
         break;
       }
   std::vector<std::vector<detail::RunningMoments>> moments(
-      static_cast<std::size_t>(nk), std::vector<detail::RunningMoments>(static_cast<std::size_t>(C)));
-  std::vector<std::vector<index_t>> row_position(static_cast<std::size_t>(nk),
-                                                 std::vector<index_t>(static_cast<std::size_t>(n), -1));
+      to_size(nk), std::vector<detail::RunningMoments>(to_size(C)));
+  std::vector<std::vector<index_t>> row_position(to_size(nk),
+                                                 std::vector<index_t>(to_size(n), -1));
   for (auto& s : stats) {
-    s.records.assign(static_cast<std::size_t>(C), {});
-    s.positions.assign(static_cast<std::size_t>(C), {});
+    s.records.assign(to_size(C), {});
+    s.positions.assign(to_size(C), {});
   }
   // Blocks of at most 32 M floats (128 MB) of first-layer output.
   const index_t block = std::clamp<index_t>((index_t{32} << 20) / std::max<index_t>(1, P * K), 1, 1024);
-  std::vector<float> out(static_cast<std::size_t>(std::min<index_t>(block, static_cast<index_t>(rows.size())) * P * K));
-  std::vector<index_t> block_records, slot_of(static_cast<std::size_t>(data.size()), -1);
+  std::vector<float> out(to_size(std::min<index_t>(block, static_cast<index_t>(rows.size())) * P * K));
+  std::vector<index_t> block_records, slot_of(to_size(data.size()), -1);
   const RandomKey ties = RandomKey(model.seed(), Purpose::optimize_input).with(detail::tie_break_stream);
-  for (std::size_t first = 0; first < rows.size(); first += static_cast<std::size_t>(block)) {
-    const std::size_t count = std::min(rows.size() - first, static_cast<std::size_t>(block));
+  for (std::size_t first = 0; first < rows.size(); first += to_size(block)) {
+    const std::size_t count = std::min(rows.size() - first, to_size(block));
     block_records.clear();
     for (std::size_t b = 0; b < count; ++b) {
-      const index_t record = acts.indices[static_cast<std::size_t>(rows[first + b])];
-      slot_of[static_cast<std::size_t>(record)] = static_cast<index_t>(b);
+      const index_t record = at(acts.indices, rows[first + b]);
+      at(slot_of, record) = static_cast<index_t>(b);
       block_records.push_back(record);
     }
     model.first_layer_activations(data, block_records, [&](index_t record, const float* a) {
-      std::copy_n(a, P * K, out.data() + slot_of[static_cast<std::size_t>(record)] * P * K);
+      std::copy_n(a, P * K, out.data() + at(slot_of, record) * P * K);
     });
     // Kernels in parallel, records in order within each: the sums do not
     // depend on the thread count.
     parallel_for_each_index(nk, [&](index_t j) {
-      auto& s = stats[static_cast<std::size_t>(j)];
-      const auto& a = above[static_cast<std::size_t>(j)];
+      auto& s = at(stats, j);
+      const auto& a = at(above, j);
       for (std::size_t b = 0; b < count; ++b) {
         const index_t r = rows[first + b];
-        if (!a[static_cast<std::size_t>(r)]) continue;
+        if (!at(a, r)) continue;
         const float* row = out.data() + static_cast<index_t>(b) * P * K + s.kernel;
-        const index_t record = acts.indices[static_cast<std::size_t>(r)];
+        const index_t record = at(acts.indices, r);
         const index_t pos = detail::tie_broken_argmax(
             row, P, K, ties.with({static_cast<std::uint64_t>(s.kernel), static_cast<std::uint64_t>(record)}));
-        row_position[static_cast<std::size_t>(j)][static_cast<std::size_t>(r)] = pos;
+        at(at(row_position, j), r) = pos;
         for (index_t c = 0; c < C; ++c) {
           if (acts.labels(r, c) != 1) continue;
-          s.records[static_cast<std::size_t>(c)].push_back(record);
-          s.positions[static_cast<std::size_t>(c)].push_back(pos);
-          moments[static_cast<std::size_t>(j)][static_cast<std::size_t>(c)].add(row, P, K);
+          at(s.records, c).push_back(record);
+          at(s.positions, c).push_back(pos);
+          at(at(moments, j), c).add(row, P, K);
         }
       }
     });
   }
 
   for (index_t j = 0; j < nk; ++j) {
-    auto& s = stats[static_cast<std::size_t>(j)];
+    auto& s = at(stats, j);
     for (index_t c = 0; c < C; ++c) {
-      const auto& m = moments[static_cast<std::size_t>(j)][static_cast<std::size_t>(c)];
+      const auto& m = at(at(moments, j), c);
       s.mean.push_back(m.mean);
       s.sd.push_back(m.sd());
     }
     // The motif: the top class's records above the threshold, the highest
     // activations first when there are more than the cap.
-    const auto& a = above[static_cast<std::size_t>(j)];
+    const auto& a = at(above, j);
     std::vector<index_t> candidates;
     for (index_t r = 0; r < n; ++r)
-      if (a[static_cast<std::size_t>(r)] && acts.labels(r, s.top_class) == 1) candidates.push_back(r);
+      if (at(a, r) && acts.labels(r, s.top_class) == 1) candidates.push_back(r);
     const index_t cap = std::max<index_t>(std::min<index_t>(750, s.above / 3), 1);
     double cutoff = -std::numeric_limits<double>::infinity();
     if (static_cast<index_t>(candidates.size()) > cap) {
       std::vector<double> v;
       for (index_t r : candidates) v.push_back(acts.activations(r, s.kernel));
       std::nth_element(v.begin(), v.begin() + (cap - 1), v.end(), std::greater<>());
-      cutoff = v[static_cast<std::size_t>(cap - 1)];
+      cutoff = at(v, cap - 1);
     }
     for (index_t r : candidates) {
       if (acts.activations(r, s.kernel) < cutoff) continue;
-      s.motif_records.push_back(acts.indices[static_cast<std::size_t>(r)]);
-      s.motif_positions.push_back(row_position[static_cast<std::size_t>(j)][static_cast<std::size_t>(r)]);
+      s.motif_records.push_back(at(acts.indices, r));
+      s.motif_positions.push_back(at(at(row_position, j), r));
     }
   }
   return stats;

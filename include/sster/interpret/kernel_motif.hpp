@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/symbol.hpp"
 #include "sster/data/alphabet.hpp"
 #include "sster/data/dataset.hpp"
@@ -47,8 +48,8 @@ inline KernelMotif motif_from_windows(const Data& data, std::span<const index_t>
                                                    std::to_string(data.length()));
   const Alphabet& a = data.alphabet();
   const auto nseq = static_cast<index_t>(a.sequence().size()), nstr = a.structure_size();
-  std::vector<double> seq(static_cast<std::size_t>(width * nseq), 0.0),
-      str(static_cast<std::size_t>(width * nstr), 0.0);
+  std::vector<double> seq(to_size(width * nseq), 0.0),
+      str(to_size(width * nstr), 0.0);
   for (std::size_t i = 0; i < records.size(); ++i) {
     const index_t p = starts[i];
     require(p >= 0 && p + width <= data.length(), "motif windows: window at " + std::to_string(p) +
@@ -57,21 +58,21 @@ inline KernelMotif motif_from_windows(const Data& data, std::span<const index_t>
     const auto sym = data.symbols(records[i]);
     const auto profile = data.profile(records[i]);
     for (index_t t = 0; t < width; ++t) {
-      const std::uint8_t s = sym[static_cast<std::size_t>(p + t)];
+      const std::uint8_t s = at(sym, p + t);
       if (s == no_symbol) continue;
-      seq[static_cast<std::size_t>(t * nseq + a.sequence_index(s))] += 1;
+      at(seq, t * nseq + a.sequence_index(s)) += 1;
       if (nstr == 0) continue;
       if (data.has_profile()) {
         for (index_t r = 0; r < nstr; ++r)
-          str[static_cast<std::size_t>(t * nstr + r)] += profile[static_cast<std::size_t>((p + t) * nstr + r)];
+          at(str, t * nstr + r) += at(profile, (p + t) * nstr + r);
       } else {
-        str[static_cast<std::size_t>(t * nstr + a.structure_index(s))] += 1;
+        at(str, t * nstr + a.structure_index(s)) += 1;
       }
     }
   }
   auto fill_empty = [](std::vector<double>& m, index_t k) {
-    for (std::size_t r = 0; r < m.size() / static_cast<std::size_t>(k); ++r) {
-      const auto row = m.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(k));
+    for (std::size_t r = 0; r < m.size() / to_size(k); ++r) {
+      const auto row = m.begin() + static_cast<std::ptrdiff_t>(r * to_size(k));
       if (std::accumulate(row, row + k, 0.0) <= 0) std::fill(row, row + k, 1.0);
     }
   };
@@ -95,12 +96,12 @@ inline KernelMotif motif_from_symbol_matrix(const Alphabet& a, std::span<const d
       "symbol matrix: " + std::to_string(m.size()) + " values are not whole rows of " + std::to_string(A) + " symbols");
   const index_t L = static_cast<index_t>(m.size()) / A;
   if (nstr == 0) return KernelMotif{Motif::from_pwm(a.sequence(), m)};
-  std::vector<double> seq(static_cast<std::size_t>(L * nseq), 0.0), str(static_cast<std::size_t>(L * nstr), 0.0);
+  std::vector<double> seq(to_size(L * nseq), 0.0), str(to_size(L * nstr), 0.0);
   for (index_t t = 0; t < L; ++t)
     for (index_t s = 0; s < A; ++s) {
-      const double v = m[static_cast<std::size_t>(t * A + s)];
-      seq[static_cast<std::size_t>(t * nseq + a.sequence_index(static_cast<std::uint8_t>(s)))] += v;
-      str[static_cast<std::size_t>(t * nstr + a.structure_index(static_cast<std::uint8_t>(s)))] += v;
+      const double v = at(m, t * A + s);
+      at(seq, t * nseq + a.sequence_index(static_cast<std::uint8_t>(s))) += v;
+      at(str, t * nstr + a.structure_index(static_cast<std::uint8_t>(s))) += v;
     }
   return KernelMotif{Motif::from_pwm(a.sequence(), seq), Motif::from_pwm(a.structure(), str)};
 }

@@ -85,7 +85,7 @@ class Motif {
   index_t letters() const { return static_cast<index_t>(alphabet_.size()); }
   // Smoothed frequencies, length x |alphabet| row-major; rows sum to 1.
   const std::vector<double>& pwm() const { return pwm_; }
-  double pwm(index_t pos, index_t letter) const { return pwm_[static_cast<std::size_t>(pos * letters() + letter)]; }
+  double pwm(index_t pos, index_t letter) const { return at(pwm_, pos * letters() + letter); }
   // Shannon entropy per position in bits.
   const std::vector<double>& entropies() const { return entropies_; }
   // log2(|alphabet|) - entropy: bits of information per position.
@@ -101,7 +101,7 @@ class Motif {
     const std::size_t k = alphabet_.size();
     for (std::size_t i = 0; i < entropies_.size(); ++i) {
       const auto row = pwm_.begin() + static_cast<std::ptrdiff_t>(i * k);
-      s += alphabet_[static_cast<std::size_t>(std::max_element(row, row + static_cast<std::ptrdiff_t>(k)) - row)];
+      s += at(alphabet_, std::max_element(row, row + static_cast<std::ptrdiff_t>(k)) - row);
     }
     return s;
   }
@@ -112,11 +112,11 @@ class Motif {
   bool shows(std::string_view piece, double min_bits = 0.25) const {
     const std::string c = consensus();
     const auto ic = information_content();
-    for (auto at = c.find(piece); at != std::string::npos; at = c.find(piece, at + 1)) {
+    for (auto found = c.find(piece); found != std::string::npos; found = c.find(piece, found + 1)) {
       bool tall = true;
       for (std::size_t i = 0; i < piece.size() && tall; ++i) {
-        const auto pos = static_cast<index_t>(at + i);
-        tall = pwm(pos, static_cast<index_t>(alphabet_.find(piece[i]))) * ic[static_cast<std::size_t>(pos)] >= min_bits;
+        const auto pos = static_cast<index_t>(found + i);
+        tall = pwm(pos, static_cast<index_t>(alphabet_.find(piece[i]))) * at(ic, pos) >= min_bits;
       }
       if (tall) return true;
     }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
 #include "sster/interpret/kernel_motif.hpp"
@@ -83,7 +84,7 @@ inline std::size_t find_layer(const Network<float>& net, const std::string& name
 inline AscentResult optimize_node(const Network<float>& proto, float* params, std::size_t layer, index_t node,
                                   const OptimizeOptions& o) {
   Network<float> net = proto;
-  std::vector<float> grads(static_cast<std::size_t>(net.parameter_count()));
+  std::vector<float> grads(to_size(net.parameter_count()));
   net.bind(params, grads.data());  // parameter gradients are written but not used
   const index_t L = net.input().length, C = net.input().channels();
   Tensor<float> x({1, L, C}), grad_out, gx;
@@ -145,8 +146,8 @@ inline std::vector<OptimizedInput> optimize_inputs(Model& model, const std::stri
   std::vector<detail::AscentResult> runs(nodes.size());
   float* params = model.engine().parameters().data();
   parallel_for_each_index(static_cast<index_t>(nodes.size()), [&](index_t i) {
-    runs[static_cast<std::size_t>(i)] =
-        detail::optimize_node(net, params, layer, nodes[static_cast<std::size_t>(i)], o);
+    at(runs, i) =
+        detail::optimize_node(net, params, layer, at(nodes, i), o);
   });
   std::vector<OptimizedInput> results;
   const index_t L = info.length, C = info.alphabet.size();
@@ -157,8 +158,8 @@ inline std::vector<OptimizedInput> optimize_inputs(Model& model, const std::stri
       const float* row = a.input.data() + t * C;
       const double top = *std::max_element(row, row + C);
       double sum = 0;
-      for (index_t c = 0; c < C; ++c) sum += pwm[static_cast<std::size_t>(t * C + c)] = std::exp(row[c] - top);
-      for (index_t c = 0; c < C; ++c) pwm[static_cast<std::size_t>(t * C + c)] /= sum;
+      for (index_t c = 0; c < C; ++c) sum += at(pwm, t * C + c) = std::exp(row[c] - top);
+      for (index_t c = 0; c < C; ++c) at(pwm, t * C + c) /= sum;
     }
     KernelMotif motif = motif_from_symbol_matrix(info.alphabet, pwm);
     results.push_back(OptimizedInput{nodes[i], std::move(a.input), std::move(pwm), a.loss, a.converged, a.attempts,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/interpret/clustering.hpp"
 #include "sster/model/model.hpp"
 #include "sster/plot/heatmap.hpp"
@@ -48,14 +49,14 @@ inline ClusteringPlot cluster_activations(const MaxActivations& acts, const std:
     index_t labels = 0, first = -1;
     for (index_t c = 0; c < C; ++c)
       if (acts.labels(r, c) != 0) ++labels, first = first < 0 ? c : first;
-    require(labels <= 1, "plot_clustering: record " + std::to_string(acts.indices[static_cast<std::size_t>(r)] + 1) +
+    require(labels <= 1, "plot_clustering: record " + std::to_string(at(acts.indices, r) + 1) +
                              " belongs to " + std::to_string(labels) +
                              " classes: clustering needs single-label data (pysster's rule); the data set is "
                              "multi-label");
     for (std::size_t k = 0; k < classes.size(); ++k)
       if (classes[k] == first) {
         rows.push_back(r);
-        out.records.push_back(acts.indices[static_cast<std::size_t>(r)]);
+        out.records.push_back(at(acts.indices, r));
         out.classes.push_back(static_cast<index_t>(k));
       }
   }
@@ -72,9 +73,9 @@ inline ClusteringPlot cluster_activations(const MaxActivations& acts, const std:
   HeatmapSpec& spec = out.heatmap;
   spec.rows = K;
   spec.cols = R;
-  spec.values.resize(static_cast<std::size_t>(K * R));
+  spec.values.resize(to_size(K * R));
   for (index_t k = 0; k < K; ++k)
-    for (index_t r = 0; r < R; ++r) spec.values[static_cast<std::size_t>(k * R + r)] = h.values(r, k);
+    for (index_t r = 0; r < R; ++r) at(spec.values, k * R + r) = h.values(r, k);
   for (index_t k = 0; k < K; ++k) spec.row_labels.push_back("kernel " + std::to_string(k));
   auto tree = [](const Linkage& z) {
     std::vector<Merge> t;
@@ -88,7 +89,7 @@ inline ClusteringPlot cluster_activations(const MaxActivations& acts, const std:
   spec.col_tree = tree(h.row_linkage);
   spec.col_order = h.row_order;
   spec.col_classes = out.classes;
-  for (index_t c : classes) spec.class_names.push_back(class_names[static_cast<std::size_t>(c)]);
+  for (index_t c : classes) spec.class_names.push_back(at(class_names, c));
   spec.colorbar_label = "standardised max activation";
   return out;
 }

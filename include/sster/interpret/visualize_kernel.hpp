@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/interpret/kernel_activations.hpp"
@@ -69,7 +70,7 @@ inline std::vector<std::string> class_labels(const Data& data) {
 // Mean and sd (ddof 0) of every position-wise input under the motif windows.
 inline std::vector<FeatureProfile> window_features(const Data& data, const KernelStatistics& s) {
   const index_t D = data.dense_channels(), W = s.width;
-  const auto w = static_cast<std::size_t>(W);
+  const auto w = to_size(W);
   std::vector<FeatureProfile> features;
   for (const auto& name : data.dense_names())
     features.push_back({name, std::vector<double>(w, 0.0), std::vector<double>(w, 0.0)});
@@ -79,8 +80,8 @@ inline std::vector<FeatureProfile> window_features(const Data& data, const Kerne
       const auto v = data.dense_unscaled(s.motif_records[i]);
       for (index_t d = 0; d < D; ++d)
         for (std::size_t t = 0; t < w; ++t) {
-          const double x = v[static_cast<std::size_t>((s.motif_positions[i] + static_cast<index_t>(t)) * D + d)];
-          auto& f = features[static_cast<std::size_t>(d)];
+          const double x = at(v, (s.motif_positions[i] + static_cast<index_t>(t)) * D + d);
+          auto& f = at(features, d);
           if (pass == 0)
             f.mean[t] += x / n;
           else
@@ -125,7 +126,7 @@ inline KernelResult plot_kernel(const Data& data, const KernelStatistics& s, con
                                 const KernelPlotOptions& options = {}) {
   KernelResult r = kernel_result(data, s, options);
   const auto names = detail::class_labels(data);
-  write_png(render_kernel_motif(r, names[static_cast<std::size_t>(s.top_class)], options.style),
+  write_png(render_kernel_motif(r, at(names, s.top_class), options.style),
             detail::kernel_file(folder, "motif", s.kernel));
   plot_position_summary(PositionSummary{s.kernel, names, s.positions, s.mean, s.sd},
                         detail::kernel_file(folder, "position", s.kernel), options.style);
@@ -157,9 +158,9 @@ inline std::vector<index_t> order_by_score(std::span<const KernelResult> results
   std::vector<index_t> order(results.size());
   std::iota(order.begin(), order.end(), index_t{0});
   std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
-    return results[static_cast<std::size_t>(a)].score > results[static_cast<std::size_t>(b)].score;
+    return at(results, a).score > at(results, b).score;
   });
-  for (auto& k : order) k = results[static_cast<std::size_t>(k)].kernel;
+  for (auto& k : order) k = at(results, k).kernel;
   return order;
 }
 
@@ -167,7 +168,7 @@ inline std::vector<index_t> order_by_score(std::span<const KernelResult> results
 inline std::vector<KernelResult> kernel_motifs(Model& model, const Data& data, const MaxActivations& acts,
                                                const KernelPlotOptions& options = {}) {
   detail::check_activations(model, data, acts);
-  std::vector<index_t> kernels(static_cast<std::size_t>(model.first_conv()->kernels));
+  std::vector<index_t> kernels(to_size(model.first_conv()->kernels));
   std::iota(kernels.begin(), kernels.end(), index_t{0});
   const auto stats = kernel_statistics(model, data, acts, kernels);
   std::vector<KernelResult> results;
@@ -183,13 +184,13 @@ inline std::vector<KernelResult> visualize_all_kernels(Model& model, const Data&
                                                        const KernelPlotOptions& options = {}) {
   detail::check_activations(model, data, acts);
   const index_t K = model.first_conv()->kernels;
-  std::vector<index_t> kernels(static_cast<std::size_t>(K));
+  std::vector<index_t> kernels(to_size(K));
   std::iota(kernels.begin(), kernels.end(), index_t{0});
   const auto stats = kernel_statistics(model, data, acts, kernels);
   create_folders(folder);
-  std::vector<std::optional<KernelResult>> drawn(static_cast<std::size_t>(K));
+  std::vector<std::optional<KernelResult>> drawn(to_size(K));
   parallel_for_each_index(K, [&](index_t k) {
-    drawn[static_cast<std::size_t>(k)] = plot_kernel(data, stats[static_cast<std::size_t>(k)], folder, options);
+    at(drawn, k) = plot_kernel(data, at(stats, k), folder, options);
   });
   std::vector<KernelResult> results;
   std::vector<double> scores;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/interpret/motif.hpp"
 #include "sster/core/atomic_file.hpp"
 
@@ -38,9 +39,9 @@ inline std::string python_float_repr(double v) {
   std::string out;
   if (exp >= -4 && exp < 16) {
     if (exp < 0) {
-      out = "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
+      out = "0." + std::string(to_size(-exp - 1), '0') + digits;
     } else {
-      const std::size_t int_len = static_cast<std::size_t>(exp) + 1;
+      const std::size_t int_len = to_size(exp) + 1;
       if (digits.size() <= int_len) out = digits + std::string(int_len - digits.size(), '0') + ".0";
       else out = digits.substr(0, int_len) + "." + digits.substr(int_len);
     }

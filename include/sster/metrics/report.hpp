@@ -59,7 +59,7 @@ struct PerformanceReport {
   index_t confusion_at(index_t truth, index_t predicted) const {
     require(!confusion.empty(), "confusion matrix: only single-label reports have one");
     const auto k = static_cast<index_t>(classes.size());
-    return confusion[static_cast<std::size_t>(truth * k + predicted)];
+    return at(confusion, truth * k + predicted);
   }
 
   // The table exactly as pysster prints it (same widths, blank lines and "|").
@@ -143,7 +143,7 @@ inline std::string PerformanceReport::confusion_text() const {
   for (const auto& c : classes) out.append("  ").append(detail::pad_left(c.name, width));
   out += "\n";
   for (index_t t = 0; t < k; ++t) {
-    const auto& name = classes[static_cast<std::size_t>(t)].name;
+    const auto& name = at(classes, t).name;
     out += name + std::string(label - name.size(), ' ');
     for (index_t p = 0; p < k; ++p) out.append("  ").append(detail::pad_left(std::to_string(confusion_at(t, p)), width));
     out += "\n";
@@ -158,7 +158,7 @@ inline std::string PerformanceReport::confusion_tsv() const {
   for (const auto& c : classes) out.append("\t").append(c.name);
   out += "\n";
   for (index_t t = 0; t < k; ++t) {
-    out += classes[static_cast<std::size_t>(t)].name;
+    out += at(classes, t).name;
     for (index_t p = 0; p < k; ++p) out.append("\t").append(std::to_string(confusion_at(t, p)));
     out += "\n";
   }
@@ -184,7 +184,7 @@ PerformanceReport performance_report(const P& predictions, const Y& targets,
 
   auto pi = std::ranges::begin(predictions);
   auto ti = std::ranges::begin(targets);
-  std::vector<double> p(static_cast<std::size_t>(size)), y(static_cast<std::size_t>(size));
+  std::vector<double> p(to_size(size)), y(to_size(size));
   for (index_t i = 0; i < size; ++i) {
     p[i] = static_cast<double>(pi[i]);
     y[i] = static_cast<double>(ti[i]);
@@ -209,11 +209,11 @@ PerformanceReport performance_report(const P& predictions, const Y& targets,
   }
 
   // Predicted 0/1 matrix.
-  std::vector<unsigned char> called(static_cast<std::size_t>(size), 0);
+  std::vector<unsigned char> called(to_size(size), 0);
   if (rep.multi_label) {
     for (index_t i = 0; i < size; ++i) called[i] = p[i] > 0.5;
   } else {
-    rep.confusion.assign(static_cast<std::size_t>(k * k), 0);
+    rep.confusion.assign(to_size(k * k), 0);
     for (index_t i = 0; i < n; ++i) {
       index_t best = 0, truth = -1, ones = 0;
       for (index_t c = 0; c < k; ++c) {
@@ -226,14 +226,14 @@ PerformanceReport performance_report(const P& predictions, const Y& targets,
       require(ones == 1, "performance report: example " + std::to_string(i) + " has " + std::to_string(ones) +
                              " target classes: single-label classification expects exactly one");
       called[i * k + best] = 1;
-      ++rep.confusion[static_cast<std::size_t>(truth * k + best)];
+      ++at(rep.confusion, truth * k + best);
     }
   }
 
-  std::vector<double> score_col(static_cast<std::size_t>(n)), truth_col(static_cast<std::size_t>(n));
+  std::vector<double> score_col(to_size(n)), truth_col(to_size(n));
   for (index_t c = 0; c < k; ++c) {
     ClassScores s;
-    s.name = class_names[static_cast<std::size_t>(c)];
+    s.name = at(class_names, c);
     index_t tp = 0, fp = 0, fn = 0;
     for (index_t i = 0; i < n; ++i) {
       const bool t = y[i * k + c] == 1, hit = called[i * k + c];
@@ -256,7 +256,7 @@ PerformanceReport performance_report(const P& predictions, const Y& targets,
       s.roc_auc = roc_auc(score_col, truth_col);
       s.pr_auc = average_precision(score_col, truth_col);
     } catch (const Error& e) {
-      throw Error("performance report, class '" + class_names[static_cast<std::size_t>(auc_class)] + "' (" +
+      throw Error("performance report, class '" + at(class_names, auc_class) + "' (" +
                   std::to_string(n) + " examples): " + e.what());
     }
     rep.classes.push_back(std::move(s));

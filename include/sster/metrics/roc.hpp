@@ -44,8 +44,8 @@ ClassCounts class_counts(const S& scores, const Y& truth) {
           "scores and truth differ in length: " + std::to_string(n) + " scores, " +
               std::to_string(std::ranges::size(truth)) + " truth values");
   require(n > 0, "no scores: a curve needs at least one example");
-  std::vector<double> s(static_cast<std::size_t>(n));
-  std::vector<unsigned char> y(static_cast<std::size_t>(n));
+  std::vector<double> s(to_size(n));
+  std::vector<unsigned char> y(to_size(n));
   auto si = std::ranges::begin(scores);
   auto yi = std::ranges::begin(truth);
   for (index_t i = 0; i < n; ++i) {
@@ -55,7 +55,7 @@ ClassCounts class_counts(const S& scores, const Y& truth) {
     require(t == 0 || t == 1, "truth " + std::to_string(i) + " is " + std::to_string(t) + ": expected 0 or 1");
     y[i] = t == 1;
   }
-  std::vector<index_t> order(static_cast<std::size_t>(n));
+  std::vector<index_t> order(to_size(n));
   std::iota(order.begin(), order.end(), index_t{0});
   std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return s[a] > s[b]; });
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "sster/core/index.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/engine.hpp"
 
@@ -20,7 +21,7 @@ inline std::vector<float> sample_weights(const Data& data, std::span<const index
   w.reserve(idx.size());
   for (index_t i : idx) {
     const auto t = data.targets(i);
-    const auto cls = static_cast<std::size_t>(std::max_element(t.begin(), t.end()) - t.begin());
+    const auto cls = to_size(std::max_element(t.begin(), t.end()) - t.begin());
     w.push_back(static_cast<float>(class_weights[cls]));
   }
   return w;
@@ -32,13 +33,13 @@ class BatchBuffer {
   Batch<float> gather(const Data& data, std::span<const index_t> idx, const std::vector<double>* class_weights) {
     const index_t B = static_cast<index_t>(idx.size()), L = data.length(), D = data.dense_channels(),
                   A = data.extra_size(), K = data.classes(), P = data.profile_channels();
-    symbols_.resize(static_cast<std::size_t>(B * L));
-    dense_.resize(static_cast<std::size_t>(B * L * D));
-    profile_.resize(static_cast<std::size_t>(B * L * P));
-    extra_.resize(static_cast<std::size_t>(B * A));
-    targets_.resize(static_cast<std::size_t>(B * K));
+    symbols_.resize(to_size(B * L));
+    dense_.resize(to_size(B * L * D));
+    profile_.resize(to_size(B * L * P));
+    extra_.resize(to_size(B * A));
+    targets_.resize(to_size(B * K));
     for (index_t b = 0; b < B; ++b) {
-      const index_t i = idx[static_cast<std::size_t>(b)];
+      const index_t i = at(idx, b);
       std::ranges::copy(data.symbols(i), symbols_.begin() + b * L);
       if (D) std::ranges::copy(data.dense(i), dense_.begin() + b * L * D);
       if (P) std::ranges::copy(data.profile(i), profile_.begin() + b * L * P);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sster/core/aligned.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/model/network.hpp"
@@ -45,7 +46,7 @@ class Engine {
         spec_offsets_.push_back(offset);
         offset += s.size();
       }
-    params_.resize(static_cast<std::size_t>(network.parameter_count()));
+    params_.resize(to_size(network.parameter_count()));
     initialize_parameters(specs_, params_.data(), seed);
     replicas_.push_back(std::move(network));
     grads_.emplace_back(params_.size());
@@ -70,11 +71,11 @@ class Engine {
   double train_step(const Batch<T>& batch, index_t B, const Adam& adam, double max_norm) {
     const index_t chunks = (B + chunk_ - 1) / chunk_;
     ensure_replicas(chunks);
-    std::vector<double> losses(static_cast<std::size_t>(chunks));
+    std::vector<double> losses(to_size(chunks));
     parallel_for_each_index(chunks, [&](index_t c) {
       const auto r = chunk_range_of(c, B);
       Context ctx{.training = true, .seed = seed_, .step = step_, .first_sample = r.begin};
-      losses[static_cast<std::size_t>(c)] = run_chunk(static_cast<std::size_t>(c), batch, r, B, ctx, true);
+      at(losses, c) = run_chunk(to_size(c), batch, r, B, ctx, true);
     });
     optimizer_step(chunks, adam, max_norm);
     ++step_;
@@ -86,10 +87,10 @@ class Engine {
   // Probabilities (B, classes) for a batch of any size, and the summed loss
   // against batch.targets when they are given (0 otherwise).
   double predict(const Batch<T>& batch, index_t B, T* probs) {
-    std::vector<double> losses(static_cast<std::size_t>((B + chunk_ - 1) / chunk_));
+    std::vector<double> losses(to_size((B + chunk_ - 1) / chunk_));
     for_each_chunk(B, [&](std::size_t replica, index_t begin, index_t end) {
       Context ctx{.first_sample = begin};
-      losses[static_cast<std::size_t>(begin / chunk_)] = run_chunk(replica, batch, {begin, end}, B, ctx, false);
+      at(losses, begin / chunk_) = run_chunk(replica, batch, {begin, end}, B, ctx, false);
       std::copy_n(chunk_probs_[replica].data(), (end - begin) * classes(), probs + begin * classes());
     });
     double total = 0;
@@ -101,8 +102,8 @@ class Engine {
   // layer), one parameter tensor per task.
   void apply_constraints(double max_norm) {
     parallel_for_each_index(static_cast<index_t>(specs_.size()), [&](index_t i) {
-      const auto& s = specs_[static_cast<std::size_t>(i)];
-      if (s.max_norm) apply_max_norm(params_.data() + spec_offsets_[static_cast<std::size_t>(i)], s.shape[0],
+      const auto& s = at(specs_, i);
+      if (s.max_norm) apply_max_norm(params_.data() + at(spec_offsets_, i), s.shape[0],
                                      s.size() / s.shape[0], max_norm);
     });
   }
@@ -120,7 +121,7 @@ class Engine {
     parallel_for_each_index(workers, [&](index_t i) {
       for (index_t c = next++; c < chunks; c = next++) {
         const auto r = chunk_range_of(c, B);
-        fn(static_cast<std::size_t>(i), r.begin, r.end);
+        fn(to_size(i), r.begin, r.end);
       }
     });
   }
@@ -142,7 +143,7 @@ class Engine {
       const index_t begin = b * block, end = std::min(n, begin + block);
       T* g = grads_[0].data();
       for (index_t c = 1; c < chunks; ++c)
-        simd::add(end - begin, grads_[static_cast<std::size_t>(c)].data() + begin, g + begin);
+        simd::add(end - begin, at(grads_, c).data() + begin, g + begin);
       Adam::update(coefficients, adam_state_, params_.data(), g, begin, end);
     });
     apply_constraints(max_norm);
@@ -166,7 +167,7 @@ class Engine {
     const InputBatch<T> part = batch.input.slice(net.input(), r.begin, r.end);
     const Tensor<T>& logits = net.forward(part, ctx);
     auto& probs = chunk_probs_[replica];
-    probs.resize(static_cast<std::size_t>(n * K));
+    probs.resize(to_size(n * K));
     if (!batch.targets) {
       output_probabilities(loss_, n, K, logits.data(), probs.data());
       return 0;

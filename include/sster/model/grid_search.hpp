@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "sster/core/index.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
 #include "sster/core/atomic_file.hpp"
@@ -101,21 +102,21 @@ class GridSearch {
         }
         if (o.verbose) std::cerr << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i)
                                  << "): " << score << "\n";
-        trained[static_cast<std::size_t>(i)].emplace(std::move(model));
+        at(trained, i).emplace(std::move(model));
       }
     }, tbb::simple_partitioner());
     std::vector<GridResult> results;
     for (index_t i = 0; i < static_cast<index_t>(combinations_.size()); ++i)
-      results.push_back({combinations_[static_cast<std::size_t>(i)], params_of(i), finished.at(key(i))});
+      results.push_back({at(combinations_, i), params_of(i), finished.at(key(i))});
     std::vector<index_t> order(results.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
     std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
-      return results[static_cast<std::size_t>(a)].score > results[static_cast<std::size_t>(b)].score;
+      return at(results, a).score > at(results, b).score;
     });
     const index_t best = order.front();
     std::vector<GridResult> ranked;
-    for (index_t i : order) ranked.push_back(results[static_cast<std::size_t>(i)]);
-    auto& slot = trained[static_cast<std::size_t>(best)];
+    for (index_t i : order) ranked.push_back(at(results, i));
+    auto& slot = at(trained, best);
     Model best_model = slot ? std::move(*slot) : Model::load(model_path(o.folder, best));
     if (!o.folder.empty()) write_file_atomic(std::filesystem::path(o.folder) / "grid_search.tsv", tsv(ranked, o.metric));
     return {std::move(best_model), std::move(ranked)};
@@ -169,7 +170,7 @@ class GridSearch {
     }
     ReportOptions opts;
     opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
-    const auto report = performance_report(std::span<const float>(p.data(), static_cast<std::size_t>(p.size())),
+    const auto report = performance_report(std::span<const float>(p.data(), to_size(p.size())),
                                            std::span<const float>(targets), model.info().class_names, opts);
     return metric == GridMetric::roc_auc ? report.weighted_avg.roc_auc : report.weighted_avg.pr_auc;
   }
@@ -187,7 +188,7 @@ class GridSearch {
   }
   Params params_of(index_t i) const {
     Params p = base_;
-    for (std::size_t k = 0; k < grid_.size(); ++k) p.set(grid_[k].first, combinations_[static_cast<std::size_t>(i)][k]);
+    for (std::size_t k = 0; k < grid_.size(); ++k) p.set(grid_[k].first, at(combinations_, i)[k]);
     p.validate();
     return p;
   }
@@ -195,7 +196,7 @@ class GridSearch {
   std::string key(index_t i) const {
     std::string k;
     for (std::size_t p = 0; p < grid_.size(); ++p)
-      k += (p ? " " : "") + grid_[p].first + "=" + combinations_[static_cast<std::size_t>(i)][p];
+      k += (p ? " " : "") + grid_[p].first + "=" + at(combinations_, i)[p];
     return k;
   }
   static std::string model_path(const std::string& folder, index_t i) {

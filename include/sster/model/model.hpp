@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sster/core/eigen.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/json_fields.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/architecture.hpp"
@@ -199,7 +200,7 @@ class Model {
       const index_t batches = (n + batch - 1) / batch;
       for (; s.next_batch < batches; ++s.next_batch) {
         const index_t b = s.next_batch;
-        const std::span<const index_t> idx(order.data() + b * batch, static_cast<std::size_t>(std::min(batch, n - b * batch)));
+        const std::span<const index_t> idx(order.data() + b * batch, to_size(std::min(batch, n - b * batch)));
         const double loss =
             engine_->train_step(buffer_.gather(data, idx, &class_weights), static_cast<index_t>(idx.size()), adam(),
                                 kernel_constraint());
@@ -252,7 +253,7 @@ class Model {
   double evaluate_loss(const Data& data, std::span<const index_t> idx) {
     double total = 0;
     for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) {
-      probs_.resize(static_cast<std::size_t>(n * info_.classes()));
+      probs_.resize(to_size(n * info_.classes()));
       total += engine_->predict(b, n, probs_.data());
     });
     return total / static_cast<double>(idx.size());
@@ -289,7 +290,7 @@ class Model {
         Context ctx;
         const InputBatch<float> part = b.input.slice(info_.input_spec(), begin, end);
         const auto& acts = net.forward(part, ctx, 1);
-        for (index_t s = 0; s < end - begin; ++s) fn(idx[static_cast<std::size_t>(first + begin + s)], acts.sample(s));
+        for (index_t s = 0; s < end - begin; ++s) fn(at(idx, first + begin + s), acts.sample(s));
       });
     });
   }
@@ -311,14 +312,14 @@ class Model {
     m.activations.resize(n, K);
     m.positions.resize(n, K);
     m.labels.resize(n, info_.classes());
-    std::vector<index_t> row_of(static_cast<std::size_t>(data.size()), 0);
+    std::vector<index_t> row_of(to_size(data.size()), 0);
     for (index_t r = 0; r < n; ++r) {
-      row_of[static_cast<std::size_t>(idx[static_cast<std::size_t>(r)])] = r;
-      const auto t = data.targets(idx[static_cast<std::size_t>(r)]);
-      for (index_t c = 0; c < info_.classes(); ++c) m.labels(r, c) = t[static_cast<std::size_t>(c)];
+      at(row_of, at(idx, r)) = r;
+      const auto t = data.targets(at(idx, r));
+      for (index_t c = 0; c < info_.classes(); ++c) m.labels(r, c) = at(t, c);
     }
     first_layer_activations(data, idx, [&](index_t record, const float* acts) {
-      const index_t r = row_of[static_cast<std::size_t>(record)];
+      const index_t r = at(row_of, record);
       for (index_t k = 0; k < K; ++k) {
         index_t best = 0;
         for (index_t t = 1; t < positions; ++t)
@@ -465,7 +466,7 @@ class Model {
     constexpr index_t block = 1024;
     const auto n = static_cast<index_t>(idx.size());
     for (index_t first = 0; first < n; first += block) {
-      const auto part = idx.subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(std::min(block, n - first)));
+      const auto part = idx.subspan(to_size(first), to_size(std::min(block, n - first)));
       fn(buffer_.gather(data, part, nullptr), static_cast<index_t>(part.size()), first);
     }
   }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/symbol.hpp"
 #include "sster/nn/append_extra.hpp"
 #include "sster/nn/bidirectional.hpp"

@@ -135,7 +135,7 @@ class Params {
     const auto& d = detail::param_def(name);
     require(d.kind != detail::Kind::text, "parameter '" + name + "' is not numeric");
     const auto& v = values_.at(name);
-    return v.size() == 1 ? v[0] : v.at(static_cast<std::size_t>(layer));
+    return v.size() == 1 ? v[0] : v.at(to_size(layer));
   }
   index_t get_int(const std::string& name, index_t layer = 0) const {
     return static_cast<index_t>(std::llround(get(name, layer)));

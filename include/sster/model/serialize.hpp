@@ -25,6 +25,7 @@
 
 #include "sster/core/error.hpp"
 #include "sster/core/atomic_file.hpp"
+#include "sster/core/index.hpp"
 
 namespace sster {
 
@@ -141,7 +142,7 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
     if (header_size > in.left())
       in.truncated("the header claims " + std::to_string(header_size) + " bytes, the file has " +
                    std::to_string(bytes.size()));
-    const auto header_text = in.take(static_cast<std::size_t>(header_size), "the header");
+    const auto header_text = in.take(to_size(header_size), "the header");
     try {
       file.header = nlohmann::json::parse(header_text);
     } catch (const nlohmann::json::exception& e) {
@@ -155,8 +156,8 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
       const auto count = in.get<std::uint64_t>("the array size");
       if (count > in.left() / sizeof(float))
         in.truncated("array '" + what + "' has " + std::to_string(count) + " values, the file ends before");
-      std::vector<float> values(static_cast<std::size_t>(count));
-      const auto raw = in.take(static_cast<std::size_t>(count) * sizeof(float), "an array");
+      std::vector<float> values(to_size(count));
+      const auto raw = in.take(to_size(count) * sizeof(float), "an array");
       // An empty vector's data() may be null, and memcpy from or to null is
       // undefined even for 0 bytes.
       if (count > 0) std::memcpy(values.data(), raw.data(), raw.size());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/nn/activations.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
@@ -71,7 +72,7 @@ struct Conv1D {
   // The argmax of every pooled element is kept here for backward_pooled.
   void forward_pooled(const Tensor<T>& x, index_t size, index_t stride, Tensor<T>& pooled) {
     const auto s = conv_shape(x.shape().B, x.shape().L);
-    pool_argmax_.resize(static_cast<std::size_t>(pooled.size()));
+    pool_argmax_.resize(to_size(pooled.size()));
     kernels::conv1d_pool_forward(x.data(), w_, b_, pooled.data(), pool_argmax_.data(), s, fused(size, stride),
                                  scratch_);
   }
@@ -85,7 +86,7 @@ struct Conv1D {
   }
   void forward_symbols_pooled(const std::uint8_t* x, const T* scale, index_t B, index_t L, index_t size,
                               index_t stride, Tensor<T>& pooled) {
-    pool_argmax_.resize(static_cast<std::size_t>(pooled.size()));
+    pool_argmax_.resize(to_size(pooled.size()));
     kernels::gather_conv1d_pool_forward(x, scale, w_, b_, pooled.data(), pool_argmax_.data(), conv_shape(B, L),
                                         fused(size, stride), scratch_);
   }

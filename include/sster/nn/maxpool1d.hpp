@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/nn/kernels/maxpool1d.hpp"
 #include "sster/nn/layer.hpp"
 
@@ -22,7 +23,7 @@ struct MaxPool1D : NoParams {
     return {in.B, (in.L - size) / stride + 1, in.C};
   }
   void forward(const Tensor<T>& x, Tensor<T>& y, Context&) {
-    argmax_.resize(static_cast<std::size_t>(y.size()));
+    argmax_.resize(to_size(y.size()));
     kernels::maxpool1d_forward(x.data(), y.data(), argmax_.data(), pool_shape(x.shape()));
   }
   void backward(const Tensor<T>& x, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {

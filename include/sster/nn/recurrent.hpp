@@ -26,6 +26,7 @@
 
 #include "sster/core/eigen.hpp"
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/core/random.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/nn/kernels/recurrent.hpp"
@@ -39,14 +40,14 @@ namespace detail {
 template <class T>
 void draw_recurrent_mask(const Context& ctx, std::uint64_t id, std::uint64_t stream, double rate, index_t B, index_t n,
                          std::vector<T>& mask) {
-  mask.resize(static_cast<std::size_t>(B * n));
+  mask.resize(to_size(B * n));
   const T scale = static_cast<T>(1.0 / (1.0 - rate));
   const float r = static_cast<float>(rate);
   for (index_t b = 0; b < B; ++b) {
     const auto key =
         RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + b)});
     for (index_t e = 0; e < n; ++e)
-      mask[static_cast<std::size_t>(b * n + e)] =
+      at(mask, b * n + e) =
           key.uniform_float((stream << 32) + static_cast<std::uint64_t>(e)) >= r ? scale : T{0};
   }
 }
@@ -205,7 +206,7 @@ struct RecurrentCore {
       simd::add(B * H, g, dh.data());
       return;
     }
-    for (index_t i = 0; i < B * H; ++i) dh[i] += g[i] * recurrent_mask[static_cast<std::size_t>(i)];
+    for (index_t i = 0; i < B * H; ++i) dh[i] += g[i] * at(recurrent_mask, i);
   }
   // du[:, col:col+n] = a^T (H, B*L) * dz[:, col:col+n], a one of the (B, L, H) buffers.
   void recurrent_kernel_grad(const Tensor<T>& a, index_t col, index_t n, T* du) const {

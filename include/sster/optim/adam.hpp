@@ -34,9 +34,9 @@ struct Adam {
   // split of [0, n), in any order: each parameter's update reads only its own
   // gradient and moments.
   StepCoefficients begin_step(AdamState& state, index_t n) const {
-    if (state.m.size() != static_cast<std::size_t>(n)) {
-      state.m.assign(static_cast<std::size_t>(n), 0.0f);
-      state.v.assign(static_cast<std::size_t>(n), 0.0f);
+    if (state.m.size() != to_size(n)) {
+      state.m.assign(to_size(n), 0.0f);
+      state.v.assign(to_size(n), 0.0f);
     }
     ++state.t;
     const double t = static_cast<double>(state.t);

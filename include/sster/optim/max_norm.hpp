@@ -16,18 +16,18 @@ namespace sster {
 
 template <class T>
 void apply_max_norm(T* w, index_t first_axis, index_t rest, double max_value) {
-  std::vector<double> norms(static_cast<std::size_t>(rest), 0.0);
+  std::vector<double> norms(to_size(rest), 0.0);
   for (index_t i = 0; i < first_axis; ++i)
     for (index_t j = 0; j < rest; ++j) {
       const double x = static_cast<double>(w[i * rest + j]);
-      norms[static_cast<std::size_t>(j)] += x * x;
+      at(norms, j) += x * x;
     }
   for (auto& n : norms) {
     n = std::sqrt(n);
     n = std::min(n, max_value) / (1e-7 + n);
   }
   for (index_t i = 0; i < first_axis; ++i)
-    for (index_t j = 0; j < rest; ++j) w[i * rest + j] *= static_cast<T>(norms[static_cast<std::size_t>(j)]);
+    for (index_t j = 0; j < rest; ++j) w[i * rest + j] *= static_cast<T>(at(norms, j));
 }
 
 }  // namespace sster

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/plot/color.hpp"
 #include "sster/plot/path.hpp"
 #include "sster/plot/raster.hpp"
@@ -37,7 +38,7 @@ class Canvas {
             "canvas of " + std::to_string(pw) + " x " + std::to_string(ph) + " pixels is out of range");
     pw_ = static_cast<int>(pw);
     ph_ = static_cast<int>(ph);
-    pixels_.resize(static_cast<std::size_t>(pw_) * ph_ * 4);
+    pixels_.resize(to_size(pw_) * ph_ * 4);
     for (std::size_t i = 0; i < pixels_.size(); i += 4) {
       pixels_[i] = background.r;
       pixels_[i + 1] = background.g;
@@ -54,7 +55,7 @@ class Canvas {
   int pixel_height() const { return ph_; }
   const std::vector<std::uint8_t>& rgba() const { return pixels_; }  // row-major, 4 bytes a pixel
   Rgba pixel(int px, int py) const {
-    const std::uint8_t* p = &pixels_[(static_cast<std::size_t>(py) * pw_ + px) * 4];
+    const std::uint8_t* p = &pixels_[(to_size(py) * pw_ + px) * 4];
     return {p[0], p[1], p[2], p[3]};
   }
   // Layout coordinate -> device pixel coordinate.
@@ -166,8 +167,8 @@ class Canvas {
       for (int x = 0; x < src.pw_; ++x) {
         const int tx = x + ox;
         if (tx < 0 || tx >= pw_) continue;
-        std::copy_n(&src.pixels_[(static_cast<std::size_t>(y) * src.pw_ + x) * 4], 4,
-                    &pixels_[(static_cast<std::size_t>(ty) * pw_ + tx) * 4]);
+        std::copy_n(&src.pixels_[(to_size(y) * src.pw_ + x) * 4], 4,
+                    &pixels_[(to_size(ty) * pw_ + tx) * 4]);
       }
     }
   }
@@ -290,7 +291,7 @@ class Canvas {
   void blend(const detail::CoverageMask& m, Rgba color) {
     for (int y = 0; y < m.h; ++y)
       for (int x = 0; x < m.w; ++x) {
-        const float c = m.cover[static_cast<std::size_t>(y) * m.w + x];
+        const float c = m.cover[to_size(y) * m.w + x];
         if (c > 0) blend_pixel(m.x0 + x, m.y0 + y, color, c);
       }
   }
@@ -306,7 +307,7 @@ class Canvas {
     } else {
       return;
     }
-    std::uint8_t* p = &pixels_[(static_cast<std::size_t>(y) * pw_ + x) * 4];
+    std::uint8_t* p = &pixels_[(to_size(y) * pw_ + x) * 4];
     const float sa = cover * c.a / 255.0f;
     if (sa <= 0) return;
     const float da = p[3] / 255.0f;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 
 namespace sster {
 
@@ -140,7 +141,7 @@ inline Rgba rdbu_r(double t) {
                                                        0xd6604d, 0xb2182b, 0x67001f};
   if (!(t >= 0.0)) t = 0.0;  // also catches NaN
   t = std::min(t, 1.0) * (stops.size() - 1);
-  const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(t), stops.size() - 2);
+  const std::size_t i = std::min<std::size_t>(to_size(t), stops.size() - 2);
   auto c = [](std::uint32_t v) {
     return Rgba{static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>((v >> 8) & 255),
                 static_cast<std::uint8_t>(v & 255), 255};

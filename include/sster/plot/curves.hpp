@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/plot/axes.hpp"
 #include "sster/plot/canvas.hpp"
 #include "sster/plot/legend.hpp"
@@ -125,7 +126,7 @@ inline Canvas render_history(const History& h, const Style& style = {}) {
     if (h.learning_rate[e] < h.learning_rate[e - 1]) drops.push_back(e);
   const std::vector<double> dots{1.2, 2.4};
   if (!drops.empty()) legend.push_back({"learning rate lowered", c_lr, LegendEntry::Kind::line, dots});
-  const bool best = h.best_epoch >= 0 && static_cast<std::size_t>(h.best_epoch) < h.val_loss.size();
+  const bool best = h.best_epoch >= 0 && to_size(h.best_epoch) < h.val_loss.size();
   if (best) legend.push_back({"weights kept", colors::black, LegendEntry::Kind::ring});
 
   Ticks xt = nice_ticks({1, static_cast<double>(n)}, 8, std::max(1.0, nice_step(static_cast<double>(n - 1), 8)));
@@ -169,7 +170,7 @@ inline Canvas render_history(const History& h, const Style& style = {}) {
       for (Point p : pts) canvas.fill_circle(p, style.curve_width * 1.2, color);
   }
   if (best) {
-    const Point p = ax.map(static_cast<double>(h.best_epoch + 1), h.val_loss[static_cast<std::size_t>(h.best_epoch)]);
+    const Point p = ax.map(static_cast<double>(h.best_epoch + 1), at(h.val_loss, h.best_epoch));
     canvas.stroke(circle_points(p, 3.2 * style.curve_width), colors::black, {.width = 1.2}, true);
   }
   canvas.clear_clip();

@@ -37,14 +37,14 @@ inline void check_tree(std::span<const Merge> tree, index_t leaves, const char* 
                                                                 std::to_string(leaves) + " leaves needs " +
                                                                 std::to_string(leaves - 1) + " merges, got " +
                                                                 std::to_string(tree.size()));
-  std::vector<char> used(static_cast<std::size_t>(2 * leaves), 0);
+  std::vector<char> used(to_size(2 * leaves), 0);
   for (std::size_t i = 0; i < tree.size(); ++i) {
     const index_t limit = leaves + static_cast<index_t>(i);
     for (index_t c : {tree[i].left, tree[i].right}) {
-      require(c >= 0 && c < limit && !used[static_cast<std::size_t>(c)],
+      require(c >= 0 && c < limit && !at(used, c),
               std::string(what) + ": merge " + std::to_string(i) + " refers to cluster " + std::to_string(c) +
                   ", which does not exist yet or is already merged");
-      used[static_cast<std::size_t>(c)] = 1;
+      at(used, c) = 1;
     }
     require(std::isfinite(tree[i].height) && tree[i].height >= 0,
             std::string(what) + ": merge " + std::to_string(i) + " has height " + std::to_string(tree[i].height));
@@ -54,11 +54,11 @@ inline void check_tree(std::span<const Merge> tree, index_t leaves, const char* 
 inline void check_order(std::span<const index_t> order, index_t n, const char* what) {
   require(static_cast<index_t>(order.size()) == n, std::string(what) + ": order has " + std::to_string(order.size()) +
                                                        " entries, expected " + std::to_string(n));
-  std::vector<char> seen(static_cast<std::size_t>(n), 0);
+  std::vector<char> seen(to_size(n), 0);
   for (index_t i : order) {
-    require(i >= 0 && i < n && !seen[static_cast<std::size_t>(i)],
+    require(i >= 0 && i < n && !at(seen, i),
             std::string(what) + ": order is not a permutation of 0.." + std::to_string(n - 1));
-    seen[static_cast<std::size_t>(i)] = 1;
+    at(seen, i) = 1;
   }
 }
 
@@ -76,7 +76,7 @@ inline std::vector<index_t> dendrogram_order(std::span<const Merge> tree, index_
     if (c < leaves) {
       order.push_back(c);
     } else {
-      const Merge& m = tree[static_cast<std::size_t>(c - leaves)];
+      const Merge& m = at(tree, c - leaves);
       stack.push_back(m.right);
       stack.push_back(m.left);
     }
@@ -99,8 +99,8 @@ inline void draw_dendrogram(Canvas& canvas, Box box, std::span<const Merge> tree
   if (!(top > 0)) top = 1;
   const bool left = side == DendrogramSide::left;
   const double extent = left ? box.height() : box.width(), depth = left ? box.width() : box.height();
-  std::vector<double> pos(static_cast<std::size_t>(2 * n - 1)), h(static_cast<std::size_t>(2 * n - 1), 0.0);
-  for (index_t i = 0; i < n; ++i) pos[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = (i + 0.5) * extent / n;
+  std::vector<double> pos(to_size(2 * n - 1)), h(to_size(2 * n - 1), 0.0);
+  for (index_t i = 0; i < n; ++i) at(pos, at(order, i)) = (i + 0.5) * extent / n;
   // (along, height) -> canvas point
   auto at = [&](double along, double height) {
     const double d = depth * (1 - height / top);
@@ -110,8 +110,8 @@ inline void draw_dendrogram(Canvas& canvas, Box box, std::span<const Merge> tree
   StrokeStyle st{.width = width, .cap = LineCap::square, .round_joins = false};
   for (std::size_t i = 0; i < tree.size(); ++i) {
     const Merge& m = tree[i];
-    const auto l = static_cast<std::size_t>(m.left), r = static_cast<std::size_t>(m.right);
-    const std::size_t c = static_cast<std::size_t>(n) + i;
+    const auto l = to_size(m.left), r = to_size(m.right);
+    const std::size_t c = to_size(n) + i;
     pos[c] = (pos[l] + pos[r]) / 2;
     h[c] = m.height;
     const Point u[] = {at(pos[l], h[l]), at(pos[l], h[c]), at(pos[r], h[c]), at(pos[r], h[r])};
@@ -138,7 +138,7 @@ namespace detail {
 inline double percentile(std::vector<double> v, double q) {  // numpy's linear interpolation
   std::sort(v.begin(), v.end());
   const double idx = q / 100.0 * static_cast<double>(v.size() - 1);
-  const std::size_t i = static_cast<std::size_t>(idx);
+  const std::size_t i = to_size(idx);
   if (i + 1 >= v.size()) return v.back();
   return v[i] + (v[i + 1] - v[i]) * (idx - static_cast<double>(i));
 }
@@ -192,7 +192,7 @@ inline Canvas render_heatmap(const HeatmapSpec& spec, const Style& style = {}) {
   std::vector<LegendEntry> legend;
   if (!spec.col_classes.empty())
     for (index_t k = 0; k < n_classes; ++k)
-      legend.push_back({k < static_cast<index_t>(spec.class_names.size()) ? spec.class_names[static_cast<std::size_t>(k)]
+      legend.push_back({k < static_cast<index_t>(spec.class_names.size()) ? at(spec.class_names, k)
                                                                           : "class_" + std::to_string(k),
                         class_color(k, n_classes), LegendEntry::Kind::patch});
 
@@ -228,13 +228,13 @@ inline Canvas render_heatmap(const HeatmapSpec& spec, const Style& style = {}) {
 
   const Box map{x_map, y_map, x_map + map_w, y_map + map_h};
   canvas.draw_grid(map, static_cast<int>(C), static_cast<int>(R), [&](int c, int r) {
-    return color_of(spec.values[static_cast<std::size_t>(row_order[static_cast<std::size_t>(r)] * C +
-                                                         col_order[static_cast<std::size_t>(c)])]);
+    return color_of(at(spec.values, at(row_order, r) * C +
+                                                         at(col_order, c)));
   });
   if (bar_h > 0) {
     const Box bar{x_map, y_map - gap - bar_h, x_map + map_w, y_map - gap};
     canvas.draw_grid(bar, static_cast<int>(C), 1, [&](int c, int) {
-      return class_color(spec.col_classes[static_cast<std::size_t>(col_order[static_cast<std::size_t>(c)])], n_classes);
+      return class_color(at(spec.col_classes, at(col_order, c)), n_classes);
     });
   }
   const Rgba tree_color = Rgba::hex("#404040");
@@ -249,7 +249,7 @@ inline Canvas render_heatmap(const HeatmapSpec& spec, const Style& style = {}) {
   if (label_w > 0) {
     const TextStyle lt{label_font, FontFace::regular, style.text};
     for (index_t r = 0; r < R; ++r)
-      draw_text(canvas, spec.row_labels[static_cast<std::size_t>(row_order[static_cast<std::size_t>(r)])],
+      draw_text(canvas, at(spec.row_labels, at(row_order, r)),
                 {x_labels, y_map + (static_cast<double>(r) + 0.5) * row_h}, lt, HAlign::left, VAlign::middle);
   }
   // Colour bar with ticks on its right.

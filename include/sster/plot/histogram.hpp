@@ -19,12 +19,12 @@ namespace sster {
 inline std::vector<double> histogram_counts(std::span<const double> values, index_t bins, double lo, double hi) {
   require(bins > 0 && hi > lo, "histogram needs bins > 0 and hi > lo, got " + std::to_string(bins) + " bins over [" +
                                    std::to_string(lo) + ", " + std::to_string(hi) + "]");
-  std::vector<double> counts(static_cast<std::size_t>(bins), 0.0);
+  std::vector<double> counts(to_size(bins), 0.0);
   const double width = (hi - lo) / static_cast<double>(bins);
   for (double v : values) {
     if (!std::isfinite(v) || v < lo || v > hi) continue;
     const auto i = std::min<index_t>(bins - 1, static_cast<index_t>((v - lo) / width));
-    counts[static_cast<std::size_t>(i)] += 1;
+    at(counts, i) += 1;
   }
   return counts;
 }

@@ -31,12 +31,12 @@ inline std::string kernel_summary_html(std::span<const index_t> order, std::span
   const long position_height = 300 * std::max<long>((class_num + 2) / 3, 1);
   char buf[512];
   for (index_t k : order) {
-    require(k >= 0 && static_cast<std::size_t>(k) < scores.size(),
+    require(k >= 0 && to_size(k) < scores.size(),
             "kernel summary: kernel " + std::to_string(k) + " has no score (" + std::to_string(scores.size()) +
                 " scores)");
     const int kernel = static_cast<int>(k);
     std::snprintf(buf, sizeof buf, "<tr>\n<td>Kernel %d<br/>score = %.3f</td>\n", kernel,
-                  scores[static_cast<std::size_t>(k)]);
+                  at(scores, k));
     out += buf;
     if (additional_height <= 0) {
       std::snprintf(buf, sizeof buf, "<td><img src=\"motif_kernel_%d.png\" height=150/></td>\n", kernel);

@@ -87,7 +87,7 @@ inline void draw_logo(Canvas& canvas, Box outer, const LogoSpec& spec, const Sty
   const double device_px = 1.0 / canvas.scale();
   std::vector<std::size_t> order(k);
   for (index_t pos = 0; pos < spec.length(); ++pos) {
-    const double* h = &spec.heights[static_cast<std::size_t>(pos) * k];
+    const double* h = &spec.heights[to_size(pos) * k];
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [h](std::size_t a, std::size_t b) { return h[a] < h[b]; });
     const double c = static_cast<double>(pos + 1);

@@ -10,6 +10,7 @@
 #include <stb_image_write.h>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 #include "sster/plot/canvas.hpp"
 #include "sster/core/atomic_file.hpp"
 
@@ -34,7 +35,7 @@ inline std::string encode_png(const Canvas& canvas) {
   }
   std::string out;
   auto sink = [](void* ctx, void* bytes, int size) {
-    static_cast<std::string*>(ctx)->append(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
+    static_cast<std::string*>(ctx)->append(static_cast<const char*>(bytes), to_size(size));
   };
   const int w = canvas.pixel_width(), h = canvas.pixel_height();
   const int ok = stbi_write_png_to_func(sink, &out, w, h, comp, data, w * comp);

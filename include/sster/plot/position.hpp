@@ -46,7 +46,7 @@ inline Canvas render_position_summary(const PositionSummary& s, const Style& sty
     if (s.positions[c].empty()) continue;
     shown.push_back(c);
     length = std::max(length, s.mean[c].size());
-    for (index_t p : s.positions[c]) length = std::max(length, static_cast<std::size_t>(p) + 1);
+    for (index_t p : s.positions[c]) length = std::max(length, to_size(p) + 1);
     for (std::size_t i = 0; i < s.mean[c].size(); ++i)
       if (std::isfinite(s.mean[c][i] + s.sd[c][i])) act_max = std::max(act_max, s.mean[c][i] + s.sd[c][i]);
   }

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <vector>
 
+#include "sster/core/index.hpp"
 #include "sster/plot/path.hpp"
 
 namespace sster::detail {
@@ -25,7 +26,7 @@ inline constexpr int sub_scanlines = 16;  // vertical samples per pixel row: 17 
 struct CoverageMask {
   int x0 = 0, y0 = 0, w = 0, h = 0;
   std::vector<float> cover;  // row-major, h x w
-  float at(int x, int y) const { return cover[static_cast<std::size_t>(y - y0) * w + (x - x0)]; }
+  float at(int x, int y) const { return cover[to_size(y - y0) * w + (x - x0)]; }
 };
 
 // Coverage of the polygons (each implicitly closed) clipped to [0, width) x [0, height).
@@ -78,7 +79,7 @@ inline CoverageMask rasterize(const std::vector<std::vector<Point>>& polygons, i
 
   // Difference array per row (w + 2 cells), summed into coverage afterwards.
   const int stride = mask.w + 2;
-  std::vector<float> diff(static_cast<std::size_t>(stride) * mask.h, 0.0f);
+  std::vector<float> diff(to_size(stride) * mask.h, 0.0f);
   const float weight = 1.0f / sub_scanlines, fw = static_cast<float>(mask.w);
   auto add_edge = [&](float* row, float x, float v) {
     x = std::clamp(x, 0.0f, fw);
@@ -90,7 +91,7 @@ inline CoverageMask rasterize(const std::vector<std::vector<Point>>& polygons, i
   };
   for (std::size_t i = 0; i < xs.size();) {
     const int line = xs[i].line;
-    float* row = &diff[static_cast<std::size_t>(line / sub_scanlines) * stride];
+    float* row = &diff[to_size(line / sub_scanlines) * stride];
     int winding = 0;
     float start = 0;
     for (; i < xs.size() && xs[i].line == line; ++i) {
@@ -103,10 +104,10 @@ inline CoverageMask rasterize(const std::vector<std::vector<Point>>& polygons, i
       }
     }
   }
-  mask.cover.resize(static_cast<std::size_t>(mask.w) * mask.h);
+  mask.cover.resize(to_size(mask.w) * mask.h);
   for (int y = 0; y < mask.h; ++y) {
-    const float* row = &diff[static_cast<std::size_t>(y) * stride];
-    float* dst = &mask.cover[static_cast<std::size_t>(y) * mask.w];
+    const float* row = &diff[to_size(y) * stride];
+    float* dst = &mask.cover[to_size(y) * mask.w];
     float sum = 0;
     for (int x = 0; x < mask.w; ++x) {
       sum += row[x];

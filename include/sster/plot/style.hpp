@@ -43,7 +43,7 @@ inline Rgba class_color(index_t i, index_t n) {
   static constexpr std::array<std::uint32_t, 9> set1{0xe41a1c, 0x377eb8, 0x4daf4a, 0x984ea3, 0xff7f00,
                                                      0xffff33, 0xa65628, 0xf781bf, 0x999999};
   if (n < 10) {
-    const std::uint32_t v = set1[static_cast<std::size_t>(i) % set1.size()];
+    const std::uint32_t v = set1[to_size(i) % set1.size()];
     return desaturate({static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>((v >> 8) & 255),
                        static_cast<std::uint8_t>(v & 255), 255},
                       0.6);

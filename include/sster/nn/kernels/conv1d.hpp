@@ -87,7 +87,7 @@ template <class T>
 void relu_pool_ref(std::vector<T>& conv, T* y, T* argmax, index_t B, index_t lo, index_t K, const FusedPool& p) {
   if (p.relu)
     for (auto& v : conv) v = std::max(v, T{0});
-  std::vector<std::int32_t> flat(static_cast<std::size_t>(B * p.out_len(lo) * K));
+  std::vector<std::int32_t> flat(to_size(B * p.out_len(lo) * K));
   maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{B, lo, K, p.size, p.stride});
   for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(K));
 }
@@ -98,12 +98,12 @@ template <class T>
 std::vector<T> relu_pool_backward_ref(const T* y, const T* argmax, const T* gy, index_t B, index_t lo, index_t K,
                                       const FusedPool& p) {
   const index_t lp = p.out_len(lo);
-  std::vector<T> g(static_cast<std::size_t>(B * lo * K), T{0});
+  std::vector<T> g(to_size(B * lo * K), T{0});
   for (index_t n = 0; n < B; ++n)
     for (index_t u = 0; u < lp; ++u)
       for (index_t k = 0; k < K; ++k) {
         const index_t i = (n * lp + u) * K + k;
-        if (!p.relu || y[i] > T{0}) g[static_cast<std::size_t>((n * lo + static_cast<index_t>(argmax[i])) * K + k)] += gy[i];
+        if (!p.relu || y[i] > T{0}) at(g, (n * lo + static_cast<index_t>(argmax[i])) * K + k) += gy[i];
       }
   return g;
 }
@@ -113,7 +113,7 @@ std::vector<T> relu_pool_backward_ref(const T* y, const T* argmax, const T* gy, 
 template <class T>
 void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
                              const FusedPool& p) {
-  std::vector<T> conv(static_cast<std::size_t>(s.B * s.out_len() * s.K));
+  std::vector<T> conv(to_size(s.B * s.out_len() * s.K));
   conv1d_forward_ref(x, w, b, conv.data(), s);
   relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
@@ -148,7 +148,7 @@ namespace detail {
 
 template <class T>
 void assign_zero(AlignedVector<T>& v, index_t n) {
-  v.assign(static_cast<std::size_t>(n), T{0});
+  v.assign(to_size(n), T{0});
 }
 
 // rows x K (row stride ld_in) -> rows x Kp, zero columns K..Kp.
@@ -279,11 +279,11 @@ void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
 template <class T, class Epilogue>
 void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
-  sc.w_pad.resize(static_cast<std::size_t>(wc * Kp));
+  sc.w_pad.resize(to_size(wc * Kp));
   pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
   assign_zero(sc.b_pad, Kp);
   std::copy_n(b, s.K, sc.b_pad.data());
-  sc.y_pad.resize(static_cast<std::size_t>(lo * Kp));
+  sc.y_pad.resize(to_size(lo * Kp));
   const GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
   for (index_t n = 0; n < s.B; ++n) {
     small_gemm(x + n * s.L * s.C, sc.w_pad.data(), sc.y_pad.data(), sc.b_pad.data(), GemmInit::row, g);
@@ -299,16 +299,16 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
   const index_t wc = s.W * C, wk = s.W * K;
   assign_zero(sc.g_pad, lo * Kp);  // columns K..Kp stay zero
-  sc.dw_pad.resize(static_cast<std::size_t>(wc * Kp));
+  sc.dw_pad.resize(to_size(wc * Kp));
   assign_zero(sc.db_pad, Kp);
   if (dx) {
     // flipped[(W-1-j)*K + k][c] = w[j][c][k]; the gradient's border rows stay zero.
     assign_zero(sc.flipped, wk * Cp);
     for (index_t j = 0; j < s.W; ++j)
       for (index_t c = 0; c < C; ++c)
-        for (index_t k = 0; k < K; ++k) sc.flipped[static_cast<std::size_t>(((s.W - 1 - j) * K + k) * Cp + c)] = w[(j * C + c) * K + k];
+        for (index_t k = 0; k < K; ++k) at(sc.flipped, ((s.W - 1 - j) * K + k) * Cp + c) = w[(j * C + c) * K + k];
     assign_zero(sc.g_border, (s.L + s.W - 1) * K);
-    sc.dx_pad.resize(static_cast<std::size_t>(s.L * Cp));
+    sc.dx_pad.resize(to_size(s.L * Cp));
   }
   const GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
   const GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
@@ -366,7 +366,7 @@ template <class T>
 void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
                          const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  scratch.rows.resize(to_size(4 * Kp));
   detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
     detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
@@ -377,7 +377,7 @@ template <class T>
 void conv1d_pool_backward(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
                           T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  scratch.rows.resize(to_size(4 * Kp));
   detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, [&](index_t n, T* gp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
     detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());

@@ -65,7 +65,7 @@ void gather_conv1d_backward_ref(const std::uint8_t* x, const T* scale, const T* 
 template <class T>
 void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
                                     const ConvShape& s, const FusedPool& p) {
-  std::vector<T> conv(static_cast<std::size_t>(s.B * s.out_len() * s.K));
+  std::vector<T> conv(to_size(s.B * s.out_len() * s.K));
   gather_conv1d_forward_ref(x, scale, w, b, conv.data(), s);
   relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
@@ -276,8 +276,8 @@ void gather_samples(const std::uint8_t* x, const T* scale, const T* w, const T* 
     for (index_t c = 0; c < C; ++c) std::copy_n(w + (j * C + c) * K, K, sc.w_pad.data() + (j * (C + 1) + c) * Kp);
   assign_zero(sc.b_pad, Kp);
   std::copy_n(b, K, sc.b_pad.data());
-  sc.y_pad.resize(static_cast<std::size_t>(lo * Kp));
-  sc.offsets.resize(static_cast<std::size_t>(s.L));
+  sc.y_pad.resize(to_size(lo * Kp));
+  sc.offsets.resize(to_size(s.L));
   for (index_t n = 0; n < s.B; ++n) {
     symbol_offsets(x + n * s.L, s.L, C, Kp, sc.offsets.data());
     if (scale)
@@ -299,8 +299,8 @@ void gather_backward_samples(const std::uint8_t* x, const T* scale, T* dw, T* db
   // The gradient between W-1 zero rows on each side; columns K..Kp stay zero.
   assign_zero(sc.g_pad, (lo + 2 * (s.W - 1)) * Kp);
   T* g = sc.g_pad.data() + (s.W - 1) * Kp;
-  sc.offsets.resize(static_cast<std::size_t>(s.L));
-  sc.starts.resize(static_cast<std::size_t>(C + 1));
+  sc.offsets.resize(to_size(s.L));
+  sc.starts.resize(to_size(C + 1));
   for (index_t n = 0; n < s.B; ++n) {
     pre_grad(n, g);
     add_rows(g, lo, Kp, sc.db_pad.data());
@@ -341,7 +341,7 @@ template <class T>
 void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
                                 const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  scratch.rows.resize(to_size(4 * Kp));
   detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
     detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
@@ -352,7 +352,7 @@ template <class T>
 void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T* y, const T* argmax, const T* gy,
                                  T* dw, T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(static_cast<std::size_t>(4 * Kp));
+  scratch.rows.resize(to_size(4 * Kp));
   detail::gather_backward_samples(x, scale, dw, db, s, scratch, [&](index_t n, T* gp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
     detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());
