@@ -45,7 +45,7 @@ inline std::vector<GoldFold> read_gold(const std::string& file) {
       const auto space = line.find(' ');
       out.back().structure = line.substr(0, space);
       out.back().energy = gold_number(line.substr(space), '(', ')');
-    } else if (!out.empty() && line.find('[') != std::string::npos && line.find('{') == std::string::npos) {
+    } else if (!out.empty() && line.back() == ']') {
       out.back().ensemble_energy = gold_number(line, '[', ']');
       out.back().has_ensemble = true;
     } else if (!out.empty() && line.find("free energy of ensemble") != std::string::npos) {
