@@ -3,6 +3,8 @@
 // committed under tests/fold/data): per sequence the sequence line (after an
 // optional ">name" line), "structure (energy)", and with -p "[ensemble]" or
 // " free energy of ensemble = -16.46 kcal/mol".
+#include <cctype>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -52,6 +54,38 @@ inline std::vector<GoldFold> read_gold(const std::string& file) {
       out.back().ensemble_energy = std::stod(line.substr(line.find('=') + 1));
       out.back().has_ensemble = true;
     }
+  }
+  return out;
+}
+
+}  // namespace sster::test
+
+namespace sster::test {
+
+// bench/fold_reference.py's records (ViennaRNA's Python package, RNAfold's
+// defaults): sequence, MFE structure, MFE, number of structures with the MFE
+// (0: not counted), ensemble free energy, P(paired) per position.
+struct ViennaReference {
+  std::string sequence, structure;
+  double mfe = 0, ensemble = 0;
+  int ties = 0;
+  std::vector<double> paired;
+};
+
+inline std::vector<ViennaReference> read_vienna_reference(const std::string& file) {
+  std::ifstream in(fold_data(file));
+  require(bool(in), "cannot open " + fold_data(file));
+  std::vector<ViennaReference> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') continue;
+    std::istringstream fields(line);
+    ViennaReference r;
+    std::string paired;
+    fields >> r.sequence >> r.structure >> r.mfe >> r.ties >> r.ensemble >> paired;
+    std::istringstream values(paired);
+    for (std::string v; std::getline(values, v, ',');) r.paired.push_back(std::stod(v));
+    out.push_back(std::move(r));
   }
   return out;
 }

@@ -90,8 +90,16 @@ class PartitionFolder {
  private:
   // Scaled Boltzmann weights of the loops.
   double unpaired(index_t count) const { return at(unit_powers_, count); }
+  // Beyond 30 unpaired bases RNAfold's partition function extrapolates the
+  // hairpin initiation without truncating to whole dcal/mol (its MFE does).
   double hairpin_weight(const Rna& rna, index_t i, index_t j) const {
-    return boltzmann()(hairpin_energy(rna, i, j)) * unpaired(j - i + 1);
+    const index_t size = j - i - 1;
+    double w = boltzmann()(hairpin_energy(rna, i, j)) * unpaired(j - i + 1);
+    if (size > 30) {
+      const double extra = tp::lxc * std::log(static_cast<double>(size) / 30.0);
+      w *= std::exp(-(extra - std::trunc(extra)) / kT_dcal);
+    }
+    return w;
   }
   double multi_closing_weight(const Rna& rna, index_t i, index_t j) const {
     return boltzmann()(multi_closing_energy(rna, i, j)) * unpaired(2);
@@ -359,6 +367,12 @@ std::string PartitionFolder::sample(const Rna& rna, Uniform&& uniform) const {
       if (s.part != Part::none) todo.push_back(s);
   }
   return db;
+}
+
+// The ensemble of one sequence (letters as encode_rna reads them).
+inline Ensemble partition(std::string_view sequence, const PartitionOptions& options = {}) {
+  PartitionFolder folder;
+  return folder.fold(encode_rna(sequence), options);
 }
 
 }  // namespace sster::fold
