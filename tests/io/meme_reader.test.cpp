@@ -199,6 +199,8 @@ TEST_CASE("MEME reader: bad input is an Error naming the file, the line and what
        "m.meme line 8: the file ends after 2 rows of motif 'm1'; expected w= 3 rows"},
       {file_with("letter-probability matrix: alength= 4 w= 1\n1 0 0 0\n0 1 0 0\n"),
        "m.meme line 8: a row of numbers after the 1 rows of motif 'm1' (w= 1); expected w= to count every row"},
+      {file_with("letter-probability matrix: alength= 4\n\n"),
+       "m.meme line 7: the file ends after 0 rows of motif 'm1'; expected at least one row"},
       {file_with("letter-probability matrix: alength= 4 w= 0\n"),
        "m.meme line 6: letter-probability matrix: w= 0; expected a whole number >= 1"},
       {file_with("letter-probability matrix: alength= 4 w= 1 nsites= -3\n1 0 0 0\n"),

@@ -71,13 +71,14 @@ namespace detail {
 inline constexpr int tomtom_bins = 100;             // scaled column scores run 0..100 (tomtom's BINS)
 inline constexpr index_t tomtom_max_query_width = 100;  // tomtom's limit: the tables grow with width^3
 
-// The letters of the standard alphabets with complements, T and U alike.
+// The complement letters: as given, else DNA's or RNA's.
 inline std::string tomtom_complement(const std::string& alphabet, const std::string& given) {
   if (!given.empty()) return given;
   if (alphabet == "ACGT") return "TGCA";
   if (alphabet == "ACGU") return "UGCA";
   return {};
 }
+// T and U alike: RNA motifs compare with DNA motifs.
 inline std::string dna_letters(std::string s) {
   std::replace(s.begin(), s.end(), 'U', 'T');
   return s;
@@ -214,15 +215,12 @@ inline ScaledScores scale_scores(const std::vector<double>& raw) {
 // pmf of the summed scaled scores of query columns start..end, each column's
 // score drawn uniformly from its scores against all target columns, for every
 // start <= end (tomtom's get_pv_lookup_new, convolving score histograms
-// instead of one target column at a time).
+// instead of one target column at a time), and on request the tails
+// P(sum >= s) that incomplete scores look up.
 class OverlapTables {
  public:
-  OverlapTables(const ScaledScores& sc, index_t Q, index_t T) : Q_(Q), pmf_(to_size(Q * (Q + 1) / 2)) {
-    std::vector<double> hist(to_size(Q * (tomtom_bins + 1)), 0.0);
-    const double uniform = 1.0 / static_cast<double>(T);
-    for (index_t r = 0; r < Q; ++r)
-      for (index_t t = 0; t < T; ++t) at(hist, r * (tomtom_bins + 1) + at(sc.s, r * T + t)) += 1;
-    for (double& h : hist) h *= uniform;
+  OverlapTables(const ScaledScores& sc, index_t Q, index_t T, bool tails) : Q_(Q), pmf_(to_size(Q * (Q + 1) / 2)) {
+    const std::vector<double> hist = histograms(sc, Q, T);
     for (index_t start = 0; start < Q; ++start) {
       std::vector<double> pdf{1.0};
       for (index_t end = start; end < Q; ++end) {
@@ -236,20 +234,35 @@ class OverlapTables {
         at(pmf_, index(start, end)) = pdf;
       }
     }
+    if (tails) tails_ = tail_sums(pmf_);
   }
   const std::vector<double>& pmf(index_t start, index_t end) const { return at(pmf_, index(start, end)); }
-  // P(sum >= score), tomtom's 1 - cdf (capped at 1).
-  double p_at_least(index_t start, index_t end, index_t score) const {
-    const auto& f = pmf(start, end);
-    double p = 0;
-    for (index_t k = ssize(f) - 1; k >= score; --k) p = std::min(1.0, p + at(f, k));
-    return p;
-  }
+  // P(sum >= score), capped at 1 as tomtom's 1 - cdf.
+  double p_at_least(index_t start, index_t end, index_t score) const { return at(at(tails_, index(start, end)), score); }
 
  private:
+  // Per query column, the share of target columns giving each scaled score.
+  static std::vector<double> histograms(const ScaledScores& sc, index_t Q, index_t T) {
+    std::vector<double> hist(to_size(Q * (tomtom_bins + 1)), 0.0);
+    for (index_t r = 0; r < Q; ++r)
+      for (index_t t = 0; t < T; ++t) at(hist, r * (tomtom_bins + 1) + at(sc.s, r * T + t)) += 1;
+    const double uniform = 1.0 / static_cast<double>(T);
+    for (double& h : hist) h *= uniform;
+    return hist;
+  }
+  static std::vector<std::vector<double>> tail_sums(const std::vector<std::vector<double>>& pmfs) {
+    std::vector<std::vector<double>> out;
+    for (const auto& f : pmfs) {
+      std::vector<double> tail(f.size());
+      double p = 0;
+      for (index_t k = ssize(f) - 1; k >= 0; --k) at(tail, k) = p = std::min(1.0, p + at(f, k));
+      out.push_back(std::move(tail));
+    }
+    return out;
+  }
   index_t index(index_t start, index_t end) const { return start * Q_ - start * (start - 1) / 2 + (end - start); }
   index_t Q_;
-  std::vector<std::vector<double>> pmf_;
+  std::vector<std::vector<double>> pmf_, tails_;
 };
 
 // Query columns [start, end] and the target's first column for alignment
@@ -396,7 +409,7 @@ inline std::vector<TomtomMatch> match_query(const Pwm& query, std::span<const do
       at(raw, i * T + t) = column_score(&qp[to_size(i * K)], &at(tc.p, t * K), K, o.distance);
   if (o.complete_scores) shift_by_median(raw, Q, T);
   const ScaledScores sc = scale_scores(raw);
-  const OverlapTables tables(sc, Q, T);
+  const OverlapTables tables(sc, Q, T, !o.complete_scores);
   const int strands = ssize(tc.motifs) > ssize(targets) ? 2 : 1;
 
   std::vector<OrientedMatch> all;

@@ -164,9 +164,9 @@ class MemeParser {
     if (state_ == State::before_version)
       throw Error(name_ + ": no 'MEME version' line; expected a MEME motif file");
     if (state_ == State::alphabet_block) fail("the file ends inside the ALPHABET block; expected 'END ALPHABET'");
-    if (state_ == State::probabilities && rows_wanted_ > 0)
-      fail("the file ends after " + std::to_string(rows_) + " rows of motif '" + motif().id + "'; expected w= " +
-           std::to_string(rows_wanted_) + " rows");
+    if (state_ == State::probabilities && (rows_wanted_ > 0 || rows_ == 0))
+      fail("the file ends after " + std::to_string(rows_) + " rows of motif '" + motif().id + "'; expected " +
+           (rows_wanted_ > 0 ? "w= " + std::to_string(rows_wanted_) + " rows" : std::string("at least one row")));
     if (state_ == State::background && file_.alphabet.empty()) infer_background_alphabet();
     if (state_ == State::background && !file_.alphabet.empty() && ssize(background_) < ssize(file_.alphabet))
       fail("the file ends inside the background frequencies; expected one for each of '" + file_.alphabet + "'");
