@@ -224,6 +224,8 @@ TEST_CASE("MEME reader: bad input is an Error naming the file, the line and what
        "m.meme line 5: background frequencies: 'MOTIF a'; expected pairs like 'A 0.25 C 0.25'"},
       {"MEME version 4\nALPHABET= ACGT\nBackground letter frequencies\nA 0.7 C 0.7 G 0.7 T 0.7\n",
        "m.meme: the background frequencies sum to 2.800000; expected 1"},
+      {"MEME version 4\nALPHABET= ACGT\nBackground letter frequencies\nA 0.5 C 0.5\n",
+       "m.meme line 4: the file ends inside the background frequencies"},
       {"MEME version 4\nALPHABET= ACGT\nstrands: + x\n", "m.meme line 3: 'strands: + x': expected 'strands: +'"},
       {"MEME version 4\nMOTIF a\nletter-probability matrix: alength= 3 w= 1\n0.5 0.5 0\n",
        "m.meme line 3: alength= 3 and no ALPHABET line; expected alength= 4 (DNA) or 20 (protein)"},

@@ -18,6 +18,7 @@
 // value, fewer or more rows than w=, an alength= that does not fit the
 // alphabet — is an Error naming the file, the line and what was expected.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -167,9 +168,11 @@ class MemeParser {
     if (state_ == State::probabilities && (rows_wanted_ > 0 || rows_ == 0))
       fail("the file ends after " + std::to_string(rows_) + " rows of motif '" + motif().id + "'; expected " +
            (rows_wanted_ > 0 ? "w= " + std::to_string(rows_wanted_) + " rows" : std::string("at least one row")));
-    if (state_ == State::background && file_.alphabet.empty()) infer_background_alphabet();
-    if (state_ == State::background && !file_.alphabet.empty() && ssize(background_) < ssize(file_.alphabet))
-      fail("the file ends inside the background frequencies; expected one for each of '" + file_.alphabet + "'");
+    if (state_ == State::background) {
+      if (background_.empty() || (!file_.alphabet.empty() && ssize(background_) < ssize(file_.alphabet)))
+        fail("the file ends inside the background frequencies; expected one for each letter");
+      if (file_.alphabet.empty()) infer_background_alphabet();
+    }
     close_motif();
     finish_background();
     return std::move(file_);
@@ -187,7 +190,7 @@ class MemeParser {
     if (starts_with_nocase(s, "MEME version")) {
       const auto t = meme_tokens(s);
       if (t.size() < 3 || !std::isdigit(static_cast<unsigned char>(t[2][0])))
-        fail("'" + std::string(s) + "': expected 'MEME version <number>'");
+        fail("'" + std::string(s.substr(0, 40)) + "': expected 'MEME version <number>'");
       state_ = State::header;
       return;
     }
