@@ -13,6 +13,9 @@
 //   data_file    Data::load (as given, and with the checksum recomputed so
 //                that damage reaches the parser behind it)
 //   model_file   parse_model_file + Model::from_file (same two ways)
+//   meme         read_meme (plain or gzip) and parse_meme; a file that loaded
+//                must write (meme_string) and read back, and small ones go
+//                through Tomtom against themselves
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -30,6 +33,9 @@
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
+#include "sster/interpret/tomtom.hpp"
+#include "sster/io/meme.hpp"
+#include "sster/io/meme_reader.hpp"
 #include "sster/model/model.hpp"
 #include "sster/model/serialize.hpp"
 
@@ -305,6 +311,36 @@ inline Tally model_file(std::string_view bytes) {
   return t;
 }
 
+inline Tally meme(std::string_view bytes) {
+  Tally t;
+  MemeFile file;
+  const bool loaded = attempt(t, [&] { file = read_meme(input_file().set(bytes)); });
+  attempt(t, [&] { (void)parse_meme(gunzip_prefix(bytes), "fuzz.meme"); });
+  if (!loaded || file.motifs.empty()) return t;
+  try {
+    if (parse_meme(meme_string(file.motifs), "round trip").motifs.size() != file.motifs.size())
+      throw std::logic_error("a loaded MEME file reads back with another number of motifs");
+  } catch (const Error& e) {
+    throw std::logic_error(std::string("a loaded MEME file does not read back after writing: ") + e.what());
+  }
+  index_t columns = 0, widest = 0;
+  for (const auto& m : file.motifs) {
+    columns += m.width();
+    widest = std::max(widest, m.width());
+  }
+  if (columns > 300 || widest > 30 || ssize(file.motifs) > 40) return t;  // Tomtom's tables grow with width^3
+  TomtomOptions o;
+  o.threshold = 1;
+  o.background = file.background;
+  o.complement = file.complement;
+  attempt(t, [&] { (void)tomtom_tsv(tomtom(file.motifs, file.motifs, o)); });
+  o.complete_scores = false;
+  o.distance = ColumnScore::euclidean;
+  o.min_overlap = 3;
+  attempt(t, [&] { (void)tomtom(file.motifs, file.motifs, o); });
+  return t;
+}
+
 // ---- seeds: valid files of every kind, made in memory
 
 inline std::string read_file_bytes(const std::string& path) {
@@ -399,6 +435,37 @@ inline std::vector<std::string> fasta_seed_files() {
   return {"dna_pos.fasta",      "dna_neg.fasta",  "rna.fasta",          "rna_annot.fasta",
           "rna_annot_ref.fasta", "rna_pred.fasta", "rna_pred_ref.fasta", "rna_pred_ref_annot.fasta",
           "rna_pwm1.fasta",      "rna_pwm2.fasta"};
+}
+inline std::vector<std::string> meme_seed_files() { return {"ref.meme"}; }
+// MEME files as JASPAR, the MEME suite (version 3 with log-odds blocks; full
+// text output) and custom alphabets have them, and the minimal format without
+// the optional lines.
+inline std::vector<std::string> meme_inline_seeds() {
+  return {"MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.3 C 0.2 G 0.2 T 0.3\n\n"
+          "MOTIF MA0004.1 Arnt\nletter-probability matrix: alength= 4 w= 3 nsites= 20 E= 0\n"
+          " 0.200000  0.800000  0.000000  0.000000\n 0.950000  0.000000  0.050000  0.000000\n"
+          " 0.000000  1.000000  0.000000  0.000000\nURL http://jaspar2018.genereg.net/matrix/MA0004.1\n\n"
+          "MOTIF MA0006.1 Ahr::Arnt\nletter-probability matrix: alength= 4 w= 2 nsites= 24 E= 0\n"
+          " 0.125000  0.333333  0.083333  0.458333\n 0.000000  0.000000  0.958333  0.041667\n",
+          "MEME version 3.0\n\nALPHABET= ACGT\n\nstrands: + -\n\n"
+          "Background letter frequencies (from dataset with add-one prior applied):\n"
+          "A 0.250000 C 0.250000 G 0.250000 T 0.250000\n\nMOTIF V_MYOD_01\n\nBL   MOTIF V_MYOD_01 width=2 seqs=5\n"
+          "log-odds matrix: alength= 4 w= 2 n= 0 bayes= 0 E= 0\n -0.263   0.585   0.585  -2.585 \n"
+          "  0.585  -0.263   0.585  -2.585 \nletter-probability matrix: alength= 4 w= 2 nsites= 5 E= 0\n"
+          "  0.208   0.375   0.375   0.042 \n  0.375   0.208   0.375   0.042 \n",
+          "MEME version 5.5.6 (Release date: Wed Jun 19 13:59:04 2024 -0700)\n\nALPHABET= ACGT\n"
+          "Background letter frequencies (from file `x.bg'):\nA 0.302 C 0.198 G 0.198 T 0.302\n"
+          "MOTIF TKTGA MEME-1\twidth =   2  sites =  18  llr = 193  E-value = 2.0e-011\n"
+          "letter-probability matrix: alength= 4 w= 2 nsites= 18 E= 2.0e-011\n"
+          "  0.000000  0.000000  0.055556  0.944444\n  0.055556  0.000000  0.555556  0.388889\n"
+          "--------------------------------------------------------------------------------\n",
+          "MEME version 5\nALPHABET \"DNA with covalent modifications\" DNA-LIKE\nA ~ T\nC ~ G\n"
+          "m \"5-Methylcytosine\" D73027 ~ 1 \"Guanine:5-Methylcytosine\" 4575B4\nN = ACGTm1\nEND ALPHABET\n"
+          "strands: +\nMOTIF x\nletter-probability matrix: alength= 6 w= 2\n0.1 0.1 0.1 0.1 0.5 0.1\n"
+          "0.5 0.1 0.1 0.1 0.1 0.1\n",
+          "MEME version 4\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 U 0.25\nMOTIF r\n"
+          "letter-probability matrix:\n0.1 0.2 0.3 0.4\n1 0 0 0\n\nMOTIF s two\nletter-probability matrix: w= 1\n"
+          "0 0 0 1\n"};
 }
 inline std::vector<std::string> extra_seed_files() {
   return {"rna_pwm1_add.txt", "rna_pwm2_add.txt", "rna_pwm1_pos.txt", "rna_pwm2_pos.txt"};

@@ -1,7 +1,12 @@
 #include <doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "sster/interpret/kernel_meme.hpp"
 
@@ -30,4 +35,27 @@ TEST_CASE("kernel MEME file: best score first, motifs named kernel_<i>, pysster'
     expected.replace(expected.find(from), from.size(), to);
   CHECK(text == expected);
   CHECK_THROWS_WITH_AS(kernel_meme_string(results, true), "kernel MEME file: kernel 1 has no structure motif", Error);
+}
+
+TEST_CASE("save_as_meme of Motifs writes pysster's ref.meme (motif_<i>, 20 sites)") {
+  // tests/test_utils.py test_utils_save_as_meme
+  const std::vector<Motif> motifs{Motif::from_sequences("ACGT", std::vector<std::string>{"GATTACA"}),
+                                  Motif::from_sequences("ACGT", std::vector<std::string>{"AAAA"})};
+  const std::string out = meme_string(motifs);
+  CHECK(out.find("\nMOTIF motif_0 motif_0\n\nletter-probability matrix: alength= 4 w= 7 nsites= 20 E= 0\n"
+                 "  0.00025\t  0.00025\t  0.99925\t  0.00025\t\n") != std::string::npos);
+  CHECK(out.find("\nMOTIF motif_1 motif_1\n\nletter-probability matrix: alength= 4 w= 4 nsites= 20 E= 0\n") !=
+        std::string::npos);
+  const std::filesystem::path ref = std::filesystem::path(SSTER_SHARED_DATA) / "pysster-tests" / "ref.meme";
+  if (std::filesystem::exists(ref)) {
+    std::ifstream in(ref, std::ios::binary);
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::erase(text, '\r');  // the stored copy has CRLF line ends
+    CHECK(out == text);
+  }
+  const auto path = std::filesystem::temp_directory_path() / ("sster-motif-meme-" + std::to_string(::getpid()));
+  save_as_meme(motifs, path);
+  std::ifstream in(path, std::ios::binary);
+  CHECK(std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()} == out);
+  std::filesystem::remove(path);
 }

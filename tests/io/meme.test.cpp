@@ -10,7 +10,7 @@
 
 #include "sster/io/meme.hpp"
 
-using sster::Motif;
+using sster::Pwm;
 
 namespace {
 
@@ -40,15 +40,20 @@ std::string slurp(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::vector<Motif> pysster_test_motifs() {
-  // tests/test_utils.py test_utils_save_as_meme
-  return {Motif::from_sequences("ACGT", std::vector<std::string>{"GATTACA"}),
-          Motif::from_sequences("ACGT", std::vector<std::string>{"AAAA"})};
+// The motifs of pysster's tests/test_utils.py test_utils_save_as_meme (GATTACA
+// and AAAA with pysster's pseudocounts) as plain matrices.
+Pwm one_hot(const std::string& id, const std::string& seq) {
+  Pwm m{id, id, "ACGT"};
+  for (char c : seq)
+    for (char letter : m.alphabet) m.p.push_back(c == letter ? 0.999 + 0.00025 : 0.00025);
+  return m;
 }
+std::vector<Pwm> pysster_test_motifs() { return {one_hot("motif_0", "GATTACA"), one_hot("motif_1", "AAAA")}; }
 
 }  // namespace
 
 TEST_CASE("MEME output equals pysster's ref.meme for pysster's test motifs") {
+  // (interpret/kernel_meme.test.cpp checks that Motifs give these matrices)
   const std::string out = sster::meme_string(pysster_test_motifs());
   CHECK(out == ref_meme);
 #ifdef SSTER_SHARED_DATA
@@ -91,14 +96,28 @@ TEST_CASE("MEME numbers print like Python's str(round(p, 6))") {
   CHECK(python_float_repr(python_round6(0.0000004)) == "0.0");
   CHECK(python_float_repr(1e16) == "1e+16");
   CHECK(python_float_repr(123.5) == "123.5");
-  // a uniform RNA motif: 0.999 * 0.25 + 0.00025
-  const Motif u = Motif::from_sequences("ACGU", std::vector<std::string>{"A", "C", "G", "U"});
-  CHECK(sster::meme_string(std::vector<Motif>{u}).find("  0.25\t  0.25\t  0.25\t  0.25\t\n") != std::string::npos);
+  const Pwm u{"u", "", "ACGU", {0.25, 0.25, 0.25, 0.25}};
+  CHECK(sster::meme_string(std::vector<Pwm>{u}).find("  0.25\t  0.25\t  0.25\t  0.25\t\n") != std::string::npos);
+}
+
+TEST_CASE("MEME output names motifs by id and alt, counts their sites and keeps their URL") {
+  Pwm m{"MA0004.1", "Arnt", "ACGT", {0.2, 0.8, 0, 0, 0.95, 0, 0.05, 0}};
+  m.nsites = 24;
+  m.url = "http://jaspar.genereg.net/matrix/MA0004.1";
+  Pwm n{"plain", "", "ACGT", {1, 0, 0, 0}};
+  n.nsites = 2.5;
+  const std::string out = sster::meme_string(std::vector<Pwm>{m, n});
+  CHECK(out.find("\nMOTIF MA0004.1 Arnt\n\nletter-probability matrix: alength= 4 w= 2 nsites= 24 E= 0\n") !=
+        std::string::npos);
+  CHECK(out.find("URL http://jaspar.genereg.net/matrix/MA0004.1\n") != std::string::npos);
+  CHECK(out.find("\nMOTIF plain\n\nletter-probability matrix: alength= 4 w= 1 nsites= 2.5 E= 0\n") != std::string::npos);
 }
 
 TEST_CASE("MEME export checks its motifs") {
-  CHECK_THROWS_AS(sster::meme_string(std::vector<Motif>{}), sster::Error);
-  const std::vector<Motif> mixed{Motif::from_sequences("ACGT", std::vector<std::string>{"A"}),
-                                 Motif::from_sequences("ACGU", std::vector<std::string>{"A"})};
-  CHECK_THROWS_AS(sster::meme_string(mixed), sster::Error);
+  CHECK_THROWS_AS(sster::meme_string(std::vector<Pwm>{}), sster::Error);
+  const std::vector<Pwm> mixed{Pwm{"a", "", "ACGT", {1, 0, 0, 0}}, Pwm{"b", "", "ACGU", {1, 0, 0, 0}}};
+  CHECK_THROWS_WITH_AS(sster::meme_string(mixed), "save_as_meme: motif 1 has alphabet 'ACGU', motif 0 has 'ACGT'",
+                       sster::Error);
+  CHECK_THROWS_AS(sster::meme_string(std::vector<Pwm>{Pwm{"ragged", "", "ACGT", {1, 0, 0}}}), sster::Error);
+  CHECK_THROWS_AS(sster::meme_string(std::vector<Pwm>{Pwm{"empty", "", "ACGT", {}}}), sster::Error);
 }

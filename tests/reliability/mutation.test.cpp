@@ -1,5 +1,5 @@
-// Corpus mutation: thousands of damaged inputs made from pysster's test files
-// and from saved data and model files, run through the fuzz targets' bodies
+// Corpus mutation: thousands of damaged inputs made from pysster's test files,
+// MEME motif files and saved data and model files, run through the fuzz targets' bodies
 // (fuzz/targets.hpp). Every input must load or throw sster::Error: a crash,
 // a hang or any other exception fails the test and names the input (also
 // saved under the temp folder for replay with the fuzzers).
@@ -194,6 +194,10 @@ TEST_CASE("corpus mutation: every damaged input loads or throws sster::Error") {
   auto extra = text_seeds(fuzz::extra_seed_files());
   for (const auto& s : fuzz::extra_inline_seeds()) extra.push_back(s);
   all.push_back(campaign("extra", extra, 2000, 2, true, fuzz::extra, dog));
+
+  auto meme = text_seeds(fuzz::meme_seed_files());
+  for (const auto& s : fuzz::meme_inline_seeds()) meme.push_back(s);
+  all.push_back(campaign("meme", meme, 3000, 6, true, fuzz::meme, dog));
 
   const auto data = fuzz::data_seeds(pysster_tests);
   all.push_back(campaign("data_file", data, 2500, 3, false, fuzz::data_file, dog));

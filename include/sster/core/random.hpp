@@ -18,6 +18,7 @@ enum class Purpose : std::uint64_t {
   unknown_symbol = 5,
   simulate = 6,
   optimize_input = 7,
+  fold_sample = 8,
 };
 
 namespace detail {

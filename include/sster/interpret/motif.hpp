@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/pwm.hpp"
 #include "sster/core/tensor.hpp"
 #include "sster/plot/canvas.hpp"
 #include "sster/plot/logo.hpp"
@@ -143,6 +144,10 @@ class Motif {
     return render_logos(std::span<const LogoSpec>(&spec, 1), style);
   }
   void plot(const std::filesystem::path& path, const Style& style = {}) const { write_png(render(style), path); }
+
+  // The smoothed frequencies as a plain matrix named `id` (for MEME files and
+  // motif matching); 20 sites, as pysster's MEME files say.
+  Pwm to_pwm(std::string id, std::string alt = {}) const { return Pwm{std::move(id), std::move(alt), alphabet_, pwm_}; }
 
  private:
   explicit Motif(std::string_view alphabet) : alphabet_(alphabet) {

@@ -1,8 +1,10 @@
 #pragma once
-// Motifs in minimal MEME format, byte for byte as pysster's utils.save_as_meme writes
-// them (uniform background, "nsites= 20 E= 0", each probability printed like Python's
-// str(round(p, 6)) and followed by a tab), so tomtom and friends read sster's files
-// exactly as pysster's.
+// Position weight matrices in minimal MEME format, byte for byte as pysster's
+// utils.save_as_meme writes them (uniform background, "E= 0", each probability
+// printed like Python's str(round(p, 6)) and followed by a tab), so tomtom and
+// friends read sster's files exactly as pysster's. pysster names its motifs
+// motif_<i> and counts 20 sites: interpret/kernel_meme.hpp makes such Pwms from
+// Motifs. The reader is io/meme_reader.hpp.
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -14,8 +16,8 @@
 
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
-#include "sster/interpret/motif.hpp"
 #include "sster/core/atomic_file.hpp"
+#include "sster/core/pwm.hpp"
 
 namespace sster {
 
@@ -64,14 +66,23 @@ inline double python_round6(double v) {
   return out;
 }
 
+// nsites as MEME writes it: a whole number without decimals.
+inline std::string meme_sites(double nsites) {
+  return nsites == std::floor(nsites) && std::abs(nsites) < 1e15 ? std::to_string(static_cast<long long>(nsites))
+                                                                   : python_float_repr(nsites);
+}
+
 }  // namespace detail
 
-inline std::string meme_string(std::span<const Motif> motifs) {
+inline std::string meme_string(std::span<const Pwm> motifs) {
   require(!motifs.empty(), "save_as_meme: no motifs to write");
-  const std::string& alphabet = motifs[0].alphabet();
-  for (std::size_t i = 1; i < motifs.size(); ++i)
-    require(motifs[i].alphabet() == alphabet, "save_as_meme: motif " + std::to_string(i) + " has alphabet '" +
-                                                   motifs[i].alphabet() + "', motif 0 has '" + alphabet + "'");
+  const std::string& alphabet = motifs[0].alphabet;
+  for (std::size_t i = 0; i < motifs.size(); ++i) {
+    require(motifs[i].alphabet == alphabet, "save_as_meme: motif " + std::to_string(i) + " has alphabet '" +
+                                                motifs[i].alphabet + "', motif 0 has '" + alphabet + "'");
+    require(!alphabet.empty() && motifs[i].width() > 0 && ssize(motifs[i].p) == motifs[i].width() * ssize(alphabet),
+            "save_as_meme: motif " + std::to_string(i) + " is empty or not a whole number of rows");
+  }
   std::string out = "MEME version 4\n\nALPHABET= " + alphabet + "\n\nstrands: + -\n\n";
   out += "Background letter frequencies (from uniform background):\n";
   char buf[64];
@@ -80,31 +91,31 @@ inline std::string meme_string(std::span<const Motif> motifs) {
     out += buf;
     out += j + 1 < alphabet.size() ? " " : "\n";
   }
-  for (std::size_t i = 0; i < motifs.size(); ++i) {
-    const Motif& m = motifs[i];
-    out += "\nMOTIF motif_" + std::to_string(i) + " motif_" + std::to_string(i) + "\n\n";
+  for (const Pwm& m : motifs) {
+    out += "\nMOTIF " + m.id + (m.alt.empty() ? "" : " " + m.alt) + "\n\n";
     out += "letter-probability matrix: alength= " + std::to_string(alphabet.size()) + " w= " +
-           std::to_string(m.length()) + " nsites= 20 E= 0\n";
-    for (index_t r = 0; r < m.length(); ++r) {
+           std::to_string(m.width()) + " nsites= " + detail::meme_sites(m.nsites) + " E= 0\n";
+    for (index_t r = 0; r < m.width(); ++r) {
       out += "  ";
       for (index_t j = 0; j < m.letters(); ++j) {
         if (j > 0) out += "\t  ";
-        out += detail::python_float_repr(detail::python_round6(m.pwm(r, j)));
+        out += detail::python_float_repr(detail::python_round6(m(r, j)));
       }
       out += "\t\n";
     }
+    if (!m.url.empty()) out += "URL " + m.url + "\n";
   }
   return out;
 }
 
-inline std::string meme_string(const std::vector<Motif>& motifs) { return meme_string(std::span<const Motif>(motifs)); }
+inline std::string meme_string(const std::vector<Pwm>& motifs) { return meme_string(std::span<const Pwm>(motifs)); }
 
 // Writes the motifs to `path` (atomically; an Error names the file on failure).
-inline void save_as_meme(std::span<const Motif> motifs, const std::filesystem::path& path) {
+inline void save_as_meme(std::span<const Pwm> motifs, const std::filesystem::path& path) {
   write_file_atomic(path, meme_string(motifs));
 }
-inline void save_as_meme(const std::vector<Motif>& motifs, const std::filesystem::path& path) {
-  save_as_meme(std::span<const Motif>(motifs), path);
+inline void save_as_meme(const std::vector<Pwm>& motifs, const std::filesystem::path& path) {
+  save_as_meme(std::span<const Pwm>(motifs), path);
 }
 
 }  // namespace sster

@@ -1,0 +1,156 @@
+// sster's RNA folding: speed and agreement with ViennaRNA (bench/fold_reference.py).
+//   fold_bench speed [THREADS]         sequences/s, MFE and partition function, at
+//                                      100, 200, 500 nt (random ACGU), and the growth
+//                                      exponent of the time per sequence
+//   fold_bench pum2 POS NEG [THREADS]  time to fold every record (MFE; then the
+//                                      partition function with an FHIMST profile)
+//   fold_bench compare REF.tsv         agreement with ViennaRNA's records
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sster/core/parallel.hpp"
+#include "sster/core/random.hpp"
+#include "sster/fold/records.hpp"
+
+using namespace sster;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::vector<std::string> random_sequences(index_t length, index_t count) {
+  RandomStream random(RandomKey(static_cast<std::uint64_t>(length), Purpose::fold_sample));
+  std::vector<std::string> out(to_size(count));
+  for (auto& s : out)
+    for (index_t t = 0; t < length; ++t) s += "ACGU"[random.below(4)];
+  return out;
+}
+
+// Sequences/s of `fold` over the sequences, in parallel over sequences.
+template <class Fold>
+double rate(const std::vector<std::string>& seqs, Fold&& fold) {
+  tbb::enumerable_thread_specific<fold::detail::Folders> folders;
+  const auto start = Clock::now();
+  parallel_for_each_index(std::ssize(seqs), [&](index_t k) { fold(fold::encode_rna(at(seqs, k)), folders.local()); });
+  return static_cast<double>(seqs.size()) / seconds_since(start);
+}
+
+int speed() {
+  const std::vector<index_t> lengths = {100, 200, 500};
+  std::vector<double> mfe_rates, pf_rates;
+  for (index_t n : lengths) {
+    const auto seqs = random_sequences(n, n == 500 ? 40 : n == 200 ? 200 : 600);
+    mfe_rates.push_back(rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.mfe.fold(r); }));
+    pf_rates.push_back(rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.partition.fold(r); }));
+    std::printf("sster length %td: mfe %.1f seq/s, partition %.1f seq/s\n", n, mfe_rates.back(), pf_rates.back());
+  }
+  // least-squares slope of log(time per sequence) over log(length)
+  auto exponent = [&](const std::vector<double>& rates) {
+    double mx = 0, my = 0;
+    for (std::size_t k = 0; k < rates.size(); ++k) {
+      mx += std::log(static_cast<double>(lengths[k]));
+      my += -std::log(rates[k]);
+    }
+    mx /= 3;
+    my /= 3;
+    double sxy = 0, sxx = 0;
+    for (std::size_t k = 0; k < rates.size(); ++k) {
+      const double dx = std::log(static_cast<double>(lengths[k])) - mx;
+      sxy += dx * (-std::log(rates[k]) - my);
+      sxx += dx * dx;
+    }
+    return sxy / sxx;
+  };
+  std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f\n", exponent(mfe_rates),
+              exponent(pf_rates));
+  return 0;
+}
+
+int pum2(const std::vector<std::string>& files) {
+  for (bool partition : {false, true}) {
+    fold::FoldRequest request;
+    request.partition = partition;
+    if (partition) request.profile_letters = "FHIMST";
+    index_t records = 0, bases = 0;
+    const auto start = Clock::now();
+    for (const auto& file : files) {
+      FastaReader reader(file);
+      fold::fold_records(reader, request, [&](const FastaRecord& rec, const fold::FoldedRecord&) {
+        ++records;
+        bases += std::ssize(rec.sequence);
+      });
+    }
+    std::printf("PUM2 %s: %td records, %td nt, %.1f s on %d threads\n",
+                partition ? "partition function + profile" : "MFE", records, bases, seconds_since(start), threads());
+  }
+  return 0;
+}
+
+int compare(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::fprintf(stderr, "cannot open %s\n", path.c_str()), 2;
+  fold::PartitionFolder folder;
+  int count = 0, same_mfe = 0, unique = 0, same_unique = 0, same_any = 0;
+  double worst_ensemble = 0, worst_paired = 0, sum_paired = 0;
+  index_t positions = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream f(line);
+    std::string seq, db, paired;
+    double mfe = 0, ensemble = 0;
+    int ties = 0;
+    f >> seq >> db >> mfe >> ties >> ensemble >> paired;
+    const fold::Ensemble e = folder.fold(fold::encode_rna(seq));
+    ++count;
+    same_mfe += std::abs(e.mfe.energy() - mfe) < 0.005;
+    same_any += e.mfe.structure == db;
+    if (ties == 1) {
+      ++unique;
+      same_unique += e.mfe.structure == db;
+    }
+    worst_ensemble = std::max(worst_ensemble, std::abs(e.energy - ensemble));
+    std::istringstream values(paired);
+    index_t t = 0;
+    for (std::string v; std::getline(values, v, ','); ++t) {
+      const auto& c = at(e.contexts, t);
+      const double d = std::abs(c[0] + c[1] - std::stod(v));
+      worst_paired = std::max(worst_paired, d);
+      sum_paired += d;
+      ++positions;
+    }
+  }
+  std::printf("%d sequences: MFE equal (0.01 kcal/mol) %d; structure identical %d (unique MFE: %d of %d)\n", count,
+              same_mfe, same_any, same_unique, unique);
+  std::printf("ensemble free energy: largest difference %.4f kcal/mol\n", worst_ensemble);
+  if (positions > 0)
+    std::printf("P(paired): largest difference %.4f, mean %.5f over %td positions\n", worst_paired,
+                sum_paired / static_cast<double>(positions), positions);
+  return same_mfe == count && same_unique == unique ? 0 : 1;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.size() >= 1 && args[0] == "speed") {
+      set_threads(args.size() > 1 ? std::atoi(args[1].c_str()) : 2);
+      return speed();
+    }
+    if (args.size() >= 3 && args[0] == "pum2") {
+      set_threads(args.size() > 3 ? std::atoi(args[3].c_str()) : 2);
+      return pum2({args[1], args[2]});
+    }
+    if (args.size() == 2 && args[0] == "compare") return compare(args[1]);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "fold_bench: %s\n", e.what());
+    return 2;
+  }
+  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv\n");
+  return 2;
+}
