@@ -10,8 +10,8 @@
 #include <iostream>
 
 #include "cli/common.hpp"
-#include "cli/subcommands.hpp"
 #include "cli/progress.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
