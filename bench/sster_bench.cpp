@@ -22,6 +22,8 @@
 //   sster_bench report --dir D [--results FILE]
 //       the tables from D's JSON files (stdout, and FILE in Markdown); the
 //       last line is "ratio vs pytorch (2 threads): train X.XX, infer Y.YY"
+// `sster_bench SUBCOMMAND --help` lists every option with its default.
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <tbb/parallel_for.h>
 #include <zlib.h>
@@ -33,8 +35,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
-#include <map>
+#include <memory>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -63,28 +66,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Args = std::map<std::string, std::string>;
-
-Args parse_args(int argc, char** argv, int first) {
-  Args a;
-  for (int i = first; i < argc; ++i) {
-    std::string k = argv[i];
-    require(k.rfind("--", 0) == 0, "sster_bench: expected --option, got '" + k + "'");
-    k = k.substr(2);
-    a[k] = i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0 ? argv[++i] : "1";
-  }
-  return a;
-}
-std::string get(const Args& a, const std::string& k, const std::string& fallback = "") {
-  auto it = a.find(k);
-  if (it != a.end()) return it->second;
-  require(!fallback.empty(), "sster_bench: --" + k + " is required");
-  return fallback;
-}
-
-void emit(const json& j, const Args& a) {
+// Prints a measurement's JSON, and writes it to `file` unless empty.
+void emit(const json& j, const std::string& file) {
   std::cout << j.dump() << std::endl;
-  if (a.count("json")) std::ofstream(a.at("json")) << j.dump() << "\n";
+  if (!file.empty()) std::ofstream(file) << j.dump() << "\n";
 }
 
 double thread_seconds() {
@@ -162,9 +147,16 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
 }
 
 // --- throughput: the default network on a FASTA pair (class 0 = pos)
-int cmd_throughput(const Args& a) {
-  const int threads = std::stoi(get(a, "threads", "1")), epochs = std::stoi(get(a, "epochs", "3"));
-  const Data data = Data::from_fasta({get(a, "pos"), get(a, "neg")}, alphabet::rna());
+struct ThroughputOptions {
+  std::string pos, neg, rnn, json;
+  int threads = 1, epochs = 3;
+  int profile_infer = 0;  // > 0: only this many inference passes, for perf
+  index_t chunk = Engine<float>::default_chunk;
+};
+
+int cmd_throughput(const ThroughputOptions& o) {
+  const int threads = o.threads, epochs = o.epochs;
+  const Data data = Data::from_fasta({o.pos, o.neg}, alphabet::rna());
   Encoded e;
   e.n = data.size();
   e.L = data.length();
@@ -182,37 +174,44 @@ int cmd_throughput(const Args& a) {
     e.targets.insert(e.targets.end(), t.begin(), t.end());
   }
   Params params;
-  if (a.count("rnn")) params.rnn_type(a.at("rnn"));
-  if (a.count("profile-infer")) {  // for perf: inference passes only
+  if (!o.rnn.empty()) params.rnn_type(o.rnn);
+  if (o.profile_infer > 0) {  // for perf: inference passes only
     set_threads(threads);
     Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                               e.classes),
                          LossKind::softmax_cross_entropy, 1);
     std::vector<float> probs(to_size(e.n * e.classes));
-    const int reps = std::stoi(a.at("profile-infer"));
+    const int reps = o.profile_infer;
     const double t0 = wall_seconds(), c0 = std::clock() / double(CLOCKS_PER_SEC);
     for (int r = 0; r < reps; ++r) engine.predict(Batch<float>{.input = {.B = e.n, .symbols = e.symbols.data()}}, e.n, probs.data());
     std::cout << "infer samples/s " << double(e.n) * reps / (wall_seconds() - t0) << " per CPU s "
               << double(e.n) * reps / (std::clock() / double(CLOCKS_PER_SEC) - c0) << "\n";
     return 0;
   }
-  json j = run_network(e, params, threads, epochs, 8, std::stol(get(a, "chunk", std::to_string(Engine<float>::default_chunk))));
-  j["data"] = get(a, "pos") + " + " + get(a, "neg");
+  json j = run_network(e, params, threads, epochs, 8, o.chunk);
+  j["data"] = o.pos + " + " + o.neg;
   j["rnn_type"] = params.rnn_type();
-  emit(j, a);
+  emit(j, o.json);
   return 0;
 }
 
 // --- scaling: random sequences, length L, kernel_num K
-int cmd_scaling(const Args& a) {
-  const int threads = std::stoi(get(a, "threads", "2"));
+struct ScalingOptions {
+  std::string json;
+  int threads = 2;
+  index_t length = 0, kernels = 0;
+  double seconds = 2;  // of training at 200 GFLOP/s: sets the number of samples
+};
+
+int cmd_scaling(const ScalingOptions& o) {
+  const int threads = o.threads;
   Encoded e;
-  e.L = std::stol(get(a, "length"));
-  const index_t kernels = std::stol(get(a, "kernels"));
+  e.L = o.length;
+  const index_t kernels = o.kernels;
   const Params params = Params{}.kernel_num(kernels);
   // Samples for about 2 s of training at 200 GFLOP/s, in whole batches.
   const auto flops = bench::count_flops(build_network<float>(params, InputSpec{.length = e.L, .symbols = 4}, 2));
-  const double budget = std::stod(get(a, "seconds", "2")) * 200e9;
+  const double budget = o.seconds * 200e9;
   e.n = std::clamp<index_t>(static_cast<index_t>(budget / flops.train_flops_per_sample) / 128 * 128, 128, 10240);
   RandomStream rng(RandomKey(5, Purpose::simulate));
   e.symbols.resize(to_size(e.n * e.L));
@@ -221,19 +220,24 @@ int cmd_scaling(const Args& a) {
     e.targets.push_back(i % 2 ? 0.f : 1.f);
     e.targets.push_back(i % 2 ? 1.f : 0.f);
   }
-  emit(run_network(e, params, threads, 1, 2), a);
+  emit(run_network(e, params, threads, 1, 2), o.json);
   return 0;
 }
 
 // --- accuracy: pysster's default model trained on a FASTA pair with the
 // seeded 70/15/15 split (early stopping, best weights restored), as the
 // PyTorch reference's train mode; test ROC-AUC and PR-AUC of class 0 (--pos).
-int cmd_accuracy(const Args& a) {
-  set_threads(std::stoi(get(a, "threads", "2")));
-  const std::string letters = get(a, "alphabet", "rna");
-  const Data data = Data::from_fasta({get(a, "pos"), get(a, "neg")}, letters == "dna" ? alphabet::dna() : alphabet::rna());
+struct AccuracyOptions {
+  std::string pos, neg, alphabet = "rna", json;
+  int threads = 2;
+  std::uint64_t seed = 1;
+};
+
+int cmd_accuracy(const AccuracyOptions& o) {
+  set_threads(o.threads);
+  const Data data = Data::from_fasta({o.pos, o.neg}, o.alphabet == "dna" ? alphabet::dna() : alphabet::rna());
   const double t0 = wall_seconds();
-  Model model(Params{}, data, std::stoull(get(a, "seed", "1")));
+  Model model(Params{}, data, o.seed);
   model.train(data, false);
   const double train_seconds = wall_seconds() - t0;
   const RowMatrix<float> probs = model.predict(data, Group::test);
@@ -243,7 +247,7 @@ int cmd_accuracy(const Args& a) {
     scores.push_back(probs(static_cast<index_t>(k), 0));
     truth.push_back(data.targets(test[k])[0]);
   }
-  emit(json{{"data", get(a, "pos") + " + " + get(a, "neg")},
+  emit(json{{"data", o.pos + " + " + o.neg},
             {"n_train", data.indices(Group::train).size()},
             {"n_val", data.indices(Group::val).size()},
             {"n_test", test.size()},
@@ -251,14 +255,20 @@ int cmd_accuracy(const Args& a) {
             {"train_seconds", train_seconds},
             {"roc_auc", roc_auc(scores, truth)},
             {"pr_auc", average_precision(scores, truth)}},
-       a);
+       o.json);
   return 0;
 }
 
 // --- gemm: Eigen's float GEMM, one independent 1024^3 product per thread
-int cmd_gemm(const Args& a) {
-  const int threads = std::stoi(get(a, "threads", "1"));
-  const index_t n = std::stol(get(a, "size", "1024"));
+struct GemmOptions {
+  std::string json;
+  int threads = 1;
+  index_t size = 1024;
+};
+
+int cmd_gemm(const GemmOptions& o) {
+  const int threads = o.threads;
+  const index_t n = o.size;
   set_threads(threads);
   using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;
   std::vector<M> A(threads, M::Random(n, n)), B(threads, M::Random(n, n)), C(threads, M::Zero(n, n));
@@ -307,13 +317,18 @@ int cmd_gemm(const Args& a) {
             {"gflops", gflops},
             {"fma_peak_gflops", fma_gflops},
             {"checksum", double(C[0].sum()) + sink[0]}},
-       a);
+       o.json);
   return 0;
 }
 
 // --- parse: Data::from_fasta on one core, plain and gzipped
-int cmd_parse(const Args& a) {
-  const index_t records = std::stol(get(a, "records", "1000000")), L = std::stol(get(a, "length", "200"));
+struct ParseOptions {
+  std::string json;
+  index_t records = 1'000'000, length = 200;
+};
+
+int cmd_parse(const ParseOptions& o) {
+  const index_t records = o.records, L = o.length;
   set_threads(1);
   const fs::path dir = fs::temp_directory_path() / ("sster_bench_parse_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -377,7 +392,7 @@ int cmd_parse(const Args& a) {
             {"gz_compressed_mb_per_s", gz_bytes / 1e6 / t_gz},
             {"rss_increase_mb", std::max(peak_plain, peak_gz)},
             {"data_memory_mb", data_mb}},
-       a);
+       o.json);
   return 0;
 }
 
@@ -394,7 +409,7 @@ double best_ms(F&& f, int reps = 5) {
   return best * 1e3;
 }
 
-int cmd_kernels(const Args& a) {
+int cmd_kernels(const std::string& json_file) {
   set_threads(1);
   const index_t B = Engine<float>::default_chunk;
   const kernels::ConvShape s1{B, 200, 4, 30, 25}, s2{B, 88, 30, 30, 25};
@@ -440,7 +455,7 @@ int cmd_kernels(const Args& a) {
   row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 750 * 30,
       best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, 2),
       best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc); }));
-  emit(json{{"chunk", B}, {"rows", rows}}, a);
+  emit(json{{"chunk", B}, {"rows", rows}}, json_file);
   return 0;
 }
 
@@ -461,10 +476,10 @@ bool torch_ok(const json& t, std::string& why) {
   return true;
 }
 
-int cmd_check_torch(int argc, char** argv) {
-  for (int i = 2; i < argc; ++i) {
-    std::ifstream in(argv[i]);
-    require(in.good(), std::string("check-torch: cannot read ") + argv[i]);
+int cmd_check_torch(const std::vector<std::string>& files) {
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    require(in.good(), "check-torch: cannot read " + file);
     std::string line, last;
     while (std::getline(in, line))
       if (!line.empty()) last = line;
@@ -601,8 +616,13 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
-int cmd_report(const Args& a) {
-  const fs::path dir = get(a, "dir");
+struct ReportOptions {
+  std::string dir, results;
+  std::string machine, load_before, load;  // what the report says about the machine and its load
+};
+
+int cmd_report(const ReportOptions& o) {
+  const fs::path dir = o.dir;
   const json t1 = read_best(dir, "torch_1"), t2 = read_best(dir, "torch_2");
   for (const auto* t : {&t1, &t2}) {
     std::string why;
@@ -621,9 +641,9 @@ int cmd_report(const Args& a) {
   md << "Written by `tools/run bench` (bench/run.sh, bench/sster_bench.cpp); run it again to refresh.\n\n";
   md << "- date: " << date << "\n";
   md << "- machine: " << machine_description();
-  if (a.count("machine")) md << " (" << a.at("machine") << ")";
-  if (a.count("load-before")) md << "; load average " << a.at("load-before") << " before the run";
-  if (a.count("load")) md << ", " << a.at("load") << " at its end";
+  if (!o.machine.empty()) md << " (" << o.machine << ")";
+  if (!o.load_before.empty()) md << "; load average " << o.load_before << " before the run";
+  if (!o.load.empty()) md << ", " << o.load << " at its end";
   md << "\n- PyTorch " << t2.value("torch", std::string("?")) << " (BLAS probe " << fmt("%.0f", t1.value("blas_probe_gflops", 0.0))
      << " / " << fmt("%.0f", t2.value("blas_probe_gflops", 0.0)) << " GFLOP/s at 1 / 2 threads)\n";
   md << "- data: PUM2, " << thousands(s1["samples"].get<double>()) << " RNA sequences of length " << s1["length"].get<int>()
@@ -740,28 +760,97 @@ int cmd_report(const Args& a) {
   const double r_infer = s2["infer_samples_per_s"].get<double>() / t2["infer_samples_per_s"].get<double>();
   const std::string last = "ratio vs pytorch (2 threads): train " + fmt("%.2f", r_train) + ", infer " + fmt("%.2f", r_infer);
   md << last << "\n";
-  if (a.count("results")) std::ofstream(a.at("results")) << md.str();
+  if (!o.results.empty()) std::ofstream(o.results) << md.str();
   std::cout << md.str();
   std::cout.flush();
   return 0;
 }
 
+// Each subcommand's options; `run` is set to the chosen measurement.
+void add_subcommands(CLI::App& app, std::function<int()>& run) {
+  auto json_option = [](CLI::App* cmd, std::string& file) {
+    cmd->add_option("--json", file, "also write the result to this JSON file");
+  };
+  auto* c = app.add_subcommand("throughput", "default pysster network (or --rnn) on a FASTA pair: samples/s, "
+                                             "GFLOP/s, peak RSS");
+  auto throughput = std::make_shared<ThroughputOptions>();
+  c->add_option("--pos", throughput->pos, "FASTA file of class 0")->required();
+  c->add_option("--neg", throughput->neg, "FASTA file of class 1")->required();
+  c->add_option("--threads", throughput->threads, "threads to use")->capture_default_str();
+  c->add_option("--epochs", throughput->epochs, "timed training epochs")->capture_default_str();
+  c->add_option("--rnn", throughput->rnn, "pysster's recurrent block instead of the Flatten")
+      ->check(CLI::IsMember({"LSTM", "GRU"}));
+  c->add_option("--chunk", throughput->chunk, "samples per chunk")->capture_default_str();
+  c->add_option("--profile-infer", throughput->profile_infer, "only N inference passes (for perf)");
+  json_option(c, throughput->json);
+  c->callback([&run, throughput] { run = [throughput] { return cmd_throughput(*throughput); }; });
+
+  c = app.add_subcommand("scaling", "the same on random sequences of length L with kernel_num K");
+  auto scaling = std::make_shared<ScalingOptions>();
+  c->add_option("--length", scaling->length)->required();
+  c->add_option("--kernels", scaling->kernels, "kernel_num")->required();
+  c->add_option("--threads", scaling->threads, "threads to use")->capture_default_str();
+  c->add_option("--seconds", scaling->seconds, "training time at 200 GFLOP/s the samples are sized for")
+      ->capture_default_str();
+  json_option(c, scaling->json);
+  c->callback([&run, scaling] { run = [scaling] { return cmd_scaling(*scaling); }; });
+
+  c = app.add_subcommand("accuracy", "default model, early stopping, seeded 70/15/15 split: test ROC-AUC, PR-AUC");
+  auto accuracy = std::make_shared<AccuracyOptions>();
+  c->add_option("--pos", accuracy->pos, "FASTA file of class 0")->required();
+  c->add_option("--neg", accuracy->neg, "FASTA file of class 1")->required();
+  c->add_option("--alphabet", accuracy->alphabet)->check(CLI::IsMember({"dna", "rna"}))->capture_default_str();
+  c->add_option("--threads", accuracy->threads, "threads to use")->capture_default_str();
+  c->add_option("--seed", accuracy->seed)->capture_default_str();
+  json_option(c, accuracy->json);
+  c->callback([&run, accuracy] { run = [accuracy] { return cmd_accuracy(*accuracy); }; });
+
+  c = app.add_subcommand("gemm", "Eigen float GEMM, one product per thread, and the FMA peak");
+  auto gemm = std::make_shared<GemmOptions>();
+  c->add_option("--threads", gemm->threads, "threads to use")->capture_default_str();
+  c->add_option("--size", gemm->size, "matrix size")->capture_default_str();
+  json_option(c, gemm->json);
+  c->callback([&run, gemm] { run = [gemm] { return cmd_gemm(*gemm); }; });
+
+  c = app.add_subcommand("parse", "Data::from_fasta on one core, plain and gzipped, and its RSS");
+  auto parse = std::make_shared<ParseOptions>();
+  c->add_option("--records", parse->records)->capture_default_str();
+  c->add_option("--length", parse->length)->capture_default_str();
+  json_option(c, parse->json);
+  c->callback([&run, parse] { run = [parse] { return cmd_parse(*parse); }; });
+
+  c = app.add_subcommand("kernels", "every conv/pool kernel of the default network, _ref vs fast, per chunk");
+  auto kernels_json = std::make_shared<std::string>();
+  json_option(c, *kernels_json);
+  c->callback([&run, kernels_json] { run = [kernels_json] { return cmd_kernels(*kernels_json); }; });
+
+  c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
+  auto files = std::make_shared<std::vector<std::string>>();
+  c->add_option("files", *files, "JSON results of the PyTorch reference")->required();
+  c->callback([&run, files] { run = [files] { return cmd_check_torch(*files); }; });
+
+  c = app.add_subcommand("report", "the tables from a folder of JSON results (stdout, and --results in Markdown)");
+  auto report = std::make_shared<ReportOptions>();
+  c->add_option("--dir", report->dir, "folder of the JSON results")->required();
+  c->add_option("--results", report->results, "Markdown file to write");
+  c->add_option("--machine", report->machine, "a note on the machine");
+  c->add_option("--load-before", report->load_before, "load average before the run");
+  c->add_option("--load", report->load, "load average at its end");
+  c->callback([&run, report] { run = [report] { return cmd_report(*report); }; });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app("sster_bench: the measurements behind tools/run bench (bench/run.sh)");
+  app.require_subcommand(1);
+  std::function<int()> run;
+  add_subcommands(app, run);
   try {
-    const std::string cmd = argc > 1 ? argv[1] : "";
-    if (cmd == "check-torch") return cmd_check_torch(argc, argv);
-    const Args a = parse_args(argc, argv, 2);
-    if (cmd == "throughput") return cmd_throughput(a);
-    if (cmd == "scaling") return cmd_scaling(a);
-    if (cmd == "accuracy") return cmd_accuracy(a);
-    if (cmd == "gemm") return cmd_gemm(a);
-    if (cmd == "parse") return cmd_parse(a);
-    if (cmd == "kernels") return cmd_kernels(a);
-    if (cmd == "report") return cmd_report(a);
-    std::cerr << "usage: sster_bench {throughput|scaling|accuracy|gemm|parse|kernels|check-torch|report} [--options]\n";
-    return 2;
+    app.parse(argc, argv);
+    return run();
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     std::cerr << "sster_bench: " << e.what() << "\n";
     return 2;

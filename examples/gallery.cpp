@@ -1,37 +1,86 @@
-// gallery: every kind of picture the plot layer draws, from made-up numbers.
+// gallery: the pictures sster draws, from simulated numbers. They are the
+// ones in docs/gallery/ that the README shows: `build/examples/gallery
+// docs/gallery` redraws them, and tests/examples fails when they are stale.
 //   gallery [out-folder]   (default gallery-out/)
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "sster/core/random.hpp"
-#include "sster/interpret/motif.hpp"
+#include "sster/interpret/plot_clustering.hpp"
+#include "sster/interpret/visualize_kernel.hpp"
 #include "sster/plot/curves.hpp"
+
+sster::RandomStream rng(sster::RandomKey(42, sster::Purpose::simulate));
 
 // n copies of `motif`, each letter replaced by a random one with probability `noise`.
 std::vector<std::string> noisy(const std::string& motif, const std::string& alphabet, int n, double noise) {
-  const sster::RandomKey key(42, sster::Purpose::simulate);
   std::vector<std::string> out(sster::to_size(n), motif);
-  std::uint64_t c = 0;
   for (auto& s : out)
     for (char& x : s)
-      if (key.uniform(c++) < noise) x = alphabet[key.below(c++, alphabet.size())];
+      if (rng.uniform() < noise) x = alphabet[rng.below(alphabet.size())];
   return out;
+}
+
+// A row of summary.html as `sster motifs` draws it (logo, activations,
+// positions), for a kernel that learned a motif near position 100 of 200.
+sster::Canvas kernel_summary_row(const sster::Motif& motif) {
+  const std::vector<std::string> classes{"positives", "background"};
+  const int L = 193;
+  std::vector<std::vector<double>> maxima(2), mean(2), sd(2);
+  std::vector<std::vector<sster::index_t>> positions(2);
+  for (std::size_t c = 0; c < 2; ++c) {
+    for (int i = 0; i < 300; ++i) {
+      const bool site = c == 0 && i % 3 != 0;  // two thirds of the positives carry the motif
+      maxima[c].push_back(std::max(0.0, (site ? 0.21 : 0.11) + 0.04 * rng.normal()));
+      positions[c].push_back(site ? std::clamp(std::lround(100 + 6 * rng.normal()), 0L, L - 1L) : rng.below(L));
+    }
+    for (int t = 0; t < L; ++t) {
+      const double bump = c == 0 ? 0.01 * std::exp(-(t - 100) * (t - 100) / 72.0) : 0;
+      mean[c].push_back(0.004 + bump + 0.0015 * std::abs(rng.normal()));
+      sd[c].push_back(0.006 + 2 * bump + 0.004 * std::abs(rng.normal()));
+    }
+  }
+  const auto logo = sster::render_kernel_motif({.kernel = 14, .motif = {motif}, .sites = 200}, classes[0]);
+  const auto violins = sster::render_violins(maxima, classes, "Activations, kernel 14");
+  const auto where = sster::render_position_summary({14, classes, positions, mean, sd});
+  sster::Canvas row(logo.width() + violins.width() + where.width(),
+                    std::max({logo.height(), violins.height(), where.height()}), logo.scale());
+  row.paste(logo, {0, 0});
+  row.paste(violins, {logo.width(), 0});
+  row.paste(where, {logo.width() + violins.width(), 0});
+  return row;
+}
+
+// Maximum activations of 12 kernels on 3 classes of 100 records each;
+// kernel k responds to class k % 3.
+sster::MaxActivations max_activations() {
+  sster::MaxActivations a;
+  a.activations.resize(300, 12);
+  a.labels = sster::RowMatrix<float>::Zero(300, 3);
+  for (sster::index_t r = 0; r < 300; ++r) {
+    a.labels(r, r / 100) = 1;
+    a.indices.push_back(r);
+    for (sster::index_t k = 0; k < 12; ++k)
+      a.activations(r, k) = static_cast<float>((k % 3 == r / 100 ? 0.5 : 0.2) + 0.1 * rng.normal());
+  }
+  return a;
 }
 
 int main(int argc, char** argv) {
   const std::filesystem::path out = argc > 1 ? argv[1] : "gallery-out";
   std::filesystem::create_directories(out);
-  sster::Motif::from_sequences("ACGT", noisy("CCCCCCCCCC", "ACGT", 400, 0.15)).plot(out / "motif_c.png");
-  sster::Motif::from_sequences("ACGT", noisy("GGGGGGGGGG", "ACGT", 400, 0.4)).plot(out / "motif_g.png");
+  // A sequence motif over its structure motif, as for an RNA kernel with structure.
   const auto pum2 = sster::Motif::from_sequences("ACGU", noisy("UGUAAAUA", "ACGU", 300, 0.2));
-  pum2.plot(out / "motif_pum2.png");
-  // Sequence over structure, as for an RNA sequence+structure kernel.
   const auto structure = sster::Motif::from_sequences("HIMS", noisy("SSHHHHSS", "HIMS", 300, 0.35));
-  sster::plot_motifs(std::vector{pum2, structure}, out / "motif_pum2_structure.png");
+  sster::plot_motifs(std::vector{pum2, structure}, out / "motif_sequence_structure.png");
+  sster::write_png(kernel_summary_row(sster::Motif::from_sequences("ACGU", noisy("UGUAAAUA", "ACGU", 200, 0.1))),
+                   out / "kernel_summary_row.png");
+  sster::plot_clustering(max_activations(), {"class_0", "class_1", "class_2"}, out / "clustering.png");
 
-  std::vector<sster::Curve> roc;
+  std::vector<sster::Curve> roc;  // y = x^a for three classes, with their AUCs
   for (int k = 0; k < 3; ++k) {
     sster::Curve c{"class_" + std::to_string(k), {}, {}, 0};
     for (int i = 0; i <= 200; ++i) {
@@ -42,13 +91,4 @@ int main(int argc, char** argv) {
     roc.push_back(c);
   }
   sster::plot_roc(roc, out / "roc.png");
-
-  sster::History h;
-  for (int e = 0; e < 30; ++e) {
-    h.loss.push_back(0.25 + 0.45 * std::exp(-e / 6.0));
-    h.val_loss.push_back(0.3 + 0.42 * std::exp(-e / 7.0) + 0.0004 * (e > 18 ? (e - 18) * (e - 18) : 0));
-    h.learning_rate.push_back(e < 17 ? 1e-3 : e < 25 ? 5e-4 : 2.5e-4);
-  }
-  h.best_epoch = 21;
-  sster::plot_history(h, out / "history.png");
 }

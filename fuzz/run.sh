@@ -19,10 +19,17 @@ targets=("$@")
 out=build-fuzz
 mkdir -p "$out"
 
+# sster/version.hpp is generated from meson.build's project version, as the
+# meson build does (fuzz/ builds without meson).
+mkdir -p "$out/include/sster"
+version=$(meson introspect --projectinfo meson.build 2>/dev/null |
+          /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+sed "s/@VERSION@/$version/" include/sster/version.hpp.in > "$out/include/sster/version.hpp"
+
 CXX=${CXX:-clang++}
 deps="eigen3 tbb xsimd zlib nlohmann_json"
 # shellcheck disable=SC2046 # pkg-config prints one flag per word
-flags=(-std=c++20 -O1 -g -march=native -DEIGEN_DONT_PARALLELIZE -Iinclude -Ifuzz $(pkg-config --cflags $deps))
+flags=(-std=c++20 -O1 -g -march=native -DEIGEN_DONT_PARALLELIZE -Iinclude -I"$out/include" -Ifuzz $(pkg-config --cflags $deps))
 # shellcheck disable=SC2046
 libs=($(pkg-config --libs $deps))
 sanitizers=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)

@@ -1,29 +1,56 @@
 // sster: train convolutional networks on biological sequences, predict, and
-// show the learned motifs. One subcommand per header in tools/cli/.
+// show the learned motifs. Each subcommand is a translation unit of its own
+// in tools/cli/ (so they compile in parallel); main registers them, owns the
+// options they share (--threads, --version) and turns errors into exit codes.
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <new>
 
-#include "cli/cluster.hpp"
-#include "cli/demo.hpp"
-#include "cli/export_json.hpp"
-#include "cli/grid_search.hpp"
-#include "cli/meme.hpp"
-#include "cli/motifs.hpp"
-#include "cli/optimize.hpp"
-#include "cli/predict.hpp"
-#include "cli/report.hpp"
-#include "cli/simulate.hpp"
-#include "cli/summary.hpp"
-#include "cli/train.hpp"
+#include "cli/subcommands.hpp"
+#include "sster/core/error.hpp"
+#include "sster/core/parallel.hpp"
+#include "sster/version.hpp"
+
+namespace {
+
+// Exit codes, as the footer of every --help states them.
+constexpr int exit_bad_input = 2;  // sster::Error or a command-line error
+constexpr int exit_failure = 1;    // anything else
+
+// Every subcommand inherits this footer (train and grid-search put the split
+// rule above it).
+constexpr const char* footer =
+    "--threads N goes before or after the subcommand: threads to use (default: $SSTER_THREADS, else all cores).\n"
+    "Exit codes: 0 done; 2 bad input: a file, record, option or value that is wrong, or an output that cannot be "
+    "written (the message names it, and no partial output is left); 1 any other failure (e.g. out of memory).";
+
+// Output on stdout (predict's TSV, tables) is buffered: a full disk or a
+// closed file shows only now, and must not end with exit code 0.
+int check_stdout() {
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int err = errno;
+  if (std::cout && flushed && !std::ferror(stdout)) return 0;
+  std::cerr << "sster: error: cannot write to standard output"
+            << (flushed ? std::string() : std::string(" (") + std::strerror(err) + ")") << "\n";
+  return exit_bad_input;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app("sster: convolutional networks on DNA, RNA and protein sequences, and the motifs they learn");
   app.require_subcommand(1);
-  app.set_version_flag("--version", sster::library_version);
+  app.set_version_flag("--version", sster::version);
+  app.add_option_function<int>(
+      "--threads", [](int n) { if (n > 0) sster::set_threads(n); },
+      "threads to use (default: $SSTER_THREADS or all cores)");
+  app.fallthrough();  // a subcommand hands options it does not know (--threads) up to here
+  app.footer(footer);
   sster::cli::add_train(app);
   sster::cli::add_predict(app);
   sster::cli::add_report(app);
@@ -37,26 +64,18 @@ int main(int argc, char** argv) {
   sster::cli::add_optimize(app);
   sster::cli::add_meme(app);
   try {
-    app.parse(argc, argv);
+    app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {
-    // --help and --version exit 0; usage errors exit 2.
-    return app.exit(e) == 0 ? 0 : 2;
+    return app.exit(e) == 0 ? 0 : exit_bad_input;  // --help and --version exit 0
   } catch (const sster::Error& e) {
     std::cerr << "sster: error: " << e.what() << "\n";
-    return 2;
+    return exit_bad_input;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sster: error: out of memory\n";
+    return exit_failure;
   } catch (const std::exception& e) {
     std::cerr << "sster: internal error: " << e.what() << "\n";
-    return 3;
+    return exit_failure;
   }
-  // Output on stdout (predict's TSV, tables) is buffered: a full disk or a
-  // closed file shows only now, and must not end with exit code 0.
-  std::cout.flush();
-  const bool flushed = std::fflush(stdout) == 0;
-  const int err = errno;
-  if (!std::cout || !flushed || std::ferror(stdout)) {
-    std::cerr << "sster: error: cannot write to standard output"
-              << (flushed ? std::string() : std::string(" (") + std::strerror(err) + ")") << "\n";
-    return 2;
-  }
-  return 0;
+  return check_stdout();
 }

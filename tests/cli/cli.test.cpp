@@ -29,7 +29,7 @@ TEST_CASE("every subcommand has --help") {
 
 TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
   ScratchDir dir("cli");
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 700 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 700 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
   REQUIRE(r.exit_code == 0);
   const auto pos = dir / "positives.fasta.gz", neg = dir / "negatives.fasta.gz";
   r = run_sster("train --class " + pos + " --class " + neg +
@@ -64,7 +64,7 @@ TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
   CHECK(r.exit_code == 0);
   CHECK(r.out.rfind("id\tpositives\tnegatives\n", 0) == 0);
 
-  r = run_sster("report " + (dir / "m.sster") + " --class " + pos + " --class " + neg + " -o " + (dir / "report"));
+  r = run_sster("report " + (dir / "m.sster") + " --class " + pos + " --class " + neg + " -d " + (dir / "report"));
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("weighted avg") != std::string::npos);
   CHECK(read_text(dir / "report/report.tsv").find("positives") != std::string::npos);
@@ -102,9 +102,9 @@ TEST_CASE("bad input: exit code 2, a message naming the problem, no partial outp
   CHECK(!std::filesystem::exists(dir / "out.tsv"));
 
   // a model trained on length 60 refuses length 50, naming the record
-  r = run_sster("simulate -o " + (dir / "a") + " -n 300 --length 60 --motif CACGTG@10");
+  r = run_sster("simulate -d " + (dir / "a") + " -n 300 --length 60 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
-  r = run_sster("simulate -o " + (dir / "b") + " -n 5 --length 50 --seed 2 --motif CACGTG@10");
+  r = run_sster("simulate -d " + (dir / "b") + " -n 5 --length 50 --seed 2 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
   r = run_sster("train --class " + (dir / "a/positives.fasta.gz") + " --class " + (dir / "a/negatives.fasta.gz") +
                 " --param conv_num=1 --param epochs=1 -q -o " + (dir / "m.sster"));
@@ -120,7 +120,7 @@ TEST_CASE("bad input: exit code 2, a message naming the problem, no partial outp
 
 TEST_CASE("grid-search trains every combination, writes the table and the best model") {
   ScratchDir dir("cli-grid");
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 400 --length 50 --motif CACGTG@10");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 400 --length 50 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
   r = run_sster("grid-search --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz") +
                 " --grid kernel_num=4,8 --grid kernel_len=6,10 --param conv_num=1 --param epochs=3 -d " +
@@ -135,7 +135,7 @@ TEST_CASE("grid-search trains every combination, writes the table and the best m
 
 TEST_CASE("Ctrl-C saves a checkpoint; --resume ends with the same model as an uninterrupted run") {
   ScratchDir dir("cli-resume");
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 3000 --length 80 --motif CACGTG@10");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 3000 --length 80 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
   const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz") +
                            " --param conv_num=1 --param epochs=6 --param patience_stopping=100 --seed 4 -q";
@@ -179,14 +179,14 @@ TEST_CASE("motifs, cluster, optimize, meme: --help, and bad input exits 2") {
 
 TEST_CASE("motifs -> summary.html + PNGs + motifs.meme; meme, cluster and optimize on the same model") {
   ScratchDir dir("cli-motifs");
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 1000 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 1000 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
   REQUIRE(r.exit_code == 0);
   const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz");
   r = run_sster("train" + data + " --param conv_num=1 --param kernel_num=6 --param kernel_len=10 --param epochs=12 -q -o " +
                 (dir / "m.sster"));
   REQUIRE(r.exit_code == 0);
 
-  r = run_sster("motifs " + (dir / "m.sster") + data + " --group test -o " + (dir / "out"));
+  r = run_sster("motifs " + (dir / "m.sster") + data + " --group test -d " + (dir / "out"));
   CAPTURE(r.out);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("kernel   score  class      sites  consensus") != std::string::npos);
@@ -235,9 +235,9 @@ TEST_CASE("motifs -> summary.html + PNGs + motifs.meme; meme, cluster and optimi
   r = run_sster("cluster " + (dir / "m.sster") + data + " --subset 3 -o " + (dir / "x.png"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("class 3 does not exist") != std::string::npos);
-  r = run_sster("motifs " + (dir / "m.sster") + data + " --group everything -o " + (dir / "x"));
+  r = run_sster("motifs " + (dir / "m.sster") + data + " --group everything -d " + (dir / "x"));
   CHECK(r.exit_code == 2);
-  r = run_sster("motifs " + (dir / "m.sster") + " --class " + (dir / "positives.fasta.gz") + " -o " + (dir / "x"));
+  r = run_sster("motifs " + (dir / "m.sster") + " --class " + (dir / "positives.fasta.gz") + " -d " + (dir / "x"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("2 classes, but 1 class files") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "x.png"));
@@ -279,7 +279,7 @@ void write_multilabel(const std::string& path, int first, int n, std::array<int,
 TEST_CASE("train --val/--test: the given files are the validation and test groups") {
   ScratchDir dir("cli-heldout");
   for (auto [sub, n, seed] : {std::tuple{"a", 100, 1}, std::tuple{"v", 20, 2}, std::tuple{"t", 30, 3}})
-    REQUIRE(run_sster("simulate -o " + (dir / sub) + " -n " + std::to_string(n) + " --length 40 --seed " +
+    REQUIRE(run_sster("simulate -d " + (dir / sub) + " -n " + std::to_string(n) + " --length 40 --seed " +
                       std::to_string(seed) + " --motif CACGTG@10")
                 .exit_code == 0);
   auto pair = [&](const std::string& option, const std::string& sub) {
@@ -368,8 +368,8 @@ TEST_CASE("train --multilabel with --val/--test: one multi-label file each") {
 
 TEST_CASE("train --val/--test: bad input exits 2, names the problem, writes no model") {
   ScratchDir dir("cli-heldout-bad");
-  REQUIRE(run_sster("simulate -o " + (dir / "a") + " -n 50 --length 40 --motif CACGTG@10").exit_code == 0);
-  REQUIRE(run_sster("simulate -o " + (dir / "short") + " -n 10 --length 30 --seed 2 --motif CACGTG@10").exit_code == 0);
+  REQUIRE(run_sster("simulate -d " + (dir / "a") + " -n 50 --length 40 --motif CACGTG@10").exit_code == 0);
+  REQUIRE(run_sster("simulate -d " + (dir / "short") + " -n 10 --length 30 --seed 2 --motif CACGTG@10").exit_code == 0);
   { std::ofstream(dir / "rna.fa") << ">r1\n" << std::string(40, 'U') << "\n"; }
   const std::string pos = dir / "a/positives.fasta.gz", neg = dir / "a/negatives.fasta.gz";
   const std::string train = "train --class " + pos + " --class " + neg + " --param conv_num=1 --param kernel_num=4 --param epochs=2 -q";
@@ -396,4 +396,112 @@ TEST_CASE("train --val/--test: bad input exits 2, names the problem, writes no m
   }
   for (const auto& f : std::filesystem::directory_iterator(dir.path))  // no temporary left behind
     CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("folders are -d/--dir, files -o; the old folder spellings work for one release, with a warning") {
+  ScratchDir dir("cli-dir");
+  const std::string deprecated = "is deprecated: a folder is -d/--dir now (-o names a file)";
+  auto r = run_sster("simulate --dir " + (dir / "new") + " -n 150 --length 30 --motif CACGTG@5");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find(deprecated) == std::string::npos);
+  r = run_sster("simulate -o " + (dir / "old") + " -n 150 --length 30 --motif CACGTG@5");
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("sster: warning: simulate -o/--output " + deprecated) != std::string::npos);
+  CHECK(read_text(dir / "old/positives.fasta.gz") == read_text(dir / "new/positives.fasta.gz"));
+  // both spellings at once, or neither: a usage error
+  r = run_sster("simulate -d " + (dir / "a") + " -o " + (dir / "b") + " -n 10");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("excludes") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "a"));
+  CHECK(!std::filesystem::exists(dir / "b"));
+  r = run_sster("simulate -n 10");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--dir is required") != std::string::npos);
+
+  const std::string data = " --class " + (dir / "new/positives.fasta.gz") + " --class " + (dir / "new/negatives.fasta.gz");
+  r = run_sster("train" + data + " --param conv_num=1 --param kernel_num=3 --param epochs=1 -q -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  for (const char* cmd : {"report", "motifs"}) {
+    CAPTURE(cmd);
+    r = run_sster(std::string(cmd) + " " + (dir / "m.sster") + data + " -o " + (dir / cmd));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(std::string("sster: warning: ") + cmd + " -o/--output " + deprecated) != std::string::npos);
+    CHECK(std::filesystem::is_directory(dir / cmd));
+  }
+  r = run_sster("grid-search" + data + " --grid kernel_num=2,3 --param conv_num=1 --param epochs=1 --folder " +
+                (dir / "grid") + " -o " + (dir / "best.sster"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("sster: warning: grid-search --folder " + deprecated) != std::string::npos);
+  CHECK(std::filesystem::exists(dir / "grid/grid_search.tsv"));
+  CHECK(std::filesystem::exists(dir / "best.sster"));
+
+  // --help shows only the new spelling
+  for (const char* cmd : {"report", "motifs", "simulate", "demo", "grid-search"}) {
+    CAPTURE(cmd);
+    const auto help = run_sster(std::string(cmd) + " --help").out;
+    CHECK(help.find("-d,--dir") != std::string::npos);
+    CHECK(help.find("--folder") == std::string::npos);
+    if (std::string(cmd) != "grid-search") CHECK(help.find("-o,--output") == std::string::npos);
+  }
+}
+
+TEST_CASE("--threads is one option of the root, given before or after the subcommand; --help states the exit codes") {
+  ScratchDir dir("cli-threads");
+  REQUIRE(run_sster("simulate -d " + dir.path.string() + " -n 150 --length 30 --motif CACGTG@5").exit_code == 0);
+  const std::string pos = dir / "positives.fasta.gz";
+  auto r = run_sster("train --class " + pos + " --class " + (dir / "negatives.fasta.gz") +
+                     " --param conv_num=1 --param kernel_num=3 --param epochs=1 -q --threads 1 -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  // $SSTER_THREADS is read only when no --threads was applied
+  const std::string env = "SSTER_THREADS=many ";
+  const std::string predict = std::string(SSTER_EXE) + " predict " + (dir / "m.sster") + " " + pos;
+  r = sster::test::run_command(env + predict + " 2>&1 >/dev/null");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("SSTER_THREADS='many'") != std::string::npos);
+  for (const std::string& cmd : {env + predict + " --threads 2", env + SSTER_EXE + " --threads 2 predict " +
+                                                                     (dir / "m.sster") + " " + pos}) {
+    CAPTURE(cmd);
+    r = sster::test::run_command(cmd + " 2>&1 >/dev/null");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+  }
+  CHECK(run_sster("predict " + (dir / "m.sster") + " " + pos + " --threads many").exit_code == 2);
+
+  const auto root = run_sster("--help").out;
+  CHECK(root.find("--threads") != std::string::npos);
+  CHECK(root.find("Exit codes: 0 done; 2 bad input") != std::string::npos);
+  const auto train = run_sster("train --help").out;
+  CHECK(train.find("Split: records are read") != std::string::npos);
+  CHECK(train.find("--threads N goes before or after the subcommand") != std::string::npos);
+  CHECK(train.find("Exit codes:") != std::string::npos);
+}
+
+TEST_CASE("a failure that is not bad input exits 1: out of memory") {
+  ScratchDir dir("cli-oom");
+  // a 4 GB sequence under a 1 GB address-space limit
+  const auto r = sster::test::run_command("ulimit -v 1000000; " + std::string(SSTER_EXE) + " simulate -d " +
+                                          (dir / "x") + " -n 1 --length 4000000000 2>&1");
+  CAPTURE(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("sster: error: out of memory") != std::string::npos);
+}
+
+TEST_CASE("report takes the model's data like motifs: --group, the split options, and the compatibility checks") {
+  ScratchDir dir("cli-report");
+  REQUIRE(run_sster("simulate -d " + dir.path.string() + " -n 200 --length 40 --motif CACGTG@5").exit_code == 0);
+  const std::string pos = dir / "positives.fasta.gz", data = " --class " + pos + " --class " + (dir / "negatives.fasta.gz");
+  REQUIRE(run_sster("train" + data + " --param conv_num=1 --param kernel_num=3 --param epochs=2 -q -o " + (dir / "m.sster"))
+              .exit_code == 0);
+  auto r = run_sster("report " + (dir / "m.sster") + data + " --group test -d " + (dir / "test"));
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  // the test group of the default 70/15/15 split of 400 records: 60 (the
+  // support of the last row, the weighted average)
+  const std::string tsv = read_text(dir / "test/report.tsv");
+  CHECK(tsv.substr(tsv.rfind('\t')) == "\t60\n");
+  r = run_sster("report " + (dir / "m.sster") + " --class " + pos + " -d " + (dir / "bad"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("2 classes, but 1 class files") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "bad"));
 }

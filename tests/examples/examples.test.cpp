@@ -1,8 +1,10 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "../cli/cli_test_util.hpp"
+#include "../plot/image_check.hpp"
 
 using sster::test::read_text;
 using sster::test::run_sster;
@@ -16,7 +18,7 @@ sster::test::RunResult run(const std::string& exe, const std::string& args) {
 
 // Planted-motif FASTA files in dir: positives.fasta.gz, negatives.fasta.gz.
 void simulate(const ScratchDir& dir, int n) {
-  REQUIRE(run_sster("simulate -o " + dir.path.string() + " -n " + std::to_string(n) +
+  REQUIRE(run_sster("simulate -d " + dir.path.string() + " -n " + std::to_string(n) +
                     " --length 60 --motif CACGTG@10 --motif TGACTCA@40")
               .exit_code == 0);
 }
@@ -42,7 +44,7 @@ TEST_CASE("examples: train_and_predict, then embed scores stdin with the saved m
   CHECK(r.out.rfind("pos_1\t", 0) == 0);
 }
 
-TEST_CASE("examples: multilabel, structure, grid_search, recurrent, gallery") {
+TEST_CASE("examples: multilabel, structure, grid_search, recurrent") {
   ScratchDir dir("ex-misc");
   simulate(dir, 600);
   const std::string pos = dir / "positives.fasta.gz", neg = dir / "negatives.fasta.gz";
@@ -69,9 +71,45 @@ TEST_CASE("examples: multilabel, structure, grid_search, recurrent, gallery") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("bidirectional_1") != std::string::npos);
   CHECK(r.out.find("test ROC-AUC") != std::string::npos);
+}
 
-  r = run(EXAMPLE_GALLERY, dir / "gallery");
+TEST_CASE("examples: gallery draws docs/gallery (the README's pictures) as committed") {
+  ScratchDir dir("ex-gallery");
+  const auto r = run(EXAMPLE_GALLERY, dir / "gallery");
+  CAPTURE(r.out);
   REQUIRE(r.exit_code == 0);
-  CHECK(std::filesystem::exists(dir / "gallery"));
-  CHECK(!std::filesystem::is_empty(dir / "gallery"));
+  auto names = [](const std::filesystem::path& folder) {
+    std::set<std::string> out;
+    for (const auto& f : std::filesystem::directory_iterator(folder)) out.insert(f.path().filename().string());
+    return out;
+  };
+  const std::filesystem::path docs = SSTER_DOCS_GALLERY;
+  const auto drawn = names(dir / "gallery");
+  CHECK(drawn.size() >= 4);
+  CHECK(names(docs) == drawn);  // docs/gallery holds what the gallery draws, nothing else
+  // every picture the README shows comes from the gallery
+  const std::string readme = read_text(SSTER_README), prefix = "](docs/gallery/";
+  int shown = 0;
+  for (auto at = readme.find(prefix); at != std::string::npos; at = readme.find(prefix, at + 1), ++shown) {
+    const auto from = at + prefix.size();
+    const std::string name = readme.substr(from, readme.find(')', from) - from);
+    CAPTURE(name);
+    CHECK(drawn.count(name) == 1);
+  }
+  CHECK(shown >= 4);
+  // and the committed pictures are what the gallery draws now, up to a few
+  // anti-aliased pixels (another CPU may round an edge differently)
+  for (const auto& name : drawn) {
+    INFO(name << " is stale: redraw docs/gallery with build/examples/gallery docs/gallery");
+    const auto fresh = sster::test::decode_png(read_text(dir / ("gallery/" + name)));
+    const auto committed = sster::test::decode_png(read_text(docs / name));
+    CHECK(fresh.w > 0);
+    CHECK(fresh.w == committed.w);
+    CHECK(fresh.h == committed.h);
+    if (fresh.w == 0 || fresh.w != committed.w || fresh.h != committed.h) continue;
+    long differ = 0;
+    for (int y = 0; y < fresh.h; ++y)
+      for (int x = 0; x < fresh.w; ++x) differ += sster::test::dist(fresh.at(x, y), committed.at(x, y)) > 32;
+    CHECK(differ <= fresh.w * fresh.h / 1000);
+  }
 }

@@ -184,7 +184,7 @@ TEST_CASE("missing, unwritable or impossible folders: a clear error naming the f
 TEST_CASE("sster commands: a full disk or an impossible folder is exit code 2 with a message, no partial file") {
   ScratchDir dir("cli-outputs");
   const std::string exe = SSTER_EXE;
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 150 --length 30 --motif CACGTG@5");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 150 --length 30 --motif CACGTG@5");
   REQUIRE(r.exit_code == 0);
   const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz");
   r = run_sster("train" + data + " --param conv_num=1 --param kernel_num=3 --param kernel_len=4 --param epochs=1 -q -o " +
@@ -203,9 +203,9 @@ TEST_CASE("sster commands: a full disk or an impossible folder is exit code 2 wi
   expect(sster::test::run_command(exe + " predict " + model + " " + pos + " 2>&1 >/dev/full"), "cannot write to standard output");
   expect(sster::test::run_command(exe + " summary " + model + " 2>&1 >/dev/full"), "cannot write to standard output");
   expect(run_sster("predict " + model + " " + pos + " -o /nonexistent-sster/p.tsv"), "cannot write '/nonexistent-sster/p.tsv'");
-  expect(run_sster("report " + model + data + " -o /proc/sster-report"), "cannot create folder '/proc/sster-report'");
-  expect(run_sster("simulate -n 10 -o /proc/sster-sim"), "cannot create folder '/proc/sster-sim'");
-  expect(run_sster("motifs " + model + data + " -o /proc/sster-motifs"), "cannot create folder '/proc/sster-motifs'");
+  expect(run_sster("report " + model + data + " -d /proc/sster-report"), "cannot create folder '/proc/sster-report'");
+  expect(run_sster("simulate -n 10 -d /proc/sster-sim"), "cannot create folder '/proc/sster-sim'");
+  expect(run_sster("motifs " + model + data + " -d /proc/sster-motifs"), "cannot create folder '/proc/sster-motifs'");
   expect(run_sster("meme " + model + data + " -o /dev/full"), "No space left on device");
   expect(run_sster("grid-search" + data + " --grid kernel_num=2,3 --param conv_num=1 --param epochs=1 -d /proc/sster-grid -o " +
                    (dir / "best.sster")),

@@ -142,7 +142,7 @@ TEST_CASE("NaN and infinity in input files are refused with the file, line and v
 
 TEST_CASE("sster train: SIGTERM saves a checkpoint; a full disk during the resumed run only warns") {
   ScratchDir dir("cli-faults");
-  auto r = run_sster("simulate -o " + dir.path.string() + " -n 1500 --length 60 --motif CACGTG@10");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 1500 --length 60 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
   const std::vector<std::string> train = {"train", "--class", dir / "positives.fasta.gz", "--class",
                                           dir / "negatives.fasta.gz", "--param", "conv_num=1", "--param",

@@ -1,6 +1,7 @@
 #pragma once
-// Options shared by the subcommands: which files hold the data, which
-// alphabet, threads.
+// Options shared by the subcommands: which files hold the data and how they
+// split (DataArgs), and a model with labelled data to evaluate or explain it
+// on (ModelDataArgs).
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -9,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "sster/core/parallel.hpp"
 #include "sster/data/dataset.hpp"
+#include "sster/model/model.hpp"
 
 namespace sster::cli {
 
@@ -150,11 +151,45 @@ struct DataArgs {
   }
 };
 
-inline void add_threads_option(CLI::App* cmd, int& threads) {
-  cmd->add_option("--threads", threads, "threads to use (default: $SSTER_THREADS or all cores)");
-}
-inline void apply_threads(int threads) {
-  if (threads > 0) set_threads(threads);
-}
+// A model file and labelled data to evaluate or explain it on: the files,
+// and which group of their records to use. The alphabet, structure letters
+// and class count default to the model's; the data must fit the model.
+struct ModelDataArgs {
+  std::string model_file;
+  DataArgs data;
+  std::string group = "all";
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("model", model_file, "model file (.sster)")->required();
+    data.add_to(cmd, false);
+    cmd->add_option("--group", group,
+                    "records to use: all, or train/val/test of the split (the one training used with the same "
+                    "files, --val/--test files and --split-seed)")
+        ->check(CLI::IsMember({"all", "train", "val", "test"}))
+        ->capture_default_str();
+    cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)");
+    data.add_held_out_options(cmd);
+    cmd->add_option("--split-seed", data.split_seed, "seed of the random 70/15/15 split")->capture_default_str();
+  }
+
+  Model load_model() const { return Model::load(model_file); }
+
+  // The data, read with the model's alphabet and class names.
+  Data load_data(const Model& m) {
+    if (data.alphabet == "auto") data.alphabet = m.info().alphabet.sequence();
+    if (data.structure.empty()) data.structure = m.info().alphabet.structure();
+    if (data.classes == 0) data.classes = m.info().classes();
+    Data d = data.load();
+    require(d.classes() == m.info().classes(), "the model has " + std::to_string(m.info().classes()) +
+                                                   " classes, but " + std::to_string(d.classes()) +
+                                                   " class files were given");
+    d.set_class_names(m.info().class_names);
+    m.check_compatible(d);
+    require(!d.indices(selected_group()).empty(), "the group '" + group + "' has no records");
+    return d;
+  }
+
+  Group selected_group() const { return parse_group(group); }
+};
 
 }  // namespace sster::cli

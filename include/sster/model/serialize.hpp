@@ -26,12 +26,13 @@
 #include "sster/core/error.hpp"
 #include "sster/core/atomic_file.hpp"
 #include "sster/core/index.hpp"
+#include "sster/version.hpp"
 
 namespace sster {
 
 inline constexpr char model_magic[4] = {'S', 'S', 'T', 'R'};
 inline constexpr std::uint32_t model_format_version = 1;
-inline constexpr const char* library_version = "0.1.0";
+inline constexpr const char* library_version = version;
 
 struct ModelFile {
   nlohmann::json header;

@@ -1,22 +1,25 @@
-#pragma once
 // sster export-json: a model's architecture and weights as JSON, for tools
 // that do not read .sster files. Weights keep Keras' shapes (nested arrays).
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 
-#include "cli/common.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
 
+namespace {
+
 // values (row-major) reshaped into nested arrays of `shape`.
-inline nlohmann::json nested(const float*& values, const std::vector<index_t>& shape, std::size_t axis = 0) {
+nlohmann::json nested(const float*& values, const std::vector<index_t>& shape, std::size_t axis = 0) {
   nlohmann::json a = nlohmann::json::array();
   for (index_t i = 0; i < shape[axis]; ++i) a.push_back(axis + 1 == shape.size() ? nlohmann::json(*values++) : nested(values, shape, axis + 1));
   return a;
 }
 
-inline nlohmann::json model_json(const Model& model) {
+nlohmann::json model_json(const Model& model) {
   auto j = model.to_file().header;
   j.erase("arrays");
   const float* w = model.weights().data();
@@ -25,7 +28,9 @@ inline nlohmann::json model_json(const Model& model) {
   return j;
 }
 
-inline void add_export_json(CLI::App& app) {
+}  // namespace
+
+void add_export_json(CLI::App& app) {
   struct Args {
     std::string model, output;
   };

@@ -1,24 +1,24 @@
-#pragma once
 // sster grid-search: pysster's Grid_Search from the command line, resumable.
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/dir_option.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/model/grid_search.hpp"
 
 namespace sster::cli {
 
-inline void add_grid_search(CLI::App& app) {
+void add_grid_search(CLI::App& app) {
   struct Args {
     DataArgs data;
     std::vector<std::string> grid, params;
-    std::string folder, output, metric = "roc";
+    std::string dir, output, metric = "roc";
     std::uint64_t seed = 1;
-    int threads = 0;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("grid-search", "train every combination of parameter values, keep the best (resumable)");
   args->data.add_to(cmd, true);
-  cmd->footer(DataArgs::split_help);
+  cmd->footer(std::string(DataArgs::split_help) + "\n\n" + cmd->get_footer());
   cmd->add_option("--grid", args->grid, "values to try, e.g. kernel_num=20,50 or kernel_num=(20,40),(30,60); repeat")
       ->required();
   cmd->add_option("--param", args->params, "fixed hyperparameter as key=value; repeat");
@@ -26,12 +26,10 @@ inline void add_grid_search(CLI::App& app) {
       ->check(CLI::IsMember({"roc", "pr"}))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "seed of every model")->capture_default_str();
-  add_threads_option(cmd, args->threads);
-  cmd->add_option("-d,--folder", args->folder, "folder for finished combinations and the results table (resume by rerunning)")
-      ->required();
+  add_dir_option(cmd, args->dir, "folder for finished combinations and the results table (resume by rerunning)",
+                 "--folder", true);
   cmd->add_option("-o,--output", args->output, "write the best model here (.sster)")->required();
   cmd->callback([args] {
-    apply_threads(args->threads);
     Params base;
     for (const auto& p : args->params) base.set(p);
     std::vector<std::pair<std::string, std::vector<std::string>>> grid;
@@ -41,7 +39,7 @@ inline void add_grid_search(CLI::App& app) {
     GridOptions o;
     o.metric = args->metric == "pr" ? GridMetric::pr_auc : GridMetric::roc_auc;
     o.seed = args->seed;
-    o.folder = args->folder;
+    o.folder = args->dir;
     o.verbose = true;
     auto [best, ranked] = search.train(data, o);
     best.save(args->output);

@@ -1,22 +1,22 @@
-#pragma once
 // sster optimize: pysster's visualize_optimized_inputs: for nodes of a layer,
 // the input that maximises each (gradient ascent from a random start), as
 // logos, one row per node. Needs only the model.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <iostream>
 
-#include "cli/common.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/interpret/optimize_input.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
 
-inline void add_optimize(CLI::App& app) {
+void add_optimize(CLI::App& app) {
   struct Args {
     std::string model, layer, output;
     std::vector<index_t> nodes;
     OptimizeOptions options;
-    int threads = 0;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("optimize", "the input that maximises each node of a layer, as logos");
@@ -34,9 +34,7 @@ inline void add_optimize(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "seed of the random starts")->capture_default_str();
-  add_threads_option(cmd, args->threads);
   cmd->callback([args] {
-    apply_threads(args->threads);
     Model model = Model::load(args->model);
     const auto results = visualize_optimized_inputs(model, args->layer, args->output, args->nodes, args->options);
     std::printf("%-6s %10s  %s\n", "node", "loss", "converged");

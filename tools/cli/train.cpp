@@ -1,4 +1,3 @@
-#pragma once
 // sster train: fit pysster's network to FASTA files and save a .sster model.
 // A checkpoint is written after every epoch; Ctrl-C (or SIGTERM, as batch
 // schedulers send before a kill) stops after the current batch and saves one
@@ -12,37 +11,35 @@
 
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
 
-namespace detail {
-inline std::atomic<bool> interrupted{false};
-extern "C" inline void on_sigint(int) { interrupted = true; }
-}  // namespace detail
+namespace {
+std::atomic<bool> interrupted{false};
+extern "C" void on_sigint(int) { interrupted = true; }
+}  // namespace
 
-inline void add_train(CLI::App& app) {
+void add_train(CLI::App& app) {
   struct Args {
     DataArgs data;
     std::vector<std::string> params;
     std::uint64_t seed = 1;
-    int threads = 0;
     std::string output, checkpoint;
     bool quiet = false, resume = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("train", "train a model on one FASTA file per class");
   args->data.add_to(cmd, true);
-  cmd->footer(DataArgs::split_help);
+  cmd->footer(std::string(DataArgs::split_help) + "\n\n" + cmd->get_footer());
   cmd->add_option("--param", args->params, "hyperparameter as key=value, e.g. kernel_num=(30,60); repeat");
   cmd->add_option("--seed", args->seed, "seed of the initial weights, dropout and shuffling")->capture_default_str();
-  add_threads_option(cmd, args->threads);
   cmd->add_option("-o,--output", args->output, "model file to write (.sster)")->required();
   cmd->add_option("--checkpoint", args->checkpoint, "checkpoint written after every epoch (default: OUTPUT.checkpoint)");
   cmd->add_flag("--resume", args->resume, "continue the interrupted run saved in the checkpoint");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress output");
   cmd->callback([args] {
-    apply_threads(args->threads);
     const std::string checkpoint = args->checkpoint.empty() ? args->output + ".checkpoint" : args->checkpoint;
     {  // fail now, not after hours of training, when the output cannot be written
       AtomicFile probe_output(args->output), probe_checkpoint(checkpoint);
@@ -78,9 +75,9 @@ inline void add_train(CLI::App& app) {
                   << (std::filesystem::exists(checkpoint, kept) ? ", the previous checkpoint is kept" : "") << "\n";
       }
     };
-    observer.stop_requested = [] { return detail::interrupted.load(); };
-    std::signal(SIGINT, detail::on_sigint);
-    std::signal(SIGTERM, detail::on_sigint);
+    observer.stop_requested = [] { return interrupted.load(); };
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
     const bool finished = model.train(data, observer);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

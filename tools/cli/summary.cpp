@@ -1,14 +1,15 @@
-#pragma once
 // sster summary: a model file's architecture, inputs and training history.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <iostream>
 
-#include "cli/common.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
 
-inline void add_summary(CLI::App& app) {
+void add_summary(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("summary", "architecture and training history of a model file");
   cmd->add_option("model", *path, "model file (.sster)")->required();

@@ -1,22 +1,25 @@
-#pragma once
 // sster predict: class probabilities for every record of a FASTA file, as
 // TSV (id, one column per class), in input order. Records are read, scored
 // and written in blocks, so a file of millions of sequences never sits in
 // memory; the output file appears only when complete.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "cli/common.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/data/encoding.hpp"
 #include "sster/model/model.hpp"
 #include "sster/core/atomic_file.hpp"
 
 namespace sster::cli {
 
+namespace {
+
 // Scores `input` with `model`, writing TSV rows to `out`.
-inline void predict_stream(Model& model, const std::string& input, std::FILE* out) {
+void predict_stream(Model& model, const std::string& input, std::FILE* out) {
   const auto& info = model.info();
   require(info.dense_channels == 0 && info.extra == 0,
           "sster predict reads sequences only; this model also needs structure profiles or additional inputs "
@@ -55,19 +58,18 @@ inline void predict_stream(Model& model, const std::string& input, std::FILE* ou
   flush();
 }
 
-inline void add_predict(CLI::App& app) {
+}  // namespace
+
+void add_predict(CLI::App& app) {
   struct Args {
     std::string model, input, output;
-    int threads = 0;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("predict", "class probabilities for every record of a FASTA file (TSV)");
   cmd->add_option("model", args->model, "model file (.sster)")->required();
   cmd->add_option("input", args->input, "FASTA file, plain or gzip")->required();
   cmd->add_option("-o,--output", args->output, "TSV file to write (default: standard output)");
-  add_threads_option(cmd, args->threads);
   cmd->callback([args] {
-    apply_threads(args->threads);
     Model model = Model::load(args->model);
     if (args->output.empty()) {
       predict_stream(model, args->input, stdout);

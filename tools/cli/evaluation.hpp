@@ -1,15 +1,16 @@
 #pragma once
-// sster report: pysster's performance report of a model on labelled FASTA
-// files: report.txt (the table), report.tsv, confusion.tsv (single-label),
-// ROC and precision-recall curves, and the training history plot.
+// A model's predictions on one group of labelled records, scored as
+// pysster's performance report, and the files `sster report` (and the demo)
+// write from it: report.txt, report.tsv, confusion.tsv (single-label), ROC
+// and precision-recall curves, and the training history plot.
+#include <cmath>
 #include <filesystem>
-#include <iostream>
+#include <vector>
 
-#include "cli/common.hpp"
-#include "sster/metrics/report.hpp"
-#include "sster/plot/curves.hpp"
-#include "sster/model/model.hpp"
 #include "sster/core/atomic_file.hpp"
+#include "sster/metrics/report.hpp"
+#include "sster/model/model.hpp"
+#include "sster/plot/curves.hpp"
 
 namespace sster::cli {
 
@@ -80,32 +81,6 @@ inline void write_report(const Evaluation& e, const Model& model, const std::fil
   plot_roc(e.curves(true), dir / "roc.png");
   plot_prec_recall(e.curves(false), dir / "precision_recall.png");
   if (!model.history().empty()) plot_history(history_of(model), dir / "history.png");
-}
-
-inline void add_report(CLI::App& app) {
-  struct Args {
-    std::string model, output;
-    DataArgs data;
-    int threads = 0;
-  };
-  auto args = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("report", "performance report of a model on labelled FASTA files");
-  cmd->add_option("model", args->model, "model file (.sster)")->required();
-  args->data.add_to(cmd, false);
-  cmd->add_option("-o,--output", args->output, "folder for report.txt/.tsv, confusion.tsv, roc.png, precision_recall.png, history.png")->required();
-  add_threads_option(cmd, args->threads);
-  cmd->callback([args] {
-    apply_threads(args->threads);
-    Model model = Model::load(args->model);
-    if (args->data.alphabet == "auto") args->data.alphabet = model.info().alphabet.sequence();
-    if (args->data.structure.empty()) args->data.structure = model.info().alphabet.structure();
-    if (args->data.classes == 0) args->data.classes = model.info().classes();
-    Data data = args->data.load();
-    data.set_class_names(model.info().class_names);
-    const auto e = evaluate(model, data, Group::all);
-    write_report(e, model, args->output);
-    std::cout << e.report.text();
-  });
 }
 
 }  // namespace sster::cli

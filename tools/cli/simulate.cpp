@@ -1,34 +1,20 @@
-#pragma once
 // sster simulate: write the planted-motif data set (data/simulate.hpp) as
 // positives.fasta.gz and negatives.fasta.gz.
-#include <filesystem>
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 #include <sstream>
 
-#include "cli/common.hpp"
-#include "sster/data/binary_io.hpp"
-#include "sster/data/simulate.hpp"
+#include "cli/dir_option.hpp"
+#include "cli/simulation.hpp"
+#include "cli/subcommands.hpp"
 
 namespace sster::cli {
 
-inline std::string fasta_text(const std::vector<std::string>& seqs, const std::string& prefix) {
-  std::string out;
-  for (std::size_t i = 0; i < seqs.size(); ++i) out += ">" + prefix + "_" + std::to_string(i + 1) + "\n" + seqs[i] + "\n";
-  return out;
-}
-
-// Writes the two files into `dir`; returns their paths (positives, negatives).
-inline std::pair<std::string, std::string> write_simulation(const SimulationOptions& o, const std::filesystem::path& dir) {
-  create_folders(dir);
-  const auto set = simulate_planted(o);
-  const auto pos = (dir / "positives.fasta.gz").string(), neg = (dir / "negatives.fasta.gz").string();
-  write_text_file(pos, fasta_text(set.positives, "pos"));
-  write_text_file(neg, fasta_text(set.negatives, "neg"));
-  return {pos, neg};
-}
+namespace {
 
 // "CACGTG@10,TGACTCA@40": the motifs of one group, each at its 0-based start.
-inline std::vector<PlantedMotif> parse_motif_group(const std::string& text) {
+std::vector<PlantedMotif> parse_motif_group(const std::string& text) {
   std::vector<PlantedMotif> group;
   std::istringstream in(text);
   std::string item;
@@ -44,12 +30,14 @@ inline std::vector<PlantedMotif> parse_motif_group(const std::string& text) {
   return group;
 }
 
-inline void add_simulate(CLI::App& app) {
+}  // namespace
+
+void add_simulate(CLI::App& app) {
   auto o = std::make_shared<SimulationOptions>();
   auto dir = std::make_shared<std::string>();
   auto motifs = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("simulate", "write a planted-motif data set (positives carry known motifs)");
-  cmd->add_option("-o,--output", *dir, "folder for positives.fasta.gz and negatives.fasta.gz")->required();
+  add_dir_option(cmd, *dir, "folder for positives.fasta.gz and negatives.fasta.gz", "-o,--output", true);
   cmd->add_option("-n,--sequences", o->sequences_per_class, "sequences per class")->capture_default_str();
   cmd->add_option("--length", o->length, "sequence length")->capture_default_str();
   cmd->add_option("--mutation-rate", o->mutation_rate, "chance that a motif letter is replaced")->capture_default_str();

@@ -1,17 +1,17 @@
-#pragma once
 // sster cluster: pysster's plot_clustering: the records' maximum kernel
 // activations, standardised and Ward-clustered on both axes, as a heatmap
 // with dendrograms and a class colour bar (single-label models).
 #include <iostream>
 
-#include "cli/motifs.hpp"
+#include "cli/common.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/interpret/plot_clustering.hpp"
 
 namespace sster::cli {
 
-inline void add_cluster(CLI::App& app) {
+void add_cluster(CLI::App& app) {
   struct Args {
-    ExplainArgs in;
+    ModelDataArgs in;
     std::string output;
     std::vector<index_t> subset;
   };
@@ -21,13 +21,12 @@ inline void add_cluster(CLI::App& app) {
   cmd->add_option("--subset", args->subset, "class index to include (repeat; default: every class)");
   cmd->add_option("-o,--output", args->output, "PNG file of the heatmap")->required();
   cmd->callback([args] {
-    apply_threads(args->in.threads);
-    Model model = Model::load(args->in.model);
+    Model model = args->in.load_model();
     require(!model.info().multilabel,
             "cluster: the model is multi-label; clustering needs single-label data "
             "(as pysster's plot_clustering)");
-    const Data data = args->in.load(model);
-    const auto p = plot_clustering(model, data, parse_group(args->in.group), args->output, args->subset);
+    const Data data = args->in.load_data(model);
+    const auto p = plot_clustering(model, data, args->in.selected_group(), args->output, args->subset);
     std::cerr << p.records.size() << " records x " << p.heatmap.rows << " kernels clustered into " << args->output
               << "\n";
   });

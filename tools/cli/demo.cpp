@@ -1,16 +1,18 @@
-#pragma once
 // sster demo: the embedded end-to-end run behind `tools/run demo`. Simulates
 // a planted-motif set, trains pysster's default network on it, evaluates on
 // the held-out test split, explains the first-layer kernels and writes
 // everything, with an index.html, to the output folder.
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
-#include "cli/common.hpp"
+#include "cli/dir_option.hpp"
+#include "cli/evaluation.hpp"
 #include "cli/progress.hpp"
-#include "cli/report.hpp"
-#include "cli/simulate.hpp"
+#include "cli/simulation.hpp"
+#include "cli/subcommands.hpp"
 #include "sster/interpret/kernel_meme.hpp"
 #include "sster/interpret/plot_clustering.hpp"
 #include "sster/interpret/visualize_kernel.hpp"
@@ -18,9 +20,11 @@
 
 namespace sster::cli {
 
+namespace {
+
 // The first of the `top` best-scoring kernels whose logo shows a piece of
 // `motif` (its first min(5, length) letters), or -1.
-inline index_t recovering_kernel(const std::string& motif, const std::vector<KernelResult>& results,
+index_t recovering_kernel(const std::string& motif, const std::vector<KernelResult>& results,
                                  const std::vector<index_t>& order, std::size_t top) {
   const std::string piece = motif.substr(0, std::min<std::size_t>(5, motif.size()));
   for (std::size_t r = 0; r < std::min(top, order.size()); ++r)
@@ -28,7 +32,7 @@ inline index_t recovering_kernel(const std::string& motif, const std::vector<Ker
   return -1;
 }
 
-inline std::string demo_index_html(const SimulationOptions& sim, const std::vector<KernelResult>& results,
+std::string demo_index_html(const SimulationOptions& sim, const std::vector<KernelResult>& results,
                                    const Evaluation& test, std::size_t* recovered) {
   const auto order = order_by_score(results);
   std::ostringstream rows;
@@ -70,7 +74,7 @@ inline std::string demo_index_html(const SimulationOptions& sim, const std::vect
   return html.str();
 }
 
-inline void run_demo(const std::filesystem::path& out, const SimulationOptions& sim, const Params& params,
+void run_demo(const std::filesystem::path& out, const SimulationOptions& sim, const Params& params,
                      std::uint64_t seed, bool quiet) {
   const auto [pos, neg] = write_simulation(sim, out / "data");
   Data data = Data::from_fasta({pos, neg}, alphabet::dna());
@@ -98,29 +102,28 @@ inline void run_demo(const std::filesystem::path& out, const SimulationOptions& 
             << test.report.text() << "\nopen " << (out / "index.html").string() << "\n";
 }
 
-inline void add_demo(CLI::App& app) {
+}  // namespace
+
+void add_demo(CLI::App& app) {
   struct Args {
-    std::string output = "demo-out";
+    std::string dir = "demo-out";
     SimulationOptions sim;
     std::vector<std::string> params;
     std::uint64_t seed = 1;
-    int threads = 0;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("demo", "simulate planted motifs, train, evaluate, explain: the embedded demo");
-  cmd->add_option("-o,--output", args->output, "output folder")->capture_default_str();
+  add_dir_option(cmd, args->dir, "output folder", "-o,--output", false);
   cmd->add_option("-n,--sequences", args->sim.sequences_per_class, "sequences per class")->capture_default_str();
   cmd->add_option("--param", args->params, "hyperparameter as key=value; repeat");
   cmd->add_option("--seed", args->seed, "seed")->capture_default_str();
-  add_threads_option(cmd, args->threads);
   cmd->add_flag("-q,--quiet", args->quiet, "no progress output");
   cmd->callback([args] {
-    apply_threads(args->threads);
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
-    run_demo(args->output, args->sim, params, args->seed, args->quiet);
+    run_demo(args->dir, args->sim, params, args->seed, args->quiet);
   });
 }
 

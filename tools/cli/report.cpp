@@ -1,0 +1,31 @@
+// sster report: pysster's performance report of a model on labelled FASTA
+// files (see evaluation.hpp for the files it writes).
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "cli/dir_option.hpp"
+#include "cli/evaluation.hpp"
+#include "cli/subcommands.hpp"
+
+namespace sster::cli {
+
+void add_report(CLI::App& app) {
+  struct Args {
+    ModelDataArgs in;
+    std::string dir;
+  };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("report", "performance report of a model on labelled FASTA files");
+  args->in.add_to(cmd);
+  add_dir_option(cmd, args->dir, "folder for report.txt/.tsv, confusion.tsv, roc.png, precision_recall.png, history.png",
+                 "-o,--output", true);
+  cmd->callback([args] {
+    Model model = args->in.load_model();
+    const Data data = args->in.load_data(model);
+    const auto e = evaluate(model, data, args->in.selected_group());
+    write_report(e, model, args->dir);
+    std::cout << e.report.text();
+  });
+}
+
+}  // namespace sster::cli

@@ -1,0 +1,24 @@
+#pragma once
+// The subcommands of the sster tool, one translation unit each
+// (tools/cli/<name>.cpp): add_<name> registers the subcommand, its options
+// and what it does on `app`.
+namespace CLI {
+class App;
+}
+
+namespace sster::cli {
+
+void add_train(CLI::App& app);
+void add_predict(CLI::App& app);
+void add_report(CLI::App& app);
+void add_summary(CLI::App& app);
+void add_simulate(CLI::App& app);
+void add_demo(CLI::App& app);
+void add_grid_search(CLI::App& app);
+void add_export_json(CLI::App& app);
+void add_motifs(CLI::App& app);
+void add_cluster(CLI::App& app);
+void add_optimize(CLI::App& app);
+void add_meme(CLI::App& app);
+
+}  // namespace sster::cli
