@@ -37,7 +37,7 @@ TEST_CASE("default architecture: pysster's layers, shapes and parameter count") 
   CHECK(net.output_shape(5) == Shape{1, 32, 30});
   CHECK(net.output_shape(7) == Shape{1, 1, 960});
   CHECK(net.parameter_count() == (25 * 4 * 30 + 30) + (25 * 30 * 30 + 30) + (960 * 100 + 100) + (100 * 2 + 2));
-  CHECK(net.uses_symbol_path());
+  CHECK(net.reads_symbols());
 }
 
 TEST_CASE("a conv/pool stack that shrinks the sequence to nothing is an error naming the layer") {
@@ -50,7 +50,7 @@ TEST_CASE("a conv/pool stack that shrinks the sequence to nothing is an error na
 TEST_CASE("symbol path and one-hot float path compute the same function, dropout included") {
   const index_t B = 5, L = 23;
   auto net = build_network<double>(two_conv_params(), InputSpec{.length = L, .symbols = 4}, 3);
-  REQUIRE(net.uses_symbol_path());
+  REQUIRE(net.reads_symbols());
   std::vector<double> params(to_size(net.parameter_count())), grads(params.size());
   sster::test::fill_uniform(params.data(), net.parameter_count(), 1, -0.3, 0.3);
   net.bind(params.data(), grads.data());
@@ -75,7 +75,7 @@ TEST_CASE("whole-network gradient check with the loss (double, dropout masks fix
     for (auto loss_kind : {LossKind::softmax_cross_entropy, LossKind::sigmoid_cross_entropy}) {
       const InputSpec spec{.length = L, .symbols = S, .dense_channels = dense, .extra = 2};
       auto net = build_network<double>(two_conv_params(), spec, K);
-      CHECK(net.uses_symbol_path() == (dense == 0));
+      CHECK(net.reads_symbols() == (dense == 0));
       std::vector<double> params(to_size(net.parameter_count())),
           grads(params.size(), std::nan(""));
       sster::test::fill_uniform(params.data(), net.parameter_count(), 5, -0.4, 0.4);

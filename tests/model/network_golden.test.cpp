@@ -89,7 +89,7 @@ struct Case {
 };
 
 // Training-mode forward (dropout on), loss, backward; inference forward; the
-// first convolution's activations (Keras layer 1 when the network has one).
+// first convolution's activations (recorded as the forward to Keras layer 1).
 void network_case(const Case& c, std::uint64_t seed, Record& out) {
   auto net = build_network<float>(c.params, c.spec, c.classes);
   const index_t n = net.parameter_count();
@@ -111,7 +111,7 @@ void network_case(const Case& c, std::uint64_t seed, Record& out) {
   Context infer;
   out.emplace_back(c.name + ": logits (inference)", values(net.forward(in.batch(), infer)));
   if (c.params.get_int("conv_num") > 0)
-    out.emplace_back(c.name + ": first convolution", values(net.forward(in.batch(), infer, 1)));
+    out.emplace_back(c.name + ": first convolution", values(net.first_conv_activations(in.batch(), infer)));
 }
 
 // Optimised inputs' path: forward from floats to Keras layer `last`, backward

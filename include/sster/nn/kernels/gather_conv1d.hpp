@@ -61,17 +61,17 @@ void gather_conv1d_backward_ref(const std::uint8_t* x, const T* scale, const T* 
 }
 
 // Fused with max-pooling and ReLU: y (B, Lp, K), argmax (B, Lp, K) the conv
-// output row of each winner (see relu_pool_ref).
+// output row of each winner (kernels/maxpool1d.hpp).
 template <class T>
-void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
-                                    const ConvShape& s, const FusedPool& p) {
+void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y,
+                                    std::int32_t* argmax, const ConvShape& s, const FusedPool& p) {
   std::vector<T> conv(to_size(s.B * s.out_len() * s.K));
   gather_conv1d_forward_ref(x, scale, w, b, conv.data(), s);
   relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
 
 template <class T>
-void gather_conv1d_pool_backward_ref(const std::uint8_t* x, const T* scale, const T* y, const T* argmax,
+void gather_conv1d_pool_backward_ref(const std::uint8_t* x, const T* scale, const T* y, const std::int32_t* argmax,
                                      const T* gy, T* dw, T* db, const ConvShape& s, const FusedPool& p) {
   const auto g = relu_pool_backward_ref(y, argmax, gy, s.B, s.out_len(), s.K, p);
   gather_conv1d_backward_ref(x, scale, g.data(), dw, db, s);
@@ -338,24 +338,30 @@ void gather_conv1d_backward(const std::uint8_t* x, const T* scale, const T* g, T
 }
 
 template <class T>
-void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
-                                const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y,
+                                std::int32_t* argmax, const ConvShape& s, const FusedPool& p,
+                                ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
+    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data(),
+                          scratch.row_argmax.data());
   });
 }
 
 template <class T>
-void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T* y, const T* argmax, const T* gy,
-                                 T* dw, T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T* y, const std::int32_t* argmax,
+                                 const T* gy, T* dw, T* db, const ConvShape& s, const FusedPool& p,
+                                 ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::gather_backward_samples(x, scale, dw, db, s, scratch, [&](index_t n, T* gp) {
     const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());
+    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct,
+                            scratch.rows.data(), scratch.row_argmax.data());
   });
 }
 
