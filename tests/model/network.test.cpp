@@ -65,7 +65,49 @@ TEST_CASE("symbol path and one-hot float path compute the same function, dropout
     const Tensor<double>& b = net.forward_dense(onehot, ctx);
     REQUIRE(a.size() == b.size());
     for (index_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-12));
+    // The same up to every Keras layer, those inside the fused first layer included.
+    for (std::size_t last = 0; last < net.size(); ++last) {
+      CAPTURE(net.name(last));
+      const Tensor<double> part = net.forward(InputBatch<double>{.B = B, .symbols = sym.data()}, ctx, last);
+      const Tensor<double>& dense = net.forward_dense(onehot, ctx, last);
+      REQUIRE(part.shape() == Shape{B, net.output_shape(last).L, net.output_shape(last).C});
+      REQUIRE(dense.shape() == part.shape());
+      for (index_t i = 0; i < part.size(); ++i) REQUIRE(part[i] == doctest::Approx(dense[i]).epsilon(1e-12));
+    }
   }
+}
+
+TEST_CASE("the architecture runs each conv block as one layer and reads symbols only from plain sequences") {
+  auto kinds = [](const Network<float>& net) {
+    std::vector<std::size_t> k;
+    for (const auto& l : net.layers()) k.push_back(l.index());
+    return k;
+  };
+  using Any = AnyLayer<float>;
+  const auto symbol_block = Any(SymbolConvPool1D<float>{}).index(), block = Any(ConvPool1D<float>{}).index(),
+             dropout = Any(Dropout<float>{}).index(), flatten = Any(Flatten<float>{}).index(),
+             dense = Any(Dense<float>{}).index();
+  // Plain sequences: the first block takes the input dropout and the symbols.
+  auto plain = build_network<float>(Params{}, InputSpec{.length = 200, .symbols = 4}, 2);
+  CHECK(kinds(plain) == std::vector<std::size_t>{symbol_block, dropout, block, dropout, flatten, dense, dropout, dense});
+  CHECK(plain.size() == 11);  // the Keras layers
+  CHECK(plain.reads_symbols());
+  REQUIRE(plain.first_conv() != nullptr);
+  CHECK(plain.first_conv()->kernels == 30);
+  CHECK(plain.first_conv()->width == 25);
+  // Position-wise values (or profiles): floats, the input dropout a layer of its own.
+  auto floats = build_network<float>(Params{}, InputSpec{.length = 200, .symbols = 4, .dense_channels = 1}, 2);
+  CHECK(kinds(floats) == std::vector<std::size_t>{dropout, block, dropout, block, dropout, flatten, dense, dropout, dense});
+  CHECK(floats.size() == 11);
+  CHECK(!floats.reads_symbols());
+  CHECK(floats.first_conv()->in_channels == 5);
+  // No convolution: no symbol layer, no first convolution.
+  auto no_conv = build_network<float>(Params{}.conv_num(0), InputSpec{.length = 20, .symbols = 4}, 2);
+  CHECK(!no_conv.reads_symbols());
+  CHECK(no_conv.first_conv() == nullptr);
+  InputBatch<float> none{.B = 1};
+  Context ctx;
+  CHECK_THROWS_WITH_AS(no_conv.first_conv_activations(none, ctx), doctest::Contains("no convolution"), sster::Error);
 }
 
 TEST_CASE("whole-network gradient check with the loss (double, dropout masks fixed)") {
