@@ -96,38 +96,6 @@ TEST_CASE("Conv1D: a kernel longer than the input is an error naming both length
                        sster::Error);
 }
 
-TEST_CASE_TEMPLATE("small_gemm equals its reference: every init mode, strided A both ways, ragged rows", T, float, double) {
-  constexpr index_t w = simd::width<T>;
-  const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-  for (index_t rows : {1, 7, 8, 13, 50})
-    for (index_t vecs : {1, 2, 3, 4, 5, 7})
-      for (index_t depth : {1, 9, 40, vecs >= 4 ? 2100 : 0}) {
-        if (depth == 0) continue;  // 2100: longer than a depth block (see small_gemm)
-        CAPTURE(rows);
-        CAPTURE(vecs);
-        CAPTURE(depth);
-        const index_t cols = vecs * w;
-        for (bool transposed : {false, true}) {
-          // A as windows (rows 3 apart, depth contiguous) or their transpose.
-          const index_t a_row = transposed ? 1 : 3, a_col = transposed ? 3 : 1;
-          const kernels::GemmShape s{.rows = rows, .cols = cols, .depth = depth, .a_row = a_row, .a_col = a_col,
-                                     .ldb = cols + w, .ldc = cols};
-          auto a = random_tensor<T>({1, (rows - 1) * a_row + (depth - 1) * a_col + 1, 1}, 1);
-          auto b = random_tensor<T>({1, depth, s.ldb}, 2);
-          auto bias = random_tensor<T>({1, 1, cols}, 3);
-          for (auto mode : {kernels::GemmInit::zero, kernels::GemmInit::row, kernels::GemmInit::accumulate}) {
-            auto c_ref = random_tensor<T>({1, rows, cols}, 4);
-            Tensor<T> c = c_ref;
-            kernels::small_gemm_ref(a.data(), b.data(), c_ref.data(), bias.data(), mode, s);
-            kernels::small_gemm(a.data(), b.data(), c.data(), bias.data(), mode, s);
-            // Sums of `depth` terms of size ~1: the absolute error grows like sqrt(depth).
-            const double scale = std::sqrt(static_cast<double>(depth));
-            for (index_t i = 0; i < c.size(); ++i) REQUIRE(c[i] == doctest::Approx(c_ref[i]).epsilon(tol).scale(scale));
-          }
-        }
-      }
-}
-
 namespace {
 // Runs write(y, argmax) on buffers of n values followed by guard values and
 // checks the guards: the fast epilogue stores whole vectors that spill into
