@@ -39,8 +39,6 @@ struct Conv1D {
     dw_ = grads;
     db_ = grads + width * in_channels * kernels;
   }
-  const T* weights() const { return w_; }
-  const T* bias() const { return b_; }
   // The convolution of a layer that holds one (fused layers hold a Conv1D).
   const Conv1D& convolution() const { return *this; }
 

@@ -155,6 +155,7 @@ void assign_zero(AlignedVector<T>& v, index_t n) {
 // rows x K (row stride ld_in) -> rows x Kp, zero columns K..Kp.
 template <class T>
 void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index_t Kp) {
+  assert(Kp >= K);
   for (index_t r = 0; r < rows; ++r) {
     std::copy_n(in + r * ld_in, K, out + r * Kp);
     std::fill(out + r * Kp + K, out + (r + 1) * Kp, T{0});
@@ -164,9 +165,9 @@ void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index
 // How many of a sample's `rows` rows of K values (row stride K) can be
 // moved as whole padded vectors of Kp: a row's last vector then spills into
 // the rows after it, which is harmless as they are handled afterwards, but
-// must stay within the buffer: `left` values from the sample's start to its end.
-inline index_t spill_rows(index_t rows, index_t K, index_t Kp, index_t left) {
-  return left >= Kp ? std::min(rows, (left - Kp) / K + 1) : 0;
+// must stay within the buffer: `room` values from the sample's start to its end.
+inline index_t spill_rows(index_t rows, index_t K, index_t Kp, index_t room) {
+  return room >= Kp ? std::min(rows, (room - Kp) / K + 1) : 0;
 }
 
 // The epilogues pick a window's winner in the value registers: its offset
@@ -200,19 +201,22 @@ simd::batch<T> load_offsets(const std::int32_t* in, index_t first) {
 // Epilogue: pool the padded conv output of one sample (bias included) into
 // y (Lp, K) and argmax (Lp, K), applying ReLU after the max. Whole vectors
 // over the padded row (the first maximum wins: strict >, as in Keras), stored
-// straight into the rows of K of y and argmax for the first `direct` rows
+// straight into the rows of K of y and argmax where a whole padded row fits
+// in the `room` values from y's and argmax's start to their buffers' ends
 // (see spill_rows), through tmp (Kp) and tmp_argmax (Kp) for the rest.
 template <class T>
 void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y, std::int32_t* argmax,
-                   index_t direct, T* tmp, std::int32_t* tmp_argmax) {
+                   index_t room, T* tmp, std::int32_t* tmp_argmax) {
   using V = simd::batch<T>;
   constexpr index_t w = simd::width<T>;
   assert(Kp % w == 0 && Kp >= K);
   assert(reinterpret_cast<std::uintptr_t>(conv) % alignof(V) == 0);
+  const index_t direct = spill_rows(p.out_len(lo), K, Kp, room);
   const V floor(p.relu ? T{0} : -std::numeric_limits<T>::infinity());
   for (index_t u = 0; u < p.out_len(lo); ++u) {
     const index_t first = u * p.stride;
     const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
     T* yu = spill ? y + u * K : tmp;
     std::int32_t* au = spill ? argmax + u * K : tmp_argmax;
     for (index_t v = 0; v < Kp; v += w) {
@@ -236,22 +240,24 @@ void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const Fused
 
 // Backward of pool_epilogue: one sample's pre-activation gradient g (lo, Kp),
 // zero except at the winners whose pooled output passed the ReLU; columns
-// K..Kp zero too. Rows u < direct of gy, y, argmax are read as whole padded
-// vectors (see spill_rows), the rest through tmp (2, Kp) and tmp_argmax (Kp).
+// K..Kp zero too. gy, y, argmax are read as whole padded rows where those fit
+// in the `room` values to their buffers' ends (see spill_rows), through
+// tmp (2, Kp) and tmp_argmax (Kp) for the rest.
 template <class T>
 void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_t lo, index_t K, index_t Kp,
-                     const FusedPool& p, T* g, index_t direct, T* tmp, std::int32_t* tmp_argmax) {
+                     const FusedPool& p, T* g, index_t room, T* tmp, std::int32_t* tmp_argmax) {
   using V = simd::batch<T>;
   constexpr index_t w = simd::width<T>;
   assert(Kp % w == 0 && Kp >= K);
   assert(reinterpret_cast<std::uintptr_t>(g) % alignof(V) == 0);
-  const index_t lp = p.out_len(lo);
+  const index_t lp = p.out_len(lo), direct = spill_rows(lp, K, Kp, room);
   const T floor = p.relu ? T{0} : -std::numeric_limits<T>::infinity();
   if (p.size != p.stride) {  // windows overlap or leave gaps: scatter
     std::fill_n(g, lo * Kp, T{0});
     for (index_t u = 0; u < lp; ++u)
       for (index_t k = 0; k < K; ++k) {
         const index_t i = u * K + k;
+        assert(argmax[i] >= u * p.stride && argmax[i] < u * p.stride + p.size);  // a row of the window
         if (y[i] > floor) g[argmax[i] * Kp + k] += gy[i];
       }
     return;
@@ -270,6 +276,7 @@ void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_
   for (index_t u = 0; u < lp; ++u) {
     const index_t first = u * p.stride;
     const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
     const T* gu = gy + u * K;
     const T* yu = y + u * K;
     const std::int32_t* au = argmax + u * K;
@@ -300,6 +307,8 @@ void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_
 template <class T>
 void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
   using V = simd::batch<T>;
+  assert(Kp % simd::width<T> == 0);
+  assert(reinterpret_cast<std::uintptr_t>(g) % alignof(V) == 0 && reinterpret_cast<std::uintptr_t>(acc) % alignof(V) == 0);
   for (index_t v = 0; v < Kp; v += simd::width<T>) {
     V sum = V::load_aligned(acc + v);
     for (index_t r = 0; r < rows; ++r) sum += V::load_aligned(g + r * Kp + v);
@@ -311,6 +320,7 @@ void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
 // sample's padded output (bias included).
 template <class T, class Epilogue>
 void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
+  assert(s.L >= s.W);
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
   sc.w_pad.resize(to_size(wc * Kp));
   pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
@@ -329,6 +339,7 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
 template <class T, class PreGrad>
 void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
                              PreGrad&& pre_grad) {
+  assert(s.L >= s.W);
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
   const index_t wc = s.W * C, wk = s.W * K;
   assign_zero(sc.g_pad, lo * Kp);  // columns K..Kp stay zero
@@ -402,8 +413,7 @@ void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t*
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data(),
+    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
                           scratch.row_argmax.data());
   });
 }
@@ -415,8 +425,7 @@ void conv1d_pool_backward(const T* x, const T* w, const T* y, const std::int32_t
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, [&](index_t n, T* gp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct,
+    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
                             scratch.rows.data(), scratch.row_argmax.data());
   });
 }

@@ -7,6 +7,7 @@
 // in Keras. Every pooling in sster keeps its winners this way, the pooling
 // fused into a convolution's epilogue included (kernels/conv1d.hpp).
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 
 #include "sster/core/tensor.hpp"
@@ -79,7 +80,11 @@ void maxpool1d_backward(const T* g, const std::int32_t* argmax, T* dx, const Poo
     T* dxn = dx + n * s.L * C;
     const index_t o = n * lo * C;
     for (index_t t = 0; t < lo; ++t)
-      for (index_t c = 0; c < C; ++c) dxn[argmax[o + t * C + c] * C + c] += g[o + t * C + c];
+      for (index_t c = 0; c < C; ++c) {
+        const index_t row = argmax[o + t * C + c];
+        assert(row >= t * s.stride && row < t * s.stride + s.size);  // a row of the window
+        dxn[row * C + c] += g[o + t * C + c];
+      }
   }
 }
 
