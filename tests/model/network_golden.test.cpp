@@ -106,7 +106,7 @@ void network_case(const Case& c, std::uint64_t seed, Record& out) {
   Tensor<float> g(logits.shape());
   loss_forward_backward(c.loss, c.batch, c.classes, logits.data(), t.data(), weights.data(), probs.data(), g.data(),
                         c.batch);
-  net.backward(in.batch(), g, train);
+  net.backward(g, train);
   out.emplace_back(c.name + ": parameter gradients", grads);
   Context infer;
   out.emplace_back(c.name + ": logits (inference)", values(net.forward(in.batch(), infer)));
@@ -133,7 +133,7 @@ void dense_input_case(Case c, std::uint64_t seed, const std::vector<std::size_t>
       const auto grad_out = test::random_tensor<float>(y.shape(), seed + 3 + last);
       out.emplace_back(name + " output", values(y));
       Tensor<float> gx;
-      net.backward(InputBatch<float>{.B = c.batch}, grad_out, ctx, last, &gx);
+      net.backward(grad_out, ctx, last, &gx);
       index_t assigned = 0;  // the parameters of layers 0..last
       for (std::size_t i = 0; i <= last; ++i)
         for (const auto& p : net.param_specs(i)) assigned += p.size();

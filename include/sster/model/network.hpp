@@ -185,11 +185,11 @@ class Network {
   }
 
   // Backward from d loss / d (output of Keras layer `last`), after a forward
-  // to the same `last`. Assigns every parameter gradient of the layers up to
-  // `last`; with `input_grad` also the gradient with respect to the float
-  // input, which needs that forward to have run on floats.
-  void backward(const InputBatch<T>&, const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX,
-                Tensor<T>* input_grad = nullptr) {
+  // to the same `last` (whose input must still be alive). Assigns every
+  // parameter gradient of the layers up to `last`; with `input_grad` also the
+  // gradient with respect to the float input, which needs that forward to
+  // have run on floats.
+  void backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX, Tensor<T>* input_grad = nullptr) {
     last = std::min(last, size() - 1);
     require(!input_grad || !symbol_input_, "backward: no input gradient after a forward on symbols");
     const std::size_t top = parts_[last].layer;
