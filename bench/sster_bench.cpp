@@ -436,7 +436,7 @@ int cmd_kernels(const std::string& json_file) {
   dw2.resize(w2.size());
   db2.resize(30);
   dx2.resize(x2.size());
-  std::vector<float> a1(y1.size()), a2(y2.size());
+  std::vector<std::int32_t> a1(y1.size()), a2(y2.size());
   kernels::ConvScratch<float> sc;
   json rows = json::array();
   auto row = [&](const std::string& name, double flops, double ref_ms, double fast_ms) {
