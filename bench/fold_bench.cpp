@@ -5,6 +5,9 @@
 //   fold_bench pum2 POS NEG [THREADS]  time to fold every record (MFE; then the
 //                                      partition function with an FHIMST profile)
 //   fold_bench compare REF.tsv         agreement with ViennaRNA's records
+//   fold_bench once mfe|pf LENGTH N    folds N random sequences on one thread, for
+//                                      valgrind --tool=callgrind (instruction counts
+//                                      are steady on a loaded machine, times are not)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -69,6 +72,18 @@ int speed() {
   };
   std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f\n", exponent(mfe_rates),
               exponent(pf_rates));
+  return 0;
+}
+
+int once(const std::string& kind, index_t length, index_t count) {
+  const auto seqs = random_sequences(length, count);
+  fold::detail::Folders folders;
+  double sum = 0;
+  for (const auto& s : seqs) {
+    const fold::Rna rna = fold::encode_rna(s);
+    sum += kind == "mfe" ? folders.mfe.fold(rna).energy() : folders.partition.fold(rna).energy;
+  }
+  std::printf("%s: %td sequences of %td nt, energies sum to %.4f kcal/mol\n", kind.c_str(), count, length, sum);
   return 0;
 }
 
@@ -147,10 +162,11 @@ int main(int argc, char** argv) {
       return pum2({args[1], args[2]});
     }
     if (args.size() == 2 && args[0] == "compare") return compare(args[1]);
+    if (args.size() == 4 && args[0] == "once") return once(args[1], std::atoi(args[2].c_str()), std::atoi(args[3].c_str()));
   } catch (const Error& e) {
     std::fprintf(stderr, "fold_bench: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv\n");
+  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv | once mfe|pf LENGTH N\n");
   return 2;
 }

@@ -3,7 +3,8 @@
 // j - i + 1 <= width, stored row by row (i) or column by column (j). Folding
 // with a maximum base-pair span L keeps n x L entries instead of n x n; without
 // a span limit the width is n. Buffers are reused: reset() allocates only when
-// a record outgrows every earlier one.
+// a record outgrows every earlier one. Spare values past the end let whole
+// SIMD batches read over the last row's end (fold/padded_rows.hpp).
 #include <vector>
 
 #include "sster/core/index.hpp"
@@ -18,7 +19,7 @@ class Band {
   void reset(index_t n, index_t width, T fill) {
     n_ = n;
     width_ = width;
-    values_.assign(to_size((n + 2) * width), fill);
+    values_.assign(to_size((n + 2) * width + spare), fill);
   }
   index_t width() const { return width_; }
   // Whether (i, j) lies in the band (i <= j, span within the width).
@@ -33,6 +34,7 @@ class Band {
     if constexpr (Order == BandOrder::rows) return i * width_ + (j - i);
     else return j * width_ + (j - i);
   }
+  static constexpr index_t spare = 64;
   index_t n_ = 0, width_ = 0;
   std::vector<T> values_;
 };

@@ -37,12 +37,14 @@ inline int loop_initiation(const int (&table)[31], index_t size) {
   return table[30] + static_cast<int>(tp::lxc * std::log(static_cast<double>(size) / 30.0));
 }
 
-// Hairpin loop closed by (i, j).
-inline int hairpin_energy(const Rna& rna, index_t i, index_t j) {
+// Hairpin loop closed by (i, j) whose initiation (loop_initiation(tp::hairpin,
+// j - i - 1)) the caller has looked up already.
+inline int hairpin_energy(const Rna& rna, index_t i, index_t j, int initiation) {
   const index_t size = j - i - 1;
   const int type = rna.pair_type(i, j);
-  const int e = loop_initiation(tp::hairpin, size);
   if (size < min_hairpin) return inf;
+  if (size != 3 && size != 4 && size != 6)  // no special loops of this size
+    return initiation + tp::mismatch_hairpin[type][rna.code(i + 1)][rna.code(j - 1)];
   const std::string_view loop = std::string_view(rna.letters).substr(to_size(i - 1), to_size(size + 2));
   auto special = [&](const auto& table) {
     for (const auto& h : table)
@@ -53,10 +55,27 @@ inline int hairpin_energy(const Rna& rna, index_t i, index_t j) {
   if (size == 6 && special(tp::hexaloops) != inf) return special(tp::hexaloops);
   if (size == 3) {
     const int tri = special(tp::triloops);
-    return tri != inf ? tri : e + (is_au_or_gu(type) ? tp::terminal_au : 0);
+    return tri != inf ? tri : initiation + (is_au_or_gu(type) ? tp::terminal_au : 0);
   }
-  return e + tp::mismatch_hairpin[type][rna.code(i + 1)][rna.code(j - 1)];
+  return initiation + tp::mismatch_hairpin[type][rna.code(i + 1)][rna.code(j - 1)];
 }
+inline int hairpin_energy(const Rna& rna, index_t i, index_t j) {
+  return hairpin_energy(rna, i, j, loop_initiation(tp::hairpin, j - i - 1));
+}
+
+// The hairpin initiations of every loop size up to a width (a table instead
+// of a logarithm per loop beyond 30 unpaired bases).
+class HairpinInitiations {
+ public:
+  void reserve(index_t width) {
+    for (index_t size = std::ssize(values_); size <= width; ++size)
+      values_.push_back(loop_initiation(tp::hairpin, size));
+  }
+  int operator()(index_t size) const { return at(values_, size); }
+
+ private:
+  std::vector<int> values_;
+};
 
 // Interior loop between the outer pair of `type` and the inner pair whose
 // reversed type (read from inside the loop) is `type_in`; n1 bases on the 5'

@@ -1,0 +1,54 @@
+#pragma once
+// The folding kernels' row operations, vectorised over j: whole SIMD batches
+// (xsimd, the widest the compiler flags allow), with no scalar tail. Rows
+// therefore carry spare values: PaddedRows keeps `pad` values on either side
+// of every row, filled like the row at reset and never written, so a batch
+// may start up to `pad` values before a row and end up to `pad` values after
+// it; Band keeps spare values past its last row. Values computed past a
+// row's end are never read back as results.
+#include <xsimd/xsimd.hpp>
+
+#include <vector>
+
+#include "sster/core/index.hpp"
+
+namespace sster::fold {
+
+template <class T>
+class PaddedRows {
+ public:
+  static constexpr index_t pad = 64;
+  void reset(index_t count, index_t width, T fill) {
+    stride_ = width + 2 * pad;
+    values_.assign(to_size(count * stride_), fill);
+  }
+  // Row r's value 0; values -pad .. width + pad - 1 may be read.
+  T* row(index_t r) { return values_.data() + r * stride_ + pad; }
+
+ private:
+  index_t stride_ = 0;
+  std::vector<T> values_;
+};
+
+// Values per SIMD batch of T.
+template <class T>
+inline constexpr index_t lanes = static_cast<index_t>(xsimd::batch<T>::size);
+
+// v[k] = min(v[k], x[k] + add) for k < count, rounded up to whole batches.
+inline void min_plus(int* v, const int* x, int add, index_t count) {
+  using V = xsimd::batch<int>;
+  const V a(add);
+  for (index_t k = 0; k < count; k += lanes<int>) {
+    const V m = xsimd::min(V::load_unaligned(v + k), V::load_unaligned(x + k) + a);
+    m.store_unaligned(v + k);
+  }
+}
+
+// v[k] = x[k] for k < count, rounded up to whole batches.
+template <class T>
+void copy_batches(T* v, const T* x, index_t count) {
+  using V = xsimd::batch<T>;
+  for (index_t k = 0; k < count; k += lanes<T>) V::load_unaligned(x + k).store_unaligned(v + k);
+}
+
+}  // namespace sster::fold
