@@ -51,4 +51,30 @@ void copy_batches(T* v, const T* x, index_t count) {
   for (index_t k = 0; k < count; k += lanes<T>) V::load_unaligned(x + k).store_unaligned(v + k);
 }
 
+// v[k] += a x[k] for k < count, rounded up to whole batches.
+inline void axpy(double* v, const double* x, double a, index_t count) {
+  using V = xsimd::batch<double>;
+  const V va(a);
+  for (index_t k = 0; k < count; k += lanes<double>) xsimd::fma(va, V::load_unaligned(x + k), V::load_unaligned(v + k)).store_unaligned(v + k);
+}
+
+// v[k] += a x[k] + b y[k] for k < count, rounded up to whole batches.
+inline void axpy2(double* v, const double* x, double a, const double* y, double b, index_t count) {
+  using V = xsimd::batch<double>;
+  const V va(a), vb(b);
+  for (index_t k = 0; k < count; k += lanes<double>) {
+    const V r = xsimd::fma(vb, V::load_unaligned(y + k), xsimd::fma(va, V::load_unaligned(x + k), V::load_unaligned(v + k)));
+    r.store_unaligned(v + k);
+  }
+}
+
+// The sum of x[k] y[k] for k < count, rounded up to whole batches (so x or y
+// must be 0 past count), added batch-wise in order, then across the batch.
+inline double dot(const double* x, const double* y, index_t count) {
+  using V = xsimd::batch<double>;
+  V sum(0.0);
+  for (index_t k = 0; k < count; k += lanes<double>) sum = xsimd::fma(V::load_unaligned(x + k), V::load_unaligned(y + k), sum);
+  return xsimd::hadd(sum);
+}
+
 }  // namespace sster::fold

@@ -1,0 +1,308 @@
+#pragma once
+// PartitionKernel fills the ensemble tables (fold/ensemble_tables.hpp) fast:
+// the same recursions as inside_ref and outside_ref (fold/partition_ref.hpp),
+// organised as MfeKernel organises the MFE (fold/mfe_kernel.hpp), with sums
+// of products of Boltzmann weights (float64, scaled) in place of minima of
+// sums of energies: a loop's weight is the product of its outer part, size
+// penalty and inner part (fold/loop_parts.hpp) and of the scale of its bases,
+// and each row gathers its interior loops and multiloops for all j at once,
+// in SIMD batches. The results equal the reference's up to rounding (the
+// sums run in another order).
+//
+// The outside pass mirrors the inside pass: rows i ascending; each finished
+// row h keeps out_qb(h, l) x outer part for the 31 rows below it, from which
+// row i gathers the loops enclosing its pairs (generic loops again by total
+// size); qm1's outside weights are pushed, as soon as a row's outside weights
+// of qm and of multiloops are known, into an accumulator over the rows below.
+//
+// Loop contexts: the probability of an unpaired base in a bulge or interior
+// loop is summed per loop over a range of positions by the reference; here
+// each pair contributes its loops in total (as the outer pair: out_qb x the
+// loop part of qb; as the inner pair: the loop part of out_qb x qb) at the
+// four range ends, which gives the same differences over positions.
+#include <algorithm>
+#include <array>
+#include <tuple>
+#include <vector>
+
+#include "sster/fold/ensemble_tables.hpp"
+#include "sster/fold/loop_parts.hpp"
+#include "sster/fold/padded_rows.hpp"
+
+namespace sster::fold {
+
+class PartitionKernel {
+ public:
+  // qb, qm1, qm, z5, z3 (after t.reset).
+  void inside(const Rna& rna, EnsembleTables& t);
+  // out_qb and the loop contexts (after inside).
+  void outside(const Rna& rna, EnsembleTables& t);
+
+ private:
+  static constexpr index_t ring = 32;  // rows within 31 of the current one, and the current one
+  static constexpr index_t sizes = max_interior + 1;
+  enum Gathered { multi_gathered = loop_kinds, qm_pushed };
+  // The context class of a tabulated loop (u1, u2): stacks leave no base unpaired.
+  enum class LoopClass { stack, bulge, interior };
+  static LoopClass loop_class(index_t u1, index_t u2) {
+    return u1 == 0 && u2 == 0 ? LoopClass::stack : u1 == 0 || u2 == 0 ? LoopClass::bulge : LoopClass::interior;
+  }
+
+  void set_weights(const EnsembleTables& t);
+  double* ring_row(index_t p, LoopKind kind) { return ring_.row((p % ring) * loop_kinds + kind); }
+  double* by_size(index_t i, index_t s) { return by_size_.row((i % 2) * sizes + s); }
+  double* gathered(int which) { return gathered_.row(which); }
+
+  // inside
+  void keep_inner_row(const Rna& rna, const EnsembleTables& t, index_t p, index_t len);
+  void gather_interior(const EnsembleTables& t, index_t i, index_t len);
+  void gather_multi(const EnsembleTables& t, index_t i, index_t len);
+  void finish_inside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len);
+  // outside
+  void keep_outer_row(const Rna& rna, const EnsembleTables& t, index_t h, index_t len);
+  void gather_enclosing(index_t i, index_t len);
+  void finish_outside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len);
+  void push_multi(const EnsembleTables& t, index_t i, index_t len);
+
+  // Per fold (they carry the scale): direct_loops()' weights, asymmetry of
+  // (2, s - 2), initiation x scale of generic loops by total size s.
+  std::vector<double> direct_weights_;
+  std::array<double, sizes> asymmetry_{}, generic_size_{};
+  PaddedRows<double> ring_;     // inside: qb x inner part; outside: out_qb x outer part, per kind
+  PaddedRows<double> by_size_;  // 2 x 31 rows: generic loops by total size, rows i and i +- 1
+  PaddedRows<double> gathered_;  // row i's loops per kind, its multiloops, qm's pushes
+  PaddedRows<double> outside_rows_;  // T, out_qm of row i, out_multi of rows i - 1 and i (by parity)
+  Band<double> qb_bulge_, qb_interior_;  // qb's bulge and interior-loop parts (for the contexts)
+  Band<double> out_qm1_pushed_;         // qm1's outside weight from the rows above
+};
+
+inline void PartitionKernel::set_weights(const EnsembleTables& t) {
+  direct_weights_.clear();
+  for (const SeparableLoop& loop : direct_loops())
+    direct_weights_.push_back(t.weight(loop.penalty) * t.unpaired(loop.u1 + loop.u2 + 2));
+  for (index_t s = 4; s < sizes; ++s) {
+    asymmetry_[to_size(s)] = t.weight(asymmetry_penalty(2, s - 2));
+    generic_size_[to_size(s)] = t.weight(loop_initiation(tp::interior, s)) * t.unpaired(s + 2);
+  }
+}
+
+// ---------------------------------------------------------------- inside
+
+inline void PartitionKernel::inside(const Rna& rna, EnsembleTables& t) {
+  set_weights(t);
+  const index_t n = t.n;
+  ring_.reset(ring * loop_kinds, t.width, 0.0);
+  by_size_.reset(2 * sizes, t.width, 0.0);
+  gathered_.reset(loop_kinds + 2, t.width, 0.0);
+  qb_bulge_.reset(n, t.width, 0.0);
+  qb_interior_.reset(n, t.width, 0.0);
+  for (index_t i = n; i >= 1; --i) {
+    const index_t len = std::min(n, i + t.width - 1) - i + 1;  // row i: j = i + d, d < len
+    if (len > min_hairpin + 1) {
+      gather_interior(t, i, len);
+      gather_multi(t, i, len);
+      finish_inside_row(rna, t, i, len);
+    }
+    keep_inner_row(rna, t, i, len);
+  }
+  t.fill_exterior(rna);
+}
+
+// qb(p, q) x inner part for the pairs (p, p + e) of row p; 0 where (p, q) cannot be an inner pair.
+inline void PartitionKernel::keep_inner_row(const Rna& rna, const EnsembleTables& t, index_t p, index_t len) {
+  for (int kind = 0; kind < loop_kinds; ++kind) std::fill(ring_row(p, LoopKind(kind)), ring_row(p, LoopKind(kind)) + len, 0.0);
+  if (p == 1) return;
+  for (index_t e = min_hairpin + 1; e < len && p + e < t.n; ++e)
+    if (const int type = t.types(p, p + e); type != 0) {
+      const InnerPair pair{type, rna.code(p - 1), rna.code(p + e + 1)};
+      for (int kind = 0; kind < loop_kinds; ++kind)
+        ring_row(p, LoopKind(kind))[e] = t.qb(p, p + e) * t.weight(inner_part(LoopKind(kind), pair));
+    }
+}
+
+// Per kind and j = i + d, the sum of qb(p, q) x inner part x size weight over the loops of that kind.
+inline void PartitionKernel::gather_interior(const EnsembleTables& t, index_t i, index_t len) {
+  for (int kind = 0; kind < loop_kinds; ++kind) std::fill(gathered(kind), gathered(kind) + len, 0.0);
+  for (index_t s = 4; s < sizes; ++s) {  // generic loops by total size, grown from row i + 1
+    double* g = by_size(i, s);
+    const index_t shift = s + 2;  // the loops with u1 = 2 (p = i + 3) and u2 = 2 (p = i + s - 1)
+    if (s >= 6) copy_batches(g, by_size(i + 1, s - 2) - 2, len);  // (i + 1, j - 1): d - 2
+    else std::fill(g, g + len, 0.0);
+    if (i + 3 <= t.n) axpy(g, ring_row(i + 3, generic_loop) - shift, asymmetry_[to_size(s)], len);
+    if (s > 4 && i + s - 1 <= t.n) axpy(g, ring_row(i + s - 1, generic_loop) - shift, asymmetry_[to_size(s)], len);
+    // sizes 4 and 5 hold only 2x2, 2x3 and 3x2 loops, kept to grow, but looked up otherwise
+    if (s >= 6) axpy(gathered(generic_loop), g, generic_size_[to_size(s)], len);
+  }
+  for (std::size_t k = 0; k < direct_loops().size(); ++k) {
+    const SeparableLoop& loop = direct_loops()[k];
+    // p = i + 1 + u1, q = j - 1 - u2 = p + e: d = j - i = e + shift, e >= 4
+    const index_t shift = loop.u1 + loop.u2 + 2, first = shift + min_hairpin + 1;
+    if (first >= len || i + 1 + loop.u1 > t.n) continue;
+    axpy(gathered(loop.kind) + first, ring_row(i + 1 + loop.u1, loop.kind) + min_hairpin + 1, direct_weights_[k],
+         len - first);
+  }
+}
+
+// The sum over k of qm(i + 1, k - 1) qm1(k, j - 1), for every j = i + d.
+inline void PartitionKernel::gather_multi(const EnsembleTables& t, index_t i, index_t len) {
+  double* v = gathered(multi_gathered);
+  std::fill(v, v + len, 0.0);
+  std::fill(gathered(qm_pushed), gathered(qm_pushed) + len, 0.0);
+  for (index_t k = i + 6; k + 5 <= i + len - 1; ++k)
+    if (const double head = t.qm(i + 1, k - 1); head != 0)
+      axpy(v + (k + 5 - i), &t.qm1(k, k + 4), head, i + len - (k + 5));  // j from k + 5
+}
+
+inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len) {
+  const int si = rna.code(i + 1);
+  double* pushed = gathered(qm_pushed);
+  for (index_t d = 0; d < len; ++d) {
+    const index_t j = i + d;
+    if (d > min_hairpin) {
+      double stem = 0;
+      if (const int type = t.types(i, j); type != 0) {
+        const OuterPair pair{type, si, rna.code(j - 1)};
+        double bulge = gathered(bulge_loop)[d] * t.weight(outer_part(bulge_loop, pair)), interior = 0, stack = 0;
+        for (int kind : {generic_loop, one_n_loop, two_three_loop})
+          interior += gathered(kind)[d] * t.weight(outer_part(LoopKind(kind), pair));
+        for (const auto& [u1, u2] : tabulated_loops) {
+          const index_t p = i + 1 + u1, q = j - 1 - u2;
+          if (q - p <= min_hairpin || t.types(p, q) == 0) continue;
+          const double w = t.interior_weight(rna, i, j, p, q) * t.qb(p, q);
+          const LoopClass c = loop_class(u1, u2);
+          (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += w;
+        }
+        qb_bulge_(i, j) = bulge;
+        qb_interior_(i, j) = interior;
+        t.qb(i, j) = t.hairpin_weight(rna, i, j) + stack + bulge + interior +
+                     gathered(multi_gathered)[d] * t.multi_closing_weight(rna, i, j);
+        stem = t.qb(i, j) * t.multi_stem_weight(rna, i, j);
+      }
+      t.qm1(i, j) = stem + t.qm1(i, j - 1) * t.multi_unpaired(1);
+      t.qm(i, j) = pushed[d] + t.qm1(i, j);  // the last stem at k = i; from k > i pushed
+    }
+    // qm(i, l) gets (unpaired bases i..j or qm(i, j)) x qm1(j + 1, l), for l >= j + 5
+    if (d + 5 < len) axpy(pushed + d + 5, &t.qm1(j + 1, j + 5), t.multi_unpaired(d + 1) + t.qm(i, j), len - (d + 5));
+  }
+}
+
+// ---------------------------------------------------------------- outside
+
+inline void PartitionKernel::outside(const Rna& rna, EnsembleTables& t) {
+  const index_t n = t.n;
+  ring_.reset(ring * loop_kinds, t.width, 0.0);
+  by_size_.reset(2 * sizes, t.width, 0.0);
+  gathered_.reset(loop_kinds, t.width, 0.0);
+  outside_rows_.reset(4, t.width, 0.0);
+  out_qm1_pushed_.reset(n, t.width, 0.0);
+  for (index_t i = 1; i <= n; ++i) {
+    const index_t len = std::min(n, i + t.width - 1) - i + 1;
+    if (len > min_hairpin + 1) {
+      gather_enclosing(i, len);
+      finish_outside_row(rna, t, i, len);
+      push_multi(t, i, len);
+    } else {
+      std::fill(outside_rows_.row(2 + i % 2), outside_rows_.row(2 + i % 2) + len + PaddedRows<double>::pad, 0.0);
+    }
+    keep_outer_row(rna, t, i, len);
+  }
+}
+
+// out_qb(h, l) x outer part for the pairs (h, h + e) of row h; 0 past the row.
+inline void PartitionKernel::keep_outer_row(const Rna& rna, const EnsembleTables& t, index_t h, index_t len) {
+  for (int kind = 0; kind < loop_kinds; ++kind)  // rows below read up to len + 47
+    std::fill(ring_row(h, LoopKind(kind)), ring_row(h, LoopKind(kind)) + len + PaddedRows<double>::pad, 0.0);
+  for (index_t e = min_hairpin + 1; e < len; ++e)
+    if (const int type = t.types(h, h + e); type != 0 && t.out_qb(h, h + e) != 0) {
+      const OuterPair pair{type, rna.code(h + 1), rna.code(h + e - 1)};
+      for (int kind = 0; kind < loop_kinds; ++kind)
+        ring_row(h, LoopKind(kind))[e] = t.out_qb(h, h + e) * t.weight(outer_part(LoopKind(kind), pair));
+    }
+}
+
+// Per kind and j = i + d, the sum of out_qb(h, l) x outer part x size weight
+// over the loops of that kind enclosing (i, j).
+inline void PartitionKernel::gather_enclosing(index_t i, index_t len) {
+  for (int kind = 0; kind < loop_kinds; ++kind) std::fill(gathered(kind), gathered(kind) + len, 0.0);
+  for (index_t s = 4; s < sizes; ++s) {  // generic loops by total size, grown from row i - 1
+    double* g = by_size(i, s);
+    const index_t shift = s + 2;  // the loops with u1 = 2 (h = i - 3) and u2 = 2 (h = i - s + 1)
+    if (s >= 6) copy_batches(g, by_size(i - 1, s - 2) + 2, len);  // (i - 1, j + 1): d + 2
+    else std::fill(g, g + len, 0.0);
+    if (i - 3 >= 1) axpy(g, ring_row(i - 3, generic_loop) + shift, asymmetry_[to_size(s)], len);
+    if (s > 4 && i - s + 1 >= 1) axpy(g, ring_row(i - s + 1, generic_loop) + shift, asymmetry_[to_size(s)], len);
+    // past the row's end no pair encloses anything: 0 there for row i + 1, which reads 2 further
+    std::fill(g + len, g + len + 2 * lanes<double> + 2, 0.0);
+    if (s >= 6) axpy(gathered(generic_loop), g, generic_size_[to_size(s)], len);
+  }
+  for (std::size_t k = 0; k < direct_loops().size(); ++k) {
+    const SeparableLoop& loop = direct_loops()[k];
+    // h = i - 1 - u1, l = j + 1 + u2 = h + e: e = d + shift
+    const index_t shift = loop.u1 + loop.u2 + 2, first = min_hairpin + 1;
+    if (i - 1 - loop.u1 < 1) continue;
+    axpy(gathered(loop.kind) + first, ring_row(i - 1 - loop.u1, loop.kind) + first + shift, direct_weights_[k],
+         len - first);
+  }
+}
+
+inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len) {
+  const index_t w = len + PaddedRows<double>::pad;  // read up to len + a batch
+  // T[d] = out_qm(i, j) + out_multi(i - 1, j + 1): what qm(i, j') passes on through qm1(j' + 1, j)
+  double *heads = outside_rows_.row(0), *out_qm = outside_rows_.row(1);
+  const double* multi_above = outside_rows_.row(2 + (i + 1) % 2);
+  double* multi = outside_rows_.row(2 + i % 2);
+  for (double* row : {heads, out_qm, multi}) std::fill(row, row + w, 0.0);
+  const double z = t.z();
+  double out_qm1_next = 0;  // out_qm1(i, j + 1)
+  for (index_t d = len - 1; d > min_hairpin; --d) {
+    const index_t j = i + d;
+    const double oqm = d + 5 < len ? dot(heads + d + 5, &t.qm1(j + 1, j + 5), len - (d + 5)) : 0.0;
+    out_qm[d] = oqm;
+    heads[d] = oqm + multi_above[d + 2];
+    const double oqm1 = out_qm1_next * t.multi_unpaired(1) + out_qm1_pushed_(i, j) + oqm;  // h = i: weight 1
+    out_qm1_next = oqm1;
+    const int type = t.types(i, j);
+    if (type == 0) continue;
+    const InnerPair pair{type, rna.code(i - 1), rna.code(j + 1)};
+    double bulge = gathered(bulge_loop)[d] * t.weight(inner_part(bulge_loop, pair)), interior = 0, stack = 0;
+    for (int kind : {generic_loop, one_n_loop, two_three_loop})
+      interior += gathered(kind)[d] * t.weight(inner_part(LoopKind(kind), pair));
+    for (const auto& [u1, u2] : tabulated_loops) {
+      const index_t h = i - 1 - u1, l = j + 1 + u2;
+      if (h < 1 || l > t.n || l - h >= t.width || t.types(h, l) == 0) continue;
+      const double o = t.out_qb(h, l) * t.interior_weight(rna, h, l, i, j);
+      const LoopClass c = loop_class(u1, u2);
+      (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += o;
+    }
+    const double out = at(t.z5, i - 1) * t.exterior_stem_weight(rna, i, j) * at(t.z3, j + 1) + stack + bulge +
+                       interior + t.multi_stem_weight(rna, i, j) * oqm1;
+    t.out_qb(i, j) = out;
+    multi[d] = out * t.multi_closing_weight(rna, i, j);
+    // loop contexts: (i, j) closing its hairpin, as outer and as inner pair of bulges and interior loops
+    const double qb = t.qb(i, j);
+    t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j) / z);
+    for (const auto& [c, as_outer, as_inner] : {std::tuple{Context::bulge, qb_bulge_(i, j), bulge},
+                                                 std::tuple{Context::interior, qb_interior_(i, j), interior}}) {
+      at(t.loop_diff, i + 1)[slot(c)] += out * as_outer / z;
+      at(t.loop_diff, j)[slot(c)] -= out * as_outer / z;
+      at(t.loop_diff, i)[slot(c)] -= as_inner * qb / z;
+      at(t.loop_diff, j + 1)[slot(c)] += as_inner * qb / z;
+    }
+  }
+}
+
+// Row i's outside weights of qm and of its multiloops into qm1's outside
+// weight of every row i2 below: qm(i, j) x (unpaired bases i..i2 - 1 or
+// qm(i, i2 - 1)) heads qm1(i2, j); a multiloop closed by (i, j + 1) holds
+// qm(i + 1, i2 - 1) qm1(i2, j).
+inline void PartitionKernel::push_multi(const EnsembleTables& t, index_t i, index_t len) {
+  const double *out_qm = outside_rows_.row(1), *multi = outside_rows_.row(2 + i % 2);
+  for (index_t i2 = i + 1; i2 + min_hairpin + 1 <= i + len - 1; ++i2) {
+    const index_t first = i2 + min_hairpin + 1 - i;  // j = i + d from i2 + 4
+    const double multi_head = i2 - 1 - (i + 1) > min_hairpin ? t.qm(i + 1, i2 - 1) : 0.0;
+    axpy2(&out_qm1_pushed_(i2, i2 + min_hairpin + 1), out_qm + first, t.multi_unpaired(i2 - i) + t.qm(i, i2 - 1),
+          multi + first + 1, multi_head, len - first);
+  }
+}
+
+}  // namespace sster::fold
