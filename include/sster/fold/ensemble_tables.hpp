@@ -10,11 +10,14 @@
 //   z5[j], z3[i]  exterior loop over 1..j and i..n (dangles d2 make a stem's
 //              exterior energy a function of the sequence alone, so a prefix
 //              and a suffix weight combine by multiplication)
-// Outside: out_qb(i, j), the summed weight of everything around the pair, so
-// P(i, j) = qb(i, j) out_qb(i, j) / Z; and, per position, the differences
+// Outside: out_qb(i, j), the summed weight of everything around the pair over
+// Z, so P(i, j) = qb(i, j) out_qb(i, j); and, per position, the differences
 // (loop_diff[p] - loop_diff[p - 1]) of the probabilities of being unpaired in
 // a hairpin, bulge or interior loop, from which fold/partition.hpp finishes
-// the contexts.
+// the contexts. The outside pass starts from each pair's exterior_seed, the
+// weight of the exterior loop around it over Z: z5[i - 1] z3[j + 1] / Z, or,
+// for RNAplfold's windows (fold/plfold.hpp), that of each window containing
+// the pair summed over the windows (then P(i, j) is summed too).
 //
 // Overflow: every weight is scaled by `unit` per nucleotide, chosen from the
 // MFE (exp(1.07 MFE / (n kT)), as ViennaRNA does), so Z stays near 1.
@@ -40,6 +43,8 @@ struct EnsembleTables {
   const BoltzmannTable* factors = &boltzmann();
   Band<std::int8_t> types;
   Band<double> qb, qm, qm1, out_qb;
+  bool windows = false;        // exterior seeds summed over windows, in window_seeds
+  Band<double> window_seeds;
   std::vector<ContextProbabilities> loop_diff;  // n + 2 positions; hairpin, bulge and interior slots
 
   void reset(const Rna& rna, index_t band, int mfe_dcal);
@@ -48,7 +53,11 @@ struct EnsembleTables {
   double weight(int e) const { return (*factors)(e); }
 
   double z() const { return at(z5, n); }
-  double probability(index_t i, index_t j) const { return qb(i, j) * out_qb(i, j) / z(); }
+  double probability(index_t i, index_t j) const { return qb(i, j) * out_qb(i, j); }
+  // The exterior loop around (i, j) (its stem weight aside), over Z.
+  double exterior_seed(index_t i, index_t j) const {
+    return windows ? window_seeds(i, j) : at(z5, i - 1) * at(z3, j + 1) / z();
+  }
 
   // Scaled Boltzmann weights of the loops.
   double unpaired(index_t count) const { return at(unit_powers, count); }
@@ -102,6 +111,7 @@ inline void EnsembleTables::reset(const Rna& rna, index_t band, int mfe_dcal) {
   }
   fill_pair_types(rna, band, types);
   for (auto* t : {&qb, &qm, &qm1, &out_qb}) t->reset(n, band, 0.0);
+  windows = false;
   loop_diff.assign(to_size(n + 2), ContextProbabilities{});
 }
 

@@ -252,7 +252,6 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
   const double* multi_above = outside_rows_.row(2 + (i + 1) % 2);
   double* multi = outside_rows_.row(2 + i % 2);
   for (double* row : {heads, out_qm, multi}) std::fill(row, row + w, 0.0);
-  const double z = t.z();
   double out_qm1_next = 0;  // out_qm1(i, j + 1)
   for (index_t d = len - 1; d > min_hairpin; --d) {
     const index_t j = i + d;
@@ -274,19 +273,19 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
       const LoopClass c = loop_class(u1, u2);
       (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += o;
     }
-    const double out = at(t.z5, i - 1) * t.exterior_stem_weight(rna, i, j) * at(t.z3, j + 1) + stack + bulge +
-                       interior + t.multi_stem_weight(rna, i, j) * oqm1;
+    const double out = t.exterior_seed(i, j) * t.exterior_stem_weight(rna, i, j) + stack + bulge + interior +
+                       t.multi_stem_weight(rna, i, j) * oqm1;
     t.out_qb(i, j) = out;
     multi[d] = out * t.multi_closing_weight(rna, i, j);
     // loop contexts: (i, j) closing its hairpin, as outer and as inner pair of bulges and interior loops
     const double qb = t.qb(i, j);
-    t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j) / z);
+    t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j));
     for (const auto& [c, as_outer, as_inner] : {std::tuple{Context::bulge, qb_bulge_(i, j), bulge},
                                                  std::tuple{Context::interior, qb_interior_(i, j), interior}}) {
-      at(t.loop_diff, i + 1)[slot(c)] += out * as_outer / z;
-      at(t.loop_diff, j)[slot(c)] -= out * as_outer / z;
-      at(t.loop_diff, i)[slot(c)] -= as_inner * qb / z;
-      at(t.loop_diff, j + 1)[slot(c)] += as_inner * qb / z;
+      at(t.loop_diff, i + 1)[slot(c)] += out * as_outer;
+      at(t.loop_diff, j)[slot(c)] -= out * as_outer;
+      at(t.loop_diff, i)[slot(c)] -= as_inner * qb;
+      at(t.loop_diff, j + 1)[slot(c)] += as_inner * qb;
     }
   }
 }

@@ -58,7 +58,6 @@ inline void outside_ref(const Rna& rna, EnsembleTables& t) {
   Band<double> out_qm, out_multi;
   out_qm.reset(n, w, 0.0);
   out_multi.reset(n, w, 0.0);
-  const double z = t.z();
   for (index_t i = 1; i <= n; ++i) {
     double out_qm1_next = 0;  // out_qm1(i, j + 1)
     for (index_t j = std::min(n, i + w - 1); j >= i + min_hairpin + 1; --j) {
@@ -79,7 +78,7 @@ inline void outside_ref(const Rna& rna, EnsembleTables& t) {
       out_qm1_next = oqm1;
       if (t.types(i, j) == 0) continue;
       // qb(i, j): a stem of the exterior loop, inside an interior loop, or a multiloop stem.
-      double out = at(t.z5, i - 1) * t.exterior_stem_weight(rna, i, j) * at(t.z3, j + 1);
+      double out = t.exterior_seed(i, j) * t.exterior_stem_weight(rna, i, j);
       const double inner = t.qb(i, j);
       detail::for_each_enclosing(t, i, j, [&](index_t h, index_t l) {
         const double o = t.out_qb(h, l) * t.interior_weight(rna, h, l, i, j);
@@ -87,13 +86,13 @@ inline void outside_ref(const Rna& rna, EnsembleTables& t) {
         const index_t left = i - h - 1, right = l - j - 1;
         if (left == 0 && right == 0) return;  // a stack leaves no base unpaired
         const Context c = left == 0 || right == 0 ? Context::bulge : Context::interior;
-        t.add_loop_range(h + 1, i - 1, c, o * inner / z);
-        t.add_loop_range(j + 1, l - 1, c, o * inner / z);
+        t.add_loop_range(h + 1, i - 1, c, o * inner);
+        t.add_loop_range(j + 1, l - 1, c, o * inner);
       });
       out += t.multi_stem_weight(rna, i, j) * oqm1;
       t.out_qb(i, j) = out;
       out_multi(i, j) = out * t.multi_closing_weight(rna, i, j);
-      t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j) / z);
+      t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j));
     }
   }
 }
