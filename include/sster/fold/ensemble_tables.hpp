@@ -31,6 +31,7 @@
 #include "sster/fold/boltzmann.hpp"
 #include "sster/fold/contexts.hpp"
 #include "sster/fold/energy.hpp"
+#include "sster/fold/loop_weights.hpp"
 #include "sster/fold/mfe_tables.hpp"
 
 namespace sster::fold {
@@ -41,6 +42,7 @@ struct EnsembleTables {
   std::vector<double> unit_powers, ml_base_powers, hairpin_rest, z5, z3;
   HairpinInitiations hairpins;
   const BoltzmannTable* factors = &boltzmann();
+  const LoopWeights* loops = &loop_weights();
   Band<std::int8_t> types;
   Band<double> qb, qm, qm1, out_qb;
   bool windows = false;        // exterior seeds summed over windows, in window_seeds
@@ -69,14 +71,15 @@ struct EnsembleTables {
     return weight(hairpin_energy(rna, i, j, hairpins(j - i - 1))) * unpaired(j - i + 1) *
            at(hairpin_rest, j - i - 1);
   }
+  // The pair (i, j) closing a multiloop, as a stem in a multiloop and in the exterior loop.
   double multi_closing_weight(const Rna& rna, index_t i, index_t j) const {
-    return weight(multi_closing_energy(rna, i, j)) * unpaired(2);
+    return loops->multi_closing[types(i, j)][rna.code(j - 1) + 1][rna.code(i + 1) + 1] * unpaired(2);
   }
   double multi_stem_weight(const Rna& rna, index_t i, index_t j) const {
-    return weight(multi_stem_energy(types(i, j), rna.code(i - 1), rna.code(j + 1)));
+    return loops->multi_stem[types(i, j)][rna.code(i - 1) + 1][rna.code(j + 1) + 1];
   }
   double exterior_stem_weight(const Rna& rna, index_t i, index_t j) const {
-    return weight(exterior_stem_energy(types(i, j), rna.code(i - 1), rna.code(j + 1)));
+    return loops->exterior_stem[types(i, j)][rna.code(i - 1) + 1][rna.code(j + 1) + 1];
   }
   // The interior loop closed by (i, j) with inner pair (p, q), its bases scaled.
   double interior_weight(const Rna& rna, index_t i, index_t j, index_t p, index_t q) const {

@@ -22,8 +22,8 @@ enum LoopKind { generic_loop, one_n_loop, two_three_loop, bulge_loop, loop_kinds
 // The kind of a loop of u1 x u2 unpaired bases; loop_kinds for those looked up whole.
 constexpr LoopKind loop_kind(index_t u1, index_t u2) {
   const index_t small = std::min(u1, u2), large = std::max(u1, u2);
-  if (small == 0) return large >= 2 ? bulge_loop : loop_kinds;
-  if (large <= 2) return loop_kinds;
+  if (tabulated_loop(u1, u2)) return loop_kinds;
+  if (small == 0) return bulge_loop;
   if (small == 1) return one_n_loop;
   if (small == 2 && large == 3) return two_three_loop;
   return generic_loop;
@@ -32,6 +32,14 @@ constexpr LoopKind loop_kind(index_t u1, index_t u2) {
 // The loops looked up whole, as (u1, u2).
 inline constexpr std::array<std::array<index_t, 2>, 7> tabulated_loops = {
     {{0, 0}, {0, 1}, {1, 0}, {1, 1}, {1, 2}, {2, 1}, {2, 2}}};
+
+// The tabulated loop closed by (i, j) of outer_type around (p, q) of
+// inner_type; a type 0 (bases that cannot pair) costs inf or more, so the
+// kernels may look it up without testing first.
+inline int tabulated_energy(const Rna& rna, int outer_type, int inner_type, index_t i, index_t j, index_t p, index_t q) {
+  return tabulated_interior_energy(outer_type, reversed_pair[inner_type], rna.code(i + 1), rna.code(j - 1),
+                                   rna.code(p - 1), rna.code(q + 1), p - i - 1, j - q - 1);
+}
 
 // A loop's outer pair (i, j) of `type` with si = base i + 1, sj = base j - 1.
 struct OuterPair {

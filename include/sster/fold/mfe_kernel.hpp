@@ -130,10 +130,9 @@ class MfeKernel {
         int best = hairpin_energy(rna, i, j, hairpins_(d - 1));
         for (int kind = 0; kind < loop_kinds; ++kind)
           best = std::min(best, gathered(kind)[d] + outer_part(LoopKind(kind), pair));
-        for (const auto& [u1, u2] : tabulated_loops) {
+        for (const auto& [u1, u2] : tabulated_loops) {  // (p, q) that cannot pair: inf + inf
           const index_t p = i + 1 + u1, q = j - 1 - u2;
-          if (q - p > min_hairpin && t.types(p, q) != 0)
-            best = std::min(best, interior_energy(rna, i, j, p, q) + t.c(p, q));
+          if (q - p > min_hairpin) best = std::min(best, tabulated_energy(rna, type, t.types(p, q), i, j, p, q) + t.c(p, q));
         }
         t.c(i, j) = std::min(best, gathered(multi_gathered)[d] + multi_closing_energy(rna, i, j));
         stem = t.multi_stem(rna, i, j);

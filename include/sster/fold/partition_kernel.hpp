@@ -116,7 +116,7 @@ inline void PartitionKernel::keep_inner_row(const Rna& rna, const EnsembleTables
     if (const int type = t.types(p, p + e); type != 0) {
       const InnerPair pair{type, rna.code(p - 1), rna.code(p + e + 1)};
       for (int kind = 0; kind < loop_kinds; ++kind)
-        ring_row(p, LoopKind(kind))[e] = t.qb(p, p + e) * t.weight(inner_part(LoopKind(kind), pair));
+        ring_row(p, LoopKind(kind))[e] = t.qb(p, p + e) * t.loops->inner[kind][type][pair.sp][pair.sq];
     }
 }
 
@@ -162,13 +162,15 @@ inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t
       double stem = 0;
       if (const int type = t.types(i, j); type != 0) {
         const OuterPair pair{type, si, rna.code(j - 1)};
-        double bulge = gathered(bulge_loop)[d] * t.weight(outer_part(bulge_loop, pair)), interior = 0, stack = 0;
+        const auto& outer = t.loops->outer;
+        double bulge = gathered(bulge_loop)[d] * outer[bulge_loop][type][pair.si][pair.sj], interior = 0, stack = 0;
         for (int kind : {generic_loop, one_n_loop, two_three_loop})
-          interior += gathered(kind)[d] * t.weight(outer_part(LoopKind(kind), pair));
-        for (const auto& [u1, u2] : tabulated_loops) {
+          interior += gathered(kind)[d] * outer[kind][type][pair.si][pair.sj];
+        for (const auto& [u1, u2] : tabulated_loops) {  // (p, q) that cannot pair: qb(p, q) = 0
           const index_t p = i + 1 + u1, q = j - 1 - u2;
-          if (q - p <= min_hairpin || t.types(p, q) == 0) continue;
-          const double w = t.interior_weight(rna, i, j, p, q) * t.qb(p, q);
+          if (q - p <= min_hairpin) continue;
+          const double w = t.factors->clamped(tabulated_energy(rna, type, t.types(p, q), i, j, p, q)) *
+                           t.unpaired(u1 + u2 + 2) * t.qb(p, q);
           const LoopClass c = loop_class(u1, u2);
           (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += w;
         }
@@ -216,7 +218,7 @@ inline void PartitionKernel::keep_outer_row(const Rna& rna, const EnsembleTables
     if (const int type = t.types(h, h + e); type != 0 && t.out_qb(h, h + e) != 0) {
       const OuterPair pair{type, rna.code(h + 1), rna.code(h + e - 1)};
       for (int kind = 0; kind < loop_kinds; ++kind)
-        ring_row(h, LoopKind(kind))[e] = t.out_qb(h, h + e) * t.weight(outer_part(LoopKind(kind), pair));
+        ring_row(h, LoopKind(kind))[e] = t.out_qb(h, h + e) * t.loops->outer[kind][type][pair.si][pair.sj];
     }
 }
 
@@ -263,13 +265,15 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
     const int type = t.types(i, j);
     if (type == 0) continue;
     const InnerPair pair{type, rna.code(i - 1), rna.code(j + 1)};
-    double bulge = gathered(bulge_loop)[d] * t.weight(inner_part(bulge_loop, pair)), interior = 0, stack = 0;
+    const auto& inner = t.loops->inner;
+    double bulge = gathered(bulge_loop)[d] * inner[bulge_loop][type][pair.sp][pair.sq], interior = 0, stack = 0;
     for (int kind : {generic_loop, one_n_loop, two_three_loop})
-      interior += gathered(kind)[d] * t.weight(inner_part(LoopKind(kind), pair));
-    for (const auto& [u1, u2] : tabulated_loops) {
+      interior += gathered(kind)[d] * inner[kind][type][pair.sp][pair.sq];
+    for (const auto& [u1, u2] : tabulated_loops) {  // (h, l) that cannot pair: out_qb(h, l) = 0
       const index_t h = i - 1 - u1, l = j + 1 + u2;
-      if (h < 1 || l > t.n || l - h >= t.width || t.types(h, l) == 0) continue;
-      const double o = t.out_qb(h, l) * t.interior_weight(rna, h, l, i, j);
+      if (h < 1 || l > t.n || l - h >= t.width) continue;
+      const double o = t.out_qb(h, l) * t.factors->clamped(tabulated_energy(rna, t.types(h, l), type, h, l, i, j)) *
+                       t.unpaired(u1 + u2 + 2);
       const LoopClass c = loop_class(u1, u2);
       (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += o;
     }
