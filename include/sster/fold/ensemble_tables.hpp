@@ -123,14 +123,14 @@ inline void EnsembleTables::fill_exterior(const Rna& rna) {
   z3.assign(to_size(n + 2), 1.0);
   for (index_t j = 1; j <= n; ++j) {
     double z = at(z5, j - 1) * unpaired(1);
-    for (index_t k = std::max<index_t>(1, j - width + 1); k <= j - min_hairpin - 1; ++k)
-      if (types(k, j) != 0) z += at(z5, k - 1) * qb(k, j) * exterior_stem_weight(rna, k, j);
+    for (index_t k = std::max<index_t>(1, j - width + 1); k <= j - min_hairpin - 1; ++k)  // qb = 0: no pair
+      z += at(z5, k - 1) * qb(k, j) * exterior_stem_weight(rna, k, j);
     at(z5, j) = z;
   }
   for (index_t i = n; i >= 1; --i) {
     double z = at(z3, i + 1) * unpaired(1);
     for (index_t l = i + min_hairpin + 1; l <= std::min(n, i + width - 1); ++l)
-      if (types(i, l) != 0) z += qb(i, l) * exterior_stem_weight(rna, i, l) * at(z3, l + 1);
+      z += qb(i, l) * exterior_stem_weight(rna, i, l) * at(z3, l + 1);
     at(z3, i) = z;
   }
   require(std::isfinite(z()) && z() > 0, "partition function: the scaled weights overflowed (sequence of " +

@@ -10,6 +10,8 @@
 // up to interior_energy for every loop.
 #include <algorithm>
 #include <cstdlib>
+#include <type_traits>
+#include <utility>
 #include <array>
 #include <vector>
 
@@ -32,6 +34,18 @@ constexpr LoopKind loop_kind(index_t u1, index_t u2) {
 // The loops looked up whole, as (u1, u2).
 inline constexpr std::array<std::array<index_t, 2>, 7> tabulated_loops = {
     {{0, 0}, {0, 1}, {1, 0}, {1, 1}, {1, 2}, {2, 1}, {2, 2}}};
+
+// fn(u1, u2) for each of them, the sizes as compile-time constants
+// (std::integral_constant), so the tables each size reads are known where
+// fn is compiled: no branch per loop in the kernels' inner loops.
+template <class Fn>
+constexpr void for_each_tabulated_loop(Fn&& fn) {
+  [&]<std::size_t... k>(std::index_sequence<k...>) {
+    (fn(std::integral_constant<index_t, tabulated_loops[k][0]>{},
+        std::integral_constant<index_t, tabulated_loops[k][1]>{}),
+     ...);
+  }(std::make_index_sequence<tabulated_loops.size()>{});
+}
 
 // The tabulated loop closed by (i, j) of outer_type around (p, q) of
 // inner_type; a type 0 (bases that cannot pair) costs inf or more, so the
@@ -105,6 +119,32 @@ inline const std::vector<SeparableLoop>& direct_loops() {
     return out;
   }();
   return loops;
+}
+
+// direct_loops() in groups of up to four of one kind, near shifts together:
+// the kernels gather a group in one pass over a row.
+struct LoopGroup {
+  LoopKind kind;
+  index_t count;                 // 1..4
+  std::array<index_t, 4> loops;  // indices into direct_loops()
+};
+
+inline const std::vector<LoopGroup>& direct_loop_groups() {
+  static const std::vector<LoopGroup> groups = [] {
+    const auto& loops = direct_loops();
+    std::vector<index_t> order(loops.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<index_t>(k);
+    auto key = [&](index_t k) { return std::pair(loops[to_size(k)].kind, loops[to_size(k)].u1 + loops[to_size(k)].u2); };
+    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) { return key(a) < key(b); });
+    std::vector<LoopGroup> out;
+    for (index_t k : order) {
+      if (out.empty() || out.back().count == 4 || out.back().kind != loops[to_size(k)].kind)
+        out.push_back({loops[to_size(k)].kind, 0, {}});
+      out.back().loops[to_size(out.back().count++)] = k;
+    }
+    return out;
+  }();
+  return groups;
 }
 
 }  // namespace sster::fold

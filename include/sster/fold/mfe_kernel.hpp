@@ -27,6 +27,7 @@
 // All energies stay integers (dcal/mol); every entry is the minimum of the
 // same candidates as in fill_mfe_ref, so the tables are identical.
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "sster/fold/energy.hpp"
@@ -42,9 +43,9 @@ class MfeKernel {
     t.reset(rna, width);
     n_ = rna.length();
     hairpins_.reserve(width);
-    inner_.reset(ring * loop_kinds, width, inf);
+    inner_.reset(ring * loop_kinds + 1, width, inf);
     by_size_.reset(2 * (max_interior + 1), width, inf);
-    gathered_.reset(loop_kinds + 2, width, inf);
+    gathered_.reset(loop_kinds + 3, width, inf);
     for (index_t i = n_; i >= 1; --i) {
       const index_t len = std::min(n_, i + width - 1) - i + 1;  // row i: j = i + d, d < len
       if (len > min_hairpin + 1) {
@@ -59,9 +60,10 @@ class MfeKernel {
 
  private:
   static constexpr index_t ring = 32;  // rows i + 1 .. i + 31 (max_interior + 1) and row i
-  enum Gathered { multi_gathered = loop_kinds, fm_pushed };
+  enum Gathered { multi_gathered = loop_kinds, fm_pushed, stem_energies };
 
   int* inner(index_t p, LoopKind kind) { return inner_.row((p % ring) * loop_kinds + kind); }
+  const int* none_row() { return inner_.row(ring * loop_kinds); }  // all inf, never written
   // The best generic loop of total size s of row i, c + inner part + asymmetry (its parity picks one of two rows).
   int* by_size(index_t i, index_t s) { return by_size_.row((i % 2) * (max_interior + 1) + s); }
   int* gathered(int which) { return gathered_.row(which); }
@@ -80,29 +82,35 @@ class MfeKernel {
 
   // Per kind and j = i + d, the least c(p, q) + inner part + size penalty over the loops of that kind.
   void gather_interior(index_t i, index_t len) {
-    gather_generic(i, len);
-    for (int kind : {one_n_loop, two_three_loop, bulge_loop}) std::fill(gathered(kind), gathered(kind) + len, inf);
-    for (const SeparableLoop& loop : direct_loops()) {
-      // p = i + 1 + u1, q = j - 1 - u2 = p + e: d = j - i = e + shift, e >= 4
-      const index_t shift = loop.u1 + loop.u2 + 2, first = shift + min_hairpin + 1;
-      if (first >= len || i + 1 + loop.u1 > n_) continue;
-      min_plus(gathered(loop.kind) + first, inner(i + 1 + loop.u1, loop.kind) + min_hairpin + 1, loop.penalty,
-               len - first);
+    for (int kind = 0; kind < loop_kinds; ++kind) std::fill(gathered(kind), gathered(kind) + len, inf);
+    for (index_t s = 4; s <= max_interior; ++s) {  // generic loops by total size, grown from row i + 1
+      // (i + 1, j - 1) at d - 2, and the loops with u1 = 2 (p = i + 3) and u2 = 2 (p = i + s - 1)
+      const index_t shift = s + 2;
+      const int* grown = s >= 6 ? by_size(i + 1, s - 2) - 2 : none_row();
+      const int* left = i + 3 <= n_ ? inner(i + 3, generic_loop) - shift : none_row();
+      const int* right = s > 4 && i + s - 1 <= n_ ? inner(i + s - 1, generic_loop) - shift : none_row();
+      // sizes 4 and 5 hold only 2x2, 2x3 and 3x2 loops, kept to grow, but looked up otherwise (+ inf)
+      grow_min(by_size(i, s), grown, left, asymmetry_penalty(2, s - 2), right, asymmetry_penalty(s - 2, 2),
+               gathered(generic_loop), s >= 6 ? loop_initiation(tp::interior, s) : inf, len);
     }
-  }
-
-  void gather_generic(index_t i, index_t len) {
-    int* best = gathered(generic_loop);
-    std::fill(best, best + len, inf);
-    for (index_t s = 4; s <= max_interior; ++s) {
-      int* g = by_size(i, s);
-      const index_t shift = s + 2;  // the loops with u1 = 2 (p = i + 3) and u2 = 2 (p = i + s - 1)
-      if (s >= 6) copy_batches(g, by_size(i + 1, s - 2) - 2, len);  // (i + 1, j - 1): d - 2
-      else std::fill(g, g + len, inf);
-      if (i + 3 <= n_) min_plus(g, inner(i + 3, generic_loop) - shift, asymmetry_penalty(2, s - 2), len);
-      if (s > 4 && i + s - 1 <= n_) min_plus(g, inner(i + s - 1, generic_loop) - shift, asymmetry_penalty(s - 2, 2), len);
-      // sizes 4 and 5 hold only 2x2, 2x3 and 3x2 loops, kept to grow, but looked up otherwise
-      if (s >= 6) min_plus(best, g, loop_initiation(tp::interior, s), len);
+    // the 1xn, 2x3 and bulge loops, a group at a time (p = i + 1 + u1, q = j - 1 - u2 = p + e: e = d - shift)
+    for (const LoopGroup& group : direct_loop_groups()) {
+      std::array<const int*, 4> rows{};
+      std::array<int, 4> penalties{};
+      index_t first = len;
+      for (index_t m = 0; m < 4; ++m) {
+        rows[to_size(m)] = none_row();
+        if (m >= group.count) continue;
+        const SeparableLoop& loop = at(direct_loops(), at(group.loops, m));
+        const index_t shift = loop.u1 + loop.u2 + 2;
+        if (i + 1 + loop.u1 > n_) continue;
+        rows[to_size(m)] = inner(i + 1 + loop.u1, loop.kind) - shift;
+        penalties[to_size(m)] = loop.penalty;
+        first = std::min(first, shift + min_hairpin + 1);
+      }
+      if (first >= len) continue;
+      for (auto& r : rows) r += first;  // before e = 4 the rows hold inf
+      min_plus4(gathered(group.kind) + first, rows, penalties, len - first);
     }
   }
 
@@ -119,26 +127,31 @@ class MfeKernel {
     }
   }
 
+  // c(i, j) of the pairs of row i (from the rows below and the gathered
+  // candidates alone), then fm1 and fm along the row.
   void finish_row(const Rna& rna, MfeTables& t, index_t i, index_t len) {
     const int si = rna.code(i + 1);
+    int* stems = gathered(stem_energies);
+    std::fill(stems, stems + len, inf);
+    for (index_t k = 0, count = pairable_columns(t.types, i, len, pairable_); k < count; ++k) {
+      const index_t d = at(pairable_, k), j = i + d;
+      const int type = t.types(i, j);
+      const OuterPair pair{type, si, rna.code(j - 1)};
+      int best = hairpin_energy(rna, i, j, hairpins_(d - 1));
+      for (int kind = 0; kind < loop_kinds; ++kind)
+        best = std::min(best, gathered(kind)[d] + outer_part(LoopKind(kind), pair));
+      for_each_tabulated_loop([&](auto u1, auto u2) {  // (p, q) that cannot pair: inf + inf
+        const index_t p = i + 1 + u1, q = j - 1 - u2;
+        if (q - p > min_hairpin) best = std::min(best, tabulated_energy(rna, type, t.types(p, q), i, j, p, q) + t.c(p, q));
+      });
+      t.c(i, j) = std::min(best, gathered(multi_gathered)[d] + multi_closing_energy(rna, i, j));
+      stems[d] = t.multi_stem(rna, i, j);
+    }
     int* pushed = gathered(fm_pushed);
     for (index_t d = min_hairpin + 1; d < len; ++d) {
       const index_t j = i + d;
-      int stem = inf;
-      if (const int type = t.types(i, j); type != 0) {
-        const OuterPair pair{type, si, rna.code(j - 1)};
-        int best = hairpin_energy(rna, i, j, hairpins_(d - 1));
-        for (int kind = 0; kind < loop_kinds; ++kind)
-          best = std::min(best, gathered(kind)[d] + outer_part(LoopKind(kind), pair));
-        for (const auto& [u1, u2] : tabulated_loops) {  // (p, q) that cannot pair: inf + inf
-          const index_t p = i + 1 + u1, q = j - 1 - u2;
-          if (q - p > min_hairpin) best = std::min(best, tabulated_energy(rna, type, t.types(p, q), i, j, p, q) + t.c(p, q));
-        }
-        t.c(i, j) = std::min(best, gathered(multi_gathered)[d] + multi_closing_energy(rna, i, j));
-        stem = t.multi_stem(rna, i, j);
-      }
-      t.fm1(i, j) = std::min(stem, t.fm1(i, j - 1) + tp::ml_base);
-      const int fm = std::min({stem, t.fm(i + 1, j) + tp::ml_base, t.fm(i, j - 1) + tp::ml_base, pushed[d]});
+      t.fm1(i, j) = std::min(stems[d], t.fm1(i, j - 1) + tp::ml_base);
+      const int fm = std::min({stems[d], t.fm(i + 1, j) + tp::ml_base, t.fm(i, j - 1) + tp::ml_base, pushed[d]});
       t.fm(i, j) = fm;
       // fm(i, j) + fm(j + 1, l) for every l >= j + 5 (k = j + 1 in fill_mfe_ref's fm). Where j is
       // unpaired, fm(i, j) = fm(i, j - 1) + ml_base, that is no less than fm(i, j - 1) + fm(j, l),
@@ -150,9 +163,10 @@ class MfeKernel {
 
   index_t n_ = 0;
   HairpinInitiations hairpins_;
-  PaddedRows<int> inner_;     // ring x kinds rows: c + inner part of rows i + 1 .. i + 31
+  PaddedRows<int> inner_;     // ring x kinds rows: c + inner part of rows i + 1 .. i + 31; a row of inf
   PaddedRows<int> by_size_;   // 2 x 31 rows: g_i(s, j) of rows i and i + 1
-  PaddedRows<int> gathered_;  // row i's candidates per kind, its multiloops, fm's pushes
+  PaddedRows<int> gathered_;  // row i's candidates per kind, its multiloops, fm's pushes, its stems
+  std::vector<index_t> pairable_;  // row i's columns where i pairs
 };
 
 }  // namespace sster::fold

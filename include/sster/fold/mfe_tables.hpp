@@ -43,6 +43,18 @@ inline void fill_pair_types(const Rna& rna, index_t width, Band<std::int8_t>& ty
       types(i, j) = static_cast<std::int8_t>(rna.pair_type(i, j));
 }
 
+// The columns d of row i (j = i + d, d < len) where i and j can pair, into
+// `out`; their count. Branch-free: which bases pair is as good as random.
+inline index_t pairable_columns(const Band<std::int8_t>& types, index_t i, index_t len, std::vector<index_t>& out) {
+  out.resize(to_size(std::max<index_t>(len, 0)));
+  index_t count = 0;
+  for (index_t d = min_hairpin + 1; d < len; ++d) {
+    at(out, count) = d;
+    count += types(i, i + d) != 0;
+  }
+  return count;
+}
+
 inline void MfeTables::reset(const Rna& rna, index_t width) {
   const index_t n = rna.length();
   fill_pair_types(rna, width, types);

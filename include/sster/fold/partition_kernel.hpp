@@ -41,26 +41,29 @@ class PartitionKernel {
  private:
   static constexpr index_t ring = 32;  // rows within 31 of the current one, and the current one
   static constexpr index_t sizes = max_interior + 1;
-  enum Gathered { multi_gathered = loop_kinds, qm_pushed };
+  enum Gathered { multi_gathered = loop_kinds, qm_pushed, stem_weights };
   // The context class of a tabulated loop (u1, u2): stacks leave no base unpaired.
   enum class LoopClass { stack, bulge, interior };
-  static LoopClass loop_class(index_t u1, index_t u2) {
+  static constexpr LoopClass loop_class(index_t u1, index_t u2) {
     return u1 == 0 && u2 == 0 ? LoopClass::stack : u1 == 0 || u2 == 0 ? LoopClass::bulge : LoopClass::interior;
   }
 
   void set_weights(const EnsembleTables& t);
   double* ring_row(index_t p, LoopKind kind) { return ring_.row((p % ring) * loop_kinds + kind); }
+  const double* none_row() { return ring_.row(ring * loop_kinds); }  // all 0, never written
   double* by_size(index_t i, index_t s) { return by_size_.row((i % 2) * sizes + s); }
   double* gathered(int which) { return gathered_.row(which); }
 
   // inside
   void keep_inner_row(const Rna& rna, const EnsembleTables& t, index_t p, index_t len);
   void gather_interior(const EnsembleTables& t, index_t i, index_t len);
+  enum class Pass { inside, outside };
+  void gather_direct(const EnsembleTables& t, index_t i, index_t len, Pass pass);
   void gather_multi(const EnsembleTables& t, index_t i, index_t len);
   void finish_inside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len);
   // outside
   void keep_outer_row(const Rna& rna, const EnsembleTables& t, index_t h, index_t len);
-  void gather_enclosing(index_t i, index_t len);
+  void gather_enclosing(const EnsembleTables& t, index_t i, index_t len);
   void finish_outside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len);
   void push_multi(const EnsembleTables& t, index_t i, index_t len);
 
@@ -68,10 +71,11 @@ class PartitionKernel {
   // (2, s - 2), initiation x scale of generic loops by total size s.
   std::vector<double> direct_weights_;
   std::array<double, sizes> asymmetry_{}, generic_size_{};
-  PaddedRows<double> ring_;     // inside: qb x inner part; outside: out_qb x outer part, per kind
+  PaddedRows<double> ring_;  // inside: qb x inner part; outside: out_qb x outer part, per kind; a row of 0
   PaddedRows<double> by_size_;  // 2 x 31 rows: generic loops by total size, rows i and i +- 1
-  PaddedRows<double> gathered_;  // row i's loops per kind, its multiloops, qm's pushes
-  PaddedRows<double> outside_rows_;  // T, out_qm of row i, out_multi of rows i - 1 and i (by parity)
+  PaddedRows<double> gathered_;  // row i's loops per kind, its multiloops, qm's pushes, its stems
+  PaddedRows<double> outside_rows_;  // T, out_qm of row i, out_multi of rows i - 1 and i (by parity), out_qm1
+  std::vector<index_t> pairable_;    // row i's columns where i pairs
   Band<double> qb_bulge_, qb_interior_;  // qb's bulge and interior-loop parts (for the contexts)
   Band<double> out_qm1_pushed_;         // qm1's outside weight from the rows above
 };
@@ -91,9 +95,9 @@ inline void PartitionKernel::set_weights(const EnsembleTables& t) {
 inline void PartitionKernel::inside(const Rna& rna, EnsembleTables& t) {
   set_weights(t);
   const index_t n = t.n;
-  ring_.reset(ring * loop_kinds, t.width, 0.0);
+  ring_.reset(ring * loop_kinds + 1, t.width, 0.0);
   by_size_.reset(2 * sizes, t.width, 0.0);
-  gathered_.reset(loop_kinds + 2, t.width, 0.0);
+  gathered_.reset(loop_kinds + 3, t.width, 0.0);
   qb_bulge_.reset(n, t.width, 0.0);
   qb_interior_.reset(n, t.width, 0.0);
   for (index_t i = n; i >= 1; --i) {
@@ -121,25 +125,44 @@ inline void PartitionKernel::keep_inner_row(const Rna& rna, const EnsembleTables
 }
 
 // Per kind and j = i + d, the sum of qb(p, q) x inner part x size weight over the loops of that kind.
+// Per kind and j = i + d, the sum of qb(p, q) x inner part x size weight over the loops of that kind.
 inline void PartitionKernel::gather_interior(const EnsembleTables& t, index_t i, index_t len) {
   for (int kind = 0; kind < loop_kinds; ++kind) std::fill(gathered(kind), gathered(kind) + len, 0.0);
   for (index_t s = 4; s < sizes; ++s) {  // generic loops by total size, grown from row i + 1
-    double* g = by_size(i, s);
-    const index_t shift = s + 2;  // the loops with u1 = 2 (p = i + 3) and u2 = 2 (p = i + s - 1)
-    if (s >= 6) copy_batches(g, by_size(i + 1, s - 2) - 2, len);  // (i + 1, j - 1): d - 2
-    else std::fill(g, g + len, 0.0);
-    if (i + 3 <= t.n) axpy(g, ring_row(i + 3, generic_loop) - shift, asymmetry_[to_size(s)], len);
-    if (s > 4 && i + s - 1 <= t.n) axpy(g, ring_row(i + s - 1, generic_loop) - shift, asymmetry_[to_size(s)], len);
+    // (i + 1, j - 1) at d - 2, and the loops with u1 = 2 (p = i + 3) and u2 = 2 (p = i + s - 1)
+    const index_t shift = s + 2;
+    const double* grown = s >= 6 ? by_size(i + 1, s - 2) - 2 : none_row();
+    const double* left = i + 3 <= t.n ? ring_row(i + 3, generic_loop) - shift : none_row();
+    const double* right = s > 4 && i + s - 1 <= t.n ? ring_row(i + s - 1, generic_loop) - shift : none_row();
     // sizes 4 and 5 hold only 2x2, 2x3 and 3x2 loops, kept to grow, but looked up otherwise
-    if (s >= 6) axpy(gathered(generic_loop), g, generic_size_[to_size(s)], len);
+    grow_sum(by_size(i, s), grown, left, asymmetry_[to_size(s)], right, asymmetry_[to_size(s)],
+             gathered(generic_loop), s >= 6 ? generic_size_[to_size(s)] : 0.0, len);
   }
-  for (std::size_t k = 0; k < direct_loops().size(); ++k) {
-    const SeparableLoop& loop = direct_loops()[k];
-    // p = i + 1 + u1, q = j - 1 - u2 = p + e: d = j - i = e + shift, e >= 4
-    const index_t shift = loop.u1 + loop.u2 + 2, first = shift + min_hairpin + 1;
-    if (first >= len || i + 1 + loop.u1 > t.n) continue;
-    axpy(gathered(loop.kind) + first, ring_row(i + 1 + loop.u1, loop.kind) + min_hairpin + 1, direct_weights_[k],
-         len - first);
+  gather_direct(t, i, len, Pass::inside);
+}
+
+// The 1xn, 2x3 and bulge loops of row i, a group at a time: inside from the
+// rows below (p = i + 1 + u1, q = j - 1 - u2 = p + e: e = d - shift), outside
+// from the rows above (h = i - 1 - u1, l = j + 1 + u2 = h + e: e = d + shift).
+inline void PartitionKernel::gather_direct(const EnsembleTables& t, index_t i, index_t len, Pass pass) {
+  for (const LoopGroup& group : direct_loop_groups()) {
+    std::array<const double*, 4> rows{};
+    std::array<double, 4> weights{};
+    index_t first = len;
+    for (index_t m = 0; m < 4; ++m) {
+      rows[to_size(m)] = none_row();
+      if (m >= group.count) continue;
+      const index_t k = at(group.loops, m);
+      const SeparableLoop& loop = at(direct_loops(), k);
+      const index_t shift = loop.u1 + loop.u2 + 2, row = pass == Pass::inside ? i + 1 + loop.u1 : i - 1 - loop.u1;
+      if (row < 1 || row > t.n) continue;
+      rows[to_size(m)] = ring_row(row, loop.kind) + (pass == Pass::inside ? -shift : shift);
+      weights[to_size(m)] = at(direct_weights_, k);
+      first = std::min(first, pass == Pass::inside ? shift + min_hairpin + 1 : min_hairpin + 1);
+    }
+    if (first >= len) continue;
+    for (auto& r : rows) r += first;  // before e = 4 the rows hold 0
+    axpy4(gathered(group.kind) + first, rows, weights, len - first);
   }
 }
 
@@ -153,34 +176,37 @@ inline void PartitionKernel::gather_multi(const EnsembleTables& t, index_t i, in
       axpy(v + (k + 5 - i), &t.qm1(k, k + 4), head, i + len - (k + 5));  // j from k + 5
 }
 
+// qb(i, j) of the pairs of row i (from the rows below and the gathered loops
+// alone), then qm1 and qm along the row.
 inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len) {
   const int si = rna.code(i + 1);
+  double* stems = gathered(stem_weights);
+  std::fill(stems, stems + len, 0.0);
+  for (index_t k = 0, count = pairable_columns(t.types, i, len, pairable_); k < count; ++k) {
+    const index_t d = at(pairable_, k), j = i + d;
+    const int type = t.types(i, j), sj = rna.code(j - 1);
+    const auto& outer = t.loops->outer;
+    double bulge = gathered(bulge_loop)[d] * outer[bulge_loop][type][si][sj], interior = 0, stack = 0;
+    for (int kind : {generic_loop, one_n_loop, two_three_loop}) interior += gathered(kind)[d] * outer[kind][type][si][sj];
+    for_each_tabulated_loop([&](auto u1, auto u2) {  // (p, q) that cannot pair: qb(p, q) = 0
+      const index_t p = i + 1 + u1, q = j - 1 - u2;
+      if (q - p <= min_hairpin) return;
+      const double w = t.factors->clamped(tabulated_energy(rna, type, t.types(p, q), i, j, p, q)) *
+                       t.unpaired(u1 + u2 + 2) * t.qb(p, q);
+      constexpr LoopClass c = loop_class(u1, u2);
+      (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += w;
+    });
+    qb_bulge_(i, j) = bulge;
+    qb_interior_(i, j) = interior;
+    t.qb(i, j) = t.hairpin_weight(rna, i, j) + stack + bulge + interior +
+                 gathered(multi_gathered)[d] * t.multi_closing_weight(rna, i, j);
+    stems[d] = t.qb(i, j) * t.multi_stem_weight(rna, i, j);
+  }
   double* pushed = gathered(qm_pushed);
   for (index_t d = 0; d < len; ++d) {
     const index_t j = i + d;
     if (d > min_hairpin) {
-      double stem = 0;
-      if (const int type = t.types(i, j); type != 0) {
-        const OuterPair pair{type, si, rna.code(j - 1)};
-        const auto& outer = t.loops->outer;
-        double bulge = gathered(bulge_loop)[d] * outer[bulge_loop][type][pair.si][pair.sj], interior = 0, stack = 0;
-        for (int kind : {generic_loop, one_n_loop, two_three_loop})
-          interior += gathered(kind)[d] * outer[kind][type][pair.si][pair.sj];
-        for (const auto& [u1, u2] : tabulated_loops) {  // (p, q) that cannot pair: qb(p, q) = 0
-          const index_t p = i + 1 + u1, q = j - 1 - u2;
-          if (q - p <= min_hairpin) continue;
-          const double w = t.factors->clamped(tabulated_energy(rna, type, t.types(p, q), i, j, p, q)) *
-                           t.unpaired(u1 + u2 + 2) * t.qb(p, q);
-          const LoopClass c = loop_class(u1, u2);
-          (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += w;
-        }
-        qb_bulge_(i, j) = bulge;
-        qb_interior_(i, j) = interior;
-        t.qb(i, j) = t.hairpin_weight(rna, i, j) + stack + bulge + interior +
-                     gathered(multi_gathered)[d] * t.multi_closing_weight(rna, i, j);
-        stem = t.qb(i, j) * t.multi_stem_weight(rna, i, j);
-      }
-      t.qm1(i, j) = stem + t.qm1(i, j - 1) * t.multi_unpaired(1);
+      t.qm1(i, j) = stems[d] + t.qm1(i, j - 1) * t.multi_unpaired(1);
       t.qm(i, j) = pushed[d] + t.qm1(i, j);  // the last stem at k = i; from k > i pushed
     }
     // qm(i, l) gets (unpaired bases i..j or qm(i, j)) x qm1(j + 1, l), for l >= j + 5
@@ -192,15 +218,15 @@ inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t
 
 inline void PartitionKernel::outside(const Rna& rna, EnsembleTables& t) {
   const index_t n = t.n;
-  ring_.reset(ring * loop_kinds, t.width, 0.0);
+  ring_.reset(ring * loop_kinds + 1, t.width, 0.0);
   by_size_.reset(2 * sizes, t.width, 0.0);
   gathered_.reset(loop_kinds, t.width, 0.0);
-  outside_rows_.reset(4, t.width, 0.0);
+  outside_rows_.reset(5, t.width, 0.0);
   out_qm1_pushed_.reset(n, t.width, 0.0);
   for (index_t i = 1; i <= n; ++i) {
     const index_t len = std::min(n, i + t.width - 1) - i + 1;
     if (len > min_hairpin + 1) {
-      gather_enclosing(i, len);
+      gather_enclosing(t, i, len);
       finish_outside_row(rna, t, i, len);
       push_multi(t, i, len);
     } else {
@@ -224,61 +250,55 @@ inline void PartitionKernel::keep_outer_row(const Rna& rna, const EnsembleTables
 
 // Per kind and j = i + d, the sum of out_qb(h, l) x outer part x size weight
 // over the loops of that kind enclosing (i, j).
-inline void PartitionKernel::gather_enclosing(index_t i, index_t len) {
+inline void PartitionKernel::gather_enclosing(const EnsembleTables& t, index_t i, index_t len) {
   for (int kind = 0; kind < loop_kinds; ++kind) std::fill(gathered(kind), gathered(kind) + len, 0.0);
   for (index_t s = 4; s < sizes; ++s) {  // generic loops by total size, grown from row i - 1
+    // (i - 1, j + 1) at d + 2, and the loops with u1 = 2 (h = i - 3) and u2 = 2 (h = i - s + 1)
+    const index_t shift = s + 2;
+    const double* grown = s >= 6 ? by_size(i - 1, s - 2) + 2 : none_row();
+    const double* left = i - 3 >= 1 ? ring_row(i - 3, generic_loop) + shift : none_row();
+    const double* right = s > 4 && i - s + 1 >= 1 ? ring_row(i - s + 1, generic_loop) + shift : none_row();
     double* g = by_size(i, s);
-    const index_t shift = s + 2;  // the loops with u1 = 2 (h = i - 3) and u2 = 2 (h = i - s + 1)
-    if (s >= 6) copy_batches(g, by_size(i - 1, s - 2) + 2, len);  // (i - 1, j + 1): d + 2
-    else std::fill(g, g + len, 0.0);
-    if (i - 3 >= 1) axpy(g, ring_row(i - 3, generic_loop) + shift, asymmetry_[to_size(s)], len);
-    if (s > 4 && i - s + 1 >= 1) axpy(g, ring_row(i - s + 1, generic_loop) + shift, asymmetry_[to_size(s)], len);
+    grow_sum(g, grown, left, asymmetry_[to_size(s)], right, asymmetry_[to_size(s)], gathered(generic_loop),
+             s >= 6 ? generic_size_[to_size(s)] : 0.0, len);
     // past the row's end no pair encloses anything: 0 there for row i + 1, which reads 2 further
     std::fill(g + len, g + len + 2 * lanes<double> + 2, 0.0);
-    if (s >= 6) axpy(gathered(generic_loop), g, generic_size_[to_size(s)], len);
   }
-  for (std::size_t k = 0; k < direct_loops().size(); ++k) {
-    const SeparableLoop& loop = direct_loops()[k];
-    // h = i - 1 - u1, l = j + 1 + u2 = h + e: e = d + shift
-    const index_t shift = loop.u1 + loop.u2 + 2, first = min_hairpin + 1;
-    if (i - 1 - loop.u1 < 1) continue;
-    axpy(gathered(loop.kind) + first, ring_row(i - 1 - loop.u1, loop.kind) + first + shift, direct_weights_[k],
-         len - first);
-  }
+  gather_direct(t, i, len, Pass::outside);
 }
 
+// Along row i (j descending) the outside weights of qm and qm1, then those of
+// the row's pairs and of the multiloops they close, with the pairs' loop contexts.
 inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& t, index_t i, index_t len) {
   const index_t w = len + PaddedRows<double>::pad;  // read up to len + a batch
   // T[d] = out_qm(i, j) + out_multi(i - 1, j + 1): what qm(i, j') passes on through qm1(j' + 1, j)
-  double *heads = outside_rows_.row(0), *out_qm = outside_rows_.row(1);
+  double *heads = outside_rows_.row(0), *out_qm = outside_rows_.row(1), *out_qm1 = outside_rows_.row(4);
   const double* multi_above = outside_rows_.row(2 + (i + 1) % 2);
   double* multi = outside_rows_.row(2 + i % 2);
   for (double* row : {heads, out_qm, multi}) std::fill(row, row + w, 0.0);
-  double out_qm1_next = 0;  // out_qm1(i, j + 1)
+  double next = 0;  // out_qm1(i, j + 1)
   for (index_t d = len - 1; d > min_hairpin; --d) {
     const index_t j = i + d;
-    const double oqm = d + 5 < len ? dot(heads + d + 5, &t.qm1(j + 1, j + 5), len - (d + 5)) : 0.0;
-    out_qm[d] = oqm;
-    heads[d] = oqm + multi_above[d + 2];
-    const double oqm1 = out_qm1_next * t.multi_unpaired(1) + out_qm1_pushed_(i, j) + oqm;  // h = i: weight 1
-    out_qm1_next = oqm1;
-    const int type = t.types(i, j);
-    if (type == 0) continue;
-    const InnerPair pair{type, rna.code(i - 1), rna.code(j + 1)};
-    const auto& inner = t.loops->inner;
-    double bulge = gathered(bulge_loop)[d] * inner[bulge_loop][type][pair.sp][pair.sq], interior = 0, stack = 0;
-    for (int kind : {generic_loop, one_n_loop, two_three_loop})
-      interior += gathered(kind)[d] * inner[kind][type][pair.sp][pair.sq];
-    for (const auto& [u1, u2] : tabulated_loops) {  // (h, l) that cannot pair: out_qb(h, l) = 0
+    out_qm[d] = d + 5 < len ? dot(heads + d + 5, &t.qm1(j + 1, j + 5), len - (d + 5)) : 0.0;
+    heads[d] = out_qm[d] + multi_above[d + 2];
+    out_qm1[d] = next = next * t.multi_unpaired(1) + out_qm1_pushed_(i, j) + out_qm[d];  // h = i: weight 1
+  }
+  const auto& inner = t.loops->inner;
+  for (index_t k = 0, count = pairable_columns(t.types, i, len, pairable_); k < count; ++k) {
+    const index_t d = at(pairable_, k), j = i + d;
+    const int type = t.types(i, j), sp = rna.code(i - 1), sq = rna.code(j + 1);
+    double bulge = gathered(bulge_loop)[d] * inner[bulge_loop][type][sp][sq], interior = 0, stack = 0;
+    for (int kind : {generic_loop, one_n_loop, two_three_loop}) interior += gathered(kind)[d] * inner[kind][type][sp][sq];
+    for_each_tabulated_loop([&](auto u1, auto u2) {  // (h, l) that cannot pair: out_qb(h, l) = 0
       const index_t h = i - 1 - u1, l = j + 1 + u2;
-      if (h < 1 || l > t.n || l - h >= t.width) continue;
+      if (h < 1 || l > t.n || l - h >= t.width) return;
       const double o = t.out_qb(h, l) * t.factors->clamped(tabulated_energy(rna, t.types(h, l), type, h, l, i, j)) *
                        t.unpaired(u1 + u2 + 2);
-      const LoopClass c = loop_class(u1, u2);
+      constexpr LoopClass c = loop_class(u1, u2);
       (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += o;
-    }
+    });
     const double out = t.exterior_seed(i, j) * t.exterior_stem_weight(rna, i, j) + stack + bulge + interior +
-                       t.multi_stem_weight(rna, i, j) * oqm1;
+                       t.multi_stem_weight(rna, i, j) * out_qm1[d];
     t.out_qb(i, j) = out;
     multi[d] = out * t.multi_closing_weight(rna, i, j);
     // loop contexts: (i, j) closing its hairpin, as outer and as inner pair of bulges and interior loops
