@@ -129,8 +129,8 @@ TEST_CASE("loop parts: outer part + size penalty + inner part is interior_energy
   // a tabulated loop with a type-0 pair (bases that cannot pair) costs inf or more
   for (int type = 0; type <= 7; ++type)
     for (const auto& [u1, u2] : tabulated_loops) {
-      CHECK(tabulated_interior_energy(0, type, 1, 2, 3, 4, u1, u2) >= inf);
-      CHECK(tabulated_interior_energy(type, 0, 4, 3, 2, 1, u1, u2) >= inf);
+      CHECK(interior_energy(0, type, 1, 2, 3, 4, u1, u2) >= inf);
+      CHECK(interior_energy(type, 0, 4, 3, 2, 1, u1, u2) >= inf);
     }
   CHECK(direct_loops().size() == 29 * 2 + 27 * 2 + 2);  // bulges of 2..30, 1xn of n = 3..29, 2x3 and 3x2
 }

@@ -85,15 +85,16 @@ constexpr bool tabulated_loop(index_t n1, index_t n2) {
   return large <= 1 || (small >= 1 && large <= 2);
 }
 
-// Such a loop; the arguments as for interior_energy.
-inline int tabulated_interior_energy(int type, int type_in, int si1, int sj1, int sp1, int sq1, index_t n1,
-                                     index_t n2) {
-  if (n1 + n2 == 0) return tp::stack[type][type_in];
-  if (n1 + n2 == 1) return tp::bulge[1] + tp::stack[type][type_in];
-  if (n1 == 1 && n2 == 1) return tp::int11[type][type_in][si1][sj1];
-  if (n1 == 1 && n2 == 2) return tp::int21[type][type_in][si1][sq1][sj1];
-  if (n1 == 2 && n2 == 1) return tp::int21[type_in][type][sq1][si1][sp1];
-  return tp::int22[type][type_in][si1][sp1][sq1][sj1];
+// Such a loop of n1 x n2 (known where it is compiled); the arguments as for interior_energy.
+template <index_t n1, index_t n2>
+constexpr int tabulated_interior_energy(int type, int type_in, int si1, int sj1, int sp1, int sq1) {
+  static_assert(tabulated_loop(n1, n2));
+  if constexpr (n1 + n2 == 0) return tp::stack[type][type_in];
+  else if constexpr (n1 + n2 == 1) return tp::bulge[1] + tp::stack[type][type_in];
+  else if constexpr (n1 == 1 && n2 == 1) return tp::int11[type][type_in][si1][sj1];
+  else if constexpr (n1 == 1 && n2 == 2) return tp::int21[type][type_in][si1][sq1][sj1];
+  else if constexpr (n1 == 2 && n2 == 1) return tp::int21[type_in][type][sq1][si1][sp1];
+  else return tp::int22[type][type_in][si1][sp1][sq1][sj1];
 }
 
 // Interior loop between the outer pair of `type` and the inner pair whose
@@ -101,7 +102,16 @@ inline int tabulated_interior_energy(int type, int type_in, int si1, int sj1, in
 // side (i+1..p-1), n2 on the 3' side (q+1..j-1); si1 = i+1, sj1 = j-1,
 // sp1 = p-1, sq1 = q+1 are the bases next to the pairs.
 inline int interior_energy(int type, int type_in, int si1, int sj1, int sp1, int sq1, index_t n1, index_t n2) {
-  if (tabulated_loop(n1, n2)) return tabulated_interior_energy(type, type_in, si1, sj1, sp1, sq1, n1, n2);
+  switch (tabulated_loop(n1, n2) ? 3 * n1 + n2 : -1) {
+    case 0: return tabulated_interior_energy<0, 0>(type, type_in, si1, sj1, sp1, sq1);
+    case 1: return tabulated_interior_energy<0, 1>(type, type_in, si1, sj1, sp1, sq1);
+    case 3: return tabulated_interior_energy<1, 0>(type, type_in, si1, sj1, sp1, sq1);
+    case 4: return tabulated_interior_energy<1, 1>(type, type_in, si1, sj1, sp1, sq1);
+    case 5: return tabulated_interior_energy<1, 2>(type, type_in, si1, sj1, sp1, sq1);
+    case 7: return tabulated_interior_energy<2, 1>(type, type_in, si1, sj1, sp1, sq1);
+    case 8: return tabulated_interior_energy<2, 2>(type, type_in, si1, sj1, sp1, sq1);
+    default: break;
+  }
   const index_t large = std::max(n1, n2), small = std::min(n1, n2);
   if (small == 0)  // bulge of 2 or more
     return loop_initiation(tp::bulge, large) + (is_au_or_gu(type) ? tp::terminal_au : 0) +

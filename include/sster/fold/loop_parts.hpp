@@ -47,12 +47,13 @@ constexpr void for_each_tabulated_loop(Fn&& fn) {
   }(std::make_index_sequence<tabulated_loops.size()>{});
 }
 
-// The tabulated loop closed by (i, j) of outer_type around (p, q) of
-// inner_type; a type 0 (bases that cannot pair) costs inf or more, so the
+// The tabulated loop of u1 x u2 closed by (i, j) of outer_type around (p, q)
+// of inner_type; a type 0 (bases that cannot pair) costs inf or more, so the
 // kernels may look it up without testing first.
-inline int tabulated_energy(const Rna& rna, int outer_type, int inner_type, index_t i, index_t j, index_t p, index_t q) {
-  return tabulated_interior_energy(outer_type, reversed_pair[inner_type], rna.code(i + 1), rna.code(j - 1),
-                                   rna.code(p - 1), rna.code(q + 1), p - i - 1, j - q - 1);
+template <index_t u1, index_t u2>
+int tabulated_energy(const Rna& rna, int outer_type, int inner_type, index_t i, index_t j, index_t p, index_t q) {
+  return tabulated_interior_energy<u1, u2>(outer_type, reversed_pair[inner_type], rna.code(i + 1), rna.code(j - 1),
+                                           rna.code(p - 1), rna.code(q + 1));
 }
 
 // A loop's outer pair (i, j) of `type` with si = base i + 1, sj = base j - 1.

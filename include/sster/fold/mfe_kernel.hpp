@@ -142,7 +142,7 @@ class MfeKernel {
         best = std::min(best, gathered(kind)[d] + outer_part(LoopKind(kind), pair));
       for_each_tabulated_loop([&](auto u1, auto u2) {  // (p, q) that cannot pair: inf + inf
         const index_t p = i + 1 + u1, q = j - 1 - u2;
-        if (q - p > min_hairpin) best = std::min(best, tabulated_energy(rna, type, t.types(p, q), i, j, p, q) + t.c(p, q));
+        if (q - p > min_hairpin) best = std::min(best, tabulated_energy<decltype(u1)::value, decltype(u2)::value>(rna, type, t.types(p, q), i, j, p, q) + t.c(p, q));
       });
       t.c(i, j) = std::min(best, gathered(multi_gathered)[d] + multi_closing_energy(rna, i, j));
       stems[d] = t.multi_stem(rna, i, j);

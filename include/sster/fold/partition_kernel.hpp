@@ -191,7 +191,7 @@ inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t
     for_each_tabulated_loop([&](auto u1, auto u2) {  // (p, q) that cannot pair: qb(p, q) = 0
       const index_t p = i + 1 + u1, q = j - 1 - u2;
       if (q - p <= min_hairpin) return;
-      const double w = t.factors->clamped(tabulated_energy(rna, type, t.types(p, q), i, j, p, q)) *
+      const double w = t.factors->clamped(tabulated_energy<decltype(u1)::value, decltype(u2)::value>(rna, type, t.types(p, q), i, j, p, q)) *
                        t.unpaired(u1 + u2 + 2) * t.qb(p, q);
       constexpr LoopClass c = loop_class(u1, u2);
       (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += w;
@@ -292,7 +292,7 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
     for_each_tabulated_loop([&](auto u1, auto u2) {  // (h, l) that cannot pair: out_qb(h, l) = 0
       const index_t h = i - 1 - u1, l = j + 1 + u2;
       if (h < 1 || l > t.n || l - h >= t.width) return;
-      const double o = t.out_qb(h, l) * t.factors->clamped(tabulated_energy(rna, t.types(h, l), type, h, l, i, j)) *
+      const double o = t.out_qb(h, l) * t.factors->clamped(tabulated_energy<decltype(u1)::value, decltype(u2)::value>(rna, t.types(h, l), type, h, l, i, j)) *
                        t.unpaired(u1 + u2 + 2);
       constexpr LoopClass c = loop_class(u1, u2);
       (c == LoopClass::stack ? stack : c == LoopClass::bulge ? bulge : interior) += o;

@@ -115,9 +115,9 @@ inline void WindowFolder::sum_windows(const Rna& rna, index_t w) {
     }
     const double zw = at(z5_, b);
     require(std::isfinite(zw) && zw > 0, "plfold: the scaled weights of a window overflowed");
-    for (index_t k = a; k <= b; ++k)
+    for (index_t k = a; k <= b; ++k)  // also where k, l cannot pair: never read then
       for (index_t l = k + min_hairpin + 1; l <= std::min(b, k + span - 1); ++l)
-        if (t_.types(k, l) != 0) t_.window_seeds(k, l) += at(z5_, k - 1) * at(z3_, l + 1) / zw;
+        t_.window_seeds(k, l) += at(z5_, k - 1) * at(z3_, l + 1) / zw;
     const double empty = t_.unpaired(w) / zw;  // the window without pairs: all exterior_5
     for (index_t x = a; x <= b; ++x) {
       ContextProbabilities& c = at(exterior_, x);
