@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/fold/padded_rows.hpp"
 #include "sster/fold/partition.hpp"
 
 namespace sster::fold {
@@ -68,8 +69,8 @@ class WindowFolder {
   MfeFolder mfe_;
   EnsembleTables t_;
   PartitionKernel kernel_;
-  Band<double> stems_;                          // qb(k, l) x exterior stem weight
-  std::vector<double> z5_, z3_;                 // one window's exterior loop
+  PaddedRows<double> stems_;                    // row k: qb(k, k + e) x exterior stem weight
+  std::vector<double> z5_, z3_, pushed_;        // one window's exterior loop, by position
   std::vector<ContextProbabilities> exterior_;  // exterior contexts summed over windows
 };
 
@@ -89,41 +90,51 @@ inline WindowEnsemble WindowFolder::fold(const Rna& rna, const WindowOptions& op
 // exterior seed z5[k - 1] z3[l + 1] / Z added to window_seeds, and the
 // exterior contexts of its positions added to exterior_.
 inline void WindowFolder::sum_windows(const Rna& rna, index_t w) {
-  const index_t n = t_.n, span = t_.width;
-  stems_.reset(n, span, 0.0);
+  const index_t n = t_.n, span = t_.width, spare = PaddedRows<double>::pad;
+  stems_.reset(n + 1, span, 0.0);  // row k: the stems (k, k + e); 0 where k, k + e cannot pair (qb = 0)
   for (index_t k = 1; k <= n; ++k)
-    for (index_t l = k + min_hairpin + 1; l <= std::min(n, k + span - 1); ++l)
-      if (t_.types(k, l) != 0) stems_(k, l) = t_.qb(k, l) * t_.exterior_stem_weight(rna, k, l);
+    for (index_t e = min_hairpin + 1; e < std::min(span, n - k + 1); ++e)
+      stems_.row(k)[e] = t_.qb(k, k + e) * t_.exterior_stem_weight(rna, k, k + e);
   t_.windows = true;
   t_.window_seeds.reset(n, span, 0.0);
   exterior_.assign(to_size(n + 1), ContextProbabilities{});
-  z5_.resize(to_size(n + 2));
-  z3_.resize(to_size(n + 2));
+  for (auto* v : {&z5_, &z3_, &pushed_}) v->assign(to_size(n + 2 + spare), 0.0);
+  double *z5 = z5_.data(), *z3 = z3_.data(), *pushed = pushed_.data();
   for (index_t a = 1; a + w - 1 <= n; ++a) {
     const index_t b = a + w - 1;
-    at(z5_, a - 1) = 1;
-    for (index_t x = a; x <= b; ++x) {
-      double z = at(z5_, x - 1) * t_.unpaired(1);
-      for (index_t k = std::max(a, x - span + 1); k <= x - min_hairpin - 1; ++k) z += at(z5_, k - 1) * stems_(k, x);
-      at(z5_, x) = z;
+    // z5: x unpaired, or closing the last stem (k, x), pushed as soon as z5[k - 1] was known
+    std::fill(pushed + a, pushed + b + spare, 0.0);
+    z5[a - 1] = 1;
+    for (index_t x = a - 1; x <= b; ++x) {
+      if (x >= a) z5[x] = z5[x - 1] * t_.unpaired(1) + pushed[x];
+      const index_t k = x + 1, last = std::min(b, k + span - 1);  // stems (k, l), l = k + 4 .. last
+      if (k + min_hairpin + 1 <= last)
+        axpy(pushed + k + min_hairpin + 1, stems_.row(k) + min_hairpin + 1, z5[x], last - (k + min_hairpin));
     }
-    at(z3_, b + 1) = 1;
+    // z3: x unpaired, or opening the first stem (x, l); z3 is 0 past b + 1 for the
+    // batches, and stems_ rows are 0 past the span
+    z3[b + 1] = 1;
+    std::fill(z3 + b + 2, z3 + b + spare, 0.0);
     for (index_t x = b; x >= a; --x) {
-      double z = at(z3_, x + 1) * t_.unpaired(1);
-      for (index_t l = x + min_hairpin + 1; l <= std::min(b, x + span - 1); ++l) z += stems_(x, l) * at(z3_, l + 1);
-      at(z3_, x) = z;
+      const index_t last = std::min(b, x + span - 1);
+      z3[x] = z3[x + 1] * t_.unpaired(1) +
+              (x + min_hairpin + 1 <= last
+                   ? dot(stems_.row(x) + min_hairpin + 1, z3 + x + min_hairpin + 2, last - (x + min_hairpin))
+                   : 0.0);
     }
-    const double zw = at(z5_, b);
+    const double zw = z5[b];
     require(std::isfinite(zw) && zw > 0, "plfold: the scaled weights of a window overflowed");
-    for (index_t k = a; k <= b; ++k)  // also where k, l cannot pair: never read then
-      for (index_t l = k + min_hairpin + 1; l <= std::min(b, k + span - 1); ++l)
-        t_.window_seeds(k, l) += at(z5_, k - 1) * at(z3_, l + 1) / zw;
+    for (index_t k = a; k <= b; ++k) {  // also where k, l cannot pair: never read then
+      double* seeds = &t_.window_seeds(k, k);
+      const double head = z5[k - 1] / zw;
+      for (index_t e = min_hairpin + 1; e <= std::min(b - k, span - 1); ++e) seeds[e] += head * z3[k + e + 1];
+    }
     const double empty = t_.unpaired(w) / zw;  // the window without pairs: all exterior_5
     for (index_t x = a; x <= b; ++x) {
       ContextProbabilities& c = at(exterior_, x);
-      const double exterior = at(z5_, x - 1) * t_.unpaired(1) * at(z3_, x + 1) / zw;
-      const double five = t_.unpaired(x - a + 1) * at(z3_, x + 1) / zw;
-      const double three = std::max(0.0, at(z5_, x - 1) * t_.unpaired(b - x + 1) / zw - empty);
+      const double exterior = z5[x - 1] * t_.unpaired(1) * z3[x + 1] / zw;
+      const double five = t_.unpaired(x - a + 1) * z3[x + 1] / zw;
+      const double three = std::max(0.0, z5[x - 1] * t_.unpaired(b - x + 1) / zw - empty);
       c[slot(Context::exterior_5)] += five;
       c[slot(Context::exterior_3)] += three;
       c[slot(Context::exterior_between)] += std::max(0.0, exterior - five - three);
