@@ -17,8 +17,9 @@ test suite):  python3 -m venv bench/.venv && bench/.venv/bin/pip install ViennaR
       included) and a multiloop (RNAplfold -u 1 split by loop type), and the
       pairs of probability >= 0.01 (RNAplfold's plfold_basepairs).
   bench/.venv/bin/python bench/fold_reference.py speed LENGTH COUNT THREADS
-      sequences/s of ViennaRNA's MFE and partition function (one process per
-      thread) on random ACGU sequences, as bench/fold_bench speed measures sster.
+      sequences/s of ViennaRNA's MFE, partition function and RNAplfold (W = L =
+      70) (one process per thread) on random ACGU sequences, as bench/fold_bench
+      speed measures sster.
 """
 import gzip
 import multiprocessing
@@ -159,10 +160,21 @@ def pf_only(seq):
     return fc.pf()[1]
 
 
+def plfold_only(seq):
+    # what sster's WindowFolder gives: pair probabilities and unpaired probabilities by loop type
+    md = RNA.md()
+    md.window_size = 70
+    md.max_bp_span = 70
+    fc = RNA.fold_compound(seq, md, RNA.OPTION_WINDOW)
+    fc.probs_window(1, RNA.PROBS_WINDOW_BPP | RNA.PROBS_WINDOW_UP | RNA.PROBS_WINDOW_UP_SPLIT,
+                    lambda *args: None, None)
+    return 0
+
+
 def speed(length, count, threads):
     seqs = random_sequences(length, count)
     with multiprocessing.Pool(threads) as pool:
-        for name, fn in (("mfe", mfe_only), ("partition", pf_only)):
+        for name, fn in (("mfe", mfe_only), ("partition", pf_only), ("plfold", plfold_only)):
             start = time.perf_counter()
             pool.map(fn, seqs, chunksize=max(1, count // (4 * threads)))
             took = time.perf_counter() - start

@@ -123,3 +123,17 @@ TEST_CASE("plfold: bad options") {
   CHECK(tiny.pairs.empty());
   CHECK(tiny.contexts.at(0)[slot(Context::exterior_5)] == doctest::Approx(1.0));
 }
+
+TEST_CASE("plfold: the scale (from any MFE the caller has) does not change the probabilities") {
+  WindowFolder folder;
+  const Rna rna = encode_rna(test::fold_cases(7, 1, 1).back().sequence);  // the 420-nt case
+  const WindowEnsemble a = folder.fold(rna, {}, 0), b = folder.fold(rna, {}, 0, -9000), c = folder.fold(rna, {}, 0, 0);
+  REQUIRE(a.pairs.size() == b.pairs.size());
+  REQUIRE(a.pairs.size() == c.pairs.size());
+  for (std::size_t k = 0; k < a.pairs.size(); ++k) {
+    CHECK(b.pairs[k].probability == doctest::Approx(a.pairs[k].probability).epsilon(1e-10));
+    CHECK(c.pairs[k].probability == doctest::Approx(a.pairs[k].probability).epsilon(1e-10));
+  }
+  for (std::size_t k = 0; k < a.contexts.size(); ++k)
+    for (std::size_t s = 0; s < context_count; ++s) CHECK(std::abs(b.contexts[k][s] - a.contexts[k][s]) < 1e-10);
+}

@@ -100,9 +100,10 @@ inline void EnsembleTables::reset(const Rna& rna, index_t band, int mfe_dcal) {
   n = rna.length();
   width = band;
   unit = std::exp(1.07 * mfe_dcal / (kT_dcal * static_cast<double>(n)));
-  unit_powers.resize(to_size(n + 2));
-  ml_base_powers.resize(to_size(n + 2));
-  for (index_t k = 0; k <= n + 1; ++k) {
+  const index_t powers = std::max(n + 2, max_interior + 3);  // bases of a sequence, or of an interior loop
+  unit_powers.resize(to_size(powers));
+  ml_base_powers.resize(to_size(powers));
+  for (index_t k = 0; k < powers; ++k) {
     at(unit_powers, k) = std::pow(unit, static_cast<double>(k));
     at(ml_base_powers, k) = std::pow(weight(tp::ml_base), static_cast<double>(k));
   }

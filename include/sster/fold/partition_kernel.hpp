@@ -286,7 +286,8 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
   const auto& inner = t.loops->inner;
   for (index_t k = 0, count = pairable_columns(t.types, i, len, pairable_); k < count; ++k) {
     const index_t d = at(pairable_, k), j = i + d;
-    const int type = t.types(i, j), sp = rna.code(i - 1), sq = rna.code(j + 1);
+    // no loop encloses a pair at a sequence end (gathered 0 there); its missing neighbour read as 0
+    const int type = t.types(i, j), sp = std::max(rna.code(i - 1), 0), sq = std::max(rna.code(j + 1), 0);
     double bulge = gathered(bulge_loop)[d] * inner[bulge_loop][type][sp][sq], interior = 0, stack = 0;
     for (int kind : {generic_loop, one_n_loop, two_three_loop}) interior += gathered(kind)[d] * inner[kind][type][sp][sq];
     for_each_tabulated_loop([&](auto u1, auto u2) {  // (h, l) that cannot pair: out_qb(h, l) = 0

@@ -22,6 +22,7 @@
 // fold_ref on the window with its neighbours) and averages: the
 // specification the shared pass is tested against.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,11 @@ inline index_t windows_containing(index_t n, index_t w, index_t from, index_t to
 
 class WindowFolder {
  public:
-  WindowEnsemble fold(const Rna& rna, const WindowOptions& options = {}, double pair_cutoff = 1e-5);
+  // mfe_dcal: the sequence's MFE (any span), where the caller has it; it sets
+  // the scale of the weights (the results do not depend on it), else the MFE
+  // under the span is computed for that.
+  WindowEnsemble fold(const Rna& rna, const WindowOptions& options = {}, double pair_cutoff = 1e-5,
+                      std::optional<int> mfe_dcal = {});
   // Each window folded on its own by PartitionFolder::fold_ref, then averaged.
   WindowEnsemble fold_ref(const Rna& rna, const WindowOptions& options = {}, double pair_cutoff = 1e-5);
 
@@ -74,12 +79,12 @@ class WindowFolder {
   std::vector<ContextProbabilities> exterior_;  // exterior contexts summed over windows
 };
 
-inline WindowEnsemble WindowFolder::fold(const Rna& rna, const WindowOptions& options, double pair_cutoff) {
+inline WindowEnsemble WindowFolder::fold(const Rna& rna, const WindowOptions& options, double pair_cutoff,
+                                        std::optional<int> mfe_dcal) {
   const auto [w, span] = detail::effective_window(rna.length(), options);
   FoldOptions fold;
   fold.max_span = span;
-  // the scale from the MFE under the span (probabilities do not depend on it; it keeps Z finite)
-  t_.reset(rna, span, mfe_.energy(rna, fold));
+  t_.reset(rna, span, mfe_dcal ? *mfe_dcal : mfe_.energy(rna, fold));
   kernel_.inside(rna, t_);
   sum_windows(rna, w);
   kernel_.outside(rna, t_);

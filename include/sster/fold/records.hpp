@@ -50,11 +50,6 @@ struct Folders {
 inline FoldedRecord fold_one(const Rna& rna, const FoldRequest& request, Folders& folders) {
   FoldedRecord out;
   out.unknown = rna.unknown;
-  if (request.plfold) {
-    const WindowEnsemble e = folders.windows.fold(rna, *request.plfold, 0.5);
-    out.paired_unpaired = paired_unpaired(rna.length(), e.pairs);
-    if (!request.profile_letters.empty()) out.profile = context_profile(e.contexts, request.profile_letters);
-  }
   const bool whole_profile = !request.plfold && !request.profile_letters.empty();
   if (request.partition || whole_profile) {
     PartitionOptions options;
@@ -68,6 +63,11 @@ inline FoldedRecord fold_one(const Rna& rna, const FoldRequest& request, Folders
     out.mfe = folders.mfe.fold(rna, request.fold);
   }
   out.annotation = annotate_structure(out.mfe.structure);
+  if (request.plfold) {  // the windows' weights scaled by the MFE at hand
+    const WindowEnsemble e = folders.windows.fold(rna, *request.plfold, 0.5, out.mfe.energy_dcal);
+    out.paired_unpaired = paired_unpaired(rna.length(), e.pairs);
+    if (!request.profile_letters.empty()) out.profile = context_profile(e.contexts, request.profile_letters);
+  }
   return out;
 }
 }  // namespace detail
