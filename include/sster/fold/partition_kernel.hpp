@@ -76,7 +76,7 @@ class PartitionKernel {
   PaddedRows<double> gathered_;  // row i's loops per kind, its multiloops, qm's pushes, its stems
   PaddedRows<double> outside_rows_;  // T, out_qm of row i, out_multi of rows i - 1 and i (by parity), out_qm1
   std::vector<index_t> pairable_;    // row i's columns where i pairs
-  Band<double> qb_bulge_, qb_interior_;  // qb's bulge and interior-loop parts (for the contexts)
+  Band<double> qb_hairpin_, qb_bulge_, qb_interior_;  // parts of qb (for the contexts)
   Band<double> out_qm1_pushed_;         // qm1's outside weight from the rows above
 };
 
@@ -98,8 +98,7 @@ inline void PartitionKernel::inside(const Rna& rna, EnsembleTables& t) {
   ring_.reset(ring * loop_kinds + 1, t.width, 0.0);
   by_size_.reset(2 * sizes, t.width, 0.0);
   gathered_.reset(loop_kinds + 3, t.width, 0.0);
-  qb_bulge_.reset(n, t.width, 0.0);
-  qb_interior_.reset(n, t.width, 0.0);
+  for (auto* part : {&qb_hairpin_, &qb_bulge_, &qb_interior_}) part->reset(n, t.width, 0.0);
   for (index_t i = n; i >= 1; --i) {
     const index_t len = std::min(n, i + t.width - 1) - i + 1;  // row i: j = i + d, d < len
     if (len > min_hairpin + 1) {
@@ -198,7 +197,8 @@ inline void PartitionKernel::finish_inside_row(const Rna& rna, EnsembleTables& t
     });
     qb_bulge_(i, j) = bulge;
     qb_interior_(i, j) = interior;
-    t.qb(i, j) = t.hairpin_weight(rna, i, j) + stack + bulge + interior +
+    qb_hairpin_(i, j) = t.hairpin_weight(rna, i, j);
+    t.qb(i, j) = qb_hairpin_(i, j) + stack + bulge + interior +
                  gathered(multi_gathered)[d] * t.multi_closing_weight(rna, i, j);
     stems[d] = t.qb(i, j) * t.multi_stem_weight(rna, i, j);
   }
@@ -304,7 +304,7 @@ inline void PartitionKernel::finish_outside_row(const Rna& rna, EnsembleTables& 
     multi[d] = out * t.multi_closing_weight(rna, i, j);
     // loop contexts: (i, j) closing its hairpin, as outer and as inner pair of bulges and interior loops
     const double qb = t.qb(i, j);
-    t.add_loop_range(i + 1, j - 1, Context::hairpin, out * t.hairpin_weight(rna, i, j));
+    t.add_loop_range(i + 1, j - 1, Context::hairpin, out * qb_hairpin_(i, j));
     for (const auto& [c, as_outer, as_inner] : {std::tuple{Context::bulge, qb_bulge_(i, j), bulge},
                                                  std::tuple{Context::interior, qb_interior_(i, j), interior}}) {
       at(t.loop_diff, i + 1)[slot(c)] += out * as_outer;
