@@ -740,7 +740,14 @@ int cmd_report(const Args& a) {
   const double r_infer = s2["infer_samples_per_s"].get<double>() / t2["infer_samples_per_s"].get<double>();
   const std::string last = "ratio vs pytorch (2 threads): train " + fmt("%.2f", r_train) + ", infer " + fmt("%.2f", r_infer);
   md << last << "\n";
-  if (a.count("results")) std::ofstream(a.at("results")) << md.str();
+  if (a.count("results")) {
+    // The Folding section comes from bench/fold_run.sh, not from this run: kept as it is.
+    std::stringstream previous;
+    previous << std::ifstream(a.at("results")).rdbuf();
+    const std::string old = previous.str();
+    if (const auto folding = old.find("\n## Folding"); folding != std::string::npos) md << old.substr(folding);
+    std::ofstream(a.at("results")) << md.str();
+  }
   std::cout << md.str();
   std::cout.flush();
   return 0;
