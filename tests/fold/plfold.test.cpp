@@ -137,3 +137,18 @@ TEST_CASE("plfold: the scale (from any MFE the caller has) does not change the p
   for (std::size_t k = 0; k < a.contexts.size(); ++k)
     for (std::size_t s = 0; s < context_count; ++s) CHECK(std::abs(b.contexts[k][s] - a.contexts[k][s]) < 1e-10);
 }
+
+TEST_CASE("plfold: a long G/C-rich sequence (8,000 nt, beyond what folds without a span): probabilities") {
+  RandomStream random(RandomKey(3, Purpose::fold_sample));
+  const Rna rna = encode_rna(test::random_rna(random, 8000, "GGCCAU"));
+  WindowFolder folder;
+  const WindowEnsemble e = folder.fold(rna, {}, 0.1);
+  REQUIRE(e.contexts.size() == 8000);
+  for (const auto& c : e.contexts) {
+    double sum = 0;
+    for (double p : c) sum += p;
+    CHECK(sum == doctest::Approx(1.0).epsilon(1e-9));
+  }
+  CHECK(e.pairs.size() > 1000);
+  for (const BasePair& bp : e.pairs) CHECK(bp.probability <= 1.0 + 1e-9);
+}

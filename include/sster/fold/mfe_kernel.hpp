@@ -10,15 +10,16 @@
 // p - i - 1, u2 = j - q - 1 (fold/loop_parts.hpp). So each finished row p
 // keeps c(p, q) + its inner part, per kind of loop, for the 31 rows above
 // it; for row i and each (u1, u2) the candidates of every j are such a row
-// shifted by u2, plus the penalty. Generic loops (both sides >= 2) take a
+// shifted by u2, plus the penalty, four (u1, u2) to a pass (116 1xn, 2x3 and
+// bulge sizes in 30 passes). Generic loops (both sides >= 2) take a
 // shortcut: their penalty depends only on u1 + u2 and |u1 - u2|, which the
 // loops of (i, j) share with the loops of (i + 1, j - 1) one base smaller on
 // each side. So the best of each total size s is kept per row,
 //   g_i(s, j) = min(g_i+1(s - 2, j - 1), the loops with u1 = 2 or u2 = 2),
-// 3 row operations per size instead of one per (u1, u2): about 200 per row
-// in all instead of about 500; the initiation, which depends on s alone, is
-// added when the sizes are merged. The outer part is added per j at the
-// end, with the tabulated loops.
+// one pass per size (27) instead of one per (u1, u2) (378); the initiation,
+// which depends on s alone, is added in the same pass. The outer part is
+// added per j at the end, with the tabulated loops (looked up without a
+// branch on the inner pair: a pair that cannot form costs inf).
 //
 // Multiloops. c's multiloop min_k fm(i+1, k-1) + fm1(k, j-1) is gathered per
 // k over the row k of fm1; fm's min_k fm(i, k-1) + fm(k, j) is pushed, as

@@ -69,13 +69,6 @@ inline void grow_min(int* g, const int* prev, const int* x, int a, const int* y,
   }
 }
 
-// v[k] = x[k] for k < count, rounded up to whole batches.
-template <class T>
-void copy_batches(T* v, const T* x, index_t count) {
-  using V = xsimd::batch<T>;
-  for (index_t k = 0; k < count; k += lanes<T>) V::load_unaligned(x + k).store_unaligned(v + k);
-}
-
 // v[k] += a x[k] for k < count, rounded up to whole batches.
 inline void axpy(double* v, const double* x, double a, index_t count) {
   using V = xsimd::batch<double>;

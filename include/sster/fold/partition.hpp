@@ -46,6 +46,7 @@ class PartitionFolder {
     out.mfe = mfe_.fold(rna, options.fold);
     t_.reset(rna, band_width(rna.length(), options.fold), out.mfe.energy_dcal);
     kernel_.inside(rna, t_);
+    t_.fill_exterior(rna);
     kernel_.outside(rna, t_);
     return finish(std::move(out), options);
   }
@@ -55,6 +56,7 @@ class PartitionFolder {
     out.mfe = mfe_.fold_ref(rna, options.fold);
     t_.reset(rna, band_width(rna.length(), options.fold), out.mfe.energy_dcal);
     inside_ref(rna, t_);
+    t_.fill_exterior(rna);
     outside_ref(rna, t_);
     return finish(std::move(out), options);
   }

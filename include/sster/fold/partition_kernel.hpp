@@ -33,7 +33,8 @@ namespace sster::fold {
 
 class PartitionKernel {
  public:
-  // qb, qm1, qm, z5, z3 (after t.reset).
+  // qb, qm1, qm (after t.reset); the exterior loop is the caller's (EnsembleTables::fill_exterior,
+  // or RNAplfold's windows).
   void inside(const Rna& rna, EnsembleTables& t);
   // out_qb and the loop contexts (after inside).
   void outside(const Rna& rna, EnsembleTables& t);
@@ -108,7 +109,6 @@ inline void PartitionKernel::inside(const Rna& rna, EnsembleTables& t) {
     }
     keep_inner_row(rna, t, i, len);
   }
-  t.fill_exterior(rna);
 }
 
 // qb(p, q) x inner part for the pairs (p, p + e) of row p; 0 where (p, q) cannot be an inner pair.

@@ -27,7 +27,7 @@ void for_each_enclosing(const EnsembleTables& t, index_t p, index_t q, Fn&& fn) 
 }
 }  // namespace detail
 
-// qb, qm1, qm (i descending, j ascending), then z5 and z3.
+// qb, qm1, qm (i descending, j ascending); the exterior loop is the caller's.
 inline void inside_ref(const Rna& rna, EnsembleTables& t) {
   for (index_t i = t.n; i >= 1; --i) {
     for (index_t j = i + min_hairpin + 1; j <= std::min(t.n, i + t.width - 1); ++j) {
@@ -47,7 +47,6 @@ inline void inside_ref(const Rna& rna, EnsembleTables& t) {
       t.qm(i, j) = qm;
     }
   }
-  t.fill_exterior(rna);
 }
 
 // out_qb and the loop contexts, from the widest pairs inwards (i ascending, j
