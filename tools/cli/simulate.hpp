@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "cli/common.hpp"
-#include "sster/data/binary_io.hpp"
 #include "sster/data/simulate.hpp"
+#include "sster/data/text_file.hpp"
 
 namespace sster::cli {
 

@@ -1,0 +1,377 @@
+#pragma once
+// The prepared data file (.sstd, docs/data-file.md): Data::save and
+// Data::load. The file is a binary container (core/binary_file.hpp) with
+// magic "SSTD"; its content is the fields of DataFile::fields(), in order.
+// That one table says, per field, which member of Data it holds, how its
+// values are stored (element type), how many there are (shape rule) and
+// which values are valid (range check): save and load both walk it, so the
+// writer and the reader cannot drift apart.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "sster/core/atomic_file.hpp"
+#include "sster/core/binary_file.hpp"
+#include "sster/core/error.hpp"
+#include "sster/core/symbol.hpp"
+#include "sster/data/dataset.hpp"
+#include "sster/data/split.hpp"
+
+namespace sster {
+
+namespace detail {
+
+// Friend of Data: the fields of its file, and the walks that write and read them.
+struct DataFile {
+  static constexpr index_t max_size = index_t{1} << 40;  // records, length, channels: far beyond use
+
+  // How many values an array field holds: the product of size fields read
+  // before it (records x length x channels). A product past 2^64 (a damaged
+  // size) saturates, so the count check refuses it instead of wrapping.
+  class Shape {
+   public:
+    Shape(std::initializer_list<index_t Data::*> sizes) {
+      for (auto s : sizes) sizes_[count_++] = s;
+    }
+    std::uint64_t values(const Data& d) const {
+      std::uint64_t n = 1;
+      for (std::size_t k = 0; k < count_; ++k)
+        if (__builtin_mul_overflow(n, static_cast<std::uint64_t>(d.*sizes_[k]), &n))
+          return std::numeric_limits<std::uint64_t>::max();
+      return n;
+    }
+
+   private:
+    std::array<index_t Data::*, 3> sizes_{};
+    std::size_t count_ = 0;
+  };
+
+  // ---- element types: each writes its member and reads it back.
+
+  // One number stored as `Stored`: a flag as one byte, a size as int64.
+  template <class Stored, class Member>
+  struct Scalar {
+    Member member;
+    void write(BinaryWriter& out, const Data& d) const { out.put(static_cast<Stored>(std::invoke(member, d))); }
+    void read(BinaryReader& in, Data& d) const {
+      auto& v = std::invoke(member, d);
+      v = static_cast<std::remove_reference_t<decltype(v)>>(in.get<Stored>());
+    }
+  };
+
+  // shape.values(d) numbers stored as `Stored` (0/1 labels as bytes).
+  template <class Stored, class Member>
+  struct Array {
+    Member member;
+    Shape shape;
+    void write(BinaryWriter& out, const Data& d) const {
+      const auto& v = std::invoke(member, d);
+      if constexpr (std::is_same_v<Element<decltype(v)>, Stored>) {
+        out.array(v.data(), v.size());
+      } else {
+        std::vector<Stored> stored(v.size());
+        std::transform(v.begin(), v.end(), stored.begin(), [](auto x) { return static_cast<Stored>(x != 0); });
+        out.array(stored.data(), stored.size());
+      }
+    }
+    void read(BinaryReader& in, Data& d) const {
+      auto& v = std::invoke(member, d);
+      const std::size_t n = in.check_count(shape.values(d), sizeof(Stored));
+      if constexpr (std::is_same_v<Element<decltype(v)>, Stored>) {
+        v.resize(n);
+        in.array(v.data(), n);
+      } else {
+        std::vector<Stored> stored(n);
+        in.array(stored.data(), n);
+        v.assign(stored.begin(), stored.end());
+      }
+    }
+    template <class V>
+    using Element = std::remove_cvref_t<decltype(*std::declval<V>().data())>;
+  };
+
+  // shape.values(d) strings.
+  template <class Member>
+  struct Strings {
+    Member member;
+    Shape shape;
+    void write(BinaryWriter& out, const Data& d) const {
+      for (const auto& s : std::invoke(member, d)) out.string(s);
+    }
+    void read(BinaryReader& in, Data& d) const {
+      auto& v = std::invoke(member, d);
+      const std::size_t n = in.check_count(shape.values(d), 4);
+      v.clear();
+      v.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) v.push_back(in.string());
+    }
+  };
+
+  // Record indices that carry their own count: int64 count, then int64 each.
+  template <class Member>
+  struct Indices {
+    Member member;
+    void write(BinaryWriter& out, const Data& d) const {
+      const auto& v = std::invoke(member, d);
+      out.put(static_cast<std::int64_t>(v.size()));
+      for (index_t i : v) out.put(static_cast<std::int64_t>(i));
+    }
+    void read(BinaryReader& in, Data& d) const {
+      auto& v = std::invoke(member, d);
+      v.resize(in.check_count(static_cast<std::uint64_t>(in.get<std::int64_t>()), 8));
+      for (auto& i : v) i = static_cast<index_t>(in.get<std::int64_t>());
+    }
+  };
+
+  // The alphabet as its string (sequence letters, then '|' and structure letters).
+  struct AlphabetText {
+    void write(BinaryWriter& out, const Data& d) const { out.string(d.alphabet_.to_string()); }
+    void read(BinaryReader& in, Data& d) const {
+      try {
+        d.alphabet_ = Alphabet::from_string(in.string());
+      } catch (const Error& e) {
+        throw in.corrupt(std::string("bad alphabet: ") + e.what());
+      }
+    }
+  };
+
+  // The FASTA files read: uint64 count, then per file its path and its
+  // record count (int64).
+  struct SourceFiles {
+    void write(BinaryWriter& out, const Data& d) const {
+      out.put(static_cast<std::uint64_t>(d.files_.size()));
+      for (std::size_t f = 0; f < d.files_.size(); ++f) {
+        out.string(d.files_[f]);
+        out.put(static_cast<std::int64_t>(d.file_records_[f]));
+      }
+    }
+    void read(BinaryReader& in, Data& d) const {
+      const std::size_t files = in.check_count(in.get<std::uint64_t>(), 12);
+      for (std::size_t f = 0; f < files; ++f) {
+        d.files_.push_back(in.string());
+        d.file_records_.push_back(static_cast<index_t>(in.get<std::int64_t>()));
+      }
+    }
+  };
+
+  // Per position-wise channel: its name, whether it is standardised, and if
+  // so its centre and scale per position (length() float32 each).
+  struct PositionwiseChannels {
+    void write(BinaryWriter& out, const Data& d) const {
+      for (index_t k = 0; k < d.D_; ++k) {
+        const auto& center = at(d.dense_center_, k);
+        const auto& scale = at(d.dense_scale_, k);
+        out.string(at(d.dense_names_, k));
+        out.put(static_cast<std::uint8_t>(!center.empty()));
+        out.array(center.data(), center.size());
+        out.array(scale.data(), scale.size());
+      }
+    }
+    void read(BinaryReader& in, Data& d) const {
+      for (index_t k = 0; k < d.D_; ++k) {
+        d.dense_names_.push_back(in.string());
+        const bool scaled = in.get<std::uint8_t>() != 0;
+        std::vector<float> center(scaled ? in.check_count(static_cast<std::uint64_t>(d.L_), 8) : 0), scale(center.size());
+        in.array(center.data(), center.size());
+        in.array(scale.data(), scale.size());
+        d.dense_center_.push_back(std::move(center));
+        d.dense_scale_.push_back(std::move(scale));
+      }
+    }
+  };
+
+  // ---- the table
+
+  // A field: its name (docs/data-file.md), its element type and shape (the
+  // codec, which knows the member), and its range check: the reason a
+  // loaded value is invalid, or "" when all are valid.
+  template <class Codec, class Check>
+  struct Field {
+    const char* name;
+    Codec codec;
+    Check check;
+  };
+  static constexpr auto valid = [](const Data&) { return std::string(); };
+
+  template <class Stored, class Member, class Check = decltype(valid)>
+  static auto scalar(const char* name, Member member, Check check = valid) {
+    return Field<Scalar<Stored, Member>, Check>{name, {member}, check};
+  }
+  template <class Stored, class Member, class Check = decltype(valid)>
+  static auto array(const char* name, Member member, Shape shape, Check check = valid) {
+    return Field<Array<Stored, Member>, Check>{name, {member, shape}, check};
+  }
+  template <class Member>
+  static auto strings(const char* name, Member member, Shape shape) {
+    return Field<Strings<Member>, decltype(valid)>{name, {member, shape}, valid};
+  }
+  template <class Member, class Check = decltype(valid)>
+  static auto indices(const char* name, Member member, Check check = valid) {
+    return Field<Indices<Member>, Check>{name, {member}, check};
+  }
+  template <class Codec, class Check = decltype(valid)>
+  static auto field(const char* name, Codec codec, Check check = valid) {
+    return Field<Codec, Check>{name, codec, check};
+  }
+
+  // A size (records, length, channels, ...): int64 within [0, 2^40].
+  static auto size(const char* name, index_t Data::*member) {
+    return scalar<std::int64_t>(name, member, [member](const Data& d) {
+      return d.*member >= 0 && d.*member <= max_size ? std::string() : "a size field is out of range";
+    });
+  }
+  template <class Pred>
+  static std::string all_valid(const auto& values, Pred pred, const char* error) {
+    return std::all_of(values.begin(), values.end(), pred) ? std::string() : error;
+  }
+  // Data read from text refuses NaN and infinity; so does a data file.
+  static std::string all_finite(const std::vector<float>& values) {
+    return all_valid(values, [](float x) { return std::isfinite(x); }, "an input value is NaN or infinite");
+  }
+
+  // The fields in file order, after magic and version.
+  static auto fields() {
+    using D = Data;
+    auto option = [](auto DataOptions::*m) { return [m](auto& d) -> auto& { return d.options_.*m; }; };
+    auto group = [](auto Split::*g) { return [g](auto& d) -> auto& { return d.split_.*g; }; };
+    return std::tuple{
+        field("alphabet", AlphabetText{}),
+        scalar<std::uint64_t>("seed", option(&DataOptions::seed)),
+        scalar<std::uint8_t>("pad", option(&DataOptions::pad)),
+        scalar<std::uint8_t>("class weights", option(&DataOptions::class_weights)),
+        scalar<std::uint8_t>("structure profile", option(&DataOptions::structure_profile)),
+        scalar<std::uint8_t>("balanced binary quirk", option(&DataOptions::balanced_binary_quirk)),
+        scalar<std::uint8_t>("replace unknown", option(&DataOptions::replace_unknown)),
+        scalar<double>("train fraction", option(&DataOptions::train_fraction)),
+        scalar<double>("validation fraction", option(&DataOptions::val_fraction)),
+        scalar<std::uint8_t>("multi-label", &D::multilabel_),
+        size("records", &D::n_),
+        size("length", &D::L_),
+        size("classes", &D::C_),
+        field("profile channels", Scalar<std::int64_t, index_t D::*>{&D::S_},
+              [](const Data& d) {
+                if (d.S_ < 0 || d.S_ > max_size) return std::string("a size field is out of range");
+                if (d.S_ != 0 && d.S_ != d.alphabet_.structure_size())
+                  return std::string("profile channels do not match the alphabet");
+                return std::string();
+              }),
+        size("position-wise channels", &D::D_),
+        size("additional inputs", &D::E_),
+        size("replaced letters", &D::replaced_),
+        strings("class names", &D::class_names_, {&D::C_}),
+        field("files", SourceFiles{}),
+        strings("record names", &D::names_, {&D::n_}),
+        array<std::uint32_t>("lengths", &D::lengths_, {&D::n_},
+                             [](const Data& d) {
+                               return all_valid(d.lengths_, [&](std::uint32_t l) { return l > 0 && l <= d.L_; },
+                                                "record length out of range");
+                             }),
+        array<std::uint8_t>("symbols", &D::symbols_, {&D::n_, &D::L_},
+                            [](const Data& d) {
+                              const auto A = static_cast<std::uint8_t>(d.alphabet_.size());
+                              return all_valid(d.symbols_, [&](std::uint8_t s) { return s < A || s == no_symbol; },
+                                               "a symbol is outside the alphabet");
+                            }),
+        array<std::uint8_t>("labels", &D::targets_, {&D::n_, &D::C_},
+                            [](const Data& d) {
+                              return all_valid(d.targets_, [](float t) { return t == 0 || t == 1; },
+                                               "a label is not 0 or 1");
+                            }),
+        array<float>("structure profiles", &D::profile_, {&D::n_, &D::L_, &D::S_},
+                     [](const Data& d) { return all_finite(d.profile_); }),
+        field("position-wise names and scaling", PositionwiseChannels{},
+              [](const Data& d) {
+                for (index_t k = 0; k < d.D_; ++k)
+                  for (const auto* v : {&at(d.dense_center_, k), &at(d.dense_scale_, k)})
+                    if (auto error = all_finite(*v); !error.empty()) return error;
+                return std::string();
+              }),
+        array<float>("position-wise values", &D::dense_, {&D::n_, &D::L_, &D::D_},
+                     [](const Data& d) { return all_finite(d.dense_); }),
+        strings("additional names", &D::extra_names_, {&D::E_}),
+        array<float>("additional values", &D::extra_, {&D::n_, &D::E_},
+                     [](const Data& d) { return all_finite(d.extra_); }),
+        indices("training records", group(&Split::train)),
+        indices("validation records", group(&Split::val)),
+        indices("test records", group(&Split::test),
+                [](const Data& d) {
+                  try {
+                    validate_split(d.split_, d.n_);
+                  } catch (const Error& e) {
+                    return std::string(e.what());
+                  }
+                  return std::string();
+                }),
+    };
+  }
+
+  static void write(BinaryWriter& out, const Data& d) {
+    std::apply([&](const auto&... f) { (f.codec.write(out, d), ...); }, fields());
+  }
+  // Each field's values are checked as soon as they are read, before a
+  // later field is sized from them.
+  static void read(BinaryReader& in, Data& d) {
+    std::apply([&](const auto&... f) { (read_field(in, d, f), ...); }, fields());
+  }
+  template <class F>
+  static void read_field(BinaryReader& in, Data& d, const F& f) {
+    f.codec.read(in, d);
+    if (const std::string error = f.check(d); !error.empty()) throw in.corrupt(error);
+  }
+};
+
+}  // namespace detail
+
+inline void Data::save(const std::string& path) const {
+  require(n_ > 0, path + ": cannot save an empty data set");
+  AtomicFile file(path);
+  BinaryWriter out(file);
+  out.header("SSTD", file_version);
+  detail::DataFile::write(out, *this);
+  out.finish();
+  file.commit();
+}
+
+inline Data Data::load(const std::string& path) {
+  BinaryReader in(path);
+  const std::string magic = in.prefix(4);
+  if (magic.empty()) throw in.corrupt("the file is empty");
+  if (magic != std::string_view("SSTD").substr(0, magic.size()))
+    throw in.corrupt("it does not start with 'SSTD' (not an sster data file; model files start with 'SSTR')");
+  if (in.size() < 12) throw in.corrupt("truncated: it ends after " + std::to_string(in.size()) + " bytes, inside its header");
+  const std::uint32_t version = in.header().version;
+  if (version > file_version)
+    throw Error(path + ": data file version " + std::to_string(version) + " is newer than this sster reads (up to " +
+                std::to_string(file_version) + "): update sster");
+  if (version == 0) throw in.corrupt("format version 0 does not exist");
+  Data d;
+  try {
+    detail::DataFile::read(in, d);
+    in.verify_checksum();
+  } catch (const Error&) {
+    switch (in.diagnose()) {
+      case BinaryReader::Failure::malformed: throw;
+      case BinaryReader::Failure::truncated:
+        throw in.corrupt("truncated: its content needs more than its " + std::to_string(in.size()) +
+                         " bytes (an incomplete copy or download?)");
+      case BinaryReader::Failure::damaged:
+        throw in.corrupt("checksum mismatch: the data file is damaged (in transfer or on disk)");
+    }
+    throw;
+  }
+  d.all_.resize(to_size(d.n_));
+  std::iota(d.all_.begin(), d.all_.end(), index_t{0});
+  return d;
+}
+
+}  // namespace sster
