@@ -8,6 +8,7 @@
 // writer and the reader cannot drift apart.
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -41,6 +42,7 @@ struct DataFile {
   class Shape {
    public:
     Shape(std::initializer_list<index_t Data::*> sizes) {
+      assert(sizes.size() <= sizes_.size());
       for (auto s : sizes) sizes_[count_++] = s;
     }
     std::uint64_t values(const Data& d) const {
@@ -78,7 +80,7 @@ struct DataFile {
       const auto& v = std::invoke(member, d);
       if constexpr (std::is_same_v<Element<decltype(v)>, Stored>) {
         out.array(v.data(), v.size());
-      } else {
+      } else {  // labels: the 0/1 targets as bytes
         std::vector<Stored> stored(v.size());
         std::transform(v.begin(), v.end(), stored.begin(), [](auto x) { return static_cast<Stored>(x != 0); });
         out.array(stored.data(), stored.size());
@@ -192,47 +194,47 @@ struct DataFile {
 
   // ---- the table
 
-  // A field: its name (docs/data-file.md), its element type and shape (the
-  // codec, which knows the member), and its range check: the reason a
-  // loaded value is invalid, or "" when all are valid.
+  // A field: its name, its element type and shape (the codec, which knows
+  // the member), and its range check: why a loaded value is invalid, or ""
+  // when all are valid.
   template <class Codec, class Check>
   struct Field {
     const char* name;
     Codec codec;
     Check check;
   };
-  static constexpr auto valid = [](const Data&) { return std::string(); };
-
-  template <class Stored, class Member, class Check = decltype(valid)>
-  static auto scalar(const char* name, Member member, Check check = valid) {
-    return Field<Scalar<Stored, Member>, Check>{name, {member}, check};
+  struct AnyValue {
+    std::string operator()(const Data&) const { return {}; }
+  };
+  template <class Codec, class Check = AnyValue>
+  static Field<Codec, Check> field(const char* name, Codec codec, Check check = {}) {
+    return {name, codec, check};
   }
-  template <class Stored, class Member, class Check = decltype(valid)>
-  static auto array(const char* name, Member member, Shape shape, Check check = valid) {
-    return Field<Array<Stored, Member>, Check>{name, {member, shape}, check};
+  template <class Stored, class Member>
+  static Scalar<Stored, Member> scalar(Member member) {
+    return {member};
+  }
+  template <class Stored, class Member>
+  static Array<Stored, Member> array(Member member, Shape shape) {
+    return {member, shape};
   }
   template <class Member>
-  static auto strings(const char* name, Member member, Shape shape) {
-    return Field<Strings<Member>, decltype(valid)>{name, {member, shape}, valid};
+  static Strings<Member> strings(Member member, Shape shape) {
+    return {member, shape};
   }
-  template <class Member, class Check = decltype(valid)>
-  static auto indices(const char* name, Member member, Check check = valid) {
-    return Field<Indices<Member>, Check>{name, {member}, check};
-  }
-  template <class Codec, class Check = decltype(valid)>
-  static auto field(const char* name, Codec codec, Check check = valid) {
-    return Field<Codec, Check>{name, codec, check};
+  template <class Member>
+  static Indices<Member> indices(Member member) {
+    return {member};
   }
 
-  // A size (records, length, channels, ...): int64 within [0, 2^40].
+  // Sizes (records, length, channels, ...) are int64 within [0, 2^40].
+  static std::string size_error(index_t v) { return v >= 0 && v <= max_size ? "" : "a size field is out of range"; }
   static auto size(const char* name, index_t Data::*member) {
-    return scalar<std::int64_t>(name, member, [member](const Data& d) {
-      return d.*member >= 0 && d.*member <= max_size ? std::string() : "a size field is out of range";
-    });
+    return field(name, scalar<std::int64_t>(member), [member](const Data& d) { return size_error(d.*member); });
   }
-  template <class Pred>
-  static std::string all_valid(const auto& values, Pred pred, const char* error) {
-    return std::all_of(values.begin(), values.end(), pred) ? std::string() : error;
+  template <class Values, class Pred>
+  static std::string all_valid(const Values& values, Pred pred, const char* error) {
+    return std::all_of(values.begin(), values.end(), pred) ? "" : error;
   }
   // Data read from text refuses NaN and infinity; so does a data file.
   static std::string all_finite(const std::vector<float>& values) {
@@ -244,74 +246,72 @@ struct DataFile {
     using D = Data;
     auto option = [](auto DataOptions::*m) { return [m](auto& d) -> auto& { return d.options_.*m; }; };
     auto group = [](auto Split::*g) { return [g](auto& d) -> auto& { return d.split_.*g; }; };
+    // The range checks of fields other than sizes.
+    auto record_lengths = [](const Data& d) {
+      return all_valid(d.lengths_, [&](index_t l) { return l > 0 && l <= d.L_; }, "record length out of range");
+    };
+    auto in_alphabet = [](const Data& d) {
+      const auto A = static_cast<std::uint8_t>(d.alphabet_.size());
+      return all_valid(d.symbols_, [&](std::uint8_t s) { return s < A || s == no_symbol; },
+                       "a symbol is outside the alphabet");
+    };
+    auto zero_or_one = [](const Data& d) {
+      return all_valid(d.targets_, [](float t) { return t == 0 || t == 1; }, "a label is not 0 or 1");
+    };
+    auto profile_channels = [](const Data& d) {
+      if (std::string error = size_error(d.S_); !error.empty()) return error;
+      return std::string(d.S_ == 0 || d.S_ == d.alphabet_.structure_size() ? ""
+                                                                          : "profile channels do not match the alphabet");
+    };
+    auto finite_scaling = [](const Data& d) {
+      for (index_t k = 0; k < d.D_; ++k)
+        for (const auto* v : {&at(d.dense_center_, k), &at(d.dense_scale_, k)})
+          if (std::string error = all_finite(*v); !error.empty()) return error;
+      return std::string();
+    };
+    auto valid_split = [](const Data& d) {
+      try {
+        validate_split(d.split_, d.n_);
+      } catch (const Error& e) {
+        return std::string(e.what());
+      }
+      return std::string();
+    };
     return std::tuple{
         field("alphabet", AlphabetText{}),
-        scalar<std::uint64_t>("seed", option(&DataOptions::seed)),
-        scalar<std::uint8_t>("pad", option(&DataOptions::pad)),
-        scalar<std::uint8_t>("class weights", option(&DataOptions::class_weights)),
-        scalar<std::uint8_t>("structure profile", option(&DataOptions::structure_profile)),
-        scalar<std::uint8_t>("balanced binary quirk", option(&DataOptions::balanced_binary_quirk)),
-        scalar<std::uint8_t>("replace unknown", option(&DataOptions::replace_unknown)),
-        scalar<double>("train fraction", option(&DataOptions::train_fraction)),
-        scalar<double>("validation fraction", option(&DataOptions::val_fraction)),
-        scalar<std::uint8_t>("multi-label", &D::multilabel_),
+        field("seed", scalar<std::uint64_t>(option(&DataOptions::seed))),
+        field("pad", scalar<std::uint8_t>(option(&DataOptions::pad))),
+        field("class weights", scalar<std::uint8_t>(option(&DataOptions::class_weights))),
+        field("structure profile", scalar<std::uint8_t>(option(&DataOptions::structure_profile))),
+        field("balanced binary quirk", scalar<std::uint8_t>(option(&DataOptions::balanced_binary_quirk))),
+        field("replace unknown", scalar<std::uint8_t>(option(&DataOptions::replace_unknown))),
+        field("train fraction", scalar<double>(option(&DataOptions::train_fraction))),
+        field("validation fraction", scalar<double>(option(&DataOptions::val_fraction))),
+        field("multi-label", scalar<std::uint8_t>(&D::multilabel_)),
         size("records", &D::n_),
         size("length", &D::L_),
         size("classes", &D::C_),
-        field("profile channels", Scalar<std::int64_t, index_t D::*>{&D::S_},
-              [](const Data& d) {
-                if (d.S_ < 0 || d.S_ > max_size) return std::string("a size field is out of range");
-                if (d.S_ != 0 && d.S_ != d.alphabet_.structure_size())
-                  return std::string("profile channels do not match the alphabet");
-                return std::string();
-              }),
+        field("profile channels", scalar<std::int64_t>(&D::S_), profile_channels),
         size("position-wise channels", &D::D_),
         size("additional inputs", &D::E_),
         size("replaced letters", &D::replaced_),
-        strings("class names", &D::class_names_, {&D::C_}),
+        field("class names", strings(&D::class_names_, {&D::C_})),
         field("files", SourceFiles{}),
-        strings("record names", &D::names_, {&D::n_}),
-        array<std::uint32_t>("lengths", &D::lengths_, {&D::n_},
-                             [](const Data& d) {
-                               return all_valid(d.lengths_, [&](std::uint32_t l) { return l > 0 && l <= d.L_; },
-                                                "record length out of range");
-                             }),
-        array<std::uint8_t>("symbols", &D::symbols_, {&D::n_, &D::L_},
-                            [](const Data& d) {
-                              const auto A = static_cast<std::uint8_t>(d.alphabet_.size());
-                              return all_valid(d.symbols_, [&](std::uint8_t s) { return s < A || s == no_symbol; },
-                                               "a symbol is outside the alphabet");
-                            }),
-        array<std::uint8_t>("labels", &D::targets_, {&D::n_, &D::C_},
-                            [](const Data& d) {
-                              return all_valid(d.targets_, [](float t) { return t == 0 || t == 1; },
-                                               "a label is not 0 or 1");
-                            }),
-        array<float>("structure profiles", &D::profile_, {&D::n_, &D::L_, &D::S_},
-                     [](const Data& d) { return all_finite(d.profile_); }),
-        field("position-wise names and scaling", PositionwiseChannels{},
-              [](const Data& d) {
-                for (index_t k = 0; k < d.D_; ++k)
-                  for (const auto* v : {&at(d.dense_center_, k), &at(d.dense_scale_, k)})
-                    if (auto error = all_finite(*v); !error.empty()) return error;
-                return std::string();
-              }),
-        array<float>("position-wise values", &D::dense_, {&D::n_, &D::L_, &D::D_},
-                     [](const Data& d) { return all_finite(d.dense_); }),
-        strings("additional names", &D::extra_names_, {&D::E_}),
-        array<float>("additional values", &D::extra_, {&D::n_, &D::E_},
-                     [](const Data& d) { return all_finite(d.extra_); }),
-        indices("training records", group(&Split::train)),
-        indices("validation records", group(&Split::val)),
-        indices("test records", group(&Split::test),
-                [](const Data& d) {
-                  try {
-                    validate_split(d.split_, d.n_);
-                  } catch (const Error& e) {
-                    return std::string(e.what());
-                  }
-                  return std::string();
-                }),
+        field("record names", strings(&D::names_, {&D::n_})),
+        field("lengths", array<std::uint32_t>(&D::lengths_, {&D::n_}), record_lengths),
+        field("symbols", array<std::uint8_t>(&D::symbols_, {&D::n_, &D::L_}), in_alphabet),
+        field("labels", array<std::uint8_t>(&D::targets_, {&D::n_, &D::C_}), zero_or_one),
+        field("structure profiles", array<float>(&D::profile_, {&D::n_, &D::L_, &D::S_}),
+              [](const Data& d) { return all_finite(d.profile_); }),
+        field("position-wise names and scaling", PositionwiseChannels{}, finite_scaling),
+        field("position-wise values", array<float>(&D::dense_, {&D::n_, &D::L_, &D::D_}),
+              [](const Data& d) { return all_finite(d.dense_); }),
+        field("additional names", strings(&D::extra_names_, {&D::E_})),
+        field("additional values", array<float>(&D::extra_, {&D::n_, &D::E_}),
+              [](const Data& d) { return all_finite(d.extra_); }),
+        field("training records", indices(group(&Split::train))),
+        field("validation records", indices(group(&Split::val))),
+        field("test records", indices(group(&Split::test)), valid_split),
     };
   }
 
