@@ -10,6 +10,7 @@
 //                ("weights" in layer order; a checkpoint adds the state of
 //                an unfinished training run: "best", "adam_m", "adam_v")
 //   4 bytes      CRC-32 (zlib) of everything before it
+// The frame (magic, version, CRC-32) is the container of core/binary_file.hpp.
 // Loading checks each part and says which one is wrong.
 #include <cstdint>
 #include <cstring>
@@ -135,10 +136,7 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
       in.array(values.data(), values.size());
       file.arrays.emplace_back(what, std::move(values));
     }
-    if (in.left() < 4)
-      detail::truncated_model(in, "the checksum needs 4 bytes at offset " + std::to_string(in.position()) + ", only " +
-                                      std::to_string(in.left()) + " left");
-    require(in.left() == 4, name + ": " + std::to_string(in.left() - 4) + " unexpected bytes after the checksum");
+    require(in.remaining() == 0, name + ": " + std::to_string(in.remaining()) + " unexpected bytes after the checksum");
   } catch (const Error&) {
     // The checksum tells a damaged file from a malformed one; running out of
     // bytes, a truncated one from a damaged one.
