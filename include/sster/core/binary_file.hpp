@@ -107,10 +107,11 @@ class BinaryReader {
       throw Error(name_ + ": cannot determine the file size");
     }
     size_ = static_cast<std::uint64_t>(size);
+    content_end_ = checksum_at(size_);
   }
   // Bytes in memory; `name` stands for them in messages.
   BinaryReader(std::string_view bytes, std::string name)
-      : name_(std::move(name)), memory_(bytes), size_(bytes.size()) {}
+      : name_(std::move(name)), memory_(bytes), size_(bytes.size()), content_end_(checksum_at(size_)) {}
   BinaryReader(const BinaryReader&) = delete;
   BinaryReader& operator=(const BinaryReader&) = delete;
   ~BinaryReader() {
@@ -122,8 +123,12 @@ class BinaryReader {
   std::uint64_t position() const { return pos_; }
   // Bytes after the read position, the checksum included.
   std::uint64_t left() const { return size_ - pos_; }
-  // Bytes left for content: the fields end where the 4-byte checksum begins.
-  std::uint64_t remaining() const { return size_ < 4 + pos_ ? 0 : size_ - 4 - pos_; }
+  // Bytes left for content. Fields end where the 4-byte checksum begins,
+  // unless the format reads on to the end of the file (read_to_end()).
+  std::uint64_t remaining() const { return content_end_ > pos_ ? content_end_ - pos_ : 0; }
+  // For a format that takes the checksum as its last field and says itself
+  // what a short file lacks (the model file): reads may run to the end.
+  void read_to_end() { content_end_ = size_; }
 
   // The container's first 8 bytes, counted into the checksum. The format
   // has checked them with prefix() and its own messages.
@@ -206,7 +211,7 @@ class BinaryReader {
   bool matches_checksum() {
     if (intact_) return *intact_;
     if (size_ < 4) return *(intact_ = false);
-    if (pos_ > size_ - 4) {  // header() read into the checksum of a file under 12 bytes: start over
+    if (pos_ > size_ - 4) {  // the parse read into the checksum: start over
       pos_ = 0;
       crc_ = 0;
     }
@@ -222,8 +227,9 @@ class BinaryReader {
   }
   // At the end of the content: only the checksum may follow, and it must match.
   void verify_checksum() {
-    if (remaining() != 0) throw corrupt(std::to_string(remaining()) + " unexpected bytes before the checksum");
-    if (size_ < 4) throw corrupt("it is too short");
+    if (pos_ < checksum_at(size_))
+      throw corrupt(std::to_string(checksum_at(size_) - pos_) + " unexpected bytes before the checksum");
+    if (size_ < 4 || pos_ > size_ - 4) throw corrupt("it is too short");
     if (stored_checksum() != crc_) throw corrupt("checksum mismatch (the file is damaged)");
     intact_ = true;
   }
@@ -254,6 +260,7 @@ class BinaryReader {
     read_at(size_ - 4, b, 4);
     return little_endian_u32(b);
   }
+  static std::uint64_t checksum_at(std::uint64_t size) { return size < 4 ? 0 : size - 4; }
   static std::uint32_t little_endian_u32(const unsigned char* b) {
     return static_cast<std::uint32_t>(b[0]) | static_cast<std::uint32_t>(b[1]) << 8 |
            static_cast<std::uint32_t>(b[2]) << 16 | static_cast<std::uint32_t>(b[3]) << 24;
@@ -263,6 +270,7 @@ class BinaryReader {
   std::FILE* file_ = nullptr;
   std::string_view memory_;
   std::uint64_t size_ = 0, pos_ = 0;
+  std::uint64_t content_end_ = 0;  // reads stop here
   std::uint64_t file_pos_ = 0;  // where the next fread starts
   std::uint32_t crc_ = 0;       // of the bytes before pos_
   bool ran_out_ = false;

@@ -192,16 +192,36 @@ struct DataFile {
     }
   };
 
+  // Stores nothing: once the sizes are read, and before anything is sized
+  // from them, they must match the alphabet and fit in the bytes left.
+  struct SizesFit {
+    void write(BinaryWriter&, const Data&) const {}
+    void read(BinaryReader& in, const Data& d) const {
+      if (d.S_ != 0 && d.S_ != d.alphabet_.structure_size()) throw in.corrupt("profile channels do not match the alphabet");
+      const auto n = to_size(d.n_), L = to_size(d.L_);
+      in.check_count(n, L + 4 + to_size(d.C_));  // every record's symbols, length and labels
+      in.check_count(to_size(d.C_), 4);
+      if (n * L > 0) {  // n * L does not overflow: the symbols fit
+        in.check_count(to_size(d.S_), n * L * 4);
+        in.check_count(to_size(d.D_), n * L * 4);
+        in.check_count(to_size(d.E_), n * 4);
+      }
+    }
+  };
+
   // ---- the table
 
   // A field: its name, its element type and shape (the codec, which knows
   // the member), and its range check: why a loaded value is invalid, or ""
-  // when all are valid.
+  // when all are valid. A size is checked as soon as it is read, since later
+  // fields are sized from it; other values once the checksum matched, since
+  // in a damaged file the damage is the message.
   template <class Codec, class Check>
   struct Field {
     const char* name;
     Codec codec;
     Check check;
+    bool size = false;
   };
   struct AnyValue {
     std::string operator()(const Data&) const { return {}; }
@@ -230,7 +250,8 @@ struct DataFile {
   // Sizes (records, length, channels, ...) are int64 within [0, 2^40].
   static std::string size_error(index_t v) { return v >= 0 && v <= max_size ? "" : "a size field is out of range"; }
   static auto size(const char* name, index_t Data::*member) {
-    return field(name, scalar<std::int64_t>(member), [member](const Data& d) { return size_error(d.*member); });
+    auto in_range = [member](const Data& d) { return size_error(d.*member); };
+    return Field<Scalar<std::int64_t, index_t Data::*>, decltype(in_range)>{name, {member}, in_range, true};
   }
   template <class Values, class Pred>
   static std::string all_valid(const Values& values, Pred pred, const char* error) {
@@ -257,11 +278,6 @@ struct DataFile {
     };
     auto zero_or_one = [](const Data& d) {
       return all_valid(d.targets_, [](float t) { return t == 0 || t == 1; }, "a label is not 0 or 1");
-    };
-    auto profile_channels = [](const Data& d) {
-      if (std::string error = size_error(d.S_); !error.empty()) return error;
-      return std::string(d.S_ == 0 || d.S_ == d.alphabet_.structure_size() ? ""
-                                                                          : "profile channels do not match the alphabet");
     };
     auto finite_scaling = [](const Data& d) {
       for (index_t k = 0; k < d.D_; ++k)
@@ -291,10 +307,11 @@ struct DataFile {
         size("records", &D::n_),
         size("length", &D::L_),
         size("classes", &D::C_),
-        field("profile channels", scalar<std::int64_t>(&D::S_), profile_channels),
+        size("profile channels", &D::S_),
         size("position-wise channels", &D::D_),
         size("additional inputs", &D::E_),
         size("replaced letters", &D::replaced_),
+        field("sizes fit", SizesFit{}),
         field("class names", strings(&D::class_names_, {&D::C_})),
         field("files", SourceFiles{}),
         field("record names", strings(&D::names_, {&D::n_})),
@@ -318,14 +335,23 @@ struct DataFile {
   static void write(BinaryWriter& out, const Data& d) {
     std::apply([&](const auto&... f) { (f.codec.write(out, d), ...); }, fields());
   }
-  // Each field's values are checked as soon as they are read, before a
-  // later field is sized from them.
   static void read(BinaryReader& in, Data& d) {
-    std::apply([&](const auto&... f) { (read_field(in, d, f), ...); }, fields());
+    const auto table = fields();
+    std::apply([&](const auto&... f) { (read_field(in, d, f), ...); }, table);
+    in.verify_checksum();
+    std::apply([&](const auto&... f) { (check_value(in, d, f), ...); }, table);
   }
   template <class F>
   static void read_field(BinaryReader& in, Data& d, const F& f) {
     f.codec.read(in, d);
+    if (f.size) check(in, d, f);
+  }
+  template <class F>
+  static void check_value(BinaryReader& in, const Data& d, const F& f) {
+    if (!f.size) check(in, d, f);
+  }
+  template <class F>
+  static void check(BinaryReader& in, const Data& d, const F& f) {
     if (const std::string error = f.check(d); !error.empty()) throw in.corrupt(error);
   }
 };
@@ -357,7 +383,6 @@ inline Data Data::load(const std::string& path) {
   Data d;
   try {
     detail::DataFile::read(in, d);
-    in.verify_checksum();
   } catch (const Error&) {
     switch (in.diagnose()) {
       case BinaryReader::Failure::malformed: throw;

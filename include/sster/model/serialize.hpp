@@ -49,16 +49,12 @@ namespace detail {
 [[noreturn]] inline void truncated_model(BinaryReader& in, const std::string& what) {
   throw in.short_of(Error(in.name() + ": truncated model file: " + what));
 }
-// Checks that n more bytes of content follow. A field that fits only by
-// taking the place of the 4-byte checksum leaves the file without one.
+// Checks that n more bytes follow (the model file reads to its end and takes
+// the checksum as its last field).
 inline void need_model_bytes(BinaryReader& in, std::uint64_t n, const char* what) {
-  const auto at = in.position(), left = in.left();
-  if (n > left)
-    truncated_model(in, std::string(what) + " needs " + std::to_string(n) + " bytes at offset " + std::to_string(at) +
-                            ", only " + std::to_string(left) + " left");
-  if (n > in.remaining())
-    truncated_model(in, "the checksum needs 4 bytes at offset " + std::to_string(at + n) + ", only " +
-                            std::to_string(left - n) + " left");
+  if (n > in.left())
+    truncated_model(in, std::string(what) + " needs " + std::to_string(n) + " bytes at offset " +
+                            std::to_string(in.position()) + ", only " + std::to_string(in.left()) + " left");
 }
 template <class U>
 U get_model_field(BinaryReader& in, const char* what) {
@@ -96,6 +92,7 @@ inline std::string model_file_bytes(const ModelFile& file) {
 // (checksum mismatch), and malformed (checksum fine, content invalid).
 inline ModelFile parse_model_file(std::string_view bytes, const std::string& name) {
   BinaryReader in(bytes, name);
+  in.read_to_end();
   require(!bytes.empty(), name + ": the model file is empty (0 bytes)");
   require(bytes.size() >= 4 || std::memcmp(bytes.data(), model_magic, bytes.size()) != 0,
           name + ": truncated model file: it ends after " + std::to_string(bytes.size()) + " bytes");
@@ -136,7 +133,8 @@ inline ModelFile parse_model_file(std::string_view bytes, const std::string& nam
       in.array(values.data(), values.size());
       file.arrays.emplace_back(what, std::move(values));
     }
-    require(in.remaining() == 0, name + ": " + std::to_string(in.remaining()) + " unexpected bytes after the checksum");
+    detail::need_model_bytes(in, 4, "the checksum");
+    require(in.left() == 4, name + ": " + std::to_string(in.left() - 4) + " unexpected bytes after the checksum");
   } catch (const Error&) {
     // The checksum tells a damaged file from a malformed one; running out of
     // bytes, a truncated one from a damaged one.
