@@ -2,9 +2,7 @@
 
 #include <doctest.h>
 
-#include <filesystem>
 #include <string>
-#include <vector>
 
 #include "data_test_util.hpp"
 

@@ -261,7 +261,7 @@ class Data {
     split_ = std::move(split);
   }
   void set_split(std::vector<index_t> train, std::vector<index_t> val, std::vector<index_t> test) {
-    set_split(Split{std::move(train), std::move(val), std::move(test)});
+    set_split(Split{.train = std::move(train), .val = std::move(val), .test = std::move(test)});
   }
   // A new random split (pysster's train_val_test_split).
   void resplit(double train_fraction, double val_fraction, std::uint64_t seed) {
