@@ -159,7 +159,4 @@ inline void Data::append_extra(const std::vector<float>& values, index_t width,
   E_ += width;
 }
 
-Alphabet alphabet_;
-DataOptions options_;
-
 }  // namespace sster
