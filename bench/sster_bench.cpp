@@ -125,11 +125,11 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
   Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                             e.classes),
                        LossKind::softmax_cross_entropy, 1, chunk);
-  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.get_int("batch_size"), epochs, warm_batches);
+  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.values().batch_size, epochs, warm_batches);
   return json{{"threads", threads},
               {"samples", e.n},
               {"length", e.L},
-              {"kernel_num", params.get_int("kernel_num")},
+              {"kernel_num", params.values().kernel_num[0]},
               {"epochs", epochs},
               {"epoch_seconds", t.epoch_seconds},
               {"infer_seconds", t.infer_seconds},

@@ -4,7 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/dir_option.hpp"
 #include "cli/subcommands.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 
 namespace sster::cli {
 

@@ -62,7 +62,7 @@ void add_train(CLI::App& app) {
       model.print_summary(std::cerr);
     }
     Progress progress(args->quiet, static_cast<index_t>(data.indices(Group::train).size()),
-                      model.params().get_int("batch_size"), model.params().get_int("epochs"));
+                      model.params().values().batch_size, model.params().values().epochs);
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;
     observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& run) {

@@ -158,7 +158,7 @@ class Model {
                                          std::to_string(static_cast<std::uint64_t>(count * 16 / 1e9)) +
                                          " GB with gradients and optimiser state): use fewer or smaller layers");
     engine_ = std::make_unique<Engine<float>>(std::move(net), loss_kind(), seed_);
-    learning_rate_ = params_.get("learning_rate");
+    learning_rate_ = params_.values().learning_rate;
   }
 
   const Params& params() const { return params_; }
@@ -198,8 +198,8 @@ class Model {
     require(s.data_fingerprint == data_fingerprint(data),
             "train: this unfinished run was started on other data (or another split); give the same files");
     const auto class_weights = data.class_weights();
-    const index_t batch = params_.get_int("batch_size");
-    const int end = s.first_epoch + static_cast<int>(params_.get_int("epochs"));
+    const index_t batch = params_.values().batch_size;
+    const int end = s.first_epoch + static_cast<int>(params_.values().epochs);
     while (s.epoch < end) {
       const auto start = std::chrono::steady_clock::now();
       const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
@@ -373,8 +373,8 @@ class Model {
   void start_run(const Data& data) {
     TrainingState s;
     s.first_epoch = s.epoch = static_cast<int>(history_.size()) + 1;
-    s.schedule = PlateauSchedule(static_cast<int>(params_.get_int("patience_lr")),
-                                 static_cast<int>(params_.get_int("patience_stopping")));
+    s.schedule = PlateauSchedule(static_cast<int>(params_.values().patience_lr),
+                                 static_cast<int>(params_.values().patience_stopping));
     s.best = engine_->parameters();
     s.data_fingerprint = data_fingerprint(data);
     training_ = std::move(s);
@@ -388,7 +388,7 @@ class Model {
                 ", batch " + std::to_string(batch + 1) + " of " + std::to_string(batches) +
                 "; the best weights so far are kept (try a lower learning_rate)");
   }
-  double kernel_constraint() const { return params_.get("kernel_constraint"); }
+  double kernel_constraint() const { return params_.values().kernel_constraint; }
 
   // Runs fn(batch, n, first) over idx in blocks of 1024 records (bounded
   // memory for any set size); first = offset of the block within idx.
