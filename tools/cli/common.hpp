@@ -19,8 +19,12 @@ namespace sster::cli {
 
 // "dna", "rna" or "protein" as the first record of `file` looks: U means
 // RNA, letters beyond ACGTN protein.
-inline std::string detect_alphabet(const std::string& file, const std::string& structure) {
-  FastaReader reader(file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
+inline std::string detect_alphabet(const std::string& file, const std::string& structure, bool profile) {
+  FastaReader reader(file,
+                     structure.empty() ? FastaFormat::sequence
+                     : profile         ? FastaFormat::sequence_profile
+                                       : FastaFormat::sequence_structure,
+                     profile ? std::ssize(structure) : 0);
   FastaRecord rec;
   require(reader.next(rec), file + ": no records");
   std::string letters = "dna";
@@ -35,12 +39,12 @@ inline std::string detect_alphabet(const std::string& file, const std::string& s
 // "dna", "rna", "protein", or the letters themselves; "auto" detects the
 // alphabet of every file, which must agree.
 inline Alphabet parse_alphabet(const std::string& name, const std::string& structure,
-                               const std::vector<std::string>& files) {
+                               const std::vector<std::string>& files, bool profile = false) {
   std::string letters = name;
   if (name == "auto") {
-    letters = detect_alphabet(files.front(), structure);
+    letters = detect_alphabet(files.front(), structure, profile);
     for (std::size_t f = 1; f < files.size(); ++f) {
-      const std::string other = detect_alphabet(files[f], structure);
+      const std::string other = detect_alphabet(files[f], structure, profile);
       require(other == letters, files[f] + ": its first sequence looks like " + other + ", but " + files.front() +
                                     " looks like " + letters + "; every file needs the same alphabet (or give --alphabet)");
     }
@@ -78,6 +82,7 @@ struct DataArgs {
   std::string structure;
   std::string split_file;
   bool pad = false;
+  bool structure_profile = false;
   bool no_class_weights = false;
   std::uint64_t split_seed = 42;
   // Folding plain RNA first (fold_input.hpp): --fold and --fold-span, or a
@@ -93,6 +98,9 @@ struct DataArgs {
     cmd->add_option("--classes", classes, "number of classes of --multilabel");
     cmd->add_option("--alphabet", alphabet, "dna, rna, protein, the letters themselves, or auto")->capture_default_str();
     cmd->add_option("--structure", structure, "structure letters after each sequence line, e.g. '().' or 'FHIMST'");
+    cmd->add_flag("--structure-profile", structure_profile,
+                  "the structure is a profile: one line of probabilities per --structure letter after each "
+                  "sequence (pysster's structure_pwm files, sster fold --profile)");
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
     add_fold_options(cmd, training);
     if (!training) return;
@@ -171,13 +179,14 @@ struct DataArgs {
     o.seed = split_seed;
     o.pad = pad;
     o.class_weights = !no_class_weights;
+    o.structure_profile = structure_profile;
     const auto fold = fold_spec();
     if (fold) {  // read the folded copies: sequences in ACGU, with structures or profiles
       for (auto& f : files) f = folded_input(f, *fold, quiet);
       o.structure_profile = fold->profile;
     }
     const Alphabet a = fold ? parse_alphabet(alphabet == "auto" ? "rna" : alphabet, fold->letters, files)
-                            : parse_alphabet(alphabet, structure, files);
+                            : parse_alphabet(alphabet, structure, files, structure_profile);
     Data d;
     if (multilabel) {
       d = Data::from_multilabel_fasta(files, classes, a, o);
@@ -231,6 +240,7 @@ struct ModelDataArgs {
   // as the model's training data was, unless --structure or --fold say otherwise).
   Data load_data(const Model& m) {
     if (data.fold_mode.empty() && data.structure.empty()) data.fold_settings = m.info().fold;
+    if (m.info().profile_channels > 0) data.structure_profile = true;
     if (data.alphabet == "auto") data.alphabet = m.info().alphabet.sequence();
     if (data.structure.empty()) data.structure = m.info().alphabet.structure();
     if (data.classes == 0) data.classes = m.info().classes();
