@@ -80,6 +80,7 @@ TEST_CASE("simulate_structure: motif at a given place, mutations; impossible des
   CHECK_THROWS_AS(fails([](auto& b) { b.length = 20; }), Error);                 // no room at all
   CHECK_THROWS_AS(fails([](auto& b) { b.stem_min = 9; }), Error);                // stem_min > stem_max
   CHECK_THROWS_AS(fails([](auto& b) { b.mutation_rate = 1.5; }), Error);
+  CHECK_THROWS_AS(fails([](auto& b) { b.loop_flank = 0; }), Error);              // the stem would run on
   // a motif that pairs with itself cannot stay a loop: given up on, with a message
   CHECK_THROWS_WITH_AS(fails([](auto& b) {
                          b.motif = "GGGGGAAAACCCCC";

@@ -25,9 +25,13 @@ struct FoldArgs {
   index_t max_span = 0, max_length = fold::max_unspanned_length;
   bool annotate = false, partition = false, quiet = false;
 
-  FoldFormat format() const {
-    if (annotate) return FoldFormat::annotated;
-    return profile.empty() ? FoldFormat::rnafold : FoldFormat::profile;
+  FoldWriting writing() const {
+    FoldWriting how;
+    how.format = annotate ? FoldFormat::annotated : profile.empty() ? FoldFormat::rnafold : FoldFormat::profile;
+    how.ensemble = partition;
+    how.gzip = output.size() > 3 && output.ends_with(".gz");
+    how.quiet = quiet;
+    return how;
   }
 
   fold::FoldRequest request() const {
@@ -89,14 +93,12 @@ void add_fold(CLI::App& app) {
     }
     require(!args->input.empty(), "sster fold: give the FASTA file to fold");
     if (!args->plfold.empty() && args->profile.empty()) args->profile = FoldSpec::annotation_letters;
-    const fold::FoldRequest request = args->request();
-    const bool gzip = args->output.size() > 3 && args->output.ends_with(".gz");
     FoldCounts counts;
     if (args->output.empty()) {
-      counts = fold_to(args->input, request, args->format(), args->partition, false, stdout, args->quiet);
+      counts = fold_to(args->input, args->request(), args->writing(), stdout);
     } else {
       AtomicFile out(args->output);  // appears only when every record is folded
-      counts = fold_to(args->input, request, args->format(), args->partition, gzip, out.stream(), args->quiet);
+      counts = fold_to(args->input, args->request(), args->writing(), out.stream());
       out.commit();
     }
     warn_unknown(args->input, counts);

@@ -117,10 +117,25 @@ struct FoldSpec {
 
 enum class FoldFormat { rnafold, annotated, profile };
 
+// How `sster fold` writes: RNAfold's lines (with `ensemble`, RNAfold -p0's
+// two lines after each record; the request must then ask for the partition
+// function), annotated structures or profiles; gzip members when `gzip`.
+struct FoldWriting {
+  FoldFormat format = FoldFormat::rnafold;
+  bool ensemble = false, gzip = false;
+  bool quiet = false;  // no progress bar
+};
+
 struct FoldCounts {
   index_t records = 0;
   index_t with_unknown = 0;  // records with N bases
   index_t unknown = 0;       // N bases in all
+
+  void add(const fold::FoldedRecord& f) {
+    ++records;
+    with_unknown += f.unknown > 0;
+    unknown += f.unknown;
+  }
 };
 
 // "pos.fa: 3 records have N bases (7 in all), left unpaired" on stderr.
@@ -131,35 +146,31 @@ inline void warn_unknown(const std::string& input, const FoldCounts& c) {
 }
 
 // Folds every record of `input` with `request` and writes it to `out` as
-// `format` (with `ensemble`, RNAfold -p0's two lines after each record;
-// the request must then ask for the partition function), in file order, a
-// block at a time; as gzip members when `gzip`. Bad input throws Error
+// `how` says, in file order, a block at a time. Bad input throws Error
 // (file, record, letter) before its block is written.
-inline FoldCounts fold_to(const std::string& input, const fold::FoldRequest& request, FoldFormat format, bool ensemble,
-                          bool gzip, std::FILE* out, bool quiet) {
+inline FoldCounts fold_to(const std::string& input, const fold::FoldRequest& request, const FoldWriting& how,
+                          std::FILE* out) {
   FastaReader reader(input);
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(input, ec);
-  FoldProgress progress(quiet, input, ec ? 0 : bytes);
+  FoldProgress progress(how.quiet, input, ec ? 0 : bytes);
   std::string text;
   auto flush = [&] {
-    const std::string block = gzip ? gzip_compress(text) : std::string();
-    const std::string& data = gzip ? block : text;
+    const std::string block = how.gzip ? gzip_compress(text) : std::string();
+    const std::string& data = how.gzip ? block : text;
     require(std::fwrite(data.data(), 1, data.size(), out) == data.size(),
             "cannot write the folded records of " + input + ": " + std::strerror(errno));
     text.clear();
   };
   FoldCounts counts;
   fold::fold_records(reader, request, [&](const FastaRecord& rec, const fold::FoldedRecord& f) {
-    switch (format) {
+    switch (how.format) {
       case FoldFormat::rnafold: fold::append_rnafold(text, rec.name, f); break;
       case FoldFormat::annotated: fold::append_annotated(text, rec.name, f); break;
       case FoldFormat::profile: fold::append_profile(text, rec.name, f); break;
     }
-    if (ensemble) fold::append_ensemble(text, f);
-    ++counts.records;
-    counts.with_unknown += f.unknown > 0;
-    counts.unknown += f.unknown;
+    if (how.ensemble) fold::append_ensemble(text, f);
+    counts.add(f);
     if (text.size() >= (std::size_t{1} << 20)) flush();
     progress.update(reader.bytes_in(), counts.records);
   });
@@ -202,7 +213,9 @@ inline std::vector<std::filesystem::path> fold_cache_folders(const std::string& 
   return folders;
 }
 
-// Removes the cached copies of `input` beside `kept` that are older than the input.
+// Removes the cached copies of `input` beside it, other than `kept`, made
+// before the input's last change (only there: a shared cache folder may hold
+// copies of other files of the same name).
 inline void remove_stale_copies(const std::string& input, const std::filesystem::path& kept) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -248,11 +261,14 @@ inline std::string folded_input(const std::string& input, const FoldSpec& spec, 
   require(out.has_value(), input + ": nowhere to cache its folded structures (" + failures +
                                "); set SSTER_FOLD_CACHE to a writable folder");
   if (!quiet) std::cerr << "folding " << input << " (" << spec.to_string() << ") into " << out->path() << "\n";
-  const auto counts = fold_to(input, spec.request(), spec.profile ? FoldFormat::profile : FoldFormat::annotated, false,
-                              spec.profile, out->stream(), quiet);
+  FoldWriting how;
+  how.format = spec.profile ? FoldFormat::profile : FoldFormat::annotated;
+  how.gzip = spec.profile;
+  how.quiet = quiet;
+  warn_unknown(input, fold_to(input, spec.request(), how, out->stream()));
   out->commit();
-  if (!quiet) warn_unknown(input, counts);
-  detail::remove_stale_copies(input, out->path());
+  if (!std::getenv("SSTER_FOLD_CACHE") && fs::path(out->path()).parent_path() == folders.front())
+    detail::remove_stale_copies(input, out->path());
   return out->path();
 }
 
@@ -281,9 +297,7 @@ FoldCounts for_each_folded(const std::string& input, const FoldSpec& spec, bool 
       folded.structure_lines = rec.sequence_lines;
     }
     fn(std::as_const(folded));
-    ++counts.records;
-    counts.with_unknown += f.unknown > 0;
-    counts.unknown += f.unknown;
+    counts.add(f);
     progress.update(reader.bytes_in(), counts.records);
   });
   return counts;

@@ -3,26 +3,29 @@
 // a hairpin loop, the ground truth behind `sster simulate --structure`.
 //
 // Positives carry the motif in a hairpin loop: a stem of stem_min..stem_max
-// Watson-Crick pairs closes a loop of the motif and up to loop_flank random
+// Watson-Crick pairs closes a loop of the motif and 1..loop_flank random
 // bases on either side of it. Negatives carry the same motif at the same
-// place, unpaired and outside any hairpin loop. Both records of a pair come
-// from one design (motif with its mutations, loop flanks, 5' arm); the
-// positive's 3' arm is the Watson-Crick complement of the 5' arm, read
-// backwards, the negative's the 5' arm itself read backwards: the same GC
-// content, but facing bases are equal and cannot pair. So every position has
-// the same (uniform) letter distribution in both classes and the classes
-// differ only in which bases can pair: a sequence-only model finds the motif
-// in both, a model that sees the structure finds it in the hairpin loop of
-// the positives only.
-// Backgrounds are uniform random, drawn per record.
+// place, unpaired and outside any hairpin loop. A record is a design (motif
+// with its mutations, loop flanks, 5' arm) on a random background, in one of
+// two versions that differ in one thing: the positive's 3' arm is the
+// Watson-Crick complement of the 5' arm read backwards (so the arms pair),
+// the negative's the same complement read forwards (RNA pairs antiparallel:
+// the arms do not pair). The same letters in the same stretches, record for
+// record, only the 3' arm's in the other order: a sequence-only model finds
+// the motif in both classes, a model that sees the structure finds it in the
+// hairpin loop of the positives only.
 //
-// Every record is folded (fold/mfe.hpp, RNAfold's model) and redrawn until
-// its MFE structure is as designed: in a positive every designed pair forms
-// and every motif base lies in the hairpin loop; in a negative no motif base
-// is paired or in a hairpin loop. A record whose background failed
-// `backgrounds` times gets a new design (both records of the pair); after
-// `designs` designs the motif is given up on, with an Error. Randomness is
-// keyed by (seed, pair), so the set is the same on any number of threads.
+// Both versions of a record's design and background are folded (fold/mfe.hpp,
+// RNAfold's model), and the record is redrawn until both MFE structures are
+// as designed: in the positive version every designed pair forms and every
+// motif base lies in the hairpin loop; in the negative no motif base is
+// paired or in a hairpin loop. Asking both of every record keeps the classes
+// alike: were each class's records kept for their own version alone, the
+// negatives' backgrounds would be the ones lacking partners for the motif, a
+// sequence signal a model learns instead of the structure. After
+// `backgrounds` failed backgrounds the design is redrawn; after `designs`
+// designs the motif is given up on, with an Error. Randomness is keyed by
+// (seed, class, record), so the set is the same on any number of threads.
 #include <tbb/enumerable_thread_specific.h>
 
 #include <string>
@@ -42,17 +45,17 @@ struct StructureSimulationOptions {
   std::string motif = "CACACCAA";  // A and C only: the motif cannot pair with itself
   index_t motif_position = -1;     // 0-based start of the motif; -1: the centre
   index_t stem_min = 6, stem_max = 8;  // base pairs of the hairpin's stem
-  index_t loop_flank = 2;          // random loop bases on each side of the motif: 0..loop_flank
+  index_t loop_flank = 2;          // random loop bases on each side of the motif: 1..loop_flank
   double mutation_rate = 0.0;      // chance that a motif letter is replaced (per design)
   std::uint64_t seed = 1;
   index_t backgrounds = 30;        // background draws per record of a design
-  index_t designs = 200;           // designs per pair before giving up
+  index_t designs = 200;           // designs per record before giving up
 };
 
 struct SimulatedStructureSet {
   std::vector<std::string> positives, negatives;           // ACGU
   std::vector<std::string> positive_structures, negative_structures;  // their MFE structures
-  index_t rejected = 0;  // folds that did not come out as designed
+  index_t rejected = 0;  // backgrounds redrawn because a record did not fold as designed
 };
 
 namespace detail {
@@ -70,7 +73,7 @@ inline char watson_crick_partner(char c) {
 
 // Where the parts of one design sit in its records.
 struct HairpinDesign {
-  std::string motif, left_flank, right_flank, arm5, arm3, mirror_arm3;
+  std::string motif, left_flank, right_flank, arm5, arm3, unpaired_arm3;
   index_t start = 0;  // of the 5' arm
 
   index_t motif_start() const { return start + std::ssize(arm5) + std::ssize(left_flank); }
@@ -98,19 +101,24 @@ inline HairpinDesign draw_design(const StructureSimulationOptions& o, index_t mo
   d.arm5 = random_letters(stem);
   d.arm3.assign(d.arm5.rbegin(), d.arm5.rend());
   for (char& c : d.arm3) c = watson_crick_partner(c);
-  d.mirror_arm3.assign(d.arm5.rbegin(), d.arm5.rend());
+  d.unpaired_arm3 = d.arm5;
+  for (char& c : d.unpaired_arm3) c = watson_crick_partner(c);
   d.start = motif_at - std::ssize(d.left_flank) - stem;
   return d;
 }
 
-// A record of the design on a fresh random background.
-inline std::string place(const HairpinDesign& d, bool positive, index_t length, RandomStream& r) {
+// A random background of `length` bases.
+inline std::string background(index_t length, RandomStream& r) {
   std::string s(to_size(length), 'A');
   for (char& c : s) c = rna_bases[r.below(rna_bases.size())];
-  const std::string loop = d.left_flank + d.motif + d.right_flank;
-  const std::string hairpin = d.arm5 + loop + (positive ? d.arm3 : d.mirror_arm3);
-  s.replace(to_size(d.start), hairpin.size(), hairpin);
   return s;
+}
+
+// The positive or negative record of the design on `background`.
+inline std::string place(const HairpinDesign& d, bool positive, std::string background) {
+  const std::string hairpin = d.arm5 + d.left_flank + d.motif + d.right_flank + (positive ? d.arm3 : d.unpaired_arm3);
+  background.replace(to_size(d.start), hairpin.size(), hairpin);
+  return background;
 }
 
 // Whether the MFE structure is what the design asks for.
@@ -129,6 +137,30 @@ inline bool folds_as_designed(const HairpinDesign& d, bool positive, const std::
   return true;
 }
 
+// Draws designs and backgrounds until both versions fold as designed; then
+// `record` is the version of `positive`, with its MFE structure. False after
+// o.designs designs; `rejected` counts the backgrounds that failed.
+inline bool draw_record(const StructureSimulationOptions& o, index_t motif_at, bool positive, RandomStream& r,
+                        MfeFolder& folder, std::string& record, std::string& structure, index_t& rejected) {
+  for (index_t attempt = 0; attempt < o.designs; ++attempt) {
+    const auto d = draw_design(o, motif_at, r);
+    for (index_t b = 0; b < o.backgrounds; ++b, ++rejected) {
+      const std::string bg = background(o.length, r);
+      std::string versions[2] = {place(d, true, bg), place(d, false, bg)}, folds[2];
+      bool as_designed = true;
+      for (int v = 0; v < 2 && as_designed; ++v) {
+        folds[v] = folder.fold(encode_rna(versions[v])).structure;
+        as_designed = folds_as_designed(d, v == 0, folds[v]);
+      }
+      if (!as_designed) continue;
+      record = std::move(versions[positive ? 0 : 1]);
+      structure = std::move(folds[positive ? 0 : 1]);
+      return true;
+    }
+  }
+  return false;
+}
+
 inline void check(const StructureSimulationOptions& o, index_t motif_at) {
   require(o.sequences_per_class > 0, "simulate: sequences per class must be positive");
   require(!o.motif.empty(), "simulate: the loop motif is empty");
@@ -136,7 +168,8 @@ inline void check(const StructureSimulationOptions& o, index_t motif_at) {
     require(rna_bases.find(c) != std::string_view::npos,
             "simulate: the loop motif " + o.motif + " has '" + std::string(1, c) + "'; use the letters A, C, G, U");
   require(o.stem_min >= 1 && o.stem_max >= o.stem_min, "simulate: the stem needs 1 <= stem_min <= stem_max");
-  require(o.loop_flank >= 0 && std::ssize(o.motif) + 2 * o.loop_flank >= min_hairpin,
+  require(o.loop_flank >= 1, "simulate: the loop needs at least one base on each side of the motif (loop_flank >= 1)");
+  require(std::ssize(o.motif) + 2 >= min_hairpin,
           "simulate: the hairpin loop needs at least " + std::to_string(min_hairpin) + " bases");
   require(o.mutation_rate >= 0 && o.mutation_rate <= 1, "simulate: the mutation rate must be in [0, 1]");
   require(o.backgrounds >= 1 && o.designs >= 1, "simulate: backgrounds and designs must be positive");
@@ -160,35 +193,22 @@ inline SimulatedStructureSet simulate_structure(const StructureSimulationOptions
   set.negatives.resize(to_size(n));
   set.positive_structures.resize(to_size(n));
   set.negative_structures.resize(to_size(n));
-  std::vector<index_t> rejected(to_size(n), 0);
-  std::vector<char> failed(to_size(n), 0);
+  std::vector<index_t> rejected(to_size(2 * n), 0);
+  std::vector<char> done(to_size(2 * n), 0);
   tbb::enumerable_thread_specific<MfeFolder> folders;
-  parallel_for_each_index(n, [&](index_t i) {
-    RandomStream r(RandomKey(o.seed, Purpose::simulate).with({2, static_cast<std::uint64_t>(i)}));
-    MfeFolder& folder = folders.local();
-    // A record of the design that folds as designed, within the background budget.
-    auto fold_one = [&](const detail::HairpinDesign& d, bool positive, std::string& seq, std::string& structure) {
-      for (index_t b = 0; b < o.backgrounds; ++b) {
-        seq = detail::place(d, positive, o.length, r);
-        structure = folder.fold(encode_rna(seq)).structure;
-        if (detail::folds_as_designed(d, positive, structure)) return true;
-        ++at(rejected, i);
-      }
-      return false;
-    };
-    for (index_t attempt = 0; attempt < o.designs; ++attempt) {
-      const auto d = detail::draw_design(o, motif_at, r);
-      if (fold_one(d, true, at(set.positives, i), at(set.positive_structures, i)) &&
-          fold_one(d, false, at(set.negatives, i), at(set.negative_structures, i)))
-        return;
-    }
-    at(failed, i) = 1;
+  parallel_for_each_index(2 * n, [&](index_t k) {  // positives at even k, negatives at odd k
+    const bool positive = k % 2 == 0;
+    const index_t i = k / 2;
+    RandomStream r(RandomKey(o.seed, Purpose::simulate).with({2, static_cast<std::uint64_t>(k)}));
+    auto& record = positive ? at(set.positives, i) : at(set.negatives, i);
+    auto& structure = positive ? at(set.positive_structures, i) : at(set.negative_structures, i);
+    at(done, k) = detail::draw_record(o, motif_at, positive, r, folders.local(), record, structure, at(rejected, k));
   });
-  for (index_t i = 0; i < n; ++i)
-    require(!at(failed, i), "simulate: no design of pair " + std::to_string(i + 1) + " folded as intended in " +
-                                std::to_string(o.designs) + " tries (" + o.motif + " in a hairpin of " +
-                                std::to_string(o.stem_min) + "-" + std::to_string(o.stem_max) +
-                                " bp; a longer stem or a motif that pairs less helps)");
+  for (index_t k = 0; k < 2 * n; ++k)
+    require(at(done, k), "simulate: no design of " + std::string(k % 2 == 0 ? "positive " : "negative ") +
+                             std::to_string(k / 2 + 1) + " folded as intended in " + std::to_string(o.designs) +
+                             " tries (" + o.motif + " in a hairpin of " + std::to_string(o.stem_min) + "-" +
+                             std::to_string(o.stem_max) + " bp; a longer stem or a motif that pairs less helps)");
   for (index_t r : rejected) set.rejected += r;
   return set;
 }
