@@ -38,7 +38,8 @@
 
 #include "cli/progress.hpp"
 #include "sster/core/atomic_file.hpp"
-#include "sster/data/binary_io.hpp"
+#include "sster/core/crc32.hpp"
+#include "sster/data/text_file.hpp"
 #include "sster/fold/output.hpp"
 #include "sster/fold/records.hpp"
 #include "sster/version.hpp"
@@ -187,7 +188,7 @@ inline std::string fold_cache_key(const std::string& input, const FoldSpec& spec
   uLong adler = ::adler32(0L, Z_NULL, 0);
   std::vector<char> block(std::size_t{1} << 20);
   auto add = [&](const char* data, std::size_t n) {
-    crc = sster::detail::crc32_update(crc, data, n);
+    crc = crc32_update(crc, data, n);
     adler = ::adler32(adler, reinterpret_cast<const Bytef*>(data), static_cast<uInt>(n));
   };
   for (std::size_t n; (n = std::fread(block.data(), 1, block.size(), f.get())) > 0;) add(block.data(), n);
