@@ -176,7 +176,9 @@ TEST_CASE("train --fold: folded once, cached next to the input, reused, refolded
   CHECK(r.out.find("using the structures cached in " + copies[0].string()) != std::string::npos);
   CHECK(r.out.find("folding ") == std::string::npos);
   CHECK(std::filesystem::last_write_time(copies[0]) == made);
-  const auto scores = [&](const std::string& model) { return run_command(std::string(SSTER_EXE) + " predict " + model + " " + neg).out; };
+  const auto scores = [&](const std::string& model) {
+    return run_command(std::string(SSTER_EXE) + " predict " + model + " " + neg).out;
+  };
   CHECK(scores(dir / "a.sster") == scores(dir / "b.sster"));  // the same data, the same model
   r = run_sster("summary " + (dir / "a.sster"));
   CHECK(r.out.find("structures folded by sster (annotate)") != std::string::npos);
@@ -258,7 +260,10 @@ TEST_CASE("simulate --structure: a model that sees the folded structure beats th
   REQUIRE(folded.exit_code == 0);
   const double auc_seq = roc_auc(seq.out, "positives"), auc_fold = roc_auc(folded.out, "positives");
   MESSAGE("test ROC-AUC: sequence only " << auc_seq << ", sequence + folded structure " << auc_fold);
-  // measured 0.59 and 1.00: the motif is in both classes, only its structure differs
+  // measured 0.55 and 1.00: the motif is in both classes, only its structure differs
   CHECK(auc_fold >= 0.9);
   CHECK(auc_fold - auc_seq >= 0.2);
+  // and the sequence alone tells little (the 3' arm's letters in another
+  // order; backgrounds selected alike): 150 test records, chance +- 0.05
+  CHECK(auc_seq <= 0.7);
 }
