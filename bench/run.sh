@@ -10,7 +10,9 @@
 #   4. accuracy: test ROC-AUC of the default model on the planted-motif set
 #      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
 #   5. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
-#      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
+#      (_ref vs fast), RNA folding (MFE, partition function, RNAplfold) at
+#      100, 200, 500 nt with its growth exponent, and a length x kernel_num
+#      scaling table (2 threads);
 #   6. one report on stdout and in bench/RESULTS.md; its last line is
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
 # Every measurement runs in a process of its own. Throughput runs are repeated
@@ -44,9 +46,10 @@ neg="$shared/data/tutorial/pum2_background.fasta.gz"
 for f in "$pos" "$neg" "$shared/bench/torch_reference.py"; do
   [ -f "$f" ] || { echo "bench FAILED: $f is missing" >&2; exit 1; }
 done
-if [ ! -x "$bench" ]; then
+fold_bench="$build/bench/fold_bench"
+if [ ! -x "$bench" ] || [ ! -x "$fold_bench" ]; then
   [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release >&2
-  meson compile -C "$build" sster_bench >&2
+  meson compile -C "$build" bench/sster_bench bench/fold_bench >&2
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -110,6 +113,8 @@ if [ "$quick" = 1 ]; then records=100000; else records=1000000; fi
 "$bench" parse --records "$records" --json "$out/parse.json" >/dev/null
 step "kernels: _ref vs fast"
 "$bench" kernels --json "$out/kernels.json" >/dev/null
+step "RNA folding: MFE, partition function, RNAplfold at 100, 200, 500 nt, 2 threads"
+"$fold_bench" speed 2 --json "$out/fold_speed.json" >/dev/null
 if [ "$quick" = 0 ]; then
   for L in 100 200 500 1000; do
     for K in 30 100 300; do

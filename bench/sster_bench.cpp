@@ -616,6 +616,26 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+// RNA folding speed (bench/fold_bench speed), when bench/run.sh measured it.
+// Its title must not start with "Folding": that section is bench/fold_run.sh's
+// (ViennaRNA and LinearFold alongside) and is kept from the previous file.
+std::string fold_speed_section(const fs::path& dir) {
+  if (!fs::exists(dir / "fold_speed.json")) return "";
+  const json f = read_json(dir / "fold_speed.json");
+  Table t{{"length", "MFE seq/s", "partition function seq/s", "RNAplfold W = L = 70 seq/s"}, {}};
+  for (std::size_t k = 0; k < f["lengths"].size(); ++k)
+    t.rows.push_back({std::to_string(f["lengths"][k].get<int>()), fmt("%.1f", f["mfe"][k].get<double>()),
+                      fmt("%.1f", f["partition"][k].get<double>()), fmt("%.1f", f["plfold"][k].get<double>())});
+  const json& g = f["growth"];
+  return "## RNA folding speed (" + std::to_string(f["threads"].get<int>()) +
+         " threads, random ACGU, bench/fold_bench speed)\n\n" + t.markdown() +
+         "\n- growth exponent of the time per sequence (least squares over the lengths; cubic algorithms): MFE " +
+         fmt("%.2f", g["mfe"].get<double>()) + ", partition function " + fmt("%.2f", g["partition"].get<double>()) +
+         ", RNAplfold " + fmt("%.2f", g["plfold"].get<double>()) +
+         "\n- against ViennaRNA and LinearFold, and the whole PUM2 set: the Folding section below "
+         "(bench/fold_run.sh)\n\n";
+}
+
 struct ReportOptions {
   std::string dir, results;
   std::string machine, load_before, load;  // what the report says about the machine and its load
@@ -692,7 +712,7 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", "PyTorch training", "PyTorch inference",

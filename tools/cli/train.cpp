@@ -51,9 +51,11 @@ void add_train(CLI::App& app) {
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
+    args->data.quiet = args->quiet;
     const Data data = args->data.load();
     if (!args->quiet) std::cerr << data.summary() << "\n";
     Model model = args->resume ? Model::load(checkpoint) : Model(params, data, args->seed);
+    if (const auto fold = args->data.fold_spec(); fold && !args->resume) model.set_fold(fold->to_string());
     if (args->resume) {
       require(model.training_in_progress(), checkpoint + " holds no unfinished training run");
       require(args->params.empty() || model.params() == params,
