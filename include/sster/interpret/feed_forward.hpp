@@ -97,7 +97,7 @@ class FeedForward {
 
   explicit FeedForward(const Network<float>& net) : length_(net.input().length), letters_(net.input().symbols) {
     std::string why;
-    require(supports(net, &why), "this method needs a network of convolutions and dense layers; " + why);
+    if (!supports(net, &why)) throw Error("this method needs a network of convolutions and dense layers; " + why);
     index_t len = length_, channels = letters_;
     for (const auto& layer : net.layers())
       std::visit([&](const auto& l) { add(l, len, channels); }, layer);
