@@ -29,10 +29,7 @@ struct AttributionTarget {
   OutputScale scale = OutputScale::logit;
   bool multilabel = false;  // probability: the class's sigmoid, not the softmax
 
-  double value(const float* logits, index_t classes) const {
-    std::vector<double> z(logits, logits + classes);
-    return value_of(z);
-  }
+  double value(const float* logits, index_t classes) const { return value_of(logits, logits + classes); }
 
   // d value / d logits into grad (classes).
   void gradient(const float* logits, index_t classes, float* grad) const {
@@ -70,18 +67,21 @@ struct AttributionTarget {
   }
 
  private:
-  double value_of(const std::vector<double>& z) const {
-    const double zc = at(z, class_index);
+  // The value at logits [z, end): float (the network's) or double (points
+  // on a path); no copy, it runs once per ISM variant.
+  template <class T>
+  double value_of(const T* z, const T* end) const {
+    const double zc = z[class_index];
     if (scale == OutputScale::logit) return zc;
     if (multilabel) return sigmoid(zc);
-    const double top = *std::max_element(z.begin(), z.end());
+    const double top = *std::max_element(z, end);
     double sum = 0;
-    for (double v : z) sum += std::exp(v - top);
+    for (const T* v = z; v != end; ++v) sum += std::exp(*v - top);
     return std::exp(zc - top) / sum;
   }
   void gradient_of(const std::vector<double>& z, std::vector<double>& g) const {
     std::fill(g.begin(), g.end(), 0.0);
-    const double p = value_of(z);
+    const double p = value_of(z.data(), z.data() + z.size());
     if (scale == OutputScale::logit) {
       at(g, class_index) = 1;
     } else if (multilabel) {
