@@ -2,33 +2,18 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "numpy_check.hpp"
 #include "sster/io/npz.hpp"
 
 using namespace sster;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs Debian's Python (with python3-numpy) on `script`; returns what it prints.
-std::string python(const std::string& script, int* status = nullptr) {
-  const fs::path file = fs::temp_directory_path() / ("sster-npz-" + std::to_string(::getpid()) + ".py");
-  std::ofstream(file) << script;
-  std::FILE* p = ::popen(("/usr/bin/python3 " + file.string() + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int s = ::pclose(p);
-  if (status) *status = s;
-  fs::remove(file);
-  return out;
-}
 
 struct TempFile {
   fs::path path;
@@ -59,7 +44,7 @@ TEST_CASE("npz: numpy reads back shape, dtype and every value, in the file writt
     out.write(b);
     out.end_array();
     out.commit();
-    const std::string got = python(
+    const std::string got = test::run_python(
         "import numpy as np\n"
         "z = np.load('" + f.path.string() + "')\n"
         "print(sorted(z.files))\n"
@@ -82,7 +67,7 @@ TEST_CASE("npz: one-hot arrays compress; an empty array and save_npz's arr_0") {
   save_npz(f.path, onehot, {1000, 4, 200});
   CHECK(fs::file_size(f.path) * 20 < onehot.size() * 4);
   save_npz(g.path, {}, {0, 4, 10});
-  const std::string got = python("import numpy as np\n"
+  const std::string got = test::run_python("import numpy as np\n"
                                  "a = np.load('" + f.path.string() + "')['arr_0']\n"
                                  "e = np.load('" + g.path.string() + "')['arr_0']\n"
                                  "print(a.shape, float(a.sum()), e.shape)\n");

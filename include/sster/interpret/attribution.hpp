@@ -59,6 +59,17 @@ inline Attributions ism_attributions(IsmResult ism, std::span<const std::uint8_t
   return r;
 }
 
+// The explained output of each of n sequences (n, L), without attributions:
+// what sster attribute --top ranks the records by.
+inline std::vector<double> explained_outputs(Model& model, std::span<const std::uint8_t> symbols, index_t n,
+                                             const AttributionTarget& target) {
+  detail::check_symbols(model, symbols, n);
+  target.check(model.info().classes());
+  std::vector<double> out(to_size(n));
+  detail::target_values(model, symbols.data(), n, target, out.data());
+  return out;
+}
+
 inline Attributions attribute(Model& model, std::span<const std::uint8_t> symbols, index_t n,
                               AttributionMethod method, const AttributionOptions& o = {}) {
   switch (method) {
