@@ -14,7 +14,10 @@
 #      100, 200, 500 nt with its growth exponent, and a length x kernel_num
 #      scaling table (2 threads);
 #   6. one report on stdout and in bench/RESULTS.md; its last line is
-#      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
+#      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY";
+#   7. attribution (bench/attribution_run.sh): fast vs naive ISM, every
+#      method's sequences/s, and tangermeme on the same network when
+#      bench/.venv has it; its section of bench/RESULTS.md.
 # Every measurement runs in a process of its own. Throughput runs are repeated
 # (--repeat N, default 3) and the best run of each kind counts, for PyTorch
 # and sster alike: other work on the machine only ever slows a run down.
@@ -126,3 +129,7 @@ fi
 
 # 6. The report (the BLAS is checked once more there).
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 7. Attribution, and its section of the results (needs tools/sster for export-json).
+[ -x "$build/tools/sster" ] || meson compile -C "$build" tools/sster >&2
+SSTER_BUILD_DIR="$build" bench/attribution_run.sh --results "$results" >/dev/null

@@ -17,6 +17,13 @@
 //       Data::from_fasta speed on one core, plain and gzipped, and its RSS
 //   sster_bench kernels [--json F]
 //       every conv/pool kernel of the default network, _ref vs fast, per chunk
+//   sster_bench attribution --pos P --neg N [--threads T] [--export DIR] [--json F]
+//       attribution on PUM2 (bench/attribution.hpp): fast vs naive ISM,
+//       sequences/s of every method; --export writes what
+//       bench/tangermeme_anchor.py needs
+//   sster_bench attribution-report --dir D [--results FILE]
+//       the "Attribution" section from D's attribution.json (and
+//       tangermeme.json), into FILE in place of the old one
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
@@ -58,6 +65,7 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "attribution.hpp"
 #include "throughput.hpp"
 
 using namespace sster;
@@ -636,6 +644,81 @@ std::string fold_speed_section(const fs::path& dir) {
          "(bench/fold_run.sh)\n\n";
 }
 
+// The Attribution section from bench/attribution_run.sh's results: sster's
+// sequences/s per method and, when the anchor ran, tangermeme's on the same
+// network, sequences and references, with the agreement of the two.
+std::string attribution_section(const fs::path& dir) {
+  const json a = read_json(dir / "attribution.json");
+  const bool anchor = fs::exists(dir / "tangermeme.json");
+  const json t = anchor ? read_json(dir / "tangermeme.json") : json::object();
+  const auto& m = a["methods"];
+  auto rate = [&](const char* key) { return m[key].get<double>(); };
+  Table tab{{"method", "sster sequences/s", "tangermeme sequences/s", "sster / tangermeme", "agreement (Pearson r)"}, {}};
+  auto row = [&](const std::string& label, double sster, const char* tm, const char* r) {
+    const bool has = anchor && tm != nullptr;
+    tab.rows.push_back({label, thousands(sster), has ? thousands(t[tm].get<double>()) : "",
+                        has ? fmt("%.1f", sster / t[tm].get<double>()) : "", has ? fmt("%.5f", t[r].get<double>()) : ""});
+  };
+  row("ISM, exact fast", rate("ism"), "ism_seq_per_s", "ism_pearson");
+  row("ISM, naive (every variant through the network)", a["ism_naive_seq_per_s"].get<double>(), nullptr, nullptr);
+  row("saliency", rate("saliency"), nullptr, nullptr);
+  row("gradient x input", rate("gradxinput"), nullptr, nullptr);
+  row("DeepLIFT-SHAP (" + std::to_string(a["references"].get<int>()) + " references)", rate("deeplift"),
+      "deeplift_seq_per_s", "deeplift_pearson");
+  row("integrated gradients (" + std::to_string(a["steps"].get<int>()) + " steps)", rate("ig"), nullptr, nullptr);
+  std::ostringstream md;
+  md << "## Attribution (" << a["threads"].get<int>() << " threads, " << a["cpu"].get<std::string>() << ")\n\n";
+  md << "Written by bench/attribution_run.sh (part of `tools/run bench`). pysster's default network trained "
+     << a["epochs"].get<int>() << " epochs on PUM2 (length " << a["length"].get<int>() << "), explained on class 0's logit for "
+     << a["sequences"].get<int>() << " test records; best of 3 runs each.\n\n";
+  md << tab.markdown() << "\n";
+  md << "- exact fast ISM vs naive ISM: **" << fmt("%.1f", a["ism_fast_seq_per_s"].get<double>() / a["ism_naive_seq_per_s"].get<double>())
+     << "x** (" << thousands(a["ism_fast_seq_per_s"].get<double>()) << " vs " << thousands(a["ism_naive_seq_per_s"].get<double>())
+     << " sequences/s, naive on " << a["naive_sequences"].get<int>() << " records), largest difference "
+     << fmt("%.2g", a["ism_max_difference"].get<double>()) << " (largest change " << fmt("%.3g", a["ism_largest_change"].get<double>())
+     << ")\n";
+  if (anchor) {
+    md << "- tangermeme " << t["tangermeme"].get<std::string>() << " on PyTorch " << t["torch"].get<std::string>()
+       << " (bench/.venv), " << t["threads"].get<int>() << " threads, batch " << t["batch"].get<int>()
+       << ": saturation_mutagenesis (its defaults: it takes its own fast path only for jobs above 30 s) and "
+          "deep_lift_shap given sster's references, on the network rebuilt from `sster export-json` "
+          "(bench/tangermeme_anchor.py; its logits within "
+       << fmt("%.1g", t["logit_max_difference"].get<double>()) << " of sster's); largest differences "
+       << fmt("%.2g", t["ism_max_difference"].get<double>()) << " (ISM), " << fmt("%.2g", t["deeplift_max_difference"].get<double>())
+       << " (DeepLIFT-SHAP)\n";
+    for (const auto& w : t["warnings"]) md << "- tangermeme warned: " << w.get<std::string>() << "\n";
+  } else {
+    md << "- the tangermeme anchor did not run (bench/.venv without torch and tangermeme; see bench/attribution_run.sh)\n";
+  }
+  return md.str() + "\n";
+}
+
+// Replaces the "## Attribution" section of `results` (or puts it before
+// "## Folding", or at the end).
+int cmd_attribution_report(const std::string& dir, const std::string& results) {
+  const std::string section = attribution_section(dir);
+  std::cout << section;
+  if (results.empty()) return 0;
+  std::stringstream previous;
+  previous << std::ifstream(results).rdbuf();
+  std::string text = previous.str();
+  const auto begin = text.find("## Attribution");
+  if (begin != std::string::npos) {
+    const auto end = text.find("\n## ", begin);
+    text.replace(begin, end == std::string::npos ? std::string::npos : end + 1 - begin, section);
+  } else {
+    const auto folding = text.find("## Folding");
+    text.insert(folding == std::string::npos ? text.size() : folding, section);
+  }
+  std::ofstream(results) << text;
+  return 0;
+}
+
+int cmd_attribution(const bench::AttributionBenchOptions& o) {
+  emit(bench::run_attribution_bench(o, cpu_model()), o.json);
+  return 0;
+}
+
 struct ReportOptions {
   std::string dir, results;
   std::string machine, load_before, load;  // what the report says about the machine and its load
@@ -781,12 +864,13 @@ int cmd_report(const ReportOptions& o) {
   const std::string last = "ratio vs pytorch (2 threads): train " + fmt("%.2f", r_train) + ", infer " + fmt("%.2f", r_infer);
   md << last << "\n";
   if (!o.results.empty()) {
-    // The Folding section comes from bench/fold_run.sh, not from this run: kept as it is.
+    // The Attribution and Folding sections come from bench/attribution_run.sh
+    // and bench/fold_run.sh, not from this run: kept as they are.
     std::stringstream previous;
     previous << std::ifstream(o.results).rdbuf();
     const std::string old = previous.str();
-    const auto folding = old.find("\n## Folding");
-    std::ofstream(o.results) << md.str() << (folding != std::string::npos ? old.substr(folding) : std::string());
+    const auto kept = std::min(old.find("\n## Attribution"), old.find("\n## Folding"));
+    std::ofstream(o.results) << md.str() << (kept != std::string::npos ? old.substr(kept) : std::string());
   }
   std::cout << md.str();
   std::cout.flush();
@@ -850,6 +934,27 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   auto kernels_json = std::make_shared<std::string>();
   json_option(c, *kernels_json);
   c->callback([&run, kernels_json] { run = [kernels_json] { return cmd_kernels(*kernels_json); }; });
+
+  c = app.add_subcommand("attribution", "attribution on PUM2: fast vs naive ISM, sequences/s of every method");
+  auto attribution = std::make_shared<bench::AttributionBenchOptions>();
+  c->add_option("--pos", attribution->pos, "FASTA file of class 0")->required();
+  c->add_option("--neg", attribution->neg, "FASTA file of class 1")->required();
+  c->add_option("--threads", attribution->threads, "threads to use")->capture_default_str();
+  c->add_option("--sequences", attribution->sequences, "test records explained per method")->capture_default_str();
+  c->add_option("--naive-sequences", attribution->naive_sequences, "records for naive ISM")->capture_default_str();
+  c->add_option("--epochs", attribution->epochs, "training epochs of the model explained")->capture_default_str();
+  c->add_option("--repeat", attribution->repeat, "timed runs per method (the best counts)")->capture_default_str();
+  c->add_option("--export", attribution->export_dir, "write the model, sequences and attributions for the anchor");
+  json_option(c, attribution->json);
+  c->callback([&run, attribution] { run = [attribution] { return cmd_attribution(*attribution); }; });
+
+  c = app.add_subcommand("attribution-report", "the Attribution section of bench/RESULTS.md from a results folder");
+  auto attribution_report = std::make_shared<std::pair<std::string, std::string>>();
+  c->add_option("--dir", attribution_report->first, "folder with attribution.json (and tangermeme.json)")->required();
+  c->add_option("--results", attribution_report->second, "Markdown file whose Attribution section is replaced");
+  c->callback([&run, attribution_report] {
+    run = [attribution_report] { return cmd_attribution_report(attribution_report->first, attribution_report->second); };
+  });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

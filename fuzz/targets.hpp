@@ -19,6 +19,9 @@
 //   meme         read_meme (plain or gzip) and parse_meme; a file that loaded
 //                must write (meme_string) and read back, and small ones go
 //                through Tomtom against themselves
+//   seqlets      read_seqlets (plain or gzip); a file that loaded must write
+//                (seqlet_tsv) and read back the same seqlets, and small ones
+//                are clustered into motifs (cluster_seqlets)
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -38,6 +41,8 @@
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
 #include "sster/fold/output.hpp"
+#include "sster/interpret/seqlet_motifs.hpp"
+#include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/tomtom.hpp"
 #include "sster/io/meme.hpp"
 #include "sster/io/meme_reader.hpp"
@@ -360,6 +365,35 @@ inline Tally meme(std::string_view bytes) {
   return t;
 }
 
+inline Tally seqlets(std::string_view bytes) {
+  Tally t;
+  SeqletFile file;
+  const bool loaded = attempt(t, [&] { file = read_seqlets(input_file().set(bytes)); });
+  if (!loaded || file.seqlets.empty()) return t;
+  try {
+    const SeqletFile again = read_seqlets(input_file().set(seqlet_tsv(file.seqlets, "alphabet=" + file.alphabet)));
+    bool same = again.alphabet == file.alphabet && again.seqlets.size() == file.seqlets.size();
+    for (std::size_t i = 0; same && i < file.seqlets.size(); ++i) {
+      const Seqlet &a = file.seqlets[i], &b = again.seqlets[i];
+      same = a.record == b.record && a.start == b.start && a.end == b.end && a.strand == b.strand &&
+             a.sequence == b.sequence && std::abs(a.score - b.score) <= 1e-5 * std::max(1.0, std::abs(a.score));
+    }
+    if (!same) throw std::logic_error("a loaded seqlet TSV reads back different after writing");
+  } catch (const Error& e) {
+    throw std::logic_error(std::string("a loaded seqlet TSV does not read back after writing: ") + e.what());
+  }
+  if (ssize(file.seqlets) > 300) return t;
+  // The file's alphabet, or the letters its seqlets use.
+  std::string alphabet = file.alphabet;
+  if (alphabet.empty()) {
+    for (const auto& s : file.seqlets) alphabet += s.sequence;
+    std::sort(alphabet.begin(), alphabet.end());
+    alphabet.erase(std::unique(alphabet.begin(), alphabet.end()), alphabet.end());
+  }
+  attempt(t, [&] { (void)cluster_seqlets(file.seqlets, alphabet, {.min_seqlets = 1}); });
+  return t;
+}
+
 // ---- seeds: valid files of every kind, made in memory
 
 inline std::string read_file_bytes(const std::string& path) {
@@ -456,6 +490,16 @@ inline std::vector<std::string> fasta_seed_files() {
           "rna_annot_ref.fasta", "rna_pred.fasta", "rna_pred_ref.fasta", "rna_pred_ref_annot.fasta",
           "rna_pwm1.fasta",      "rna_pwm2.fasta"};
 }
+// Seqlet TSVs as sster attribute writes them, with and without the
+// alphabet comment, positive and negative, DNA and protein.
+inline std::vector<std::string> seqlet_inline_seeds() {
+  return {"# sster seqlets: alphabet=ACGT method=ism class=pos target=logit width=6 threshold=0.5\n"
+          "record\tstart\tend\tstrand\tscore\tsequence\n"
+          "pos_1\t10\t16\t+\t2.5\tCACGTG\npos_1\t40\t46\t+\t1.75\tTGACTC\npos_2\t11\t17\t+\t2.25\tCACGTG\n"
+          "pos_3\t0\t6\t-\t-0.8125\tAAAAAA\npos_4\t9\t15\t+\t3\tCCACGT\n",
+          "record\tstart\tend\tstrand\tscore\tsequence\nr1\t3\t8\t+\t1e-3\tMKVLA\nr2\t0\t5\t+\t-2\tMKVLA\n"};
+}
+
 inline std::vector<std::string> meme_seed_files() { return {"ref.meme"}; }
 // MEME files as JASPAR, the MEME suite (version 3 with log-odds blocks; full
 // text output) and custom alphabets have them, and the minimal format without

@@ -90,10 +90,13 @@ struct DataArgs {
   std::string fold_mode, fold_settings;
   index_t fold_span = 0;
   bool quiet = false;  // no folding messages or progress
+  std::string files_option = "--class";  // the option naming the class files
 
-  // training: also the split options
-  void add_to(CLI::App* cmd, bool training) {
-    cmd->add_option("--class", class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
+  // training: also the split options. files_option: "--class", or another
+  // name where --class means something else (sster attribute's target class).
+  void add_to(CLI::App* cmd, bool training, const std::string& files = "--class") {
+    files_option = files;
+    cmd->add_option(files, class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
     cmd->add_option("--multilabel", multilabel_file, "one FASTA file with class indices in the headers (e.g. >0,2)");
     cmd->add_option("--classes", classes, "number of classes of --multilabel");
     cmd->add_option("--alphabet", alphabet, "dna, rna, protein, the letters themselves, or auto")->capture_default_str();
@@ -146,17 +149,18 @@ struct DataArgs {
   }
 
   void add_held_out_options(CLI::App* cmd) {
+    const std::string& f = files_option;
     cmd->add_option("--val", val_files,
-                    "validation sequences: one FASTA file per --class, in --class order (repeat), or one multi-label "
-                    "file with --multilabel. The --class records then split 85/15 into train/test, or all train "
-                    "if --test is given too");
+                    "validation sequences: one FASTA file per " + f + ", in " + f + " order (repeat), or one "
+                    "multi-label file with --multilabel. The " + f + " records then split 85/15 into train/test, or "
+                    "all train if --test is given too");
     cmd->add_option("--test", test_files,
-                    "test sequences, given like --val. The --class records then split 85/15 into train/val, or all "
+                    "test sequences, given like --val. The " + f + " records then split 85/15 into train/val, or all "
                     "train if --val is given too");
   }
 
   Data load() const {
-    require(class_files.empty() != multilabel_file.empty(), "give either --class files or one --multilabel file");
+    require(class_files.empty() != multilabel_file.empty(), "give either " + files_option + " files or one --multilabel file");
     const bool multilabel = !multilabel_file.empty();
     const std::size_t per_group = multilabel ? 1 : class_files.size();
     for (const auto* given : {&val_files, &test_files}) {
@@ -167,7 +171,7 @@ struct DataArgs {
       else
         require(given->empty() || given->size() == per_group,
                 option + ": " + count + " given for " + std::to_string(class_files.size()) +
-                    " --class files; give one per class, in --class order");
+                    " " + files_option + " files; give one per class, in " + files_option + " order");
     }
     const bool held_out = !val_files.empty() || !test_files.empty();
     require(split_file.empty() || !held_out, "--split assigns every record a group; it cannot be combined with --val or --test");
@@ -221,9 +225,12 @@ struct ModelDataArgs {
   DataArgs data;
   std::string group = "all";
 
-  void add_to(CLI::App* cmd) {
-    cmd->add_option("model", model_file, "model file (.sster)")->required();
-    data.add_to(cmd, false);
+  // model_required: false where the subcommand can do without a model
+  // (motifs --from-seqlets); files: the option naming the class files.
+  void add_to(CLI::App* cmd, bool model_required = true, const std::string& files = "--class") {
+    auto* model = cmd->add_option("model", model_file, "model file (.sster)");
+    if (model_required) model->required();
+    data.add_to(cmd, false, files);
     cmd->add_option("--group", group,
                     "records to use: all, or train/val/test of the split (the one training used with the same "
                     "files, --val/--test files and --split-seed)")

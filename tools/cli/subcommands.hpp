@@ -21,5 +21,6 @@ void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
 void add_fold(CLI::App& app);
+void add_attribute(CLI::App& app);
 
 }  // namespace sster::cli
