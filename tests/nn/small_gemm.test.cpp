@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gradient_check.hpp"
+#include "sster/core/simd.hpp"
 #include "sster/nn/kernels/small_gemm.hpp"
 
 using namespace sster;
