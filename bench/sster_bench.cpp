@@ -31,6 +31,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -48,6 +49,7 @@
 
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
+#include "sster/core/cpu.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/data/alphabet.hpp"
 #include "sster/data/dataset.hpp"
@@ -58,6 +60,7 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
 #include "throughput.hpp"
 
 using namespace sster;
@@ -143,7 +146,8 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
               {"train_cpu_share", t.train_cpu_seconds / (threads * std::accumulate(t.epoch_seconds.begin(), t.epoch_seconds.end(), 0.0))},
               {"rss_before_mb", rss_before},
               {"peak_rss_mb", reset ? bench::peak_rss_mb() : -1.0},
-              {"cpu", cpu_model()}};
+              {"cpu", cpu_model()},
+              {"kernel_set", kernel_set_name(kernel_set())}};
 }
 
 // --- throughput: the default network on a FASTA pair (class 0 = pos)
@@ -259,6 +263,28 @@ int cmd_accuracy(const AccuracyOptions& o) {
   return 0;
 }
 
+// FMA peak: GFLOP/s of `threads` threads running kernel set k's probe
+// (kernels/vector_kernels.ipp), best of 3.
+double fma_peak_gflops(KernelSet k, int threads) {
+  const long iters = 20'000'000;
+  std::vector<float> sink(to_size(threads));
+  auto loop = [&](float seed) {
+    return kernels::with_kernel_set<float>(k, [&](auto set) { return decltype(set)::fma_probe(iters, seed); });
+  };
+  const index_t width =
+      kernels::with_kernel_set<float>(k, [](auto set) { return decltype(set)::template Ops<float>::width; });
+  auto round = [&] { tbb::parallel_for(0, threads, [&](int t) { at(sink, t) = loop(static_cast<float>(t)); }); };
+  round();
+  double best = 1e30;
+  for (int i = 0; i < 3; ++i) {
+    const double t0 = wall_seconds();
+    round();
+    best = std::min(best, wall_seconds() - t0);
+  }
+  require(std::isfinite(sink[0]), "fma peak: no result");
+  return 2.0 * 12 * static_cast<double>(width) * double(iters) * threads / best / 1e9;
+}
+
 // --- gemm: Eigen's float GEMM, one independent 1024^3 product per thread
 struct GemmOptions {
   std::string json;
@@ -286,37 +312,16 @@ int cmd_gemm(const GemmOptions& o) {
     best = std::min(best, wall_seconds() - t0);
   }
   const double gflops = 2.0 * double(n) * double(n) * double(n) * reps * threads / best / 1e9;
-  // FMA peak: 12 independent accumulators per thread (enough to cover the
-  // FMA latency on two pipes), nothing but FMAs in the loop.
-  using V = simd::batch<float>;
-  const long iters = 20'000'000;
-  std::vector<float> sink(to_size(threads));
-  auto fma_round = [&] {
-    tbb::parallel_for(0, threads, [&](int t) {
-      V acc[12];
-      for (int i = 0; i < 12; ++i) acc[i] = V(static_cast<float>(i + t));
-      const V m(0.999999f), c(1e-7f);
-      for (long k = 0; k < iters; ++k)
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; ++i) acc[i] = xsimd::fma(acc[i], m, c);
-      V s(0.f);
-      for (int i = 0; i < 12; ++i) s += acc[i];
-      at(sink, t) = xsimd::hadd(s);
-    });
-  };
-  fma_round();
-  double best_fma = 1e30;
-  for (int i = 0; i < 3; ++i) {
-    const double t0 = wall_seconds();
-    fma_round();
-    best_fma = std::min(best_fma, wall_seconds() - t0);
-  }
-  const double fma_gflops = 2.0 * 12 * simd::width<float> * double(iters) * threads / best_fma / 1e9;
+  // FMA peak of every kernel set this CPU runs, the set in use first.
+  json peaks = json::object();
+  for (KernelSet k : supported_kernel_sets()) peaks[kernel_set_name(k)] = fma_peak_gflops(k, threads);
   emit(json{{"threads", threads},
             {"size", n},
             {"gflops", gflops},
-            {"fma_peak_gflops", fma_gflops},
-            {"checksum", double(C[0].sum()) + sink[0]}},
+            {"kernel_set", kernel_set_name(kernel_set())},
+            {"fma_peak_gflops", peaks[kernel_set_name(kernel_set())]},
+            {"fma_peaks_gflops", peaks},
+            {"checksum", double(C[0].sum())}},
        o.json);
   return 0;
 }
@@ -409,32 +414,37 @@ double best_ms(F&& f, int reps = 5) {
   return best * 1e3;
 }
 
-int cmd_kernels(const std::string& json_file) {
+struct KernelsOptions {
+  std::string json;
+  index_t kernels = 30;  // kernel_num of both convolutions
+};
+
+int cmd_kernels(const KernelsOptions& o) {
   set_threads(1);
-  const index_t B = Engine<float>::default_chunk;
-  const kernels::ConvShape s1{B, 200, 4, 30, 25}, s2{B, 88, 30, 30, 25};
+  const index_t B = Engine<float>::default_chunk, K = o.kernels;
+  const kernels::ConvShape s1{B, 200, 4, K, 25}, s2{B, 88, K, K, 25};
   const kernels::FusedPool p{2, 2, true};
   RandomStream rng(RandomKey(2, Purpose::simulate));
-  auto fill = [&](std::vector<float>& v, std::size_t n) {
-    v.resize(n);
+  auto fill = [&](std::vector<float>& v, index_t n) {
+    v.resize(to_size(n));
     for (auto& x : v) x = static_cast<float>(rng.uniform(-0.5, 0.5));
   };
   std::vector<std::uint8_t> sym(to_size(B * 200));
   for (auto& x : sym) x = static_cast<std::uint8_t>(rng.below(4));
   std::vector<float> w1, b1, scale(sym.size(), 1 / 0.9f), y1, g1, dw1, db1, x2, w2, b2, y2, g2, dx2, dw2, db2;
-  fill(w1, 25 * 4 * 30);
-  fill(b1, 30);
-  fill(x2, to_size(B * 88 * 30));
-  fill(w2, 25 * 30 * 30);
-  fill(b2, 30);
-  y1.resize(to_size(B * 88 * 30));
-  fill(g1, y1.size());
-  y2.resize(to_size(B * 32 * 30));
-  fill(g2, y2.size());
+  fill(w1, 25 * 4 * K);
+  fill(b1, K);
+  fill(x2, B * 88 * K);
+  fill(w2, 25 * K * K);
+  fill(b2, K);
+  y1.resize(to_size(B * 88 * K));
+  fill(g1, ssize(y1));
+  y2.resize(to_size(B * 32 * K));
+  fill(g2, ssize(y2));
   dw1.resize(w1.size());
-  db1.resize(30);
+  db1.resize(to_size(K));
   dw2.resize(w2.size());
-  db2.resize(30);
+  db2.resize(to_size(K));
   dx2.resize(x2.size());
   std::vector<std::int32_t> a1(y1.size()), a2(y2.size());
   kernels::ConvScratch<float> sc;
@@ -442,20 +452,30 @@ int cmd_kernels(const std::string& json_file) {
   auto row = [&](const std::string& name, double flops, double ref_ms, double fast_ms) {
     rows.push_back({{"kernel", name}, {"ref_ms", ref_ms}, {"fast_ms", fast_ms}, {"fast_gflops", flops / fast_ms / 1e6}});
   };
-  const double f1 = 2.0 * B * 176 * 25 * 30, f2 = 2.0 * B * 64 * 750 * 30;
+  const double f1 = 2.0 * B * 176 * 25 * K, f2 = 2.0 * B * 64 * 25 * K * K;
+  const int ref_reps = K > 30 ? 1 : 2;  // the reference loops take seconds on wide layers
   row("conv1 gather+pool forward", f1,
-      best_ms([&] { kernels::gather_conv1d_pool_forward_ref(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_forward_ref(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p); }, ref_reps),
       best_ms([&] { kernels::gather_conv1d_pool_forward(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p, sc); }));
   row("conv1 gather+pool backward", f1,
-      best_ms([&] { kernels::gather_conv1d_pool_backward_ref(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_backward_ref(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p); }, ref_reps),
       best_ms([&] { kernels::gather_conv1d_pool_backward(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p, sc); }));
   row("conv2 conv+pool forward", f2,
-      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, 2),
+      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, ref_reps),
       best_ms([&] { kernels::conv1d_pool_forward(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p, sc); }));
-  row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 750 * 30,
-      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, 2),
+  row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 25 * K * K,
+      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, ref_reps),
       best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc); }));
-  emit(json{{"chunk", B}, {"rows", rows}}, json_file);
+  // The set's FMA peak on this thread, in CPU time as the rows above.
+  const long iters = 20'000'000;
+  const double peak_ms = best_ms([&] {
+    const float sum = kernels::with_kernels<float>([&](auto set) { return decltype(set)::fma_probe(iters, 1.f); });
+    require(std::isfinite(sum), "fma peak: no result");
+  }, 3);
+  const double peak = 24.0 * double(kernels::vector_width<float>()) * double(iters) / peak_ms / 1e6;
+  emit(json{{"chunk", B}, {"kernel_num", K}, {"kernel_set", kernel_set_name(kernel_set())}, {"fma_peak_gflops", peak},
+            {"rows", rows}},
+       o.json);
   return 0;
 }
 
@@ -820,9 +840,10 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   c->callback([&run, parse] { run = [parse] { return cmd_parse(*parse); }; });
 
   c = app.add_subcommand("kernels", "every conv/pool kernel of the default network, _ref vs fast, per chunk");
-  auto kernels_json = std::make_shared<std::string>();
-  json_option(c, *kernels_json);
-  c->callback([&run, kernels_json] { run = [kernels_json] { return cmd_kernels(*kernels_json); }; });
+  auto kernels_opts = std::make_shared<KernelsOptions>();
+  c->add_option("--kernels", kernels_opts->kernels, "kernel_num of both convolutions")->capture_default_str();
+  json_option(c, kernels_opts->json);
+  c->callback([&run, kernels_opts] { run = [kernels_opts] { return cmd_kernels(*kernels_opts); }; });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

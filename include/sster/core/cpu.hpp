@@ -11,6 +11,7 @@
 // to compare sets on one machine, and what the tests use to run every set.
 // Results may differ between sets in the last bits (different summation
 // blocks); within a set they do not depend on the thread count.
+#include <unistd.h>
 #include <xsimd/xsimd.hpp>
 
 #include <atomic>
@@ -94,6 +95,16 @@ inline KernelSet kernel_set() { return detail::kernel_set_slot().load(std::memor
 inline void use_kernel_set(KernelSet k) {
   require(kernel_set_supported(k), std::string("kernel set ") + kernel_set_name(k) + " is not supported here");
   detail::kernel_set_slot().store(k, std::memory_order_relaxed);
+}
+
+// The per-core L2 cache in bytes (512 KB where the system does not say):
+// the kernels switch to their cache-blocked paths above it.
+inline long l2_cache_bytes() {
+  static const long bytes = [] {
+    const long b = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return b > 0 ? b : 512L << 10;
+  }();
+  return bytes;
 }
 
 // "avx512 (16 floats; supported: avx512 avx2 generic; generic = xsimd sse4.2)".

@@ -121,11 +121,11 @@ template <class T>
 struct ConvScratch {
   AlignedVector<T> w_pad;     // (W*C, Kp) weights, or (W, C+1, Kp) gather table
   AlignedVector<T> b_pad;     // (Kp)
-  AlignedVector<T> y_pad;     // (L-W+1, Kp) one sample's output (bias included)
-  AlignedVector<T> g_pad;     // (L-W+1, Kp) one sample's output gradient
+  AlignedVector<T> y_pad;     // (L-W+1, Kp) one sample's output (bias included), or a group's
+  AlignedVector<T> g_pad;     // (L-W+1, Kp) one sample's output gradient, or a group's
   AlignedVector<T> g_border;  // (L+W-1, K) the same with W-1 zero rows each side
   AlignedVector<T> flipped;   // (W*K, Cp) kernel flipped along its length
-  AlignedVector<T> dx_pad;    // (L, Cp) one sample's input gradient
+  AlignedVector<T> dx_pad;    // (L, Cp) one sample's input gradient, or a group's
   AlignedVector<T> dw_pad;    // (W*C, Kp) or (W, C+1, Kp) weight gradient
   AlignedVector<T> db_pad;    // (Kp)
   AlignedVector<T> rows;      // (2, Kp) padded copies of one pooled row's values
@@ -151,8 +151,20 @@ void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index
   }
 }
 
-// The dense conv, one sample at a time: `epilogue(n, y_pad)` consumes each
-// sample's padded output (bias included).
+// Samples per GEMM on a wide layer: as many as keep the group's padded
+// output (or gradient) of `per_sample` values within 4 MB.
+template <class T>
+index_t wide_group(index_t per_sample, index_t B) {
+  return std::clamp<index_t>((index_t{4} << 20) / std::max<index_t>(1, per_sample * static_cast<index_t>(sizeof(T))),
+                             1, std::max<index_t>(1, B));
+}
+
+// The dense conv: `epilogue(n, y_pad)` consumes each sample's padded output
+// (lo, Kp), bias included. One GEMM per sample while the weights stay in
+// cache (pysster's default sizes); on a wide layer (kernel_num ~100 and
+// more: megabytes of weights) one GEMM per group of samples, whose rows are
+// every window of the group (small_gemm's packed path), so each block of
+// weights is fetched once per group, not once per sample. Same bits either way.
 template <class T, class Epilogue>
 void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
   assert(s.L >= s.W);
@@ -161,23 +173,35 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
   pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
   assign_zero(sc.b_pad, Kp);
   std::copy_n(b, s.K, sc.b_pad.data());
-  sc.y_pad.resize(to_size(lo * Kp));
-  const GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
-  for (index_t n = 0; n < s.B; ++n) {
-    small_gemm(x + n * s.L * s.C, sc.w_pad.data(), sc.y_pad.data(), sc.b_pad.data(), GemmInit::row, g);
-    epilogue(n, static_cast<const T*>(sc.y_pad.data()));
+  const index_t group = wide_product<T>(wc, Kp) ? wide_group<T>(lo * Kp, s.B) : 1;
+  sc.y_pad.resize(to_size(group * lo * Kp));
+  GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
+  if (group > 1) {
+    g.row_group = lo;
+    g.a_row_group = s.L * s.C;
+  }
+  for (index_t n0 = 0; n0 < s.B; n0 += group) {
+    const index_t count = std::min(group, s.B - n0);
+    g.rows = count * lo;
+    small_gemm(x + n0 * s.L * s.C, sc.w_pad.data(), sc.y_pad.data(), sc.b_pad.data(), GemmInit::row, g);
+    for (index_t i = 0; i < count; ++i) epilogue(n0 + i, static_cast<const T*>(sc.y_pad.data() + i * lo * Kp));
   }
 }
 
-// The dense conv's backward, one sample at a time: `pre_grad(n, g_pad)`
-// writes each sample's padded pre-activation gradient (L-W+1, Kp).
+// The dense conv's backward: `pre_grad(n, g_pad)` writes each sample's
+// padded pre-activation gradient (L-W+1, Kp). Per sample, or per group of
+// samples on a wide layer (see conv1d_samples): the weight gradient's depth
+// then runs over the group's positions, and the input gradient's rows over
+// the group's.
 template <class T, class PreGrad>
 void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
                              PreGrad&& pre_grad) {
   assert(s.L >= s.W);
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
-  const index_t wc = s.W * C, wk = s.W * K;
-  assign_zero(sc.g_pad, lo * Kp);  // columns K..Kp stay zero
+  const index_t wc = s.W * C, wk = s.W * K, border = s.L + s.W - 1;
+  const bool wide = wide_product<T>(wc, Kp) || wide_product<T>(wk, Cp);
+  const index_t group = wide ? wide_group<T>(std::max(lo * Kp, s.L * Cp), s.B) : 1;
+  assign_zero(sc.g_pad, group * lo * Kp);  // columns K..Kp stay zero
   sc.dw_pad.resize(to_size(wc * Kp));
   assign_zero(sc.db_pad, Kp);
   if (dx) {
@@ -186,36 +210,50 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
     for (index_t j = 0; j < s.W; ++j)
       for (index_t c = 0; c < C; ++c)
         for (index_t k = 0; k < K; ++k) at(sc.flipped, ((s.W - 1 - j) * K + k) * Cp + c) = w[(j * C + c) * K + k];
-    assign_zero(sc.g_border, (s.L + s.W - 1) * K);
-    sc.dx_pad.resize(to_size(s.L * Cp));
+    assign_zero(sc.g_border, group * border * K);
+    sc.dx_pad.resize(to_size(group * s.L * Cp));
   }
-  const GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
-  const GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
-  for (index_t n = 0; n < s.B; ++n) {
+  GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
+  GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
+  if (wide) {
+    gw.depth_group = lo;
+    gw.a_depth_group = s.L * C;
+    gx.row_group = s.L;
+    gx.a_row_group = border * K;
+  }
+  for (index_t n0 = 0; n0 < s.B; n0 += group) {
+    const index_t count = std::min(group, s.B - n0);
     T* g = sc.g_pad.data();
-    pre_grad(n, g);
-    with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), lo, Kp, sc.db_pad.data()); });
-    const T* xn = x + n * s.L * C;
-    small_gemm(xn, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
-               n == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
+    for (index_t i = 0; i < count; ++i) pre_grad(n0 + i, g + i * lo * Kp);
+    with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
+    gw.depth = count * lo;
+    small_gemm(x + n0 * s.L * C, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
+               n0 == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
     if (!dx) continue;
-    for (index_t t = 0; t < lo; ++t) std::copy_n(g + t * Kp, K, sc.g_border.data() + (s.W - 1 + t) * K);
-    // Row r of dx reads rows r .. r+W-1 of g_border, of which only
-    // [W-1, W-1+lo) are non-zero: each block of rows skips the taps that are
-    // zero for all its rows (a quarter of the work at pysster's defaults).
-    constexpr index_t block = 8;
-    for (index_t r0 = 0; r0 < s.L; r0 += block) {
-      const index_t rows = std::min(block, s.L - r0);
-      const index_t j_lo = std::max<index_t>(0, s.W - rows - r0), j_hi = std::min(s.W, s.W - 1 + lo - r0);
-      GemmShape part = gx;
-      part.rows = rows;
-      part.depth = (j_hi - j_lo) * K;
-      small_gemm(static_cast<const T*>(sc.g_border.data()) + (r0 + j_lo) * K,
-                 static_cast<const T*>(sc.flipped.data()) + j_lo * K * Cp, sc.dx_pad.data() + r0 * Cp,
-                 static_cast<const T*>(nullptr), GemmInit::zero, part);
+    for (index_t i = 0; i < count; ++i)
+      for (index_t t = 0; t < lo; ++t)
+        std::copy_n(g + (i * lo + t) * Kp, K, sc.g_border.data() + (i * border + s.W - 1 + t) * K);
+    if (wide) {  // every row over every tap: the packed path's blocks need whole rows
+      gx.rows = count * s.L;
+      small_gemm(static_cast<const T*>(sc.g_border.data()), static_cast<const T*>(sc.flipped.data()),
+                 sc.dx_pad.data(), static_cast<const T*>(nullptr), GemmInit::zero, gx);
+    } else {
+      // Row r of dx reads rows r .. r+W-1 of g_border, of which only
+      // [W-1, W-1+lo) are non-zero: each block of rows skips the taps that are
+      // zero for all its rows (a quarter of the work at pysster's defaults).
+      constexpr index_t block = 8;
+      for (index_t r0 = 0; r0 < s.L; r0 += block) {
+        const index_t rows = std::min(block, s.L - r0);
+        const index_t j_lo = std::max<index_t>(0, s.W - rows - r0), j_hi = std::min(s.W, s.W - 1 + lo - r0);
+        GemmShape part = gx;
+        part.rows = rows;
+        part.depth = (j_hi - j_lo) * K;
+        small_gemm(static_cast<const T*>(sc.g_border.data()) + (r0 + j_lo) * K,
+                   static_cast<const T*>(sc.flipped.data()) + j_lo * K * Cp, sc.dx_pad.data() + r0 * Cp,
+                   static_cast<const T*>(nullptr), GemmInit::zero, part);
+      }
     }
-    T* dxn = dx + n * s.L * C;
-    for (index_t r = 0; r < s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dxn + r * C);
+    for (index_t r = 0; r < count * s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dx + n0 * s.L * C + r * C);
   }
   if (s.B == 0) std::fill(sc.dw_pad.begin(), sc.dw_pad.end(), T{0});
   for (index_t p = 0; p < wc; ++p) std::copy_n(sc.dw_pad.data() + p * Kp, K, dw + p * K);

@@ -19,7 +19,10 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
+#include "sster/core/aligned.hpp"
 #include "sster/core/cpu.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/simd_ops.hpp"
@@ -27,6 +30,16 @@
 #include "sster/nn/kernels/gemm_shape.hpp"
 
 namespace sster::kernels {
+
+// Whether a (depth, cols) B operand is too large to stay in L2 while the
+// rows of A pass (kernel_num 100-300, depending on the CPU): the packed GEMM
+// path, and the convolutions' batches of samples (kernels/conv1d.hpp), take
+// over. Measured: at kernel_num 100 (1.1 MB of weights) the plain path
+// stays ahead where they fit (2 MB L2), the packed one where they do not.
+template <class T>
+bool wide_product(index_t depth, index_t cols) {
+  return depth * cols * static_cast<index_t>(sizeof(T)) > l2_cache_bytes();
+}
 
 struct GenericKernels {
   template <class T>
@@ -54,18 +67,25 @@ struct Avx512Kernels {
 #pragma GCC pop_options
 #endif
 
+// f(the struct of set k), for a set kernel_set_supported() allows.
 template <class T, class F>
-decltype(auto) with_kernels(F&& f) {
+decltype(auto) with_kernel_set(KernelSet k, F&& f) {
 #if SSTER_KERNEL_DISPATCH
   if constexpr (std::is_same_v<T, float>) {
-    switch (kernel_set()) {
+    switch (k) {
       case KernelSet::avx512: return f(Avx512Kernels{});
       case KernelSet::avx2: return f(Avx2Kernels{});
       case KernelSet::generic: break;
     }
   }
 #endif
+  (void)k;
   return f(GenericKernels{});
+}
+
+template <class T, class F>
+decltype(auto) with_kernels(F&& f) {
+  return with_kernel_set<T>(kernel_set(), std::forward<F>(f));
 }
 
 // Floats per vector in the set in use: the kernels pad the columns they

@@ -91,24 +91,118 @@ static void gemm_panel(const T* a, const T* b, T* c, const T* init, GemmInit mod
   }
 }
 
+// The packed path for products too large to stay in cache (wide layers:
+// kernel_num 100-300 makes B megabytes) and for batches of samples
+// (GemmShape's groups): blocks of kc depth x nc columns of B are copied into
+// panels of NV vectors, each kc deep (32 KB with 32 registers, 16 KB with
+// 16: L1), and every block of rows passes each panel while it stays in L1.
+// A is read in place as on the plain path (a convolution's windows are
+// contiguous along the depth, its transpose along the rows, so the prefetcher
+// streams them); a block of rows or of depth never crosses a sample of a
+// batch. Each element of C still is one chain of FMAs in depth order (the
+// depth blocks store and reload C, which rounds nothing), so both paths give
+// the same bits. Panels of NV = 4 vectors x 6 rows with 32 registers
+// (6 x 64 floats), 2 vectors x 6 rows with 16 (6 x 16).
+template <class T>
+static constexpr int packed_nv = Ops<T>::registers >= 32 ? 4 : 2;
+template <class T>
+static constexpr int packed_mr = block_rows<T, packed_nv<T>>;
+template <class T>
+static constexpr index_t packed_kc = (Ops<T>::registers >= 32 ? 32 << 10 : 16 << 10) /
+                                     (packed_nv<T> * Ops<T>::width * static_cast<index_t>(sizeof(T)));
+template <class T>  // rows per pass over the panels of a B block: A's rows stay in L2 meanwhile
+static constexpr index_t packed_mc = 16 * packed_mr<T>;
+template <class T>  // columns per B block: 200-260 KB (L2), most layers in one
+static constexpr index_t packed_nc = (Ops<T>::registers >= 32 ? 6 : 16) * packed_nv<T> * Ops<T>::width;
+
+template <class T>
+static bool use_packed(const GemmShape& s) {
+  // (With no depth, A is not read: the plain path sets C for batches too.)
+  return s.depth > 0 && (s.batched() || (s.rows >= 4 * packed_mr<T> && wide_product<T>(s.depth, s.cols)));
+}
+
+// B (depth [q0, q0 + kc), columns [j0, j0 + nc), nc whole vectors) into
+// panels of NV vectors (fewer for the last), each kc x its width.
+template <class T>
+static void pack_b(const T* b, const GemmShape& s, index_t q0, index_t kc, index_t j0, index_t nc, T* bp) {
+  constexpr index_t nr_max = packed_nv<T> * Ops<T>::width;
+  for (index_t j = 0; j < nc; j += nr_max) {
+    const index_t nr = std::min(nr_max, nc - j);
+    T* panel = bp + j * kc;
+    for (index_t q = 0; q < kc; ++q) std::copy_n(b + (q0 + q) * s.ldb + j0 + j, nr, panel + q * nr);
+  }
+}
+
+// Rows [r0, r0 + rows) (one sample of a batch) against every panel of the
+// packed B block; `a` points at A[r0][q0].
+template <class T>
+static void packed_rows(const T* a, const T* bp, T* c, const T* init, GemmInit mode, const GemmShape& s,
+                        index_t rows, index_t kc, index_t nc) {
+  constexpr index_t w = Ops<T>::width, MR = packed_mr<T>, MC = packed_mc<T>;
+  for (index_t m0 = 0; m0 < rows; m0 += MC) {
+    const index_t mc = std::min(MC, rows - m0);
+    for (index_t j = 0; j < nc; j += packed_nv<T> * w) {
+      const index_t nr = std::min(packed_nv<T> * w, nc - j), nv = nr / w;
+      const GemmShape m{.rows = mc, .cols = nr, .depth = kc, .a_row = s.a_row, .a_col = s.a_col, .ldb = nr, .ldc = s.ldc};
+      const T* am = a + m0 * s.a_row;
+      const T* bj = bp + j * kc;
+      const T* ij = mode == GemmInit::row ? init + j : init;
+      T* cm = c + m0 * s.ldc + j;
+      if constexpr (packed_nv<T> >= 4) {
+        if (nv == 4) gemm_rows<T, 4, MR>(mc, am, bj, cm, ij, mode, m);
+        if (nv == 3) gemm_rows<T, 3, MR>(mc, am, bj, cm, ij, mode, m);
+      }
+      if (nv == 2) gemm_rows<T, 2, MR>(mc, am, bj, cm, ij, mode, m);
+      if (nv == 1) gemm_rows<T, 1, MR>(mc, am, bj, cm, ij, mode, m);
+    }
+  }
+}
+
+template <class T>
+static void packed_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s,
+                        index_t vector_cols) {
+  constexpr index_t KC = packed_kc<T>, NC = packed_nc<T>;
+  static thread_local AlignedVector<T> bp;
+  bp.resize(to_size(KC * NC));
+  const index_t row_run = s.row_group > 0 ? s.row_group : s.rows;
+  const index_t depth_run = s.depth_group > 0 ? s.depth_group : s.depth;
+  for (index_t j0 = 0; j0 < vector_cols; j0 += NC) {
+    const index_t nc = std::min(NC, vector_cols - j0);
+    for (index_t q0 = 0; q0 < s.depth;) {
+      const index_t kc = std::min({KC, s.depth - q0, depth_run - q0 % depth_run});  // within one sample
+      const GemmInit block_mode = q0 == 0 ? mode : GemmInit::accumulate;
+      pack_b(b, s, q0, kc, j0, nc, bp.data());
+      const T* init_j = block_mode == GemmInit::row ? init + j0 : init;
+      for (index_t r0 = 0; r0 < s.rows; r0 += row_run)
+        packed_rows(a + s.row_offset(r0) + s.depth_offset(q0), bp.data(), c + r0 * s.ldc + j0, init_j, block_mode, s,
+                    std::min(row_run, s.rows - r0), kc, nc);
+      q0 += kc;
+    }
+  }
+}
+
 template <class T>
 static void small_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
   constexpr index_t w = Ops<T>::width;
-  // Column panels of whole vectors: B's row segment stays in registers while
-  // A's broadcasts are reused across the panel.
   const index_t vector_cols = s.cols - s.cols % w;
-  for (index_t j = 0; j < vector_cols;) {
-    const int nv = panel_vectors<T>((vector_cols - j) / w);
-    const T* bj = b + j;
-    T* cj = c + j;
-    const T* ij = mode == GemmInit::row ? init + j : init;
-    if constexpr (Ops<T>::registers >= 32) {
-      if (nv == 4) gemm_panel<T, 4>(a, bj, cj, ij, mode, s);
+  if (use_packed<T>(s)) {
+    packed_gemm(a, b, c, init, mode, s, vector_cols);
+  } else {
+    // Column panels of whole vectors: B's row segment stays in registers
+    // while A's broadcasts are reused across the panel.
+    for (index_t j = 0; j < vector_cols;) {
+      const int nv = panel_vectors<T>((vector_cols - j) / w);
+      const T* bj = b + j;
+      T* cj = c + j;
+      const T* ij = mode == GemmInit::row ? init + j : init;
+      if constexpr (Ops<T>::registers >= 32) {
+        if (nv == 4) gemm_panel<T, 4>(a, bj, cj, ij, mode, s);
+      }
+      if (nv == 3) gemm_panel<T, 3>(a, bj, cj, ij, mode, s);
+      else if (nv == 2) gemm_panel<T, 2>(a, bj, cj, ij, mode, s);
+      else if (nv == 1) gemm_panel<T, 1>(a, bj, cj, ij, mode, s);
+      j += nv * w;
     }
-    if (nv == 3) gemm_panel<T, 3>(a, bj, cj, ij, mode, s);
-    else if (nv == 2) gemm_panel<T, 2>(a, bj, cj, ij, mode, s);
-    else if (nv == 1) gemm_panel<T, 1>(a, bj, cj, ij, mode, s);
-    j += nv * w;
   }
   if (vector_cols == s.cols) return;
   GemmShape tail = s;
@@ -423,4 +517,27 @@ static void symbol_backward_sample(const std::int32_t* order, const std::int32_t
     }
     j += nv * w;
   }
+}
+
+// ------------------------------------------------------ FMA peak probe
+
+// 12 independent chains of `iters` fused multiply-adds (enough to cover the
+// FMA latency on two pipes), nothing else in the loop: the set's FMA peak,
+// which the benchmarks (bench/) measure achieved GFLOP/s against.
+template <class T>
+static T fma_probe(long iters, T seed) {
+  using O = Ops<T>;
+  typename O::V acc[12];
+  for (int i = 0; i < 12; ++i) acc[i] = O::set(seed + static_cast<T>(i));
+  const auto m = O::set(T(0.999999)), c = O::set(T(1e-7));
+  for (long k = 0; k < iters; ++k)
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; ++i) acc[i] = O::fma(acc[i], m, c);
+  alignas(64) T lane[O::width];
+  T sum = 0;
+  for (int i = 0; i < 12; ++i) {
+    O::store(lane, acc[i]);
+    for (index_t j = 0; j < O::width; ++j) sum += lane[j];
+  }
+  return sum;
 }
