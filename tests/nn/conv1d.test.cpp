@@ -7,8 +7,10 @@
 
 #include "gradient_check.hpp"
 #include "kernel_sets.hpp"
+#include "sster/core/cpu.hpp"
 #include "sster/nn/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
 
 using namespace sster;
 using sster::test::check_layer_gradients;
@@ -168,6 +170,53 @@ TEST_CASE_TEMPLATE("conv1d + pool kernels: fast equals reference (ties, overlapp
                                       dw.data(), db.data(), s, p, scratch);
         for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol));
       }
+  });
+}
+
+TEST_CASE_TEMPLATE("conv1d kernels on weights larger than L2 (packed GEMM, samples batched) equal the references",
+                   T, float, double) {
+  // Wide layers (kernel_num 100-300) take another path once W*C*K outgrows
+  // the L2 cache: sized from this machine's L2, so every machine runs it.
+  test::for_each_kernel_set([&] {
+    const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
+    const index_t C = 24, K = 37, Kp = kernels::simd_padded<T>(K);
+    const index_t W = l2_cache_bytes() / (C * Kp * static_cast<index_t>(sizeof(T))) + 2;
+    const kernels::ConvShape s{3, W + 8, C, K, W};
+    REQUIRE(kernels::wide_product<T>(s.W * s.C, Kp));
+    CAPTURE(W);
+    const kernels::FusedPool p{2, 2, true};
+    const index_t lp = p.out_len(s.out_len());
+    // Grid values: exact ties and zeros, small sums; depth W*C is long, so
+    // the tolerance scales with its square root.
+    auto x = grid_tensor<T>({s.B, s.L, s.C}, 1);
+    auto w = grid_tensor<T>({s.W, s.C, s.K}, 2);
+    auto b = grid_tensor<T>({1, 1, s.K}, 3);
+    auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
+    const double scale = std::sqrt(static_cast<double>(s.W * s.C));
+    Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
+    std::vector<std::int32_t> a_ref(to_size(y.size())), a(a_ref.size());
+    kernels::ConvScratch<T> scratch;
+    kernels::conv1d_pool_forward_ref(x.data(), w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
+    kernels::conv1d_pool_forward(x.data(), w.data(), b.data(), y.data(), a.data(), s, p, scratch);
+    for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == doctest::Approx(y_ref[i]).epsilon(tol).scale(scale));
+    // A batch gives each sample the bits it gets alone.
+    for (index_t n = 0; n < s.B; ++n) {
+      kernels::ConvShape one = s;
+      one.B = 1;
+      Tensor<T> y_one({1, lp, s.K});
+      std::vector<std::int32_t> a_one(to_size(y_one.size()));
+      kernels::conv1d_pool_forward(x.data() + n * s.L * s.C, w.data(), b.data(), y_one.data(), a_one.data(), one, p,
+                                   scratch);
+      for (index_t i = 0; i < y_one.size(); ++i) REQUIRE(y_one[i] == y[n * lp * s.K + i]);
+    }
+    Tensor<T> dx_ref(x.shape()), dx(x.shape()), dw_ref(w.shape()), dw(w.shape()), db_ref({1, 1, s.K}), db({1, 1, s.K});
+    kernels::conv1d_pool_backward_ref(x.data(), w.data(), y_ref.data(), a_ref.data(), gy.data(), dx_ref.data(),
+                                      dw_ref.data(), db_ref.data(), s, p);
+    kernels::conv1d_pool_backward(x.data(), w.data(), y.data(), a.data(), gy.data(), dx.data(), dw.data(), db.data(), s,
+                                  p, scratch);
+    for (index_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == doctest::Approx(dx_ref[i]).epsilon(tol).scale(scale));
+    for (index_t i = 0; i < dw.size(); ++i) REQUIRE(dw[i] == doctest::Approx(dw_ref[i]).epsilon(tol).scale(scale));
+    for (index_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == doctest::Approx(db_ref[i]).epsilon(tol).scale(scale));
   });
 }
 

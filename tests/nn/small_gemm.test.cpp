@@ -6,8 +6,8 @@
 
 #include "gradient_check.hpp"
 #include "kernel_sets.hpp"
-#include "sster/core/simd.hpp"
 #include "sster/nn/kernels/small_gemm.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
 
 using namespace sster;
 using sster::test::random_tensor;
@@ -15,7 +15,7 @@ using sster::test::random_tensor;
 TEST_CASE_TEMPLATE("small_gemm equals its reference: init modes, strided A both ways, ragged rows, column tails",
                    T, float, double) {
   test::for_each_kernel_set([&] {
-    constexpr index_t w = simd::width<T>;
+    const index_t w = kernels::vector_width<T>();  // the set's: panels of 1-4 of its vectors
     const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
     // Columns: whole vectors (the convolutions' padded K), vectors and a tail
     // (the recurrent layers' 4H), a tail alone.
