@@ -120,18 +120,18 @@ done
 # 4. Wide networks (pysster's grid-search range) at length 200: the first
 # sequences of each PUM2 class, as many as keep a PyTorch epoch short, one
 # timed epoch each.
+first_records() { zcat "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
 for K in 100 300; do
   if [ "$K" = 100 ]; then per_class=1024; else per_class=256; fi
-  first_records() { zcat "$1" | awk -v n="$per_class" '/^>/ { ++seen } seen <= n'; }
-  first_records "$pos" >"$out/wide_pos.fa"
-  first_records "$neg" >"$out/wide_neg.fa"
+  first_records "$pos" "$per_class" >"$out/wide_pos.fa"
+  first_records "$neg" "$per_class" >"$out/wide_neg.fa"
+  wide=(--threads 2 --pos "$out/wide_pos.fa" --neg "$out/wide_neg.fa")
   for r in $(seq "$repeat"); do
     step "kernel_num $K: PyTorch (Debian, PyPI), ONNX Runtime and sster, 2 threads, run $r/$repeat"
-    wide=(--threads 2 --pos "$out/wide_pos.fa" --neg "$out/wide_neg.fa" --kernel-num "$K")
-    torch_run "torch_k${K}_$r" "$python" "${wide[@]}" --epochs 1
-    torch_run "torch2_k${K}_$r" "$venv_python" "${wide[@]}" --epochs 1
-    ort_run "ort_k${K}_$r" "${wide[@]}"
-    "$bench" throughput "${wide[@]}" --epochs 1 --json "$out/sster_k${K}_$r.json" >/dev/null
+    torch_run "torch_k${K}_$r" "$python" "${wide[@]}" --kernel-num "$K" --epochs 1
+    torch_run "torch2_k${K}_$r" "$venv_python" "${wide[@]}" --kernel-num "$K" --epochs 1
+    ort_run "ort_k${K}_$r" "${wide[@]}" --kernel-num "$K"
+    "$bench" throughput "${wide[@]}" --kernels "$K" --epochs 1 --json "$out/sster_k${K}_$r.json" >/dev/null
   done
 done
 

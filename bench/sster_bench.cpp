@@ -667,8 +667,8 @@ std::string wide_section(const fs::path& dir, double peak) {
       const double v = s[key].get<double>(), faster = std::max(a[key].get<double>(), b[key].get<double>());
       t.rows.push_back({std::to_string(K), infer ? "inference" : "training", thousands(s["samples"].get<double>()),
                         thousands(v), thousands(a[key].get<double>()), thousands(b[key].get<double>()),
-                        infer ? thousands(x[key].get<double>()) : "–", fmt("%.2f", v / faster),
-                        infer ? fmt("%.2f", v / x[key].get<double>()) : "–",
+                        infer ? thousands(x[key].get<double>()) : "-", fmt("%.2f", v / faster),
+                        infer ? fmt("%.2f", v / x[key].get<double>()) : "-",
                         fmt("%.0f%%", 100 * s[kind + "_gflops_per_s"].get<double>() / peak)});
     }
     for (const auto& [who, j] : {std::pair{"sster", &s}, std::pair{"PyTorch (Debian)", &a}, std::pair{"PyTorch (PyPI)", &b}})
@@ -765,8 +765,8 @@ int cmd_report(const ReportOptions& o) {
       const bool infer = kind == "infer";
       const double x = infer ? (th == 1 ? x1 : x2)[key].get<double>() : 0.0;
       main.rows.push_back({infer ? "inference" : "training", std::to_string(th), thousands(a), thousands(b), thousands(c),
-                           infer ? thousands(x) : "–", fmt("%.2f", a / b), fmt("%.2f", a / c),
-                           infer ? fmt("%.2f", a / x) : "–"});
+                           infer ? thousands(x) : "-", fmt("%.2f", a / b), fmt("%.2f", a / c),
+                           infer ? fmt("%.2f", a / x) : "-"});
     }
   md << main.markdown() << "\n";
   auto runs = [&](const json& j) {
