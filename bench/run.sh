@@ -28,21 +28,26 @@
 # down. SSTER_KERNELS=avx2 (or generic) measures another kernel set than the
 # widest this CPU runs; the report says which set ran.
 #
-#   bench/run.sh [--repeat N] [--quick] [--results FILE]
+#   bench/run.sh [--repeat N] [--quick] [--core] [--results FILE]
 #     --quick    no scaling table and a smaller parsing run (for a smoke test)
+#     --core     the speed of the conv networks only (steps 1-4, 7 without
+#                parsing): no recurrent, accuracy or parsing runs; e.g.
+#                SSTER_KERNELS=avx2 bench/run.sh --core --results FILE
 #     --results  where the Markdown report goes (default bench/RESULTS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 repeat=3
 quick=0
+core=0
 results=bench/RESULTS.md
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) repeat="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
+    --core) core=1; shift ;;
     --results) results="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--repeat N] [--quick] [--results FILE]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--repeat N] [--quick] [--core] [--results FILE]" >&2; exit 2 ;;
   esac
 done
 
@@ -138,6 +143,7 @@ done
 # 5. Recurrent networks (pysster's rnn_type LSTM and GRU, 32 units,
 # bidirectional) against the reference extended with the same layers.
 for r in $(seq "$repeat"); do
+  [ "$core" = 0 ] || break
   for rnn in LSTM GRU; do
     step "$rnn: PyTorch and sster, 2 threads, run $r/$repeat"
     if ! "$python" bench/torch_rnn_reference.py --rnn-type "$rnn" --mode throughput --threads 2 --pos "$pos" \
@@ -152,14 +158,16 @@ done
 
 # 6. Accuracy: the default model with early stopping on seeded 70/15/15
 # splits; PUM2 against the PyTorch reference's train mode.
-step "accuracy: sster on the planted-motif set and on PUM2"
-"$bench" accuracy --threads 2 --alphabet dna --pos "$shared/data/tutorial/artificial_pos.fasta.gz" \
-  --neg "$shared/data/tutorial/artificial_neg.fasta.gz" --json "$out/accuracy_artificial_sster.json" >/dev/null
-"$bench" accuracy --threads 2 --pos "$pos" --neg "$neg" --json "$out/accuracy_pum2_sster.json" >/dev/null
-if [ "$quick" = 0 ]; then
-  step "accuracy: PyTorch on PUM2 (train mode, several minutes)"
-  "$python" "$shared/bench/torch_reference.py" --mode train --threads 2 --pos "$pos" --neg "$neg" --quiet \
-    --json "$out/accuracy_pum2_torch.json" >/dev/null
+if [ "$core" = 0 ]; then
+  step "accuracy: sster on the planted-motif set and on PUM2"
+  "$bench" accuracy --threads 2 --alphabet dna --pos "$shared/data/tutorial/artificial_pos.fasta.gz" \
+    --neg "$shared/data/tutorial/artificial_neg.fasta.gz" --json "$out/accuracy_artificial_sster.json" >/dev/null
+  "$bench" accuracy --threads 2 --pos "$pos" --neg "$neg" --json "$out/accuracy_pum2_sster.json" >/dev/null
+  if [ "$quick" = 0 ]; then
+    step "accuracy: PyTorch on PUM2 (train mode, several minutes)"
+    "$python" "$shared/bench/torch_reference.py" --mode train --threads 2 --pos "$pos" --neg "$neg" --quiet \
+      --json "$out/accuracy_pum2_torch.json" >/dev/null
+  fi
 fi
 
 # 7. Machine peaks, parsing, kernels, scaling.
@@ -167,16 +175,20 @@ for t in 1 2; do
   step "GEMM and FMA peak, $t thread(s)"
   "$bench" gemm --threads "$t" --json "$out/gemm_$t.json" >/dev/null
 done
-step "data parsing"
-if [ "$quick" = 1 ]; then records=100000; else records=1000000; fi
-"$bench" parse --records "$records" --json "$out/parse.json" >/dev/null
+if [ "$core" = 0 ]; then
+  step "data parsing"
+  if [ "$quick" = 1 ]; then records=100000; else records=1000000; fi
+  "$bench" parse --records "$records" --json "$out/parse.json" >/dev/null
+fi
 step "kernels: _ref vs fast"
 "$bench" kernels --json "$out/kernels.json" >/dev/null
 if [ "$quick" = 0 ]; then
-  for L in 100 200 500 1000; do
-    for K in 30 100 300; do
-      step "scaling: length $L, kernel_num $K"
-      "$bench" scaling --threads 2 --length "$L" --kernels "$K" --json "$out/scaling_${L}_$K.json" >/dev/null
+  for r in $(seq "$repeat"); do
+    for L in 100 200 500 1000; do
+      for K in 30 100 300; do
+        step "scaling: length $L, kernel_num $K, run $r/$repeat"
+        "$bench" scaling --threads 2 --length "$L" --kernels "$K" --json "$out/scaling_${L}_${K}_$r.json" >/dev/null
+      done
     done
   done
 fi

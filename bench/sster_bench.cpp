@@ -857,11 +857,12 @@ int cmd_report(const ReportOptions& o) {
   std::vector<json> scaling;
   for (int L : {100, 200, 500, 1000})
     for (int K : {30, 100, 300}) {
-      const fs::path p = dir / ("scaling_" + std::to_string(L) + "_" + std::to_string(K) + ".json");
-      if (fs::exists(p)) scaling.push_back(read_json(p));
+      const std::string prefix = "scaling_" + std::to_string(L) + "_" + std::to_string(K);
+      if (fs::exists(dir / (prefix + "_1.json"))) scaling.push_back(read_best(dir, prefix));
     }
   if (!scaling.empty()) {
-    md << "## Scaling (2 threads, random sequences, default architecture with kernel_num K)\n\n";
+    md << "## Scaling (2 threads, random sequences, default architecture with kernel_num K, best of "
+       << scaling.front()["runs"].size() << " runs)\n\n";
     Table st{{"length", "kernel_num", "samples", "train samples/s", "infer samples/s", "train GFLOP/s", "infer GFLOP/s",
               "train % of peak", "infer % of peak"},
              {}};
