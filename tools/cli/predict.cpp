@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cli/subcommands.hpp"
-#include "sster/data/encoding.hpp"
+#include "sster/model/fasta_predictor.hpp"
 #include "sster/model/model.hpp"
 #include "sster/core/atomic_file.hpp"
 
@@ -20,42 +20,18 @@ namespace {
 
 // Scores `input` with `model`, writing TSV rows to `out`.
 void predict_stream(Model& model, const std::string& input, std::FILE* out) {
-  const auto& info = model.info();
-  require(info.dense_channels == 0 && info.extra == 0,
-          "sster predict reads sequences only; this model also needs structure profiles or additional inputs "
-          "(use the C++ API with a Data set)");
-  FastaReader reader(input, info.alphabet.has_structure() ? FastaFormat::sequence_structure : FastaFormat::sequence);
-  const SequenceEncoder encoder(info.alphabet, model.seed());
-  constexpr index_t block = 4096;
-  const index_t L = info.length, K = info.classes();
-  std::vector<std::uint8_t> symbols(to_size(block * L));
-  std::vector<float> probs(to_size(block * K));
-  std::vector<std::string> names;
+  FastaPredictor predictor(model, input);
   std::fprintf(out, "id");
-  for (const auto& c : info.class_names) std::fprintf(out, "\t%s", c.c_str());
+  for (const auto& c : predictor.class_names()) std::fprintf(out, "\t%s", c.c_str());
   std::fprintf(out, "\n");
-  auto flush = [&] {
-    const auto n = static_cast<index_t>(names.size());
-    if (n == 0) return;
-    model.predict(InputBatch<float>{.B = n, .symbols = symbols.data()}, probs.data());
-    for (index_t i = 0; i < n; ++i) {
-      std::fprintf(out, "%s", at(names, i).c_str());
-      for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", at(probs, i * K + k));
+  const auto K = std::ssize(predictor.class_names());
+  PredictedBlock block;
+  while (predictor.next(block))
+    for (index_t i = 0; i < std::ssize(block.names); ++i) {
+      std::fprintf(out, "%s", at(block.names, i).c_str());
+      for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", at(block.probs, i * K + k));
       std::fprintf(out, "\n");
     }
-    names.clear();
-  };
-  FastaRecord rec;
-  while (reader.next(rec)) {
-    require(static_cast<index_t>(rec.sequence.size()) == L,
-            fasta_location(input, rec.number, rec.line) + " has length " + std::to_string(rec.sequence.size()) +
-                ", but the model was trained on length " + std::to_string(L) +
-                " (sster, like pysster, needs the training length)");
-    encoder.encode(rec, input, static_cast<std::uint64_t>(rec.number), symbols.data() + names.size() * L);
-    names.push_back(rec.name.empty() ? "record_" + std::to_string(rec.number) : rec.name);
-    if (static_cast<index_t>(names.size()) == block) flush();
-  }
-  flush();
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+"""Paths of the shared test data and of the command-line tool, for every test."""
+
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("SSTER_SHARED_DATA", ROOT.parent / "shared" / "data"))
+CLI = Path(os.environ.get("SSTER_CLI", ROOT / "build" / "tools" / "sster"))
+
+
+def pysster_file(name):
+    return str(SHARED / "pysster-tests" / name)
+
+
+def tutorial_file(name):
+    return str(SHARED / "tutorial" / name)
+
+
+def png_size(path):
+    """(width, height) from a PNG's IHDR chunk."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+@pytest.fixture
+def cli():
+    if not CLI.exists():
+        pytest.skip("the sster tool is not built ({}); tools/run test builds it".format(CLI))
+    return str(CLI)
