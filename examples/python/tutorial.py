@@ -21,7 +21,7 @@ data = Data([shared + "/tutorial/artificial_pos.fasta.gz", shared + "/tutorial/a
 print(data.get_summary())
 
 # pysster's default network with 20 kernels of length 10, early stopping
-params = {"kernel_num": 20, "kernel_len": 10, "epochs": 30, "patience_stopping": 3}
+params = {"kernel_num": 20, "kernel_len": 10, "epochs": 10, "patience_stopping": 3}
 model = Model(params, data, seed=1)
 model.print_summary()
 model.train(data)

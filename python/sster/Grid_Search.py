@@ -5,7 +5,7 @@ on the validation records by the support-weighted ROC-AUC or PR-AUC."""
 from itertools import product
 
 from sster import _sster
-from sster.Model import Model
+from sster.Model import Model, _native_data
 
 
 class Grid_Search:
@@ -24,5 +24,5 @@ class Grid_Search:
     def train(self, data, pr_auc=False, verbose=True):
         """Train every combination; returns (best model, table), the table
         ranking all combinations by their score, as pysster prints it."""
-        native_model, table = self._native.train(data._native, bool(pr_auc), bool(verbose))
+        native_model, table = self._native.train(_native_data(data), bool(pr_auc), bool(verbose))
         return Model._wrap(native_model), table

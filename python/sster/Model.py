@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from sster import _sster
+from sster.Data import Data
 
 
 def _json_value(value):
@@ -44,6 +45,12 @@ class MaxActivations(dict):
         super().__init__(activations=native.activations, labels=native.labels, group=native.group,
                          positions=native.positions)
         self._native = native
+
+
+def _native_data(data):
+    if not isinstance(data, Data):
+        raise TypeError("expected a sster.Data, got {}".format(type(data).__name__))
+    return data._native
 
 
 def _native_activations(activations):
@@ -78,7 +85,7 @@ class Model:
 
     def __init__(self, params, data, seed=None):
         seed = 1 if seed is None else int(seed)
-        self._native = _sster.Model(_params_json(params), data._native, seed)
+        self._native = _sster.Model(_params_json(params), _native_data(data), seed)
 
     @classmethod
     def _wrap(cls, native):
@@ -106,7 +113,7 @@ class Model:
         epoch. Ctrl-C (a notebook's interrupt) stops after the current batch
         and raises KeyboardInterrupt; the model keeps its weights, and train()
         continues the run."""
-        self._native.train(data._native, bool(verbose), _print_line)
+        self._native.train(_native_data(data), bool(verbose), _print_line)
 
     def predict(self, data, group="all"):
         """Class probabilities, (records, classes) float32.
@@ -117,7 +124,7 @@ class Model:
         one-hot matrices (records, length, channels)."""
         if isinstance(data, np.ndarray):
             return self._predict_array(data)
-        return self._native.predict(data._native, group)
+        return self._native.predict(_native_data(data), group)
 
     def _predict_array(self, array):
         if array.ndim == 2:
@@ -157,14 +164,14 @@ class Model:
         """Each record's maximum activation of every first-layer kernel:
         {'activations': (records, kernels), 'labels': (records, classes),
         'group': group, 'positions': (records, kernels)}."""
-        return MaxActivations(self._native.get_max_activations(data._native, group))
+        return MaxActivations(self._native.get_max_activations(_native_data(data), group))
 
     def visualize_kernel(self, activations, data, kernel, folder, colors_sequence={}, colors_structure={}):
         """motif_kernel_<k>.png, position_kernel_<k>.png, activations_kernel_<k>.png
         (and additional_features_kernel_<k>.png with position-wise inputs) in
         folder; returns (motif, score) as pysster: the Motif, or a tuple
         (sequence Motif, structure Motif), and the kernel's importance score."""
-        result = _sster.visualize_kernel(self._native, data._native, _native_activations(activations), int(kernel),
+        result = _sster.visualize_kernel(self._native, _native_data(data), _native_activations(activations), int(kernel),
                                          _folder(folder), dict(colors_sequence), dict(colors_structure))
         return _motif(result), result.score
 
@@ -172,7 +179,7 @@ class Model:
         """Every first-layer kernel's files, summary.html (kernels by score) and
         motifs.meme (motifs_structure.meme too with structures): what `sster
         motifs` writes. Returns the motifs in kernel order."""
-        results = _sster.visualize_all_kernels(self._native, data._native, _native_activations(activations),
+        results = _sster.visualize_all_kernels(self._native, _native_data(data), _native_activations(activations),
                                                _folder(folder), dict(colors_sequence), dict(colors_structure))
         return [_motif(r) for r in results]
 

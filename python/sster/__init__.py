@@ -15,4 +15,6 @@ from sster.Model import Model
 from sster.Grid_Search import Grid_Search
 from sster import utils
 
+Error.__module__ = "sster"  # shown as sster.Error
+
 __all__ = ["Data", "Model", "Grid_Search", "utils", "Motif", "Error", "set_threads", "threads", "__version__"]

@@ -27,7 +27,7 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cli():
     if not CLI.exists():
         pytest.skip("the sster tool is not built ({}); tools/run test builds it".format(CLI))

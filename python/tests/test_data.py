@@ -78,10 +78,10 @@ def test_data_train_val_test_split(data_dna, data_rna_dot):
 def test_train_val_test_split_reseeds():
     d = Data([pysster_file("dna_pos.fasta"), pysster_file("dna_neg.fasta")], "ACGT")
     before = d.splits["test"].copy()
-    d.train_val_test_split(0.6, 0.3, seed=7)
-    assert (len(d.splits["train"]), len(d.splits["val"]), len(d.splits["test"])) == (60, 30, 10)
+    d.train_val_test_split(0.5, 0.25, seed=7)
+    assert (len(d.splits["train"]), len(d.splits["val"]), len(d.splits["test"])) == (50, 25, 25)
     again = Data([pysster_file("dna_pos.fasta"), pysster_file("dna_neg.fasta")], "ACGT")
-    again.train_val_test_split(0.6, 0.3, seed=7)
+    again.train_val_test_split(0.5, 0.25, seed=7)
     assert all((d.splits[g] == again.splits[g]).all() for g in ("train", "val", "test"))
     assert len(before) == 15
 

@@ -1,8 +1,13 @@
-"""Training and prediction run without the GIL: another Python thread keeps
+"""Training and prediction run without the GIL, and Ctrl-C stops training.
+
+Training and prediction run without the GIL: another Python thread keeps
 running while they do. The other thread sleeps 1 ms between looks, so it
 needs the GIL back after each: while a call holds the GIL it is stuck, and
 counts at most the one look it took before the call began."""
 
+import importlib
+import os
+import signal
 import threading
 import time
 
@@ -57,3 +62,28 @@ def test_predict_releases_the_gil(data):
     w = Watcher()
     w.run(lambda: [model.predict(data, "all") for _ in range(3)])
     assert w.looks_inside >= 10
+
+
+def test_ctrl_c_stops_after_the_batch_and_train_continues(data, monkeypatch):
+    """SIGINT while training (a notebook's interrupt): KeyboardInterrupt after
+    the current batch, the run kept; train() again ends with the bits of an
+    uninterrupted run."""
+    params = {"conv_num": 1, "kernel_num": 10, "epochs": 8}
+    whole = Model(params, data, seed=2)
+    whole.train(data, verbose=False)
+
+    def interrupt_during_epoch_2(line):  # the progress line of epoch 1
+        if line.split()[1] == "1":
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+    monkeypatch.setattr(importlib.import_module("sster.Model"), "_print_line", interrupt_during_epoch_2)
+    model = Model(params, data, seed=2)
+    with pytest.raises(KeyboardInterrupt):
+        model.train(data)
+    assert model._native.training_in_progress
+    assert 1 <= len(model.history) < 8
+    assert model.predict(data, "test").shape == (len(data.get_indices("test")), 2)  # usable as it is
+    model.train(data, verbose=False)
+    assert not model._native.training_in_progress
+    assert len(model.history) == len(whole.history)
+    assert (model.weights == whole.weights).all()

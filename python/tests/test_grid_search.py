@@ -45,7 +45,7 @@ def test_grid_search_train(data, pr_auc, metric):
 
 
 def test_grid_search_tuples_and_bad_values(data):
-    searcher = Grid_Search({"conv_num": [2], "kernel_num": [(2, 3)], "epochs": [1]})
+    searcher = Grid_Search({"conv_num": [2], "kernel_num": [(2, 3)], "kernel_len": [3], "epochs": [1]})
     model, table = searcher.train(data, verbose=False)
     assert model.params["kernel_num"] == [2, 3]
     assert table.split("\n")[1] == "# kernel_num: [(2, 3)]"
