@@ -11,7 +11,10 @@
 #      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
 #   5. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
 #      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
-#   6. one report on stdout and in bench/RESULTS.md; its last line is
+#   6. the Python package against the C++ library: pysster's Model API on
+#      PUM2 through Python and through C++ (bench/python_overhead.py), when
+#      build-python/venv holds the package (tools/run bench installs it);
+#   7. one report on stdout and in bench/RESULTS.md; its last line is
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
 # Every measurement runs in a process of its own. Throughput runs are repeated
 # (--repeat N, default 3) and the best run of each kind counts, for PyTorch
@@ -44,9 +47,9 @@ neg="$shared/data/tutorial/pum2_background.fasta.gz"
 for f in "$pos" "$neg" "$shared/bench/torch_reference.py"; do
   [ -f "$f" ] || { echo "bench FAILED: $f is missing" >&2; exit 1; }
 done
-if [ ! -x "$bench" ]; then
-  [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release >&2
-  meson compile -C "$build" sster_bench >&2
+if [ ! -x "$bench" ] || [ ! -x "$build/bench/model_api_bench" ]; then
+  [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release -Dpython=disabled >&2
+  meson compile -C "$build" sster_bench model_api_bench >&2
 fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -119,5 +122,17 @@ if [ "$quick" = 0 ]; then
   done
 fi
 
-# 6. The report (the BLAS is checked once more there).
+# 6. The Python package against the library; its section joins the report.
+if build-python/venv/bin/python -c "import sster" 2>/dev/null; then
+  step "Python package overhead: pysster's Model API through Python and C++"
+  build-python/venv/bin/python bench/python_overhead.py --cxx "$build/bench/model_api_bench" --pos "$pos" \
+    --neg "$neg" --repeat "$repeat" | tee "$out/python.md"
+else
+  echo "(no Python package in build-python/venv: tools/run bench installs it)" | tee "$out/python.md"
+fi
+
+# 7. The report (the BLAS is checked once more there); the Python section
+# goes in before its last line.
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
+{ head -n -1 "$results"; echo; cat "$out/python.md"; echo; tail -n 1 "$results"; } > "$out/results.md"
+cp "$out/results.md" "$results"
