@@ -1,10 +1,21 @@
-// sster's RNA folding: speed and agreement with ViennaRNA (bench/fold_reference.py).
-//   fold_bench speed [THREADS]         sequences/s, MFE and partition function, at
-//                                      100, 200, 500 nt (random ACGU), and the growth
-//                                      exponent of the time per sequence
-//   fold_bench pum2 POS NEG [THREADS]  time to fold every record (MFE; then the
-//                                      partition function with an FHIMST profile)
+// sster's RNA folding: speed and agreement with ViennaRNA (bench/fold_reference.py);
+// bench/fold_run.sh runs it with ViennaRNA and LinearFold in one go.
+//   fold_bench speed [THREADS]         sequences/s of MFE, partition function and
+//                                      RNAplfold's windows (W = L = 70) at 100, 200,
+//                                      500 nt (random ACGU), and the growth exponent
+//                                      of the time per sequence
+//   fold_bench pum2 POS NEG [THREADS]  time to fold every record: MFE alone; MFE and
+//                                      its forgi annotation (fold_records, what
+//                                      train --fold needs); the partition function
+//                                      with an FHIMST profile; RNAplfold's windows
+//                                      with an EHIMS profile and the P/U string
 //   fold_bench compare REF.tsv         agreement with ViennaRNA's records
+//   fold_bench once mfe|pf|plfold LENGTH N   folds N random sequences on one thread,
+//                                      for valgrind --tool=callgrind (instruction
+//                                      counts are steady on a loaded machine, times
+//                                      are not)
+//   fold_bench write LENGTH N          the random sequences of `speed`, one a line
+//                                      (input for other folding programs)
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,54 +52,97 @@ double rate(const std::vector<std::string>& seqs, Fold&& fold) {
   return static_cast<double>(seqs.size()) / seconds_since(start);
 }
 
+fold::WindowOptions plfold_window() { return {70, 70}; }  // pysster's RNAplfold defaults
+
+index_t speed_count(index_t n) { return n == 500 ? 40 : n == 200 ? 200 : 600; }
+
+// least-squares slope of log(time per sequence) over log(length)
+double growth(const std::vector<index_t>& lengths, const std::vector<double>& rates) {
+  double mx = 0, my = 0;
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    mx += std::log(static_cast<double>(lengths[k]));
+    my += -std::log(rates[k]);
+  }
+  mx /= static_cast<double>(rates.size());
+  my /= static_cast<double>(rates.size());
+  double sxy = 0, sxx = 0;
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    const double dx = std::log(static_cast<double>(lengths[k])) - mx;
+    sxy += dx * (-std::log(rates[k]) - my);
+    sxx += dx * dx;
+  }
+  return sxy / sxx;
+}
+
 int speed() {
   const std::vector<index_t> lengths = {100, 200, 500};
-  std::vector<double> mfe_rates, pf_rates;
+  std::vector<double> mfe_rates, pf_rates, plfold_rates;
   for (index_t n : lengths) {
-    const auto seqs = random_sequences(n, n == 500 ? 40 : n == 200 ? 200 : 600);
+    const auto seqs = random_sequences(n, speed_count(n));
     mfe_rates.push_back(rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.mfe.fold(r); }));
     pf_rates.push_back(rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.partition.fold(r); }));
-    std::printf("sster length %td: mfe %.1f seq/s, partition %.1f seq/s\n", n, mfe_rates.back(), pf_rates.back());
+    plfold_rates.push_back(rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.windows.fold(r, plfold_window()); }));
+    std::printf("sster length %td: mfe %.1f seq/s, partition %.1f seq/s, plfold %.1f seq/s (%d threads)\n", n,
+                mfe_rates.back(), pf_rates.back(), plfold_rates.back(), threads());
   }
-  // least-squares slope of log(time per sequence) over log(length)
-  auto exponent = [&](const std::vector<double>& rates) {
-    double mx = 0, my = 0;
-    for (std::size_t k = 0; k < rates.size(); ++k) {
-      mx += std::log(static_cast<double>(lengths[k]));
-      my += -std::log(rates[k]);
-    }
-    mx /= 3;
-    my /= 3;
-    double sxy = 0, sxx = 0;
-    for (std::size_t k = 0; k < rates.size(); ++k) {
-      const double dx = std::log(static_cast<double>(lengths[k])) - mx;
-      sxy += dx * (-std::log(rates[k]) - my);
-      sxx += dx * dx;
-    }
-    return sxy / sxx;
-  };
-  std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f\n", exponent(mfe_rates),
-              exponent(pf_rates));
+  std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f, plfold %.2f\n",
+              growth(lengths, mfe_rates), growth(lengths, pf_rates), growth(lengths, plfold_rates));
   return 0;
 }
 
-int pum2(const std::vector<std::string>& files) {
-  for (bool partition : {false, true}) {
-    fold::FoldRequest request;
-    request.partition = partition;
-    if (partition) request.profile_letters = "FHIMST";
-    index_t records = 0, bases = 0;
-    const auto start = Clock::now();
-    for (const auto& file : files) {
-      FastaReader reader(file);
-      fold::fold_records(reader, request, [&](const FastaRecord& rec, const fold::FoldedRecord&) {
-        ++records;
-        bases += std::ssize(rec.sequence);
-      });
-    }
-    std::printf("PUM2 %s: %td records, %td nt, %.1f s on %d threads\n",
-                partition ? "partition function + profile" : "MFE", records, bases, seconds_since(start), threads());
+int once(const std::string& kind, index_t length, index_t count) {
+  const auto seqs = random_sequences(length, count);
+  fold::detail::Folders folders;
+  double sum = 0;
+  for (const auto& s : seqs) {
+    const fold::Rna rna = fold::encode_rna(s);
+    if (kind == "mfe") sum += folders.mfe.fold(rna).energy();
+    else if (kind == "pf") sum += folders.partition.fold(rna).energy;
+    else sum += folders.windows.fold(rna, plfold_window()).contexts.front()[0];
   }
+  std::printf("%s: %td sequences of %td nt, checksum %.4f\n", kind.c_str(), count, length, sum);
+  return 0;
+}
+
+int write(index_t length, index_t count) {
+  for (const auto& s : random_sequences(length, count)) std::printf("%s\n", s.c_str());
+  return 0;
+}
+
+double fold_files(const std::vector<std::string>& files, const fold::FoldRequest& request, index_t& records) {
+  records = 0;
+  const auto start = Clock::now();
+  for (const auto& file : files) {
+    FastaReader reader(file);
+    fold::fold_records(reader, request, [&](const FastaRecord&, const fold::FoldedRecord&) { ++records; });
+  }
+  return seconds_since(start);
+}
+
+int pum2(const std::vector<std::string>& files) {
+  std::vector<std::string> seqs;  // MFE alone: the records read first, then folded
+  for (const auto& file : files) {
+    FastaReader reader(file);
+    for (FastaRecord rec; reader.next(rec);) seqs.push_back(rec.sequence);
+  }
+  const double mfe_rate = rate(seqs, [](const fold::Rna& r, fold::detail::Folders& f) { f.mfe.fold(r); });
+  std::printf("PUM2 MFE alone: %zu records, %.1f s on %d threads\n", seqs.size(),
+              static_cast<double>(seqs.size()) / mfe_rate, threads());
+  index_t records = 0;
+  fold::FoldRequest request;
+  double took = fold_files(files, request, records);
+  std::printf("PUM2 MFE + annotation (fold_records): %td records, %.1f s on %d threads\n", records, took, threads());
+  request.partition = true;
+  request.profile_letters = "FHIMST";
+  took = fold_files(files, request, records);
+  std::printf("PUM2 partition function + FHIMST profile: %td records, %.1f s on %d threads\n", records, took,
+              threads());
+  request.partition = false;
+  request.plfold = plfold_window();
+  request.profile_letters = "EHIMS";
+  took = fold_files(files, request, records);
+  std::printf("PUM2 plfold (W = L = 70) + EHIMS profile + P/U: %td records, %.1f s on %d threads\n", records, took,
+              threads());
   return 0;
 }
 
@@ -147,10 +201,13 @@ int main(int argc, char** argv) {
       return pum2({args[1], args[2]});
     }
     if (args.size() == 2 && args[0] == "compare") return compare(args[1]);
+    if (args.size() == 4 && args[0] == "once" && (args[1] == "mfe" || args[1] == "pf" || args[1] == "plfold"))
+      return once(args[1], std::atoi(args[2].c_str()), std::atoi(args[3].c_str()));
+    if (args.size() == 3 && args[0] == "write") return write(std::atoi(args[1].c_str()), std::atoi(args[2].c_str()));
   } catch (const Error& e) {
     std::fprintf(stderr, "fold_bench: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv\n");
+  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv | once mfe|pf|plfold LENGTH N | write LENGTH N\n");
   return 2;
 }

@@ -7,7 +7,6 @@
 #include <ctime>
 #include <fstream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "sster/model/architecture.hpp"
@@ -30,33 +29,24 @@ inline double process_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Multiply-accumulates of a recurrent layer over `steps` time steps: the
-// input and recurrent products of every gate (4 in an LSTM, 3 in a GRU).
-template <class Rnn>
-double recurrent_macs(const Rnn& r, index_t steps) {
-  const double gates = std::is_same_v<Rnn, LSTM<float>> ? 4 : 3;
-  return double(steps) * gates * double(r.units) * double(r.inputs + r.units);
-}
-inline double recurrent_macs(const AnyLayer<float>& layer, index_t steps) {
-  if (const auto* l = std::get_if<LSTM<float>>(&layer)) return recurrent_macs(*l, steps);
-  if (const auto* g = std::get_if<GRU<float>>(&layer)) return recurrent_macs(*g, steps);
-  if (const auto* b = std::get_if<Bidirectional<LSTM<float>>>(&layer)) return 2 * recurrent_macs(b->forward_layer, steps);
-  if (const auto* b = std::get_if<Bidirectional<GRU<float>>>(&layer)) return 2 * recurrent_macs(b->forward_layer, steps);
-  return 0;
-}
-
 // FLOPs (2 x multiply-accumulates) of conv, recurrent and dense layers per
 // sample, as the PyTorch references count them: training = 3 x forward minus
-// the first layer's input gradient.
+// the first layer's input gradient. Read from the Keras layers' weight
+// shapes: a kernel's weights are used once per output position of a conv,
+// once per time step of a recurrent layer (kernel and recurrent kernel, of
+// both directions when bidirectional), once per dense layer.
 inline Throughput count_flops(const Network<float>& net) {
   double fwd = 0, first = 0;
   for (std::size_t i = 0; i < net.size(); ++i) {
-    const Shape out = net.output_shape(i);
-    const index_t steps = i == 0 ? net.input().length : net.output_shape(i - 1).L;
-    double macs = recurrent_macs(net.layer(i), steps);
-    if (const auto* c = std::get_if<Conv1D<float>>(&net.layer(i)))
-      macs = double(out.L) * double(c->width * c->in_channels * c->kernels);
-    if (const auto* d = std::get_if<Dense<float>>(&net.layer(i))) macs = double(d->inputs) * double(d->units);
+    double weights = 0;
+    for (const auto& p : net.param_specs(i))
+      if (p.name.ends_with("kernel")) weights += static_cast<double>(p.size());
+    const std::string& type = net.type(i);
+    const index_t steps = type == "conv1d"  ? net.output_shape(i).L
+                          : type == "dense" ? 1
+                          : i == 0          ? net.input().length
+                                            : net.output_shape(i - 1).L;
+    const double macs = double(steps) * weights;
     if (macs > 0 && first == 0) first = macs;
     fwd += macs;
   }

@@ -4,6 +4,7 @@
 
 #include "gold.hpp"
 #include "sster/fold/energy.hpp"
+#include "sster/fold/loop_parts.hpp"
 
 using namespace sster;
 using namespace sster::fold;
@@ -102,4 +103,34 @@ TEST_CASE("bad structures and sequences are errors") {
   const Rna t = encode_rna("acgtn");
   CHECK(t.letters == "ACGUN");
   CHECK(t.unknown == 1);
+}
+
+TEST_CASE("loop parts: outer part + size penalty + inner part is interior_energy for every separable loop") {
+  // every pair type and neighbouring bases, every loop size up to 30 unpaired bases
+  int checked = 0;
+  for (int type = 1; type <= 6; ++type)
+    for (int inner = 1; inner <= 6; ++inner)
+      for (int si = 0; si <= 4; ++si)
+        for (int sj = 0; sj <= 4; ++sj)
+          for (int sp = 0; sp <= 4; sp += 2)
+            for (int sq = 1; sq <= 4; sq += 3)
+              for (index_t u1 = 0; u1 <= max_interior; ++u1)
+                for (index_t u2 = 0; u1 + u2 <= max_interior; ++u2) {
+                  const LoopKind kind = loop_kind(u1, u2);
+                  if (kind == loop_kinds) continue;
+                  // interior_energy reads the inner pair reversed (from inside the loop)
+                  const int whole = interior_energy(type, reversed_pair[inner], si, sj, sp, sq, u1, u2);
+                  const int parts = outer_part(kind, {type, si, sj}) + size_penalty(u1, u2) +
+                                    inner_part(kind, {inner, sp, sq});
+                  checked += whole == parts;
+                  if (whole != parts) CHECK(whole == parts);
+                }
+  CHECK(checked > 100000);
+  // a tabulated loop with a type-0 pair (bases that cannot pair) costs inf or more
+  for (int type = 0; type <= 7; ++type)
+    for (const auto& [u1, u2] : tabulated_loops) {
+      CHECK(interior_energy(0, type, 1, 2, 3, 4, u1, u2) >= inf);
+      CHECK(interior_energy(type, 0, 4, 3, 2, 1, u1, u2) >= inf);
+    }
+  CHECK(direct_loops().size() == 29 * 2 + 27 * 2 + 2);  // bulges of 2..30, 1xn of n = 3..29, 2x3 and 3x2
 }

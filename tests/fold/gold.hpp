@@ -3,14 +3,17 @@
 // committed under tests/fold/data): per sequence the sequence line (after an
 // optional ">name" line), "structure (energy)", and with -p "[ensemble]" or
 // " free energy of ensemble = -16.46 kcal/mol".
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "sster/core/error.hpp"
+#include "sster/core/index.hpp"
 
 namespace sster::test {
 
@@ -85,6 +88,55 @@ inline std::vector<ViennaReference> read_vienna_reference(const std::string& fil
     fields >> r.sequence >> r.structure >> r.mfe >> r.ties >> r.ensemble >> paired;
     std::istringstream values(paired);
     for (std::string v; std::getline(values, v, ',');) r.paired.push_back(std::stod(v));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace sster::test
+
+namespace sster::test {
+
+// bench/fold_reference.py plfold's records (ViennaRNA's RNAplfold): sequence,
+// W, L, P(unpaired) per position in the exterior loop, hairpins, interior
+// loops and multiloops, and the pairs with p >= 0.01.
+struct PlfoldReference {
+  std::string sequence;
+  index_t window = 0, span = 0;
+  std::array<std::vector<double>, 4> unpaired;  // E, H, I, M
+  std::map<std::pair<index_t, index_t>, double> pairs;
+};
+
+inline std::vector<double> comma_numbers(const std::string& text) {
+  std::vector<double> out;
+  std::istringstream values(text);
+  for (std::string v; std::getline(values, v, ',');) out.push_back(std::stod(v));
+  return out;
+}
+
+inline std::vector<PlfoldReference> read_plfold_reference(const std::string& file) {
+  std::ifstream in(fold_data(file));
+  require(bool(in), "cannot open " + fold_data(file));
+  std::vector<PlfoldReference> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.front() == '#') continue;
+    std::istringstream fields(line);
+    PlfoldReference r;
+    std::string pairs;
+    fields >> r.sequence >> r.window >> r.span;
+    for (auto& u : r.unpaired) {
+      std::string values;
+      fields >> values;
+      u = comma_numbers(values);
+    }
+    fields >> pairs;
+    std::istringstream list(pairs);
+    for (std::string p; std::getline(list, p, ',');) {
+      if (p == "-") continue;
+      const auto a = p.find(':'), b = p.find(':', a + 1);
+      r.pairs[{std::stol(p.substr(0, a)), std::stol(p.substr(a + 1, b - a - 1))}] = std::stod(p.substr(b + 1));
+    }
     out.push_back(std::move(r));
   }
   return out;

@@ -4,6 +4,7 @@
 #include <doctest.h>
 
 #include "gold.hpp"
+#include "random_rna.hpp"
 #include "sster/fold/mfe.hpp"
 
 using namespace sster;
@@ -101,4 +102,26 @@ TEST_CASE("edge cases: too short to pair, N, DNA letters, lower case") {
   CHECK(mfe(std::string(max_unspanned_length + 1, 'A'), o).energy_dcal == 0);
   o.max_span = -1;
   CHECK_THROWS_AS(mfe("GGGGAAAACCCC", o), Error);
+}
+
+TEST_CASE("MfeKernel fills the tables of fill_mfe_ref exactly (random sequences, spans, edge cases)") {
+  MfeFolder fast, ref;
+  for (const auto& c : test::fold_cases(17, 240, 240)) {
+    CAPTURE(c.sequence);
+    CAPTURE(c.span);
+    const Rna rna = encode_rna(c.sequence);
+    FoldOptions o;
+    o.max_span = c.span;
+    const Mfe a = fast.fold(rna, o), b = ref.fold_ref(rna, o);
+    CHECK(a.energy_dcal == b.energy_dcal);
+    CHECK(a.structure == b.structure);
+    const MfeTables &x = fast.tables(), &y = ref.tables();
+    const index_t n = rna.length(), width = x.c.width();
+    CHECK(x.f5 == y.f5);
+    index_t differing = 0;
+    for (index_t i = 1; i <= n; ++i)
+      for (index_t j = i; j <= std::min(n, i + width - 1); ++j)
+        differing += x.c(i, j) != y.c(i, j) || x.fm(i, j) != y.fm(i, j) || x.fm1(i, j) != y.fm1(i, j);
+    CHECK(differing == 0);
+  }
 }

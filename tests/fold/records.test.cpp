@@ -71,3 +71,38 @@ TEST_CASE("fold_records: bad input names the file and record") {
   CHECK_THROWS_AS(fold_file(with_n, bad_letters), Error);
   for (const auto& p : {bad, long_one, with_n}) std::filesystem::remove(p);
 }
+
+TEST_CASE("fold_records with plfold: pysster's P/U string and window-averaged profiles") {
+  const auto refs = test::read_plfold_reference("vienna_plfold.tsv");
+  std::string fasta;
+  std::vector<std::string> expected;
+  for (const auto& r : refs)
+    if (r.window == 70 && r.span == 70) {
+      fasta += ">s\n" + r.sequence + "\n";
+      std::vector<BasePair> pairs;
+      for (const auto& [ij, p] : r.pairs) pairs.push_back({ij.first, ij.second, p});
+      expected.push_back(paired_unpaired(std::ssize(r.sequence), pairs));
+    }
+  const std::string path = write_temp("plfold.fa", fasta);
+  FoldRequest request;
+  request.plfold = WindowOptions{};
+  request.profile_letters = "EHIMS";
+  const auto folded = fold_file(path, request);
+  REQUIRE(folded.size() == expected.size());
+  REQUIRE(expected.size() >= 10);
+  for (std::size_t k = 0; k < folded.size(); ++k) {
+    CHECK(folded[k].result.paired_unpaired == expected[k]);
+    const auto& profile = folded[k].result.profile;
+    const index_t n = std::ssize(expected[k]);
+    REQUIRE(std::ssize(profile) == 5 * n);
+    for (index_t t = 0; t < n; ++t) {
+      float sum = 0;
+      for (index_t row = 0; row < 5; ++row) sum += profile[to_size(row * n + t)];
+      CHECK(sum == doctest::Approx(1.0f).epsilon(1e-5));
+    }
+    CHECK_FALSE(folded[k].result.mfe.structure.empty());
+  }
+  request.plfold = WindowOptions{0, 70};
+  CHECK_THROWS_AS(fold_file(path, request), Error);
+  std::filesystem::remove(path);
+}

@@ -37,7 +37,7 @@ TEST_CASE("default architecture: pysster's layers, shapes and parameter count") 
   CHECK(net.output_shape(5) == Shape{1, 32, 30});
   CHECK(net.output_shape(7) == Shape{1, 1, 960});
   CHECK(net.parameter_count() == (25 * 4 * 30 + 30) + (25 * 30 * 30 + 30) + (960 * 100 + 100) + (100 * 2 + 2));
-  CHECK(net.uses_symbol_path());
+  CHECK(net.reads_symbols());
 }
 
 TEST_CASE("a conv/pool stack that shrinks the sequence to nothing is an error naming the layer") {
@@ -50,7 +50,7 @@ TEST_CASE("a conv/pool stack that shrinks the sequence to nothing is an error na
 TEST_CASE("symbol path and one-hot float path compute the same function, dropout included") {
   const index_t B = 5, L = 23;
   auto net = build_network<double>(two_conv_params(), InputSpec{.length = L, .symbols = 4}, 3);
-  REQUIRE(net.uses_symbol_path());
+  REQUIRE(net.reads_symbols());
   std::vector<double> params(to_size(net.parameter_count())), grads(params.size());
   sster::test::fill_uniform(params.data(), net.parameter_count(), 1, -0.3, 0.3);
   net.bind(params.data(), grads.data());
@@ -65,7 +65,49 @@ TEST_CASE("symbol path and one-hot float path compute the same function, dropout
     const Tensor<double>& b = net.forward_dense(onehot, ctx);
     REQUIRE(a.size() == b.size());
     for (index_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-12));
+    // The same up to every Keras layer, those inside the fused first layer included.
+    for (std::size_t last = 0; last < net.size(); ++last) {
+      CAPTURE(net.name(last));
+      const Tensor<double> part = net.forward(InputBatch<double>{.B = B, .symbols = sym.data()}, ctx, last);
+      const Tensor<double>& dense = net.forward_dense(onehot, ctx, last);
+      REQUIRE(part.shape() == Shape{B, net.output_shape(last).L, net.output_shape(last).C});
+      REQUIRE(dense.shape() == part.shape());
+      for (index_t i = 0; i < part.size(); ++i) REQUIRE(part[i] == doctest::Approx(dense[i]).epsilon(1e-12));
+    }
   }
+}
+
+TEST_CASE("the architecture runs each conv block as one layer and reads symbols only from plain sequences") {
+  auto kinds = [](const Network<float>& net) {
+    std::vector<std::size_t> k;
+    for (const auto& l : net.layers()) k.push_back(l.index());
+    return k;
+  };
+  using Any = AnyLayer<float>;
+  const auto symbol_block = Any(SymbolConvPool1D<float>{}).index(), block = Any(ConvPool1D<float>{}).index(),
+             dropout = Any(Dropout<float>{}).index(), flatten = Any(Flatten<float>{}).index(),
+             dense = Any(Dense<float>{}).index();
+  // Plain sequences: the first block takes the input dropout and the symbols.
+  auto plain = build_network<float>(Params{}, InputSpec{.length = 200, .symbols = 4}, 2);
+  CHECK(kinds(plain) == std::vector<std::size_t>{symbol_block, dropout, block, dropout, flatten, dense, dropout, dense});
+  CHECK(plain.size() == 11);  // the Keras layers
+  CHECK(plain.reads_symbols());
+  REQUIRE(plain.first_conv() != nullptr);
+  CHECK(plain.first_conv()->kernels == 30);
+  CHECK(plain.first_conv()->width == 25);
+  // Position-wise values (or profiles): floats, the input dropout a layer of its own.
+  auto floats = build_network<float>(Params{}, InputSpec{.length = 200, .symbols = 4, .dense_channels = 1}, 2);
+  CHECK(kinds(floats) == std::vector<std::size_t>{dropout, block, dropout, block, dropout, flatten, dense, dropout, dense});
+  CHECK(floats.size() == 11);
+  CHECK(!floats.reads_symbols());
+  CHECK(floats.first_conv()->in_channels == 5);
+  // No convolution: no symbol layer, no first convolution.
+  auto no_conv = build_network<float>(Params{}.conv_num(0), InputSpec{.length = 20, .symbols = 4}, 2);
+  CHECK(!no_conv.reads_symbols());
+  CHECK(no_conv.first_conv() == nullptr);
+  InputBatch<float> none{.B = 1};
+  Context ctx;
+  CHECK_THROWS_WITH_AS(no_conv.first_conv_activations(none, ctx), doctest::Contains("no convolution"), sster::Error);
 }
 
 TEST_CASE("whole-network gradient check with the loss (double, dropout masks fixed)") {
@@ -75,7 +117,7 @@ TEST_CASE("whole-network gradient check with the loss (double, dropout masks fix
     for (auto loss_kind : {LossKind::softmax_cross_entropy, LossKind::sigmoid_cross_entropy}) {
       const InputSpec spec{.length = L, .symbols = S, .dense_channels = dense, .extra = 2};
       auto net = build_network<double>(two_conv_params(), spec, K);
-      CHECK(net.uses_symbol_path() == (dense == 0));
+      CHECK(net.reads_symbols() == (dense == 0));
       std::vector<double> params(to_size(net.parameter_count())),
           grads(params.size(), std::nan(""));
       sster::test::fill_uniform(params.data(), net.parameter_count(), 5, -0.4, 0.4);
@@ -97,7 +139,7 @@ TEST_CASE("whole-network gradient check with the loss (double, dropout masks fix
       };
       const auto& logits = net.forward(in, ctx);
       loss_forward_backward(loss_kind, B, K, logits.data(), targets.data(), weights.data(), probs.data(), g.data(), B);
-      net.backward(in, g, ctx);
+      net.backward(g, ctx);
       for (double x : grads) REQUIRE(std::isfinite(x));
       const std::vector<double> analytic = grads;
       CHECK(sster::test::max_gradient_error(params.data(), net.parameter_count(), analytic, loss) < 1e-6);

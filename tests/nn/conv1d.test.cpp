@@ -7,7 +7,7 @@
 
 #include "gradient_check.hpp"
 #include "sster/nn/conv1d.hpp"
-#include "sster/nn/maxpool1d.hpp"
+#include "sster/nn/kernels/gather_conv1d.hpp"
 
 using namespace sster;
 using sster::test::check_layer_gradients;
@@ -39,44 +39,6 @@ TEST_CASE("Conv1D gradients (double, central differences)") {
       check_layer_gradients(conv, Shape{3, L, C}, static_cast<std::uint64_t>(L * 100 + C));
     }
   }
-}
-
-TEST_CASE("Conv1D symbol input: gradients and equality with the one-hot float path") {
-  const index_t B = 3, L = 10, C = 4, K = 3, W = 4;
-  Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W};
-  std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
-  sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 3, -0.5, 0.5);
-  conv.bind(p.data(), g.data());
-  std::vector<std::uint8_t> sym(to_size(B * L));
-  RandomStream rng(RandomKey(9, Purpose::init));
-  for (auto& s : sym) s = static_cast<std::uint8_t>(rng.below(C));
-  sym[5] = no_symbol;  // padding: no channel hot
-  auto scale = random_tensor<double>(Shape{B, L, 1}, 4, 0, 2);
-  // The same input as one-hot floats, scaled per position.
-  Tensor<double> onehot(Shape{B, L, C}, 0.0);
-  for (index_t i = 0; i < B * L; ++i)
-    if (at(sym, i) != no_symbol) onehot[i * C + at(sym, i)] = scale[i];
-  const Shape out = conv.output_shape(onehot.shape());
-  Tensor<double> y_sym(out), y_float(out);
-  Context ctx;
-  conv.forward_symbols(sym.data(), scale.data(), B, L, y_sym);
-  conv.forward(onehot, y_float, ctx);
-  for (index_t i = 0; i < y_sym.size(); ++i) CHECK(y_sym[i] == doctest::Approx(y_float[i]).epsilon(1e-12));
-
-  auto r = random_tensor<double>(out, 5);
-  conv.backward_symbols(sym.data(), scale.data(), B, L, y_sym, r);
-  const std::vector<double> g_sym = g;
-  Tensor<double> gx(onehot.shape());
-  conv.backward(onehot, y_float, r, gx, ctx);
-  for (std::size_t i = 0; i < g.size(); ++i) CHECK(g_sym[i] == doctest::Approx(g[i]).epsilon(1e-12));
-
-  auto loss = [&] {
-    conv.forward_symbols(sym.data(), scale.data(), B, L, y_sym);
-    double s = 0;
-    for (index_t i = 0; i < y_sym.size(); ++i) s += y_sym[i] * r[i];
-    return s;
-  };
-  CHECK(sster::test::max_gradient_error(p.data(), static_cast<index_t>(p.size()), g_sym, loss) < 1e-6);
 }
 
 TEST_CASE_TEMPLATE("conv1d kernels: fast equals reference on awkward sizes", T, float, double) {
@@ -134,38 +96,6 @@ TEST_CASE("Conv1D: a kernel longer than the input is an error naming both length
                        sster::Error);
 }
 
-TEST_CASE_TEMPLATE("small_gemm equals its reference: every init mode, strided A both ways, ragged rows", T, float, double) {
-  constexpr index_t w = simd::width<T>;
-  const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
-  for (index_t rows : {1, 7, 8, 13, 50})
-    for (index_t vecs : {1, 2, 3, 4, 5, 7})
-      for (index_t depth : {1, 9, 40, vecs >= 4 ? 2100 : 0}) {
-        if (depth == 0) continue;  // 2100: longer than a depth block (see small_gemm)
-        CAPTURE(rows);
-        CAPTURE(vecs);
-        CAPTURE(depth);
-        const index_t cols = vecs * w;
-        for (bool transposed : {false, true}) {
-          // A as windows (rows 3 apart, depth contiguous) or their transpose.
-          const index_t a_row = transposed ? 1 : 3, a_col = transposed ? 3 : 1;
-          const kernels::GemmShape s{.rows = rows, .cols = cols, .depth = depth, .a_row = a_row, .a_col = a_col,
-                                     .ldb = cols + w, .ldc = cols};
-          auto a = random_tensor<T>({1, (rows - 1) * a_row + (depth - 1) * a_col + 1, 1}, 1);
-          auto b = random_tensor<T>({1, depth, s.ldb}, 2);
-          auto bias = random_tensor<T>({1, 1, cols}, 3);
-          for (auto mode : {kernels::GemmInit::zero, kernels::GemmInit::row, kernels::GemmInit::accumulate}) {
-            auto c_ref = random_tensor<T>({1, rows, cols}, 4);
-            Tensor<T> c = c_ref;
-            kernels::small_gemm_ref(a.data(), b.data(), c_ref.data(), bias.data(), mode, s);
-            kernels::small_gemm(a.data(), b.data(), c.data(), bias.data(), mode, s);
-            // Sums of `depth` terms of size ~1: the absolute error grows like sqrt(depth).
-            const double scale = std::sqrt(static_cast<double>(depth));
-            for (index_t i = 0; i < c.size(); ++i) REQUIRE(c[i] == doctest::Approx(c_ref[i]).epsilon(tol).scale(scale));
-          }
-        }
-      }
-}
-
 namespace {
 // Runs write(y, argmax) on buffers of n values followed by guard values and
 // checks the guards: the fast epilogue stores whole vectors that spill into
@@ -173,11 +103,12 @@ namespace {
 template <class T, class Write>
 void check_within_bounds(index_t n, Write&& write) {
   const T guard = T{-12345};
-  std::vector<T> y(to_size(n + 64), guard), a(y.size(), guard);
+  std::vector<T> y(to_size(n + 64), guard);
+  std::vector<std::int32_t> a(y.size(), -12345);
   write(y.data(), a.data());
   for (std::size_t i = to_size(n); i < y.size(); ++i) {
     REQUIRE(y[i] == guard);
-    REQUIRE(a[i] == guard);
+    REQUIRE(a[i] == -12345);
   }
 }
 
@@ -207,10 +138,10 @@ TEST_CASE_TEMPLATE("conv1d + pool kernels: fast equals reference (ties, overlapp
       auto b = grid_tensor<T>({1, 1, s.K}, 3);
       auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
       Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
-      std::vector<T> a_ref(to_size(y.size())), a(a_ref.size());
+      std::vector<std::int32_t> a_ref(to_size(y.size())), a(a_ref.size());
       kernels::ConvScratch<T> scratch;
       kernels::conv1d_pool_forward_ref(x.data(), w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
-      check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
+      check_within_bounds<T>(y.size(), [&](T* yg, std::int32_t* ag) {
         kernels::conv1d_pool_forward(x.data(), w.data(), b.data(), yg, ag, s, p, scratch);
       });
       kernels::conv1d_pool_forward(x.data(), w.data(), b.data(), y.data(), a.data(), s, p, scratch);
@@ -237,7 +168,7 @@ TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, flo
   const double tol = std::is_same_v<T, float> ? 1e-5 : 1e-12;
   for (auto s : {kernels::ConvShape{2, 13, 4, 5, 4}, {3, 30, 12, 30, 25}, {1, 7, 20, 3, 7}, {2, 41, 4, 100, 25},
                  {2, 12, 1, 17, 3}, {5, 8, 4, 3, 5}})
-    for (auto p : {kernels::FusedPool{2, 2, true}, {3, 1, true}, {2, 2, false}, {1, 1, true}}) {
+    for (auto p : {kernels::FusedPool{2, 2, true}, {3, 1, true}, {2, 2, false}, {1, 1, true}, {2, 3, true}}) {
       if (p.size > s.out_len()) continue;
       CAPTURE(s.L);
       CAPTURE(s.K);
@@ -253,10 +184,10 @@ TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, flo
       auto gy = random_tensor<T>({s.B, lp, s.K}, 4);
       for (const T* sc : {static_cast<const T*>(nullptr), static_cast<const T*>(scale.data())}) {
         Tensor<T> y_ref({s.B, lp, s.K}), y(y_ref.shape());
-        std::vector<T> a_ref(to_size(y.size())), a(a_ref.size());
+        std::vector<std::int32_t> a_ref(to_size(y.size())), a(a_ref.size());
         kernels::ConvScratch<T> scratch;
         kernels::gather_conv1d_pool_forward_ref(x.data(), sc, w.data(), b.data(), y_ref.data(), a_ref.data(), s, p);
-        check_within_bounds<T>(y.size(), [&](T* yg, T* ag) {
+        check_within_bounds<T>(y.size(), [&](T* yg, std::int32_t* ag) {
           kernels::gather_conv1d_pool_forward(x.data(), sc, w.data(), b.data(), yg, ag, s, p, scratch);
         });
         kernels::gather_conv1d_pool_forward(x.data(), sc, w.data(), b.data(), y.data(), a.data(), s, p, scratch);
@@ -271,80 +202,4 @@ TEST_CASE_TEMPLATE("gather conv1d + pool kernels: fast equals reference", T, flo
         for (index_t i = 0; i < db.size(); ++i) REQUIRE(db[i] == doctest::Approx(db_ref[i]).epsilon(tol));
       }
     }
-}
-
-TEST_CASE("Conv1D pooled: same as Conv1D then MaxPool1D, and its gradients (double)") {
-  for (auto [L, C, K, W, size, stride] : {std::array<index_t, 6>{12, 3, 2, 3, 2, 2}, {11, 1, 5, 4, 3, 1}, {9, 5, 17, 2, 2, 3}}) {
-    CAPTURE(L);
-    CAPTURE(size);
-    for (auto act : {Activation::relu, Activation::linear}) {
-      Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W, .activation = act};
-      MaxPool1D<double> pool{.size = size, .stride = stride};
-      const index_t B = 3;
-      std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
-      sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 5, -0.5, 0.5);
-      conv.bind(p.data(), g.data());
-      auto x = random_tensor<double>(Shape{B, L, C}, 6);
-      const Shape cs = conv.output_shape(x.shape()), ps = pool.output_shape(cs);
-      Tensor<double> y_conv(cs), y_pool(ps), y_fused(ps);
-      Context ctx;
-      conv.forward(x, y_conv, ctx);
-      pool.forward(y_conv, y_pool, ctx);
-      conv.forward_pooled(x, size, stride, y_fused);
-      for (index_t i = 0; i < y_pool.size(); ++i) CHECK(y_fused[i] == doctest::Approx(y_pool[i]).epsilon(1e-12));
-      // Backward: the composition's gradients equal the fused ones.
-      auto r = random_tensor<double>(ps, 7);
-      Tensor<double> g_conv(cs), gx(x.shape()), gx_fused(x.shape(), std::nan(""));
-      pool.backward(y_conv, y_pool, r, g_conv, ctx);
-      conv.backward(x, y_conv, g_conv, gx, ctx);
-      const std::vector<double> g_unfused = g;
-      std::fill(g.begin(), g.end(), std::nan(""));
-      conv.backward_pooled(x, size, stride, y_fused, r, &gx_fused);
-      for (std::size_t i = 0; i < g.size(); ++i) CHECK(g[i] == doctest::Approx(g_unfused[i]).epsilon(1e-12));
-      for (index_t i = 0; i < gx.size(); ++i) CHECK(gx_fused[i] == doctest::Approx(gx[i]).epsilon(1e-12));
-      // Central differences on the parameters and the input.
-      auto loss = [&] {
-        conv.forward_pooled(x, size, stride, y_fused);
-        double s = 0;
-        for (index_t i = 0; i < y_fused.size(); ++i) s += y_fused[i] * r[i];
-        return s;
-      };
-      loss();
-      conv.backward_pooled(x, size, stride, y_fused, r, &gx_fused);
-      const std::vector<double> gp = g, gxv(gx_fused.data(), gx_fused.data() + gx_fused.size());
-      CHECK(sster::test::max_gradient_error(p.data(), static_cast<index_t>(p.size()), gp, loss) < 1e-6);
-      CHECK(sster::test::max_gradient_error(x.data(), x.size(), gxv, loss) < 1e-6);
-    }
-  }
-}
-
-TEST_CASE("Conv1D pooled on symbols: same as the one-hot float path, and its gradients (double)") {
-  const index_t B = 3, L = 15, C = 4, K = 5, W = 4, size = 2, stride = 2;
-  Conv1D<double> conv{.in_channels = C, .kernels = K, .width = W};
-  std::vector<double> p(to_size(W * C * K + K)), g(p.size(), std::nan(""));
-  sster::test::fill_uniform(p.data(), static_cast<index_t>(p.size()), 8, -0.5, 0.5);
-  conv.bind(p.data(), g.data());
-  std::vector<std::uint8_t> sym(to_size(B * L));
-  RandomStream rng(RandomKey(10, Purpose::init));
-  for (auto& s : sym) s = static_cast<std::uint8_t>(rng.below(C));
-  sym[4] = no_symbol;
-  auto scale = random_tensor<double>(Shape{B, L, 1}, 11, 0, 2);
-  Tensor<double> onehot(Shape{B, L, C}, 0.0);
-  for (index_t i = 0; i < B * L; ++i)
-    if (at(sym, i) != no_symbol) onehot[i * C + at(sym, i)] = scale[i];
-  const Shape ps{B, (L - W + 1 - size) / stride + 1, K};
-  Tensor<double> y_sym(ps), y_float(ps);
-  conv.forward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym);
-  conv.forward_pooled(onehot, size, stride, y_float);
-  for (index_t i = 0; i < y_sym.size(); ++i) CHECK(y_sym[i] == doctest::Approx(y_float[i]).epsilon(1e-12));
-  auto r = random_tensor<double>(ps, 12);
-  conv.backward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym, r);
-  const std::vector<double> g_sym = g;
-  auto loss = [&] {
-    conv.forward_symbols_pooled(sym.data(), scale.data(), B, L, size, stride, y_sym);
-    double s = 0;
-    for (index_t i = 0; i < y_sym.size(); ++i) s += y_sym[i] * r[i];
-    return s;
-  };
-  CHECK(sster::test::max_gradient_error(p.data(), static_cast<index_t>(p.size()), g_sym, loss) < 1e-6);
 }

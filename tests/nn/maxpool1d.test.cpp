@@ -33,6 +33,8 @@ TEST_CASE("MaxPool1D hand-computed case") {
   CHECK(y.at(0, 0, 1) == 4);
   CHECK(y.at(0, 1, 1) == 8);
   CHECK(y.at(0, 2, 1) == -2);
+  // The winners' rows, per output element (as every pooling keeps them).
+  CHECK(pool.argmax_ == std::vector<std::int32_t>{1, 0, 2, 2, 4, 4});
   Tensor<double> g(y.shape(), 1.0), gx(x.shape(), std::nan(""));
   pool.backward(x, y, g, gx, ctx);
   CHECK(gx.at(0, 1, 0) == 1);

@@ -10,45 +10,6 @@
 
 using namespace sster;
 
-TEST_CASE_TEMPLATE("gemm_rows_acc matches its reference on awkward sizes", T, float, double) {
-  // Odd sizes, column counts off the SIMD width, row strides wider than the rows.
-  const kernels::RowGemmShape shapes[] = {{7, 5, 13, 9, 17, 15}, {1, 1, 1, 1, 1, 1}, {4, 32, 128, 32, 128, 128},
-                                          {9, 3, 31, 3, 40, 33}, {5, 0, 6, 1, 6, 6}, {13, 7, 50, 7, 50, 50}};
-  for (const auto& s : shapes) {
-    CAPTURE(s.M);
-    CAPTURE(s.N);
-    std::vector<T> x(to_size(s.M * s.ldx + 1)),
-        w(to_size(std::max<index_t>(s.K, 1) * s.ldw));
-    std::vector<T> y(to_size(s.M * s.ldy));
-    test::fill_uniform(x.data(), static_cast<index_t>(x.size()), 1);
-    test::fill_uniform(w.data(), static_cast<index_t>(w.size()), 2);
-    test::fill_uniform(y.data(), static_cast<index_t>(y.size()), 3);
-    auto y_ref = y;
-    kernels::gemm_rows_acc(x.data(), w.data(), y.data(), s);
-    kernels::gemm_rows_acc_ref(x.data(), w.data(), y_ref.data(), s);
-    for (std::size_t i = 0; i < y.size(); ++i) CHECK(y[i] == doctest::Approx(y_ref[i]).epsilon(1e-5));
-  }
-}
-
-TEST_CASE_TEMPLATE("gemm_rows_acc: a row's result does not depend on the other rows", T, float, double) {
-  // Blocks of 6 rows, a last block of 1-5 rows and single rows must round
-  // identically, so a sample's output does not change with the batch split.
-  const index_t K = 19, N = 37;
-  for (index_t M = 1; M <= 13; ++M) {
-    CAPTURE(M);
-    std::vector<T> x(to_size(M * K)), w(to_size(K * N)),
-        y(to_size(M * N));
-    test::fill_uniform(x.data(), M * K, 4);
-    test::fill_uniform(w.data(), K * N, 5);
-    test::fill_uniform(y.data(), M * N, 6);
-    auto one_by_one = y;
-    kernels::gemm_rows_acc(x.data(), w.data(), y.data(), {M, K, N, K, N, N});
-    for (index_t m = 0; m < M; ++m)
-      kernels::gemm_rows_acc(x.data() + m * K, w.data(), one_by_one.data() + m * N, {1, K, N, K, N, N});
-    CHECK(test::same_bits(y.data(), one_by_one.data(), M * N));
-  }
-}
-
 TEST_CASE("hard_sigmoid is Keras' clip(0.2 x + 0.5, 0, 1)") {
   using kernels::hard_sigmoid, kernels::hard_sigmoid_grad;
   CHECK(hard_sigmoid(0.0) == 0.5);

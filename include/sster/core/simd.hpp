@@ -17,20 +17,6 @@ using batch = xsimd::batch<T>;
 template <class T>
 constexpr std::size_t width = batch<T>::size;
 
-// y[i] += a * x[i]
-template <class T>
-void axpy(index_t n, T a, const T* x, T* y) {
-  constexpr index_t w = width<T>;
-  const index_t vec_end = n - n % w;
-  const batch<T> va(a);
-  for (index_t i = 0; i < vec_end; i += w) {
-    auto vy = batch<T>::load_unaligned(y + i);
-    vy = xsimd::fma(va, batch<T>::load_unaligned(x + i), vy);
-    vy.store_unaligned(y + i);
-  }
-  for (index_t i = vec_end; i < n; ++i) y[i] += a * x[i];
-}
-
 // y[i] += x[i]
 template <class T>
 void add(index_t n, const T* x, T* y) {
@@ -39,23 +25,6 @@ void add(index_t n, const T* x, T* y) {
   for (index_t i = 0; i < vec_end; i += w)
     (batch<T>::load_unaligned(y + i) + batch<T>::load_unaligned(x + i)).store_unaligned(y + i);
   for (index_t i = vec_end; i < n; ++i) y[i] += x[i];
-}
-
-// sum of x[i] * y[i], four accumulators to hide the latency of the adds
-template <class T>
-T dot(index_t n, const T* x, const T* y) {
-  constexpr index_t w = width<T>;
-  const index_t vec_end = n - n % (4 * w);
-  batch<T> a0(T{0}), a1(T{0}), a2(T{0}), a3(T{0});
-  for (index_t i = 0; i < vec_end; i += 4 * w) {
-    a0 = xsimd::fma(batch<T>::load_unaligned(x + i), batch<T>::load_unaligned(y + i), a0);
-    a1 = xsimd::fma(batch<T>::load_unaligned(x + i + w), batch<T>::load_unaligned(y + i + w), a1);
-    a2 = xsimd::fma(batch<T>::load_unaligned(x + i + 2 * w), batch<T>::load_unaligned(y + i + 2 * w), a2);
-    a3 = xsimd::fma(batch<T>::load_unaligned(x + i + 3 * w), batch<T>::load_unaligned(y + i + 3 * w), a3);
-  }
-  T sum = xsimd::hadd((a0 + a1) + (a2 + a3));
-  for (index_t i = vec_end; i < n; ++i) sum += x[i] * y[i];
-  return sum;
 }
 
 // y[i] = max(y[i], 0)

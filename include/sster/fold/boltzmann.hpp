@@ -3,6 +3,7 @@
 // with ViennaRNA's constants (gas constant 1.98717 cal/(mol K), 0 degC =
 // 273.15 K). Loop energies are whole dcal/mol, so a table of exp() over the
 // range they take replaces a call to exp() per loop in the partition function.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -23,6 +24,9 @@ class BoltzmannTable {
     if (e >= -range && e <= range) return factors_[static_cast<std::size_t>(e + range)];
     return std::exp(-e / kT_dcal);
   }
+  // The factor of an energy that may be inf (no such loop; then the factor it
+  // multiplies must be 0): no branch, energies above the range get its last factor.
+  double clamped(int e) const { return factors_[static_cast<std::size_t>(std::min(e, range) + range)]; }
 
  private:
   std::vector<double> factors_;

@@ -10,7 +10,7 @@
 namespace sster::fold {
 
 // Sequences longer than this must be folded with a max_span: a full fold keeps
-// n x n tables (the partition function ten of doubles, some 2 GB at 5,000 nt).
+// n x n tables (the partition function eight of doubles, some 1.6 GB at 5,000 nt).
 inline constexpr index_t max_unspanned_length = 5000;
 
 struct FoldOptions {

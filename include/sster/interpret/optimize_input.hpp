@@ -105,7 +105,7 @@ inline AscentResult optimize_node(const Network<float>& proto, float* params, st
       grad_out.resize(y.shape());
       grad_out.fill(0.0f);
       grad_out.at(0, best, node) = 1.0f;
-      net.backward(InputBatch<float>{.B = 1}, grad_out, ctx, layer, &gx);
+      net.backward(grad_out, ctx, layer, &gx);
       for (index_t c = 0; c < C; ++c) {
         double norm = 0;
         for (index_t t = 0; t < L; ++t) norm += static_cast<double>(gx.at(0, t, c)) * gx.at(0, t, c);

@@ -8,9 +8,11 @@
 //   [AppendExtra(additional inputs, dropout_input)]
 //   [Dense(neuron_num, relu, max_norm) -> Dropout(dropout_dense)] x dense_num
 //   Dense(classes, linear; softmax or sigmoid live in the loss)
-// Layer names follow Keras ("conv1d_1", "max_pooling1d_1", ...), so
-// print_summary reads like pysster's.
-#include <map>
+// Each conv block, Conv1D -> MaxPool1D, runs as one ConvPool1D; on plain
+// sequences (no profiles, no position-wise values) the first one also takes
+// the input dropout and reads the symbols: SymbolConvPool1D. The Keras layers
+// stay as listed (names "conv1d_1", "max_pooling1d_1", ..., shapes and
+// weights), so print_summary reads like pysster's.
 #include <string>
 #include <vector>
 
@@ -18,17 +20,6 @@
 #include "sster/model/params.hpp"
 
 namespace sster {
-
-namespace detail {
-// Keras numbers layers per type: dropout_1, dropout_2, ...
-class LayerNamer {
- public:
-  std::string operator()(const std::string& type) { return type + "_" + std::to_string(++counts_[type]); }
-
- private:
-  std::map<std::string, int> counts_;
-};
-}  // namespace detail
 
 // pysster's recurrent block: rnn_num LSTM or GRU layers (optionally
 // bidirectional), all but the last returning sequences. Returns the features
@@ -45,8 +36,8 @@ index_t add_recurrent(const Params& p, index_t channels, Add& add) {
       layer.dropout = p.get("rnn_dropout_input", i);
       layer.recurrent_dropout = p.get("rnn_dropout_recurrent", i);
       const bool both = p.get("rnn_bidirectional", i) != 0;
-      if (both) add(Bidirectional<decltype(layer)>(layer), "bidirectional");
-      else add(layer, lstm ? "lstm" : "gru");
+      if (both) add(Bidirectional<decltype(layer)>(layer));
+      else add(layer);
       channels = layer.units * (both ? 2 : 1);
     };
     if (lstm) configure(LSTM<T>{});
@@ -60,13 +51,12 @@ Network<T> build_network(const Params& p, const InputSpec& input, index_t classe
   p.validate();
   require(classes >= 2 || classes == 1, "model: at least one class expected");
   std::vector<AnyLayer<T>> layers;
-  std::vector<std::string> names;
-  detail::LayerNamer name;
-  auto add = [&](AnyLayer<T> layer, const std::string& type) {
-    layers.push_back(std::move(layer));
-    names.push_back(name(type));
-  };
-  add(Dropout<T>{.rate = p.get("dropout_input")}, "dropout");
+  auto add = [&](AnyLayer<T> layer) { layers.push_back(std::move(layer)); };
+  const Dropout<T> input_dropout{.rate = p.get("dropout_input")};
+  // On plain sequences the first conv block reads the symbols itself, input
+  // dropout included; otherwise the input is floats and the dropout a layer.
+  const bool symbol_block = input.symbols_only() && p.get_int("conv_num") > 0;
+  if (!symbol_block) add(input_dropout);
   index_t channels = input.channels(), length = input.length;
   for (index_t i = 0; i < p.get_int("conv_num"); ++i) {
     const index_t width = p.get_int("kernel_len", i), kernels = p.get_int("kernel_num", i);
@@ -79,30 +69,31 @@ Network<T> build_network(const Params& p, const InputSpec& input, index_t classe
                                 " exceeds its input length " + std::to_string(length) + " (sequence length " +
                                 std::to_string(input.length) + "): use fewer or shorter conv layers");
     length = (length - pool) / stride + 1;
-    add(Conv1D<T>{.in_channels = channels, .kernels = kernels, .width = width}, "conv1d");
-    add(MaxPool1D<T>{.size = pool, .stride = stride}, "max_pooling1d");
-    add(Dropout<T>{.rate = p.get("dropout_conv", i)}, "dropout");
+    const ConvPool1D<T> block{.conv = {.in_channels = channels, .kernels = kernels, .width = width},
+                              .pool = {.size = pool, .stride = stride}};
+    if (i == 0 && symbol_block) add(SymbolConvPool1D<T>{.dropout = input_dropout, .block = block});
+    else add(block);
+    add(Dropout<T>{.rate = p.get("dropout_conv", i)});
     channels = kernels;
   }
   index_t features = length * channels;
   if (p.rnn_type().empty()) {
-    add(Flatten<T>{}, "flatten");
+    add(Flatten<T>{});
   } else {
     features = add_recurrent<T>(p, channels, add);
   }
   if (input.extra > 0) {
-    add(AppendExtra<T>{.extra_size = input.extra, .dropout = Dropout<T>{.rate = p.get("dropout_input")}},
-        "concatenate");
+    add(AppendExtra<T>{.extra_size = input.extra, .dropout = input_dropout});
     features += input.extra;
   }
   for (index_t i = 0; i < p.get_int("dense_num"); ++i) {
     const index_t units = p.get_int("neuron_num", i);
-    add(Dense<T>{.inputs = features, .units = units}, "dense");
-    add(Dropout<T>{.rate = p.get("dropout_dense", i)}, "dropout");
+    add(Dense<T>{.inputs = features, .units = units});
+    add(Dropout<T>{.rate = p.get("dropout_dense", i)});
     features = units;
   }
-  add(Dense<T>{.inputs = features, .units = classes, .activation = Activation::linear, .max_norm = false}, "dense");
-  return Network<T>(input, std::move(layers), std::move(names));
+  add(Dense<T>{.inputs = features, .units = classes, .activation = Activation::linear, .max_norm = false});
+  return Network<T>(input, std::move(layers));
 }
 
 }  // namespace sster

@@ -177,7 +177,7 @@ class Engine {
     const double loss = loss_forward_backward(loss_, n, K, logits.data(), batch.targets + r.begin * K,
                                               batch.weights ? batch.weights + r.begin : nullptr, probs.data(),
                                               backward ? grad.data() : nullptr, B);
-    if (backward) net.backward(part, grad, ctx);
+    if (backward) net.backward(grad, ctx);
     return loss;
   }
 

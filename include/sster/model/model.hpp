@@ -159,7 +159,7 @@ class Model {
       index_t n = 0;
       for (const auto& p : net.param_specs(i)) n += p.size();
       total += n;
-      flat = flat || std::holds_alternative<Flatten<float>>(net.layer(i));
+      flat = flat || net.type(i) == Flatten<float>::keras_type;
       const std::string shape = flat ? "(None, " + std::to_string(s.C) + ")"
                                      : "(None, " + std::to_string(s.L) + ", " + std::to_string(s.C) + ")";
       std::snprintf(line, sizeof line, "%-22s %-20s %12lld\n", net.name(i).c_str(), shape.c_str(),
@@ -289,16 +289,14 @@ class Model {
         auto& net = engine_->network(replica);
         Context ctx;
         const InputBatch<float> part = b.input.slice(info_.input_spec(), begin, end);
-        const auto& acts = net.forward(part, ctx, 1);
+        const auto& acts = net.first_conv_activations(part, ctx);
         for (index_t s = 0; s < end - begin; ++s) fn(at(idx, first + begin + s), acts.sample(s));
       });
     });
   }
 
   // Kernel count, length and output positions of the first convolution.
-  const Conv1D<float>* first_conv() const {
-    return network().size() > 1 ? std::get_if<Conv1D<float>>(&network().layer(1)) : nullptr;
-  }
+  const Conv1D<float>* first_conv() const { return network().first_conv(); }
 
   MaxActivations get_max_activations(const Data& data, Group group) {
     const auto idx = data.indices(group);

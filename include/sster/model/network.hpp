@@ -5,21 +5,24 @@
 //
 // Input: symbols (B, L) with values < symbols or no_symbol, optional dense
 // channels (B, L, Cd) appended after the symbol channels, optional
-// per-sequence extras (B, A) for AppendExtra. When the network starts with
-// Dropout + Conv1D and there are no dense channels, the first convolution
-// gathers weight rows by symbol (no one-hot is built); otherwise the input is
-// expanded to a float (B, L, symbols + Cd) tensor and every layer runs on
-// floats. Both paths compute the same function, dropout masks included.
+// structure profiles, optional per-sequence extras (B, A) for the layers that
+// append them. When the first layer reads symbols (a SymbolLayer, see
+// nn/layer.hpp) and the input has neither dense channels nor profiles, the
+// first layer gets the symbols themselves; otherwise the input is expanded to
+// a float (B, L, symbols + Cd) tensor. The architecture picks the layers, and
+// with them the path.
+//
+// Two views of one network: the layers as they run (fused ones among them),
+// and the Keras layers they stand for (each layer's parts, nn/layer.hpp),
+// which the summary, the model file and optimised inputs see: size(),
+// name(i), type(i), output_shape(i) and param_specs(i) index Keras layers,
+// and so do forward's and backward's `last`.
 //
 // Activation and gradient buffers are members, resized per call: after the
 // first batch of a given size no allocation happens.
-//
-// A Conv1D followed by a MaxPool1D runs as one fused kernel (pooling and
-// ReLU in the convolution's epilogue, Conv1D::forward_pooled) whenever the
-// forward goes past the pool: then activation(conv) is not written, only
-// activation(pool). A forward that stops at the conv runs it on its own.
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -29,19 +32,19 @@
 #include "sster/core/symbol.hpp"
 #include "sster/nn/append_extra.hpp"
 #include "sster/nn/bidirectional.hpp"
-#include "sster/nn/conv1d.hpp"
+#include "sster/nn/conv_pool1d.hpp"
 #include "sster/nn/dense.hpp"
 #include "sster/nn/dropout.hpp"
 #include "sster/nn/flatten.hpp"
 #include "sster/nn/gru.hpp"
 #include "sster/nn/lstm.hpp"
-#include "sster/nn/maxpool1d.hpp"
+#include "sster/nn/symbol_conv_pool1d.hpp"
 
 namespace sster {
 
 template <class T>
-using AnyLayer = std::variant<Conv1D<T>, MaxPool1D<T>, Dropout<T>, Flatten<T>, Dense<T>, AppendExtra<T>, LSTM<T>, GRU<T>,
-                              Bidirectional<LSTM<T>>, Bidirectional<GRU<T>>>;
+using AnyLayer = std::variant<SymbolConvPool1D<T>, ConvPool1D<T>, Dropout<T>, Flatten<T>, Dense<T>, AppendExtra<T>,
+                              LSTM<T>, GRU<T>, Bidirectional<LSTM<T>>, Bidirectional<GRU<T>>>;
 
 struct InputSpec {
   index_t length = 0;
@@ -53,6 +56,8 @@ struct InputSpec {
   // structure probabilities instead of a single 1. 0 when not used.
   index_t profile_channels = 0;
   index_t channels() const { return symbols + dense_channels; }
+  // Whether the input is the symbols alone (a one-hot matrix, no other values).
+  bool symbols_only() const { return dense_channels == 0 && profile_channels == 0; }
   bool operator==(const InputSpec&) const = default;
 };
 
@@ -78,176 +83,206 @@ struct InputBatch {
 template <class T>
 class Network {
  public:
-  // names: Keras-style ("conv1d_1", ...), shown by print_summary and used to
-  // pick a layer for optimised inputs.
-  Network(InputSpec input, std::vector<AnyLayer<T>> layers, std::vector<std::string> names)
-      : input_(input), layers_(std::move(layers)), names_(std::move(names)) {
-    require(names_.size() == layers_.size(), "Network: one name per layer expected");
-    for (std::size_t i = 0; i < layers_.size(); ++i) set_dropout_id(layers_[i], i);
+  // One Keras layer of the network: a part of layer `layer`.
+  struct Part {
+    LayerPart part;
+    std::string name;   // Keras' name: the type numbered per type, "conv1d_1"
+    std::size_t layer;  // the layer that runs it
+  };
+
+  Network(InputSpec input, std::vector<AnyLayer<T>> layers) : input_(input), layers_(std::move(layers)) {
+    require(!layers_.empty(), "Network: no layers");
+    std::map<std::string, int> numbers;  // Keras numbers layers per type: dropout_1, dropout_2, ...
     Shape s{1, input_.length, input_.channels()};
-    for (std::size_t i = 0; i < layers_.size(); ++i) {
-      shapes_.push_back(s = visit_layer(i, [&](auto& l) { return l.output_shape(s); }));
-      require(s.L > 0, "layer " + names_[i] + " shrinks the sequence to length " + std::to_string(s.L));
+    for (std::size_t r = 0; r < layers_.size(); ++r) {
+      first_part_.push_back(parts_.size());
+      // Every layer that draws dropout masks is keyed by its first Keras layer's position.
+      visit_layer(r, [&](auto& l) { set_dropout_id(l, parts_.size()); });
+      const auto parts = visit_layer(r, [&](const auto& l) { return layer_parts(l, s); });
+      for (const auto& part : parts) {
+        const std::string name = part.type + "_" + std::to_string(++numbers[part.type]);
+        require(part.output.L > 0, "layer " + name + " shrinks the sequence to length " + std::to_string(part.output.L));
+        parts_.push_back({part, name, r});
+      }
+      s = parts.back().output;
     }
-    symbol_path_ = input_.dense_channels == 0 && input_.profile_channels == 0 && layers_.size() >= 2 &&
-                   std::holds_alternative<Dropout<T>>(layers_[0]) && std::holds_alternative<Conv1D<T>>(layers_[1]);
+    reads_symbols_ = input_.symbols_only() &&
+                     visit_layer(0, []<class L>(const L&) { return SymbolLayer<L, T>; });
     acts_.resize(layers_.size());
     grads_.resize(layers_.size());
-    fused_.assign(layers_.size(), 0);
   }
 
   const InputSpec& input() const { return input_; }
-  std::size_t size() const { return layers_.size(); }
-  const std::string& name(std::size_t i) const { return names_[i]; }
-  const AnyLayer<T>& layer(std::size_t i) const { return layers_[i]; }
-  AnyLayer<T>& layer(std::size_t i) { return layers_[i]; }
-  // Output shape of layer i for one sample (B = 1).
-  Shape output_shape(std::size_t i) const { return shapes_[i]; }
-  bool uses_symbol_path() const { return symbol_path_; }
-  // Output of layer i from the last forward call.
-  const Tensor<T>& activation(std::size_t i) const { return acts_[i]; }
+  // Whether the first layer reads the batch's symbols (else floats).
+  bool reads_symbols() const { return reads_symbols_; }
 
-  std::vector<ParamSpec> param_specs(std::size_t i) const {
-    return std::visit([](const auto& l) { return l.param_specs(); }, layers_[i]);
-  }
+  // The Keras layers.
+  std::size_t size() const { return parts_.size(); }
+  const std::string& name(std::size_t i) const { return parts_[i].name; }
+  const std::string& type(std::size_t i) const { return parts_[i].part.type; }
+  // Output shape of Keras layer i for one sample (B = 1).
+  Shape output_shape(std::size_t i) const { return parts_[i].part.output; }
+  const std::vector<ParamSpec>& param_specs(std::size_t i) const { return parts_[i].part.params; }
   index_t parameter_count() const {
     index_t n = 0;
-    for (std::size_t i = 0; i < layers_.size(); ++i)
-      for (const auto& p : param_specs(i)) n += p.size();
+    for (const auto& p : parts_)
+      for (const auto& spec : p.part.params) n += spec.size();
     return n;
   }
+
+  // The layers as they run.
+  const std::vector<AnyLayer<T>>& layers() const { return layers_; }
+
+  // The first convolution (its kernels and weights), or null.
+  const Conv1D<T>* first_conv() const {
+    const auto i = first_conv_index();
+    if (i == size()) return nullptr;
+    return std::visit(
+        [](const auto& l) -> const Conv1D<T>* {
+          if constexpr (requires { l.convolution(); }) return &l.convolution();
+          else return nullptr;
+        },
+        layers_[parts_[i].layer]);
+  }
+
   // Points every layer's parameter and gradient views into flat buffers of
   // parameter_count() values each, in layer order.
   void bind(T* values, T* grads) {
-    for (std::size_t i = 0; i < layers_.size(); ++i) {
-      visit_layer(i, [&](auto& l) { l.bind(values, grads); });
+    for (std::size_t r = 0; r < layers_.size(); ++r) {
+      visit_layer(r, [&](auto& l) { l.bind(values, grads); });
       index_t n = 0;
-      for (const auto& p : param_specs(i)) n += p.size();
+      for (const auto& p : visit_layer(r, [](const auto& l) { return l.param_specs(); })) n += p.size();
       values += n;
       grads += n;
     }
   }
 
-  // Logits (B, 1, classes) for the batch, or the output of layer `last`.
+  // Logits (B, 1, classes) for the batch, or the output of Keras layer `last`.
   const Tensor<T>& forward(const InputBatch<T>& in, Context& ctx, std::size_t last = SIZE_MAX) {
-    last = std::min(last, layers_.size() - 1);
     set_extra(in);
-    std::fill(fused_.begin(), fused_.end(), 0);
-    std::size_t first = 0;
-    if (symbol_path_) {
-      symbol_scales(in, ctx);
-      auto& conv = std::get<Conv1D<T>>(layers_[1]);
-      if (fusable(1, last)) {
-        const auto& pool = std::get<MaxPool1D<T>>(layers_[2]);
-        acts_[2].resize(with_batch(shapes_[2], in.B));
-        conv.forward_symbols_pooled(in.symbols, scale_ptr(ctx), in.B, input_.length, pool.size, pool.stride, acts_[2]);
-        fused_[1] = 1;
-        first = 3;
-      } else {
-        acts_[1].resize(with_batch(shapes_[1], in.B));
-        conv.forward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1]);
-        first = 2;
-      }
-    } else {
-      expand_input(in);
-    }
-    return run_forward(first, last, ctx);
+    symbol_input_ = reads_symbols_;
+    if (symbol_input_) symbols_ = {.B = in.B, .L = input_.length, .symbols = in.symbols};
+    else expand_input(in);
+    return run_forward(std::min(last, size() - 1), ctx);
+  }
+
+  // The first convolution's output (B, positions, kernels), after its
+  // activation and before the pooling: what kernel interpretation explains.
+  const Tensor<T>& first_conv_activations(const InputBatch<T>& in, Context& ctx) {
+    require(first_conv_index() < size(), "the network has no convolution: no kernel activations to show");
+    return forward(in, ctx, first_conv_index());
   }
 
   // Forward from a float input (B, L, channels): optimised inputs start here.
   const Tensor<T>& forward_dense(const Tensor<T>& x, Context& ctx, std::size_t last = SIZE_MAX) {
     require(!input_.extra, "forward_dense: networks with additional inputs need forward()");
-    std::fill(fused_.begin(), fused_.end(), 0);
+    require(x.shape().L == input_.length && x.shape().C == input_.channels(),
+            "forward_dense: expected an input of length " + std::to_string(input_.length) + " with " +
+                std::to_string(input_.channels()) + " channels");
+    symbol_input_ = false;
     x0_ = x;
-    return run_forward(0, std::min(last, layers_.size() - 1), ctx);
+    return run_forward(std::min(last, size() - 1), ctx);
   }
 
-  // Backward from d loss / d (output of layer `last`). Assigns every
-  // parameter gradient of layers up to `last`; with `input_grad` also the
-  // gradient with respect to the float input, which needs the preceding
-  // forward to have run on floats (forward_dense, or no symbol path).
-  void backward(const InputBatch<T>& in, const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX,
-                Tensor<T>* input_grad = nullptr) {
-    last = std::min(last, layers_.size() - 1);
-    grads_[last] = grad_out;
-    const bool symbols = symbol_path_ && !input_grad;  // the first conv read symbols: no input gradient
-    // Layer i (with conv i - 1 when the pair ran fused) maps grads_[i] to the
-    // gradient of its input: grads_[lo - 1], or the network input's for lo = 0.
-    for (std::size_t i = last + 1; i-- > 0;) {
-      const bool pair = i >= 1 && fused_[i - 1];
-      const std::size_t lo = pair ? i - 1 : i;
-      if (symbols && lo == 1) {
-        auto& conv = std::get<Conv1D<T>>(layers_[1]);
-        if (pair) {
-          const auto& pool = std::get<MaxPool1D<T>>(layers_[2]);
-          conv.backward_symbols_pooled(in.symbols, scale_ptr(ctx), in.B, input_.length, pool.size, pool.stride,
-                                       acts_[2], grads_[2]);
-        } else {
-          conv.backward_symbols(in.symbols, scale_ptr(ctx), in.B, input_.length, acts_[1], grads_[1]);
-        }
+  // Backward from d loss / d (output of Keras layer `last`), after a forward
+  // to the same `last` (whose input must still be alive). Assigns every
+  // parameter gradient of the layers up to `last`; with `input_grad` also the
+  // gradient with respect to the float input, which needs that forward to
+  // have run on floats.
+  void backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX, Tensor<T>* input_grad = nullptr) {
+    last = std::min(last, size() - 1);
+    require(!input_grad || !symbol_input_, "backward: no input gradient after a forward on symbols");
+    const std::size_t top = parts_[last].layer;
+    grads_[top] = grad_out;
+    for (std::size_t r = top + 1; r-- > 0;) {
+      const index_t parts = parts_run(r, last);
+      if (r == 0 && symbol_input_) {
+        visit_layer(0, [&]<class L>(L& l) {
+          if constexpr (SymbolLayer<L, T>) l.backward(symbols_, acts_[0], grads_[0], ctx, parts);
+        });
         return;
       }
-      const Tensor<T>& x = lo == 0 ? x0_ : acts_[lo - 1];
-      Tensor<T>& gx = lo > 0 ? grads_[lo - 1] : input_grad ? *input_grad : scratch_grad_;
+      const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
+      Tensor<T>& gx = r > 0 ? grads_[r - 1] : input_grad ? *input_grad : scratch_grad_;
       gx.resize(x.shape());
-      if (pair) {
-        const auto& pool = std::get<MaxPool1D<T>>(layers_[i]);
-        std::get<Conv1D<T>>(layers_[lo]).backward_pooled(x, pool.size, pool.stride, acts_[i], grads_[i],
-                                                          lo > 0 || input_grad ? &gx : nullptr);
-      } else {
-        visit_layer(i, [&](auto& l) { l.backward(x, acts_[i], grads_[i], gx, ctx); });
-      }
-      i = lo;
+      visit_layer(r, [&](auto& l) { call_backward(l, x, acts_[r], grads_[r], gx, ctx, parts); });
     }
-  }
-
-  template <class Fn>
-  decltype(auto) visit_layer(std::size_t i, Fn&& fn) {
-    return std::visit(std::forward<Fn>(fn), layers_[i]);
   }
 
  private:
-  static Shape with_batch(Shape s, index_t B) { return {B, s.L, s.C}; }
-
-  // Conv1D at i followed by MaxPool1D at i + 1, both within the forward.
-  bool fusable(std::size_t i, std::size_t last) const {
-    return i + 1 <= last && std::holds_alternative<Conv1D<T>>(layers_[i]) &&
-           std::holds_alternative<MaxPool1D<T>>(layers_[i + 1]);
+  template <class Fn>
+  decltype(auto) visit_layer(std::size_t r, Fn&& fn) {
+    return std::visit(std::forward<Fn>(fn), layers_[r]);
+  }
+  template <class Fn>
+  decltype(auto) visit_layer(std::size_t r, Fn&& fn) const {
+    return std::visit(std::forward<Fn>(fn), layers_[r]);
   }
 
-  const Tensor<T>& run_forward(std::size_t first, std::size_t last, Context& ctx) {
-    for (std::size_t i = first; i <= last; ++i) {
-      const Tensor<T>& x = i == 0 ? x0_ : acts_[i - 1];
-      if (fusable(i, last)) {
-        auto& conv = std::get<Conv1D<T>>(layers_[i]);
-        const auto& pool = std::get<MaxPool1D<T>>(layers_[i + 1]);
-        acts_[i + 1].resize(pool.output_shape(conv.output_shape(x.shape())));
-        conv.forward_pooled(x, pool.size, pool.stride, acts_[i + 1]);
-        fused_[i] = 1;
-        ++i;
-        continue;
+  std::size_t first_conv_index() const {
+    std::size_t i = 0;
+    while (i < size() && type(i) != Conv1D<T>::keras_type) ++i;
+    return i;
+  }
+
+  // How many of layer r's Keras layers a pass up to Keras layer `last` runs.
+  index_t parts_run(std::size_t r, std::size_t last) const {
+    const std::size_t end = r == parts_[last].layer ? last + 1 : r + 1 < first_part_.size() ? first_part_[r + 1] : size();
+    return static_cast<index_t>(end - first_part_[r]);
+  }
+
+  // Layer r's output for an input of batch B when it runs `parts` parts: a
+  // multi-part layer runs them (all of them too) through its parts overload.
+  Shape run_shape(std::size_t r, index_t parts, index_t B) const {
+    Shape s = parts_[first_part_[r] + to_size(parts) - 1].part.output;
+    s.B = B;
+    return s;
+  }
+  template <class L, class In>
+  static void call_forward(L& l, const In& x, Tensor<T>& y, Context& ctx, index_t parts) {
+    if constexpr (requires { l.forward(x, y, ctx, parts); }) l.forward(x, y, ctx, parts);
+    else l.forward(x, y, ctx);
+  }
+  template <class L>
+  static void call_backward(L& l, const Tensor<T>& x, const Tensor<T>& y, const Tensor<T>& g, Tensor<T>& gx,
+                            Context& ctx, index_t parts) {
+    if constexpr (requires { l.backward(x, y, g, gx, ctx, parts); }) l.backward(x, y, g, gx, ctx, parts);
+    else l.backward(x, y, g, gx, ctx);
+  }
+
+  const Tensor<T>& run_forward(std::size_t last, Context& ctx) {
+    const index_t B = symbol_input_ ? symbols_.B : x0_.shape().B;
+    const std::size_t top = parts_[last].layer;
+    for (std::size_t r = 0; r <= top; ++r) {
+      const index_t parts = parts_run(r, last);
+      acts_[r].resize(run_shape(r, parts, B));
+      if (r == 0 && symbol_input_) {
+        visit_layer(0, [&]<class L>(L& l) {
+          if constexpr (SymbolLayer<L, T>) call_forward(l, symbols_, acts_[0], ctx, parts);
+        });
+      } else {
+        const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
+        visit_layer(r, [&](auto& l) { call_forward(l, x, acts_[r], ctx, parts); });
       }
-      acts_[i].resize(visit_layer(i, [&](auto& l) { return l.output_shape(x.shape()); }));
-      visit_layer(i, [&](auto& l) { l.forward(x, acts_[i], ctx); });
     }
-    return acts_[last];
+    return acts_[top];
   }
 
+  // Layers that append the batch's additional inputs read them from here.
   void set_extra(const InputBatch<T>& in) {
-    for (auto& l : layers_)
-      if (auto* a = std::get_if<AppendExtra<T>>(&l)) a->extra = in.extra;
+    for (auto& layer : layers_)
+      std::visit(
+          [&](auto& l) {
+            if constexpr (requires { l.extra = in.extra; }) l.extra = in.extra;
+          },
+          layer);
   }
 
-  // Every layer that draws dropout masks gets its position as key.
-  static void set_dropout_id(AnyLayer<T>& layer, std::size_t id) {
-    std::visit(
-        [id](auto& l) {
-          using L = std::decay_t<decltype(l)>;
-          if constexpr (std::is_same_v<L, Dropout<T>> || std::is_same_v<L, LSTM<T>> || std::is_same_v<L, GRU<T>>) l.id = id;
-          if constexpr (std::is_same_v<L, Bidirectional<LSTM<T>>> || std::is_same_v<L, Bidirectional<GRU<T>>>) l.set_id(id);
-          if constexpr (std::is_same_v<L, AppendExtra<T>>) l.dropout.id = id;
-        },
-        layer);
+  // Every layer that draws dropout masks gets an id of its own.
+  template <class L>
+  static void set_dropout_id(L& l, std::size_t id) {
+    if constexpr (requires { l.set_id(id); }) l.set_id(id);
+    else if constexpr (requires { l.id = id; }) l.id = id;
   }
 
   // One-hot symbols (or the structure profile in the sequence letter's
@@ -266,34 +301,15 @@ class Network {
     }
   }
 
-  // Input dropout on a one-hot row drops the single hot element, so on the
-  // symbol path it is a per-position scale (0 or 1/(1-rate)) whose mask is
-  // keyed by the hot element's flat index, exactly as on the float path.
-  void symbol_scales(const InputBatch<T>& in, const Context& ctx) {
-    const auto& drop = std::get<Dropout<T>>(layers_[0]);
-    if (!drop.active(ctx)) return;
-    const index_t L = input_.length, C = input_.channels();
-    scale_.resize({in.B, L, 1});
-    for (index_t b = 0; b < in.B; ++b) {
-      const RandomKey key = drop.sample_key(ctx, b);
-      for (index_t t = 0; t < L; ++t) {
-        const std::uint8_t s = in.symbols[b * L + t];
-        scale_[b * L + t] = s != no_symbol && drop.keep(key, t * C + s) ? drop.scale() : T{0};
-      }
-    }
-  }
-  const T* scale_ptr(const Context& ctx) const {
-    return std::get<Dropout<T>>(layers_[0]).active(ctx) ? scale_.data() : nullptr;
-  }
-
   InputSpec input_;
   std::vector<AnyLayer<T>> layers_;
-  std::vector<std::string> names_;
-  std::vector<Shape> shapes_;
-  bool symbol_path_ = false;
-  Tensor<T> x0_, scale_, scratch_grad_;
-  std::vector<Tensor<T>> acts_, grads_;
-  std::vector<char> fused_;  // fused_[i]: conv i ran fused with pool i + 1 in the last forward
+  std::vector<Part> parts_;              // the Keras layers, in order
+  std::vector<std::size_t> first_part_;  // per layer: its first Keras layer
+  bool reads_symbols_ = false;
+  bool symbol_input_ = false;  // the last forward gave the first layer symbols
+  SymbolInput symbols_;
+  Tensor<T> x0_, scratch_grad_;
+  std::vector<Tensor<T>> acts_, grads_;  // per layer: output of the last forward, gradient there
 };
 
 }  // namespace sster

@@ -4,6 +4,7 @@
 // dense layer: (B, L, C) -> (B, 1, L*C + extra_size). The network points
 // `extra` at the batch's (B, extra_size) values before every call.
 #include <algorithm>
+#include <cstdint>
 
 #include "sster/nn/dropout.hpp"
 #include "sster/nn/layer.hpp"
@@ -12,9 +13,14 @@ namespace sster {
 
 template <class T>
 struct AppendExtra : NoParams {
+  static constexpr const char* keras_type = "concatenate";
+
   index_t extra_size = 0;
   Dropout<T> dropout;     // pysster's Dropout(dropout_input) on the additional inputs
   const T* extra = nullptr;
+
+  // The dropout-mask key (the network gives every layer its own).
+  void set_id(std::uint64_t id) { dropout.id = id; }
 
   Shape output_shape(Shape in) const { return {in.B, 1, in.per_sample() + extra_size}; }
   void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {

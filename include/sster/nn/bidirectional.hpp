@@ -25,6 +25,7 @@ template <class Rnn>
 struct Bidirectional {
   using T = typename Rnn::value_type;
   using value_type = T;
+  static constexpr const char* keras_type = "bidirectional";
 
   Rnn forward_layer;   // reverse = false
   Rnn backward_layer;  // reverse = true

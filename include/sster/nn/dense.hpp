@@ -14,6 +14,8 @@ namespace sster {
 
 template <class T>
 struct Dense {
+  static constexpr const char* keras_type = "dense";
+
   index_t inputs = 0;
   index_t units = 0;
   Activation activation = Activation::relu;

@@ -12,6 +12,8 @@ namespace sster {
 
 template <class T>
 struct Dropout : NoParams {
+  static constexpr const char* keras_type = "dropout";
+
   double rate = 0;
   std::uint64_t id = 0;  // distinguishes the masks of different dropout layers
 
@@ -31,8 +33,7 @@ struct Dropout : NoParams {
   bool keep(const Context& ctx, index_t sample, index_t element) const { return keep(sample_key(ctx, sample), element); }
 
   // x, y: (B, L, C)
-  // At inference this is a copy; Network skips the call and reads x itself
-  // wherever an inactive dropout sits (see Network::run_forward).
+  // At inference this is a copy.
   void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
     if (!active(ctx)) {
       std::copy_n(x.data(), x.size(), y.data());

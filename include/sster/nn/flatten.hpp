@@ -9,6 +9,8 @@ namespace sster {
 
 template <class T>
 struct Flatten : NoParams {
+  static constexpr const char* keras_type = "flatten";
+
   Shape output_shape(Shape in) const { return {in.B, 1, in.L * in.C}; }
   void forward(const Tensor<T>& x, Tensor<T>& y, Context&) { std::copy_n(x.data(), x.size(), y.data()); }
   void backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {

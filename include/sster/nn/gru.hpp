@@ -27,6 +27,7 @@ namespace sster {
 template <class T>
 struct GRU {
   using value_type = T;
+  static constexpr const char* keras_type = "gru";
   static constexpr index_t gates = 3;
 
   index_t inputs = 0;  // C

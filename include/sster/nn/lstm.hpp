@@ -29,6 +29,7 @@ namespace sster {
 template <class T>
 struct LSTM {
   using value_type = T;
+  static constexpr const char* keras_type = "lstm";
   static constexpr index_t gates = 4;
 
   index_t inputs = 0;  // C

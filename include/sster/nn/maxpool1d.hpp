@@ -1,6 +1,8 @@
 #pragma once
 // MaxPool1D<T>: Keras MaxPooling1D (valid).
 //   x: (B, L, C) -> y: (B, floor((L - size) / stride) + 1, C)
+// After a convolution it runs fused into the convolution's epilogue
+// (nn/conv_pool1d.hpp), which takes its size and stride from a MaxPool1D.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +16,8 @@ namespace sster {
 
 template <class T>
 struct MaxPool1D : NoParams {
+  static constexpr const char* keras_type = "max_pooling1d";
+
   index_t size = 2;
   index_t stride = 2;
 
@@ -35,7 +39,7 @@ struct MaxPool1D : NoParams {
   // Internal state below (public only so the layer stays an aggregate
   // and can be configured with designated initialisers).
   kernels::PoolShape pool_shape(Shape in) const { return {in.B, in.L, in.C, size, stride}; }
-  std::vector<std::int32_t> argmax_;  // forward cache: winner's flat index within its sample
+  std::vector<std::int32_t> argmax_;  // forward cache: the winner's row (kernels/maxpool1d.hpp)
 };
 
 static_assert(Layer<MaxPool1D<float>, float>);

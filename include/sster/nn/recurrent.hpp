@@ -30,6 +30,7 @@
 #include "sster/core/random.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/nn/kernels/recurrent.hpp"
+#include "sster/nn/kernels/small_gemm.hpp"
 #include "sster/nn/layer.hpp"
 
 namespace sster {
@@ -141,8 +142,8 @@ struct RecurrentCore {
     z.resize({B, L, N});
     hprev.resize({B, L, H});
     h.resize({B, L, H});
-    for (index_t r = 0; r < B * L; ++r) std::copy_n(bias, N, z.data() + r * N);
-    kernels::gemm_rows_acc(input(x), w, z.data(), {B * L, C, N, C, N, N});
+    kernels::small_gemm(input(x), w, z.data(), bias, kernels::GemmInit::row,
+                        {.rows = B * L, .cols = N, .depth = C, .a_row = C, .a_col = 1, .ldb = N, .ldc = N});
   }
 
   // hprev[:, time(s)] = h[:, time(s-1)] times the recurrent mask, or 0 at s == 0.
@@ -166,7 +167,9 @@ struct RecurrentCore {
 
   // z[:, t, col:col+n] += a[:, t] (B, H) * u[:, col:col+n]; u is (H, N).
   void recurrent_product(const Tensor<T>& a, index_t t, const T* u, index_t col, index_t n) {
-    kernels::gemm_rows_acc(a.data() + t * H, u + col, z.data() + t * N + col, {B, H, n, L * H, N, L * N});
+    kernels::small_gemm(a.data() + t * H, u + col, z.data() + t * N + col, static_cast<const T*>(nullptr),
+                        kernels::GemmInit::accumulate,
+                        {.rows = B, .cols = n, .depth = H, .a_row = L * H, .a_col = 1, .ldb = N, .ldc = L * N});
   }
 
   // y: (B, L, H) with return_sequences, else (B, 1, H) holding the last step's state.
@@ -195,10 +198,11 @@ struct RecurrentCore {
     }
   }
   // out (B, H) = (or +=) dz[:, t, col:col+n] * u[:, col:col+n]^T, one small
-  // product per step: the row kernel beats Eigen's GEMM (2x) at these sizes.
+  // product per step: small_gemm beats Eigen's GEMM (2x) at these sizes.
   void recurrent_grad(index_t t, index_t col, index_t n, T* out, bool accumulate) const {
-    if (!accumulate) std::fill_n(out, B * H, T{0});
-    kernels::gemm_rows_acc(dz.data() + t * N + col, ut.data() + col * H, out, {B, n, H, L * N, H, H});
+    kernels::small_gemm(dz.data() + t * N + col, ut.data() + col * H, out, static_cast<const T*>(nullptr),
+                        accumulate ? kernels::GemmInit::accumulate : kernels::GemmInit::zero,
+                        {.rows = B, .cols = H, .depth = n, .a_row = L * N, .a_col = 1, .ldb = H, .ldc = H});
   }
   // dh += g (B, H) times the recurrent mask.
   void add_masked(const T* g) {

@@ -21,8 +21,10 @@
 // whenever it is positive (otherwise the gradient is 0 either way), so the
 // fused kernels compute exactly what Conv1D(relu) -> MaxPool1D computes.
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "sster/core/aligned.hpp"
@@ -80,30 +82,28 @@ void conv1d_backward_ref(const T* x, const T* w, const T* g, T* dx, T* dw, T* db
 
 // The pooling half of the fused reference kernels: conv (B, lo, K), the
 // convolution's output, through ReLU (if p.relu) and max-pooling into y
-// (B, Lp, K); argmax (B, Lp, K) gets the conv output row t of each winner
-// (the first maximum), held as a T (exact below 2^24) so the fast kernels
-// select it in the same vector registers as the values.
+// (B, Lp, K) and argmax (B, Lp, K), the winners' rows as every pooling keeps
+// them (kernels/maxpool1d.hpp).
 template <class T>
-void relu_pool_ref(std::vector<T>& conv, T* y, T* argmax, index_t B, index_t lo, index_t K, const FusedPool& p) {
+void relu_pool_ref(std::vector<T>& conv, T* y, std::int32_t* argmax, index_t B, index_t lo, index_t K,
+                   const FusedPool& p) {
   if (p.relu)
     for (auto& v : conv) v = std::max(v, T{0});
-  std::vector<std::int32_t> flat(to_size(B * p.out_len(lo) * K));
-  maxpool1d_forward_ref(conv.data(), y, flat.data(), PoolShape{B, lo, K, p.size, p.stride});
-  for (std::size_t i = 0; i < flat.size(); ++i) argmax[i] = static_cast<T>(flat[i] / static_cast<std::int32_t>(K));
+  maxpool1d_forward_ref(conv.data(), y, argmax, PoolShape{B, lo, K, p.size, p.stride});
 }
 
 // Its backward: the gradient (B, lo, K) at the conv output, from gy (B, Lp,
 // K) at the pooled output y and the forward's argmax.
 template <class T>
-std::vector<T> relu_pool_backward_ref(const T* y, const T* argmax, const T* gy, index_t B, index_t lo, index_t K,
-                                      const FusedPool& p) {
+std::vector<T> relu_pool_backward_ref(const T* y, const std::int32_t* argmax, const T* gy, index_t B, index_t lo,
+                                      index_t K, const FusedPool& p) {
   const index_t lp = p.out_len(lo);
   std::vector<T> g(to_size(B * lo * K), T{0});
   for (index_t n = 0; n < B; ++n)
     for (index_t u = 0; u < lp; ++u)
       for (index_t k = 0; k < K; ++k) {
         const index_t i = (n * lp + u) * K + k;
-        if (!p.relu || y[i] > T{0}) at(g, (n * lo + static_cast<index_t>(argmax[i])) * K + k) += gy[i];
+        if (!p.relu || y[i] > T{0}) at(g, (n * lo + argmax[i]) * K + k) += gy[i];
       }
   return g;
 }
@@ -111,7 +111,7 @@ std::vector<T> relu_pool_backward_ref(const T* y, const T* argmax, const T* gy, 
 // y = maxpool(act(conv(x) + b)): (B, Lp, K), Lp = p.out_len(L-W+1), and
 // argmax (B, Lp, K) as relu_pool_ref says.
 template <class T>
-void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
+void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, std::int32_t* argmax, const ConvShape& s,
                              const FusedPool& p) {
   std::vector<T> conv(to_size(s.B * s.out_len() * s.K));
   conv1d_forward_ref(x, w, b, conv.data(), s);
@@ -121,8 +121,8 @@ void conv1d_pool_forward_ref(const T* x, const T* w, const T* b, T* y, T* argmax
 // gy: (B, Lp, K) gradient of the pooled output y, argmax from the forward.
 // Assigns dx (B, L, C) unless null, dw, db.
 template <class T>
-void conv1d_pool_backward_ref(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
-                              T* db, const ConvShape& s, const FusedPool& p) {
+void conv1d_pool_backward_ref(const T* x, const T* w, const T* y, const std::int32_t* argmax, const T* gy, T* dx,
+                              T* dw, T* db, const ConvShape& s, const FusedPool& p) {
   const auto g = relu_pool_backward_ref(y, argmax, gy, s.B, s.out_len(), s.K, p);
   conv1d_backward_ref(x, w, g.data(), dx, dw, db, s);
 }
@@ -139,7 +139,8 @@ struct ConvScratch {
   AlignedVector<T> dx_pad;    // (L, Cp) one sample's input gradient
   AlignedVector<T> dw_pad;    // (W*C, Kp) or (W, C+1, Kp) weight gradient
   AlignedVector<T> db_pad;    // (Kp)
-  AlignedVector<T> rows;      // (4, Kp) padded copies of one pooled row's values
+  AlignedVector<T> rows;      // (2, Kp) padded copies of one pooled row's values
+  std::vector<std::int32_t> row_argmax;  // (Kp) and of its winners
   std::vector<std::int32_t> offsets;  // gather: per position, symbol row offset (or positions by symbol)
   std::vector<std::int32_t> starts;   // gather backward: first entry of each symbol in offsets
 };
@@ -154,6 +155,7 @@ void assign_zero(AlignedVector<T>& v, index_t n) {
 // rows x K (row stride ld_in) -> rows x Kp, zero columns K..Kp.
 template <class T>
 void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index_t Kp) {
+  assert(Kp >= K);
   for (index_t r = 0; r < rows; ++r) {
     std::copy_n(in + r * ld_in, K, out + r * Kp);
     std::fill(out + r * Kp + K, out + (r + 1) * Kp, T{0});
@@ -163,64 +165,100 @@ void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index
 // How many of a sample's `rows` rows of K values (row stride K) can be
 // moved as whole padded vectors of Kp: a row's last vector then spills into
 // the rows after it, which is harmless as they are handled afterwards, but
-// must stay within the buffer: `left` values from the sample's start to its end.
-inline index_t spill_rows(index_t rows, index_t K, index_t Kp, index_t left) {
-  return left >= Kp ? std::min(rows, (left - Kp) / K + 1) : 0;
+// must stay within the buffer: `room` values from the sample's start to its end.
+inline index_t spill_rows(index_t rows, index_t K, index_t Kp, index_t room) {
+  return room >= Kp ? std::min(rows, (room - Kp) / K + 1) : 0;
+}
+
+// The epilogues pick a window's winner in the value registers: its offset
+// i < size within the window rides along as a T (exact), and becomes the
+// winner's row first + i, an int32, on the way to memory.
+template <class T>
+void store_rows(const simd::batch<T>& offset, index_t first, std::int32_t* out) {
+  constexpr index_t w = simd::width<T>;
+  if constexpr (std::is_same_v<T, float>) {
+    (xsimd::to_int(offset) + xsimd::batch<std::int32_t>(static_cast<std::int32_t>(first))).store_unaligned(out);
+  } else {
+    alignas(64) T lane[w];
+    offset.store_aligned(lane);
+    for (index_t i = 0; i < w; ++i) out[i] = static_cast<std::int32_t>(first + static_cast<index_t>(lane[i]));
+  }
+}
+// The reverse: the offsets of the winners' rows `in` from the window's first row.
+template <class T>
+simd::batch<T> load_offsets(const std::int32_t* in, index_t first) {
+  constexpr index_t w = simd::width<T>;
+  if constexpr (std::is_same_v<T, float>) {
+    return xsimd::to_float(xsimd::batch<std::int32_t>::load_unaligned(in) -
+                           xsimd::batch<std::int32_t>(static_cast<std::int32_t>(first)));
+  } else {
+    alignas(64) T lane[w];
+    for (index_t i = 0; i < w; ++i) lane[i] = static_cast<T>(in[i] - first);
+    return simd::batch<T>::load_aligned(lane);
+  }
 }
 
 // Epilogue: pool the padded conv output of one sample (bias included) into
 // y (Lp, K) and argmax (Lp, K), applying ReLU after the max. Whole vectors
 // over the padded row (the first maximum wins: strict >, as in Keras), stored
-// straight into y's rows of K for the first `direct` rows (see spill_rows),
-// through tmp (2, Kp) for the rest.
+// straight into the rows of K of y and argmax where a whole padded row fits
+// in the `room` values from y's and argmax's start to their buffers' ends
+// (see spill_rows), through tmp (Kp) and tmp_argmax (Kp) for the rest.
 template <class T>
-void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y, T* argmax,
-                   index_t direct, T* tmp) {
+void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y, std::int32_t* argmax,
+                   index_t room, T* tmp, std::int32_t* tmp_argmax) {
   using V = simd::batch<T>;
   constexpr index_t w = simd::width<T>;
+  assert(Kp % w == 0 && Kp >= K);
+  assert(reinterpret_cast<std::uintptr_t>(conv) % alignof(V) == 0);
+  const index_t direct = spill_rows(p.out_len(lo), K, Kp, room);
   const V floor(p.relu ? T{0} : -std::numeric_limits<T>::infinity());
-  T row = 0;  // conv row counters as T: no int-to-float conversion in the loop
-  for (index_t u = 0; u < p.out_len(lo); ++u, row += static_cast<T>(p.stride)) {
+  for (index_t u = 0; u < p.out_len(lo); ++u) {
     const index_t first = u * p.stride;
     const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
     T* yu = spill ? y + u * K : tmp;
-    T* au = spill ? argmax + u * K : tmp + Kp;
+    std::int32_t* au = spill ? argmax + u * K : tmp_argmax;
     for (index_t v = 0; v < Kp; v += w) {
-      V m = V::load_aligned(conv + first * Kp + v), a(row);
-      T ri_row = row;
+      V m = V::load_aligned(conv + first * Kp + v), a(T{0});
+      T offset = 0;  // a counter as T: no int-to-float conversion in the loop
       for (index_t i = 1; i < p.size; ++i) {
         const V r = V::load_aligned(conv + (first + i) * Kp + v);
         const auto win = r > m;
         m = xsimd::select(win, r, m);
-        a = xsimd::select(win, V(ri_row += T{1}), a);
+        a = xsimd::select(win, V(offset += T{1}), a);
       }
       xsimd::max(m, floor).store_unaligned(yu + v);
-      a.store_unaligned(au + v);
+      store_rows(a, first, au + v);
     }
     if (!spill) {
       std::copy_n(tmp, K, y + u * K);
-      std::copy_n(tmp + Kp, K, argmax + u * K);
+      std::copy_n(tmp_argmax, K, argmax + u * K);
     }
   }
 }
 
 // Backward of pool_epilogue: one sample's pre-activation gradient g (lo, Kp),
 // zero except at the winners whose pooled output passed the ReLU; columns
-// K..Kp zero too. Rows u < direct of gy, y, argmax are read as whole padded
-// vectors (see spill_rows), the rest through tmp (3, Kp).
+// K..Kp zero too. gy, y, argmax are read as whole padded rows where those fit
+// in the `room` values to their buffers' ends (see spill_rows), through
+// tmp (2, Kp) and tmp_argmax (Kp) for the rest.
 template <class T>
-void unpool_gradient(const T* gy, const T* y, const T* argmax, index_t lo, index_t K, index_t Kp, const FusedPool& p,
-                     T* g, index_t direct, T* tmp) {
+void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_t lo, index_t K, index_t Kp,
+                     const FusedPool& p, T* g, index_t room, T* tmp, std::int32_t* tmp_argmax) {
   using V = simd::batch<T>;
   constexpr index_t w = simd::width<T>;
-  const index_t lp = p.out_len(lo);
+  assert(Kp % w == 0 && Kp >= K);
+  assert(reinterpret_cast<std::uintptr_t>(g) % alignof(V) == 0);
+  const index_t lp = p.out_len(lo), direct = spill_rows(lp, K, Kp, room);
   const T floor = p.relu ? T{0} : -std::numeric_limits<T>::infinity();
   if (p.size != p.stride) {  // windows overlap or leave gaps: scatter
     std::fill_n(g, lo * Kp, T{0});
     for (index_t u = 0; u < lp; ++u)
       for (index_t k = 0; k < K; ++k) {
         const index_t i = u * K + k;
-        if (y[i] > floor) g[static_cast<index_t>(argmax[i]) * Kp + k] += gy[i];
+        assert(argmax[i] >= u * p.stride && argmax[i] < u * p.stride + p.size);  // a row of the window
+        if (y[i] > floor) g[argmax[i] * Kp + k] += gy[i];
       }
     return;
   }
@@ -233,29 +271,31 @@ void unpool_gradient(const T* gy, const T* y, const T* argmax, index_t lo, index
     for (index_t i = 0; i < w; ++i) lane[i] = static_cast<T>(Kp - w + i);
     return V::load_aligned(lane) < V(static_cast<T>(K));
   }();
-  std::fill_n(tmp, 3 * Kp, T{0});
-  T row = 0;  // conv row counter as T
-  for (index_t u = 0; u < lp; ++u, row += static_cast<T>(p.stride)) {
+  std::fill_n(tmp, 2 * Kp, T{0});
+  std::fill_n(tmp_argmax, Kp, 0);
+  for (index_t u = 0; u < lp; ++u) {
+    const index_t first = u * p.stride;
     const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
     const T* gu = gy + u * K;
     const T* yu = y + u * K;
-    const T* au = argmax + u * K;
+    const std::int32_t* au = argmax + u * K;
     if (!spill) {
       std::copy_n(gu, K, tmp);
       std::copy_n(yu, K, tmp + Kp);
-      std::copy_n(au, K, tmp + 2 * Kp);
+      std::copy_n(au, K, tmp_argmax);
       gu = tmp;
       yu = tmp + Kp;
-      au = tmp + 2 * Kp;
+      au = tmp_argmax;
     }
     for (index_t v = 0; v < Kp; v += w) {
-      const V gv = V::load_unaligned(gu + v), av = V::load_unaligned(au + v);
+      const V gv = V::load_unaligned(gu + v), av = load_offsets<T>(au + v, first);
       auto valid = V::load_unaligned(yu + v) > vfloor;
       if (v + w == Kp) valid = valid && tail;
       const V pass = xsimd::select(valid, gv, zero);
-      T t_row = row;
-      for (index_t i = 0; i < p.size; ++i, t_row += T{1})
-        xsimd::select(av == V(t_row), pass, zero).store_aligned(g + (u * p.stride + i) * Kp + v);
+      T offset = 0;
+      for (index_t i = 0; i < p.size; ++i, offset += T{1})
+        xsimd::select(av == V(offset), pass, zero).store_aligned(g + (first + i) * Kp + v);
     }
   }
   std::fill(g + lp * p.stride * Kp, g + lo * Kp, T{0});  // rows after the last window
@@ -267,6 +307,8 @@ void unpool_gradient(const T* gy, const T* y, const T* argmax, index_t lo, index
 template <class T>
 void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
   using V = simd::batch<T>;
+  assert(Kp % simd::width<T> == 0);
+  assert(reinterpret_cast<std::uintptr_t>(g) % alignof(V) == 0 && reinterpret_cast<std::uintptr_t>(acc) % alignof(V) == 0);
   for (index_t v = 0; v < Kp; v += simd::width<T>) {
     V sum = V::load_aligned(acc + v);
     for (index_t r = 0; r < rows; ++r) sum += V::load_aligned(g + r * Kp + v);
@@ -278,6 +320,7 @@ void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
 // sample's padded output (bias included).
 template <class T, class Epilogue>
 void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
+  assert(s.L >= s.W);
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
   sc.w_pad.resize(to_size(wc * Kp));
   pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
@@ -296,6 +339,7 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
 template <class T, class PreGrad>
 void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
                              PreGrad&& pre_grad) {
+  assert(s.L >= s.W);
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
   const index_t wc = s.W * C, wk = s.W * K;
   assign_zero(sc.g_pad, lo * Kp);  // columns K..Kp stay zero
@@ -363,24 +407,26 @@ void conv1d_backward(const T* x, const T* w, const T* g, T* dx, T* dw, T* db, co
 }
 
 template <class T>
-void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, T* argmax, const ConvShape& s,
+void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t* argmax, const ConvShape& s,
                          const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
+    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
+                          scratch.row_argmax.data());
   });
 }
 
 template <class T>
-void conv1d_pool_backward(const T* x, const T* w, const T* y, const T* argmax, const T* gy, T* dx, T* dw,
+void conv1d_pool_backward(const T* x, const T* w, const T* y, const std::int32_t* argmax, const T* gy, T* dx, T* dw,
                           T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, [&](index_t n, T* gp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());
+    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
+                            scratch.rows.data(), scratch.row_argmax.data());
   });
 }
 

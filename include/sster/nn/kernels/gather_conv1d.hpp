@@ -14,6 +14,7 @@
 // gradient in registers while that symbol's positions pass (see
 // symbol_taps).
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -61,17 +62,17 @@ void gather_conv1d_backward_ref(const std::uint8_t* x, const T* scale, const T* 
 }
 
 // Fused with max-pooling and ReLU: y (B, Lp, K), argmax (B, Lp, K) the conv
-// output row of each winner (see relu_pool_ref).
+// output row of each winner (kernels/maxpool1d.hpp).
 template <class T>
-void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
-                                    const ConvShape& s, const FusedPool& p) {
+void gather_conv1d_pool_forward_ref(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y,
+                                    std::int32_t* argmax, const ConvShape& s, const FusedPool& p) {
   std::vector<T> conv(to_size(s.B * s.out_len() * s.K));
   gather_conv1d_forward_ref(x, scale, w, b, conv.data(), s);
   relu_pool_ref(conv, y, argmax, s.B, s.out_len(), s.K, p);
 }
 
 template <class T>
-void gather_conv1d_pool_backward_ref(const std::uint8_t* x, const T* scale, const T* y, const T* argmax,
+void gather_conv1d_pool_backward_ref(const std::uint8_t* x, const T* scale, const T* y, const std::int32_t* argmax,
                                      const T* gy, T* dw, T* db, const ConvShape& s, const FusedPool& p) {
   const auto g = relu_pool_backward_ref(y, argmax, gy, s.B, s.out_len(), s.K, p);
   gather_conv1d_backward_ref(x, scale, g.data(), dw, db, s);
@@ -82,6 +83,7 @@ namespace detail {
 // Per position of one sample: offset of its symbol's row in a (C+1, Kp)
 // table block; no_symbol reads the zero row C.
 inline void symbol_offsets(const std::uint8_t* x, index_t L, index_t C, index_t Kp, std::int32_t* off) {
+  for (index_t p = 0; p < L; ++p) assert(x[p] < C || x[p] == no_symbol);
   for (index_t p = 0; p < L; ++p)
     off[p] = static_cast<std::int32_t>((x[p] == no_symbol ? C : static_cast<index_t>(x[p])) * Kp);
 }
@@ -139,6 +141,11 @@ template <class T, bool Scaled>
 void gather_sample(const std::int32_t* off, const T* scale, const T* table, index_t C, index_t W, index_t lo,
                    index_t Kp, const T* bias, T* y) {
   constexpr index_t w = simd::width<T>;
+  // Every row load and store is aligned: table, bias and y start on a vector, rows are Kp apart.
+  assert(Kp % w == 0);
+  assert(reinterpret_cast<std::uintptr_t>(table) % alignof(simd::batch<T>) == 0 &&
+         reinterpret_cast<std::uintptr_t>(bias) % alignof(simd::batch<T>) == 0 &&
+         reinterpret_cast<std::uintptr_t>(y) % alignof(simd::batch<T>) == 0);
   const index_t tap_stride = (C + 1) * Kp;
   for (index_t j = 0; j < Kp;) {
     const index_t left = (Kp - j) / w;
@@ -235,6 +242,9 @@ template <class T, bool Scaled>
 void symbol_backward_sample(const std::int32_t* order, const std::int32_t* starts, const T* scale, const T* gb,
                             index_t C, index_t W, index_t Kp, T* table) {
   constexpr index_t w = simd::width<T>;
+  assert(Kp % w == 0);
+  assert(reinterpret_cast<std::uintptr_t>(gb) % alignof(simd::batch<T>) == 0 &&
+         reinterpret_cast<std::uintptr_t>(table) % alignof(simd::batch<T>) == 0);
   const index_t tap_stride = (C + 1) * Kp;
   const T* gb0 = gb + (W - 1) * Kp;  // row of position p for tap 0
   constexpr index_t max_jb = std::min(12, (simd_registers<T> - 6) / 2);
@@ -257,6 +267,7 @@ void symbol_backward_sample(const std::int32_t* order, const std::int32_t* start
 
 // Positions of one sample grouped by symbol (counting sort); no_symbol is left out.
 inline void group_positions(const std::uint8_t* x, index_t L, index_t C, std::int32_t* order, std::int32_t* starts) {
+  for (index_t p = 0; p < L; ++p) assert(x[p] < C || x[p] == no_symbol);
   std::fill_n(starts, C + 1, 0);
   for (index_t p = 0; p < L; ++p)
     if (x[p] != no_symbol) ++starts[x[p] + 1];
@@ -338,24 +349,28 @@ void gather_conv1d_backward(const std::uint8_t* x, const T* scale, const T* g, T
 }
 
 template <class T>
-void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, T* argmax,
-                                const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y,
+                                std::int32_t* argmax, const ConvShape& s, const FusedPool& p,
+                                ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, direct, scratch.rows.data());
+    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
+                          scratch.row_argmax.data());
   });
 }
 
 template <class T>
-void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T* y, const T* argmax, const T* gy,
-                                 T* dw, T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T* y, const std::int32_t* argmax,
+                                 const T* gy, T* dw, T* db, const ConvShape& s, const FusedPool& p,
+                                 ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
-  scratch.rows.resize(to_size(4 * Kp));
+  scratch.rows.resize(to_size(2 * Kp));
+  scratch.row_argmax.resize(to_size(Kp));
   detail::gather_backward_samples(x, scale, dw, db, s, scratch, [&](index_t n, T* gp) {
-    const index_t direct = detail::spill_rows(p.out_len(lo), K, Kp, (s.B - n) * per);
-    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, direct, scratch.rows.data());
+    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
+                            scratch.rows.data(), scratch.row_argmax.data());
   });
 }
 

@@ -1,27 +1,10 @@
 #pragma once
-// The hot loops of the recurrent layers (nn/lstm.hpp, nn/gru.hpp).
-//
-// 1. gemm_rows_acc: y (M, N) += x (M, K) * w (K, N), each matrix row-major
-//    with its own row stride. Every y element starts from the value already
-//    in y and adds x[m,k] * w[k,n] for k = 0, 1, ..., K-1, one fused
-//    multiply-add at a time. A row's result is therefore a function of that
-//    row of x alone, not of M or of its position in the batch, which makes a
-//    sample's output independent of how a batch is split into chunks. Eigen's
-//    GEMM does not promise this: its gebp kernel splits the k-sum over two
-//    accumulators in some column panels (GeneralBlockPanelKernel.h, "double
-//    the accumulation registers") and products with M + N + K < 20 take a
-//    coefficient-wise path, so the same row can round differently in a batch
-//    of 2 and in a batch of 4. gemm_rows_acc_ref is the specification; the
-//    fast version blocks 6 rows x 2 vectors in registers and matches it up to
-//    rounding (xsimd 8.1 has no AVX-512 fma: it writes x * y + z, which GCC
-//    fuses at -O2 and above but not at -O1). Every row, in whichever block,
-//    goes through the same operations, so the row invariance holds either way.
-//
-// 2. The element-wise cell updates, written once for a scalar or an xsimd
-//    batch: for_lanes runs the body over whole vectors, then over a scalar
-//    tail with the same expression. Whether unit j is in a vector or in the
-//    tail depends only on H, so results stay independent of the batch split.
-//    The scalar instantiation is the reference.
+// The element-wise cell updates of the recurrent layers (nn/lstm.hpp,
+// nn/gru.hpp), written once for a scalar or an xsimd batch: for_lanes runs
+// the body over whole vectors, then over a scalar tail with the same
+// expression. Whether unit j is in a vector or in the tail depends only on H,
+// so results stay independent of the batch split. The scalar instantiation is
+// the reference. (Their matrix products run on kernels/small_gemm.hpp.)
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
@@ -31,96 +14,6 @@
 #include "sster/core/tensor.hpp"
 
 namespace sster::kernels {
-
-struct RowGemmShape {
-  index_t M, K, N;        // y is (M, N), x is (M, K), w is (K, N)
-  index_t ldx, ldw, ldy;  // row strides in elements
-};
-
-template <class T>
-void gemm_rows_acc_ref(const T* x, const T* w, T* y, const RowGemmShape& s) {
-  for (index_t m = 0; m < s.M; ++m)
-    for (index_t n = 0; n < s.N; ++n) {
-      T acc = y[m * s.ldy + n];
-      for (index_t k = 0; k < s.K; ++k) acc = std::fma(x[m * s.ldx + k], w[k * s.ldw + n], acc);
-      y[m * s.ldy + n] = acc;
-    }
-}
-
-namespace detail {
-// R rows of y at once: each w vector loaded once serves R rows. 6 rows x 2
-// vectors = 12 accumulators (+ 2 w + 1 broadcast: AVX2's 16 registers) keep
-// enough FMAs in flight: 230-270 GF/s for float on an AVX-512 EPYC, where
-// 4 x 2 gives 100 and Eigen's GEMM 145-160 on the layers' shapes.
-template <int R, class T>
-void gemm_rows_block(const T* x, const T* w, T* y, const RowGemmShape& s) {
-  using V = simd::batch<T>;
-  constexpr index_t vw = static_cast<index_t>(simd::width<T>);
-  const index_t K = s.K, N = s.N, ldx = s.ldx, ldw = s.ldw, ldy = s.ldy;
-  index_t n = 0;
-  for (; n + 2 * vw <= N; n += 2 * vw) {
-    V a0[R], a1[R];
-    for (int r = 0; r < R; ++r) {
-      a0[r] = V::load_unaligned(y + r * ldy + n);
-      a1[r] = V::load_unaligned(y + r * ldy + n + vw);
-    }
-    for (index_t k = 0; k < K; ++k) {
-      const V w0 = V::load_unaligned(w + k * ldw + n), w1 = V::load_unaligned(w + k * ldw + n + vw);
-      for (int r = 0; r < R; ++r) {
-        const V xr(x[r * ldx + k]);
-        a0[r] = xsimd::fma(xr, w0, a0[r]);
-        a1[r] = xsimd::fma(xr, w1, a1[r]);
-      }
-    }
-    for (int r = 0; r < R; ++r) {
-      a0[r].store_unaligned(y + r * ldy + n);
-      a1[r].store_unaligned(y + r * ldy + n + vw);
-    }
-  }
-  for (; n + vw <= N; n += vw) {
-    V a[R];
-    for (int r = 0; r < R; ++r) a[r] = V::load_unaligned(y + r * ldy + n);
-    for (index_t k = 0; k < K; ++k) {
-      const V wk = V::load_unaligned(w + k * ldw + n);
-      for (int r = 0; r < R; ++r) a[r] = xsimd::fma(V(x[r * ldx + k]), wk, a[r]);
-    }
-    for (int r = 0; r < R; ++r) a[r].store_unaligned(y + r * ldy + n);
-  }
-  for (; n < N; ++n)
-    for (int r = 0; r < R; ++r) {
-      T acc = y[r * ldy + n];
-      for (index_t k = 0; k < K; ++k) acc = std::fma(x[r * ldx + k], w[k * ldw + n], acc);
-      y[r * ldy + n] = acc;
-    }
-}
-}  // namespace detail
-
-template <class T>
-void gemm_rows_acc(const T* x, const T* w, T* y, const RowGemmShape& s) {
-  const index_t blocks = s.M / 6, ldx = s.ldx, ldy = s.ldy, m = 6 * blocks;
-  for (index_t i = 0; i < blocks; ++i) detail::gemm_rows_block<6>(x + 6 * i * ldx, w, y + 6 * i * ldy, s);
-  switch (s.M - m) {  // the last rows in one smaller block: same arithmetic per element
-    case 5:
-      detail::gemm_rows_block<5>(x + m * ldx, w, y + m * ldy, s);
-      break;
-    case 4:
-      detail::gemm_rows_block<4>(x + m * ldx, w, y + m * ldy, s);
-      break;
-    case 3:
-      detail::gemm_rows_block<3>(x + m * ldx, w, y + m * ldy, s);
-      break;
-    case 2:
-      detail::gemm_rows_block<2>(x + m * ldx, w, y + m * ldy, s);
-      break;
-    case 1:
-      detail::gemm_rows_block<1>(x + m * ldx, w, y + m * ldy, s);
-      break;
-    default:
-      break;
-  }
-}
-
-// ---- element-wise pieces, for a scalar T or a batch V ----
 
 namespace detail {
 template <class V>
