@@ -765,8 +765,7 @@ int cmd_report(const ReportOptions& o) {
     std::stringstream previous;
     previous << std::ifstream(o.results).rdbuf();
     const std::string old = previous.str();
-    const auto folding = old.find("
-## Folding");
+    const auto folding = old.find("\n## Folding");
     std::ofstream(o.results) << md.str() << (folding != std::string::npos ? old.substr(folding) : std::string());
   }
   std::cout << md.str();

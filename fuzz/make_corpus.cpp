@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sster/data/binary_io.hpp"
+#include "sster/data/text_file.hpp"
 #include "targets.hpp"
 
 int main(int argc, char** argv) {

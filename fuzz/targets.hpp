@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sster/core/crc32.hpp"
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
@@ -112,8 +113,7 @@ bool attempt(Tally& t, Fn&& fn) {
 inline std::string with_fixed_checksum(std::string_view bytes) {
   std::string out(bytes);
   if (out.size() < 4) return out;
-  const auto crc = static_cast<std::uint32_t>(
-      ::crc32(0L, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(out.size() - 4)));
+  const std::uint32_t crc = crc32_of(std::string_view(out).substr(0, out.size() - 4));
   for (int b = 0; b < 4; ++b) out[out.size() - 4 + to_size(b)] = static_cast<char>(crc >> (8 * b));
   return out;
 }

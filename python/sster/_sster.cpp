@@ -110,7 +110,7 @@ bool train(Model& model, const Data& data, bool verbose, const py::object& print
   auto last_look = std::chrono::steady_clock::now();
   TrainObserver observer;
   if (verbose)
-    observer.on_epoch = [&](const EpochRecord& r) {
+    observer.on_epoch = [&](const EpochRecord& r, const Checkpoint&) {
       py::gil_scoped_acquire gil;
       print(Model::format_epoch(r));
     };

@@ -2,13 +2,12 @@
 // Helpers for the data tests: the shared test inputs, a scratch directory,
 // and files written with zlib directly (not with sster's own writer).
 #include <doctest.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <cstdint>
 #include <string>
+
+#include "temp_dir.hpp"
 
 #ifndef SSTER_SHARED_DATA
 #error "tests/data/meson.build defines SSTER_SHARED_DATA"
@@ -23,43 +22,21 @@ inline std::string tutorial_file(const std::string& name) {
   return std::string(SSTER_SHARED_DATA) + "/tutorial/" + name;
 }
 
-// A fresh directory, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sster-data-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline void write_file(const std::string& path, const std::string& content) {
-  std::ofstream f(path, std::ios::binary);
-  f << content;
-  REQUIRE(f.good());
-}
-inline std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  REQUIRE(f.good());
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 // gzip with zlib's gzFile API.
 inline void write_gz(const std::string& path, const std::string& content) {
   gzFile f = gzopen(path.c_str(), "wb");
   REQUIRE(f != nullptr);
   REQUIRE(gzwrite(f, content.data(), static_cast<unsigned>(content.size())) == static_cast<int>(content.size()));
   REQUIRE(gzclose(f) == Z_OK);
+}
+// The bytes with their last 4 replaced by the CRC-32 of the rest (zlib's,
+// not sster's), as a crafted file carries it.
+inline std::string with_crc(std::string bytes) {
+  REQUIRE(bytes.size() >= 4);
+  const auto crc = static_cast<std::uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size() - 4)));
+  for (std::size_t b = 0; b < 4; ++b) bytes[bytes.size() - 4 + b] = static_cast<char>(crc >> (8 * b));
+  return bytes;
 }
 // Windows line ends -> "\n" (pysster's reference files use CRLF).
 inline std::string unix_lines(std::string s) {

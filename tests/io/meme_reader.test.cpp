@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "sster/data/binary_io.hpp"
+#include "sster/data/text_file.hpp"
 #include "sster/io/meme.hpp"
 #include "sster/io/meme_reader.hpp"
 

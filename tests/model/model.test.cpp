@@ -211,6 +211,77 @@ TEST_CASE("a diverging run stops with the epoch and batch, keeping the best weig
 }
 
 namespace {
+bool same_parameters(Model& a, Model& b) {
+  const auto& x = a.engine().parameters();
+  const auto& y = b.engine().parameters();
+  return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+}
+}  // namespace
+
+TEST_CASE("on_batch gets the mean loss over the records trained so far, right on a last, partial batch") {
+  auto data = test::planted_data(test::small_planted(300, 60));
+  const index_t batch = 64, train = static_cast<index_t>(data.indices(Group::train).size());
+  REQUIRE(train % batch != 0);  // the last batch of each epoch is smaller
+  Model model(test::quick_params().batch_size(static_cast<double>(batch)).epochs(2), data, 4);
+  std::vector<double> last_mean;  // per epoch: the mean after its last batch
+  index_t calls = 0;
+  TrainObserver observer;
+  observer.on_batch = [&](int epoch, index_t b, index_t batches, double mean) {
+    ++calls;
+    CHECK(batches == (train + batch - 1) / batch);
+    CHECK(epoch == static_cast<int>(last_mean.size()) + 1);
+    if (b == batches) last_mean.push_back(mean);
+  };
+  std::vector<double> epoch_loss;
+  observer.on_epoch = [&](const EpochRecord& r, const Checkpoint&) { epoch_loss.push_back(r.loss); };
+  CHECK(model.train(data, observer));
+  CHECK(calls == 2 * ((train + batch - 1) / batch));
+  REQUIRE(epoch_loss.size() == 2);
+  REQUIRE(last_mean.size() == 2);
+  // The epoch's loss divides the same sum by the records of the epoch.
+  CHECK(last_mean[0] == epoch_loss[0]);
+  CHECK(last_mean[1] == epoch_loss[1]);
+}
+
+TEST_CASE("the checkpoint handed to on_epoch stands at the next epoch and resumes bit-identically") {
+  auto data = test::planted_data(test::small_planted(300, 60));
+  const auto dir = temp_dir() / "on_epoch";
+  fs::create_directories(dir);
+  // Four full epochs; then a run that stops early, whose checkpoint stands past its last epoch.
+  for (const auto& params : {test::quick_params().epochs(4), test::quick_params().epochs(40).learning_rate(0.01).patience_stopping(1)}) {
+    CAPTURE(params.get_int("epochs"));
+    Model run(params, data, 9);
+    std::vector<std::string> saved;
+    TrainObserver observer;
+    observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& checkpoint) {
+      const TrainingState& state = checkpoint.state();
+      CHECK(state.first_epoch == 1);
+      CHECK(state.next_batch == 0);
+      CHECK(state.loss_sum == 0);
+      CHECK(state.seconds == 0);
+      CHECK((state.epoch == r.epoch + 1 || state.epoch == 1 + params.get_int("epochs")));
+      CHECK(run.history().back().epoch == r.epoch);
+      saved.push_back((dir / ("epoch" + std::to_string(r.epoch) + ".sster")).string());
+      checkpoint.save(saved.back());
+      CHECK(read_bytes(saved.back()) == model_file_bytes(checkpoint.to_file()));
+    };
+    CHECK(run.train(data, observer));
+    REQUIRE(saved.size() == run.history().size());
+    if (params.get_int("epochs") == 40) REQUIRE(run.history().size() < 40);  // it did stop early
+    for (std::size_t k = 0; k < saved.size(); ++k) {
+      CAPTURE(k);
+      Model resumed = Model::load(saved[k]);
+      REQUIRE(resumed.training_in_progress());
+      CHECK(resumed.history().size() == k + 1);
+      CHECK(resumed.train(data, TrainObserver{}));
+      CHECK(resumed.history().size() == run.history().size());
+      CHECK(same_parameters(resumed, run));
+    }
+  }
+  fs::remove_all(dir);
+}
+
+namespace {
 // The values of the first parameter tensor of `rank` dimensions: rank 3 is
 // the first conv kernel (W, C, K), rank 2 the first dense kernel.
 std::vector<float> first_kernel(Model& m, std::size_t rank) {

@@ -13,8 +13,8 @@
 
 #include "cli_test_util.hpp"
 #include "reliability_test_util.hpp"
-#include "sster/data/binary_io.hpp"
 #include "sster/data/simulate.hpp"
+#include "sster/data/text_file.hpp"
 #include "sster/model/model.hpp"
 
 namespace fs = std::filesystem;

@@ -22,7 +22,7 @@
 
 #include "mutate.hpp"
 #include "reliability_test_util.hpp"
-#include "sster/data/binary_io.hpp"
+#include "sster/data/text_file.hpp"
 #include "targets.hpp"
 
 namespace fuzz = sster::fuzz;

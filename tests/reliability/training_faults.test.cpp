@@ -68,14 +68,14 @@ TEST_CASE("a checkpoint write that fails mid-run keeps the previous checkpoint, 
   std::string first;
   std::vector<std::string> failures;
   TrainObserver observer;
-  observer.on_epoch = [&](const EpochRecord&) {
+  observer.on_epoch = [&](const EpochRecord&, const Checkpoint& saved) {
     ++epochs;
     if (epochs == 1) {
-      run.save(checkpoint);
+      saved.save(checkpoint);
       first = read_text(checkpoint);
     } else {  // the disk is full from epoch 2 on: as the CLI does, report and go on
       FileSizeLimit full(first.size() / 2);
-      failures.push_back(error_of([&] { run.save(checkpoint); }));
+      failures.push_back(error_of([&] { saved.save(checkpoint); }));
     }
   };
   observer.stop_requested = [&] { return epochs == 2; };  // then the machine goes down, in epoch 3
@@ -97,7 +97,7 @@ TEST_CASE("a run that diverges mid-way stops naming epoch and batch, with the be
   Model model(small_params(), data, 3);
   AlignedVector<float> after_epoch_1;
   TrainObserver observer;
-  observer.on_epoch = [&](const EpochRecord& r) {
+  observer.on_epoch = [&](const EpochRecord& r, const Checkpoint&) {
     if (r.epoch != 1) return;
     after_epoch_1 = model.engine().parameters();  // the best so far: the first epoch always improves
     model.engine().parameters().back() = INFINITY;  // the output bias: the next loss is not finite

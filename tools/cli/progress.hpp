@@ -20,7 +20,7 @@ class Progress {
   TrainObserver observer() {
     TrainObserver o;
     if (quiet_) return o;
-    o.on_epoch = [this](const EpochRecord& r) { epoch_done(r); };
+    o.on_epoch = [this](const EpochRecord& r, const Checkpoint&) { epoch_done(r); };
     if (tty_) o.on_batch = [this](int epoch, index_t b, index_t n, double loss) { batch_done(epoch, b, n, loss); };
     return o;
   }

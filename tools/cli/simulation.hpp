@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "sster/data/binary_io.hpp"
 #include "sster/data/simulate.hpp"
+#include "sster/data/text_file.hpp"
 
 namespace sster::cli {
 

@@ -65,10 +65,10 @@ void add_train(CLI::App& app) {
                       model.params().get_int("batch_size"), model.params().get_int("epochs"));
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;
-    observer.on_epoch = [&](const EpochRecord& r) {
-      if (show) show(r);
+    observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& run) {
+      if (show) show(r, run);
       try {
-        model.save(checkpoint);
+        run.save(checkpoint);
       } catch (const Error& e) {
         std::error_code kept;
         std::cerr << "sster: warning: checkpoint not saved (" << e.what() << "); training goes on"

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -47,6 +48,22 @@ inline std::string quote_excerpt(std::string_view text, std::size_t max = 30) {
   s += '\'';
   return s;
 }
+
+namespace detail {
+// The name a file gives a class (one FASTA file per class) or an additional
+// input: "dir/pum2_positives.fasta.gz" -> "pum2_positives".
+inline std::string class_name_from_file(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  auto strip = [&](std::string_view ext) {
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
+      name.resize(name.size() - ext.size());
+  };
+  strip(".gz");
+  const auto dot = name.rfind('.');
+  if (dot != std::string::npos && dot > 0) name.resize(dot);
+  return name;
+}
+}  // namespace detail
 
 struct FastaRecord {
   std::string name;              // header without '>' and trailing whitespace

@@ -20,8 +20,8 @@
 
 #include "sster/core/error.hpp"
 #include "sster/core/tensor.hpp"
-#include "sster/data/binary_io.hpp"
 #include "sster/data/fasta.hpp"
+#include "sster/data/text_file.hpp"
 
 namespace sster {
 

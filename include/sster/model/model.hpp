@@ -3,6 +3,9 @@
 // set, trains it (Adam, max-norm, class weights, plateau LR schedule, early
 // stopping, best weights restored), predicts, and exposes the first
 // convolution's activations that the interpretation methods explain.
+// Its file members (to_file, from_file, save, load) are defined in
+// model/model_file.hpp, included at the end of this header; its summary
+// table is model/summary.hpp.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -24,6 +27,7 @@
 #include "sster/model/engine.hpp"
 #include "sster/model/params.hpp"
 #include "sster/model/serialize.hpp"
+#include "sster/model/summary.hpp"
 #include "sster/model/training_state.hpp"
 #include "sster/optim/schedule.hpp"
 
@@ -49,8 +53,13 @@ struct ModelInfo {
             .profile_channels = profile_channels};
   }
   static ModelInfo of(const Data& d) {
-    return {d.alphabet(),     d.length(),     d.dense_channels(),   d.extra_size(),
-            d.class_names(),  d.multilabel(), d.profile_channels()};
+    return {.alphabet = d.alphabet(),
+            .length = d.length(),
+            .dense_channels = d.dense_channels(),
+            .extra = d.extra_size(),
+            .class_names = d.class_names(),
+            .multilabel = d.multilabel(),
+            .profile_channels = d.profile_channels()};
   }
   nlohmann::json to_json() const {
     return {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
@@ -61,13 +70,13 @@ struct ModelInfo {
   // is sized from it (2^31 positions, 2^24 extra channels: far beyond use).
   static ModelInfo from_json(const nlohmann::json& j) {
     constexpr index_t max_length = index_t{1} << 31, max_channels = index_t{1} << 24;
-    ModelInfo m{Alphabet::from_string(j.at("alphabet").get<std::string>()),
-                json_integer<index_t>(j, "length", 1, max_length),
-                json_integer<index_t>(j, "dense_channels", 0, max_channels),
-                json_integer<index_t>(j, "extra", 0, max_channels),
-                j.at("classes").get<std::vector<std::string>>(),
-                j.at("multilabel").get<bool>(),
-                json_integer<index_t>(j, "profile_channels", 0, max_symbols)};
+    ModelInfo m{.alphabet = Alphabet::from_string(j.at("alphabet").get<std::string>()),
+                .length = json_integer<index_t>(j, "length", 1, max_length),
+                .dense_channels = json_integer<index_t>(j, "dense_channels", 0, max_channels),
+                .extra = json_integer<index_t>(j, "extra", 0, max_channels),
+                .class_names = j.at("classes").get<std::vector<std::string>>(),
+                .multilabel = j.at("multilabel").get<bool>(),
+                .profile_channels = json_integer<index_t>(j, "profile_channels", 0, max_symbols)};
     require(m.classes() >= 1, "the model has no classes");
     require(m.profile_channels == 0 || m.profile_channels == m.alphabet.structure_size(),
             std::to_string(m.profile_channels) + " structure profile channels for the structure alphabet '" +
@@ -94,12 +103,31 @@ struct EpochRecord {
   double loss = 0, val_loss = 0, learning_rate = 0, seconds = 0;
 };
 
+class Model;
+
+// An unfinished training run as a checkpoint file holds it: the model with
+// the state its run resumes from. TrainObserver::on_epoch hands one over.
+class Checkpoint {
+ public:
+  Checkpoint(const Model& model, const TrainingState& state) : model_(model), state_(state) {}
+  // Where a resumed run starts: the epoch after the one just finished (or,
+  // after early stopping, past the last: it only restores the best weights).
+  const TrainingState& state() const { return state_; }
+  ModelFile to_file() const;                 // model/model_file.hpp
+  void save(const std::string& path) const;  // atomically, as Model::save
+
+ private:
+  const Model& model_;
+  const TrainingState& state_;
+};
+
 // Progress callbacks for a training run (the CLI draws its progress bar here).
 struct TrainObserver {
+  // mean_loss: over the records of the epoch trained so far.
   std::function<void(int epoch, index_t batch, index_t batches, double mean_loss)> on_batch;
-  // After each epoch, when the model is in a consistent state: a good moment
-  // to save a checkpoint.
-  std::function<void(const EpochRecord&)> on_epoch;
+  // After each epoch, with the checkpoint of the run as it stands: save it to
+  // resume from the next epoch.
+  std::function<void(const EpochRecord&, const Checkpoint&)> on_epoch;
   // Asked after every batch; true interrupts training (resumable).
   std::function<bool()> stop_requested;
 };
@@ -146,34 +174,12 @@ class Model {
   }
 
   // Keras-like table: layer, output shape, parameter count, total.
-  std::string summary() const {
-    std::ostringstream out;
-    char line[160];
-    std::snprintf(line, sizeof line, "%-22s %-20s %12s\n", "Layer", "Output shape", "Params");
-    out << line << std::string(56, '=') << "\n";
-    index_t total = 0;
-    const auto& net = network();
-    bool flat = false;  // from the Flatten on, Keras shows (None, features)
-    for (std::size_t i = 0; i < net.size(); ++i) {
-      const Shape s = net.output_shape(i);
-      index_t n = 0;
-      for (const auto& p : net.param_specs(i)) n += p.size();
-      total += n;
-      flat = flat || net.type(i) == Flatten<float>::keras_type;
-      const std::string shape = flat ? "(None, " + std::to_string(s.C) + ")"
-                                     : "(None, " + std::to_string(s.L) + ", " + std::to_string(s.C) + ")";
-      std::snprintf(line, sizeof line, "%-22s %-20s %12lld\n", net.name(i).c_str(), shape.c_str(),
-                    static_cast<long long>(n));
-      out << line;
-    }
-    out << std::string(56, '=') << "\nTotal params: " << total << "\n";
-    return out.str();
-  }
+  std::string summary() const { return summary_table(network()); }
   void print_summary(std::ostream& out = std::cout) const { out << summary(); }
 
   void train(const Data& data, bool verbose = true) {
     TrainObserver observer;
-    if (verbose) observer.on_epoch = [](const EpochRecord& r) { std::cerr << format_epoch(r) << "\n"; };
+    if (verbose) observer.on_epoch = [](const EpochRecord& r, const Checkpoint&) { std::cerr << format_epoch(r) << "\n"; };
     train(data, observer);
   }
 
@@ -193,7 +199,8 @@ class Model {
             "train: this unfinished run was started on other data (or another split); give the same files");
     const auto class_weights = data.class_weights();
     const index_t batch = params_.get_int("batch_size");
-    for (; s.epoch < s.first_epoch + params_.get_int("epochs"); ++s.epoch) {
+    const int end = s.first_epoch + static_cast<int>(params_.get_int("epochs"));
+    while (s.epoch < end) {
       const auto start = std::chrono::steady_clock::now();
       const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
       const auto n = static_cast<index_t>(order.size());
@@ -206,33 +213,30 @@ class Model {
                                 kernel_constraint());
         if (!std::isfinite(loss)) diverged(loss, b, batches);
         s.loss_sum += loss;
-        if (observer.on_batch) observer.on_batch(s.epoch, b + 1, batches, s.loss_sum / static_cast<double>((b + 1) * batch));
+        const auto trained = static_cast<double>(b * batch + std::ssize(idx));  // the last batch may be smaller
+        if (observer.on_batch) observer.on_batch(s.epoch, b + 1, batches, s.loss_sum / trained);
         if (observer.stop_requested && observer.stop_requested()) {
           ++s.next_batch;
           s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           return false;
         }
       }
-      EpochRecord record{.epoch = s.epoch,
-                         .loss = s.loss_sum / static_cast<double>(n),
-                         .val_loss = evaluate_loss(data, val),
-                         .learning_rate = learning_rate_};
-      record.seconds = s.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const EpochRecord record{
+          .epoch = s.epoch,
+          .loss = s.loss_sum / static_cast<double>(n),
+          .val_loss = evaluate_loss(data, val),
+          .learning_rate = learning_rate_,
+          .seconds = s.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
       history_.push_back(record);
       const auto decision = s.schedule.observe(record.val_loss);
       if (decision.improved) s.best = engine_->parameters();
       if (decision.halve_lr) learning_rate_ *= 0.5;
+      // The run now stands at the start of the next epoch (past the last one
+      // after early stopping): what a checkpoint saved now resumes from.
+      s.epoch = decision.stop ? end : s.epoch + 1;
       s.next_batch = 0;
       s.loss_sum = s.seconds = 0;
-      if (observer.on_epoch) {
-        // A checkpoint written now must resume with the next epoch (or, after
-        // early stopping, with none).
-        const int current = s.epoch;
-        s.epoch = decision.stop ? s.first_epoch + static_cast<int>(params_.get_int("epochs")) : current + 1;
-        observer.on_epoch(record);
-        s.epoch = current;
-      }
-      if (decision.stop) break;
+      if (observer.on_epoch) observer.on_epoch(record, Checkpoint(*this, s));
     }
     engine_->parameters() = s.best;
     training_.reset();
@@ -329,90 +333,15 @@ class Model {
     return m;
   }
 
-  // Saves to a .sster file (format in model/serialize.hpp), atomically.
-  void save(const std::string& path) const { write_model_file(to_file(), path); }
-
+  // ---- files (model/model_file.hpp)
+  // Saves to a .sster file (format in model/serialize.hpp), atomically; an
+  // unfinished run is saved with it (a checkpoint).
+  void save(const std::string& path) const;
   // Loads a .sster file; needs no data set.
-  static Model load(const std::string& path) { return from_file(read_model_file(path), path); }
-
-  ModelFile to_file() const {
-    nlohmann::json layers = nlohmann::json::array();
-    const auto& net = network();
-    for (std::size_t i = 0; i < net.size(); ++i) {
-      nlohmann::json params = nlohmann::json::array();
-      for (const auto& p : net.param_specs(i)) params.push_back({{"name", p.name}, {"shape", p.shape}});
-      const Shape s = net.output_shape(i);
-      layers.push_back({{"name", net.name(i)}, {"output_shape", {s.L, s.C}}, {"params", params}});
-    }
-    nlohmann::json history = nlohmann::json::array();
-    for (const auto& r : history_)
-      history.push_back({{"epoch", r.epoch}, {"loss", r.loss}, {"val_loss", r.val_loss},
-                         {"learning_rate", r.learning_rate}, {"seconds", r.seconds}});
-    auto as_vector = [](const auto& a) { return std::vector<float>(a.begin(), a.end()); };
-    ModelFile file{{{"format", "sster model"},
-                    {"sster_version", library_version},
-                    {"params", params_.to_json()},
-                    {"input", info_.to_json()},
-                    {"seed", seed_},
-                    {"layers", layers},
-                    {"history", history},
-                    {"learning_rate", learning_rate_}},
-                   {{"weights", as_vector(engine_->parameters())}}};
-    if (training_) {  // a checkpoint: everything an unfinished run needs
-      const auto& adam = engine_->adam_state();
-      file.header["training"] = training_->to_json();
-      file.header["training"]["step"] = engine_->step();
-      file.header["training"]["adam_t"] = adam.t;
-      file.arrays.emplace_back("best", as_vector(training_->best));
-      file.arrays.emplace_back("adam_m", as_vector(adam.m));
-      file.arrays.emplace_back("adam_v", as_vector(adam.v));
-    }
-    return file;
-  }
-
-  static Model from_file(const ModelFile& file, const std::string& name) {
-    try {
-      const auto& h = file.header;
-      Params params = Params::from_json(h.at("params"));
-      ModelInfo info = ModelInfo::from_json(h.at("input"));
-      // The architecture must match the stored weights before its buffers are
-      // allocated: a damaged header must not ask for terabytes.
-      const double needed = parameter_count_checked(build_network<float>(params, info.input_spec(), info.classes()));
-      auto array = [&](const char* what) -> const std::vector<float>& {
-        const auto* a = file.find(what);
-        require(a != nullptr, std::string("the file has no '") + what + "' array");
-        require(static_cast<double>(a->size()) == needed,
-                "array '" + std::string(what) + "' has " + std::to_string(a->size()) +
-                    " values, the architecture needs " + std::to_string(static_cast<std::uint64_t>(needed)));
-        for (float v : *a) require(std::isfinite(v), "array '" + std::string(what) + "' holds NaN or infinite values");
-        return *a;
-      };
-      const auto& weights = array("weights");
-      Model m(std::move(params), std::move(info), json_integer<std::uint64_t>(h, "seed"));
-      for (const auto& r : h.at("history"))
-        m.history_.push_back({json_integer<int>(r, "epoch"), r.at("loss").get<double>(), r.at("val_loss").get<double>(),
-                              r.at("learning_rate").get<double>(), r.at("seconds").get<double>()});
-      m.learning_rate_ = h.at("learning_rate").get<double>();
-      require(std::isfinite(m.learning_rate_) && m.learning_rate_ > 0, "the learning rate is not a positive number");
-      m.engine_->parameters().assign(weights.begin(), weights.end());
-      if (h.contains("training")) {
-        const auto& t = h.at("training");
-        TrainingState s = TrainingState::from_json(t);
-        s.best.assign(array("best").begin(), array("best").end());
-        auto& adam = m.engine_->adam_state();
-        adam.m.assign(array("adam_m").begin(), array("adam_m").end());
-        adam.v.assign(array("adam_v").begin(), array("adam_v").end());
-        adam.t = json_integer<std::int64_t>(t, "adam_t", 0);
-        m.engine_->set_step(json_integer<std::uint64_t>(t, "step"));
-        m.training_ = std::move(s);
-      }
-      return m;
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(name + ": the model header is incomplete: " + e.what());
-    } catch (const Error& e) {
-      throw Error(name + ": " + e.what());
-    }
-  }
+  static Model load(const std::string& path);
+  ModelFile to_file() const;
+  // `name` names the file in messages.
+  static Model from_file(const ModelFile& file, const std::string& name);
 
   // The data set must have the model's alphabet, length, inputs and classes.
   void check_compatible(const Data& data) const {
@@ -435,6 +364,10 @@ class Model {
   }
 
  private:
+  friend class Checkpoint;
+  // The model's file, with `run` (may be null) as its unfinished run.
+  ModelFile to_file(const TrainingState* run) const;
+
   Adam adam() const { return Adam{.learning_rate = learning_rate_}; }
 
   void start_run(const Data& data) {
@@ -481,3 +414,6 @@ class Model {
 };
 
 }  // namespace sster
+
+// The file members (see the top of this file).
+#include "sster/model/model_file.hpp"

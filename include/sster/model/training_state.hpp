@@ -2,13 +2,12 @@
 // TrainingState: where an unfinished training run stands, so that it can be
 // checkpointed and resumed bit-identically (with the optimiser state and the
 // engine's step counter, which the model file stores next to it).
-#include <zlib.h>
-
 #include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "sster/core/aligned.hpp"
+#include "sster/core/crc32.hpp"
 #include "sster/core/json_fields.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/optim/schedule.hpp"
@@ -49,8 +48,8 @@ struct TrainingState {
 
 // Identifies a data set and its split: a resumed run must see the same one.
 inline std::uint32_t data_fingerprint(const Data& data) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  auto add = [&](const void* p, std::size_t n) { crc = ::crc32(crc, static_cast<const Bytef*>(p), static_cast<uInt>(n)); };
+  std::uint32_t crc = 0;
+  auto add = [&](const void* p, std::size_t n) { crc = crc32_update(crc, p, n); };
   const index_t shape[] = {data.size(), data.length(), data.classes()};
   add(shape, sizeof shape);
   for (auto g : {Group::train, Group::val}) {
@@ -61,7 +60,7 @@ inline std::uint32_t data_fingerprint(const Data& data) {
     const auto s = data.symbols(i);
     add(s.data(), s.size());
   }
-  return static_cast<std::uint32_t>(crc);
+  return crc;
 }
 
 }  // namespace sster
