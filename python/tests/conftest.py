@@ -1,4 +1,5 @@
-"""Paths of the shared test data and of the command-line tool, for every test."""
+"""Paths of the shared test data, of the command-line tool and of the compiled
+examples (in build/, or $SSTER_BUILD), for every test."""
 
 import os
 import struct
@@ -8,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("SSTER_SHARED_DATA", ROOT.parent / "shared" / "data"))
-CLI = Path(os.environ.get("SSTER_CLI", ROOT / "build" / "tools" / "sster"))
+BUILD = Path(os.environ.get("SSTER_BUILD", ROOT / "build"))
+CLI = BUILD / "tools" / "sster"
 
 
 def pysster_file(name):
@@ -32,3 +34,14 @@ def cli():
     if not CLI.exists():
         pytest.skip("the sster tool is not built ({}); tools/run test builds it".format(CLI))
     return str(CLI)
+
+
+@pytest.fixture(scope="session")
+def example():
+    """The path of a compiled example program (examples/NAME.cpp) in the build."""
+    def path(name):
+        exe = BUILD / "examples" / name
+        if not exe.exists():
+            pytest.skip("the example {} is not built ({}); tools/run test builds it".format(name, exe))
+        return str(exe)
+    return path

@@ -177,6 +177,16 @@ def test_numpy_input_symbols_and_onehot(dna, dna_model):
     assert dna_model.predict(symbols[:0]).shape == (0, 2)
 
 
+def test_arrays_leave_without_a_copy(dna, dna_model):
+    """Predictions own the library's buffer through a capsule; activations are
+    views of the C++ result, so two reads share its memory."""
+    p = dna_model.predict(dna, "test")
+    assert not p.flags.owndata and type(p.base).__name__ == "PyCapsule"
+    acts = dna_model.get_max_activations(dna, "test")
+    assert np.shares_memory(acts["activations"], acts._native.activations)
+    assert np.shares_memory(acts["positions"], acts._native.positions)
+
+
 def test_predict_fasta_streams_blocks(dna, dna_model, tmp_path):
     path = tmp_path / "all.fa.gz"
     with gzip.open(path, "wt") as f:
