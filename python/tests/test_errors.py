@@ -124,6 +124,25 @@ def test_unequal_lengths(cli, tmp_path):
     assert py == cli_error(cli, "train", "--class", a, "--class", b, "--alphabet", "ACGT", "-o", tmp_path / "m.sster")
 
 
+def test_bad_fasta_files(cli, planted, tmp_path):
+    """Damaged FASTA files: the tool's message, word for word, from Data."""
+    d, files, data, model = planted
+    no_header = tmp_path / "no_header.fa"
+    no_header.write_text("ACGT\n>r1\nACGT\n")
+    no_sequence = tmp_path / "no_sequence.fa"
+    no_sequence.write_text(">r1\nACGT\n>r2\n")
+    cut_gzip = tmp_path / "cut.fa.gz"
+    raw = open(files[0], "rb").read()
+    cut_gzip.write_bytes(raw[:len(raw) // 2])
+    for bad, expected in [(no_header, "line 1: expected a FASTA header"), (no_sequence, "record 2 (line 3)"),
+                          (cut_gzip, "cut.fa.gz")]:
+        py = message(lambda: Data([str(bad), files[1]], "ACGT"))
+        assert expected in py
+        assert py == cli_error(cli, "train", "--class", bad, "--class", files[1], "--alphabet", "ACGT", "-o",
+                               tmp_path / "m.sster")
+    assert not os.path.exists(tmp_path / "m.sster")
+
+
 def test_bad_arrays_and_arguments(planted, tmp_path):
     d, files, data, model = planted
     symbols = data.get_symbols("test")
