@@ -6,13 +6,15 @@
 //
 // Reads the pair (RNA), builds pysster's default network (seed 1), trains
 // EPOCHS epochs (no early stopping: patience beyond EPOCHS), then predicts
-// every record PREDICT_PASSES times. Prints one JSON line of seconds.
+// every record PREDICT_PASSES times. Prints one JSON line of seconds, and the
+// CRC-32 of the trained weights (the Python side must match it).
 #include <chrono>
 #include <iostream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "sster/core/crc32.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/model.hpp"
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
     std::cout << nlohmann::json{{"train_seconds", std::chrono::duration<double>(t1 - t0).count()},
                                 {"predict_seconds", std::chrono::duration<double>(t2 - t1).count()},
                                 {"train_records", data.indices(Group::train).size()},
-                                {"records", data.size()}}
+                                {"records", data.size()},
+                                {"weights_crc32", crc32_update(0, model.weights().data(), model.weights().size() * sizeof(float))}}
               << "\n";
   } catch (const Error& e) {
     std::cerr << "model_api_bench: " << e.what() << "\n";

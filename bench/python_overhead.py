@@ -2,8 +2,9 @@
 through the Python package against the same steps in C++
 (bench/model_api_bench), 2 threads. Runs alternate, each in a process of
 its own; the fastest run of each kind counts (other load only slows a run).
-Prints the row "python / C++: train R, predict R" (time through Python over
-time in C++: 1.000 is no cost).
+Both sides report a CRC-32 of the trained weights: the runs must agree bit
+for bit, so the two did the same work. Prints a table with a row per step:
+time through Python over time in C++ (1.000 is no cost).
 
     build-python/venv/bin/python bench/python_overhead.py --cxx build/bench/model_api_bench \\
         --pos P --neg N [--threads 2] [--epochs 5] [--passes 20] [--repeat 3]
@@ -14,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+import zlib
 
 
 def measure_python(pos, neg, threads, epochs, passes):
@@ -30,7 +32,7 @@ def measure_python(pos, neg, threads, epochs, passes):
         model.predict(data, "all")
     t2 = time.perf_counter()
     return {"train_seconds": t1 - t0, "predict_seconds": t2 - t1, "train_records": len(data.get_indices("train")),
-            "records": len(data)}
+            "records": len(data), "weights_crc32": zlib.crc32(model.weights.tobytes())}
 
 
 def cpu_model():
@@ -66,18 +68,26 @@ def main():
                        "--epochs", steps[1], "--passes", steps[2]]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             runs[kind].append(json.loads(out.strip().splitlines()[-1]))
+    for kind in ("train_records", "records", "weights_crc32"):  # both did the same work
+        counts = {r[kind] for v in runs.values() for r in v}
+        if len(counts) != 1:
+            sys.exit("python_overhead: the runs differ in {}: {}".format(kind, sorted(counts)))
     best = {k: {s: min(r[s] for r in v) for s in ("train_seconds", "predict_seconds")} for k, v in runs.items()}
-    train = best["python"]["train_seconds"] / best["cxx"]["train_seconds"]
-    predict = best["python"]["predict_seconds"] / best["cxx"]["predict_seconds"]
     n = runs["cxx"][0]
     print("## Python package overhead ({} threads, {})\n".format(a.threads, cpu_model()))
-    print("pysster's Model API on PUM2: train {} epochs of {} records, predict {} x {} records; fastest of {} runs "
-          "each, alternating.\n".format(a.epochs, n["train_records"], a.passes, n["records"], a.repeat))
-    for kind, name in (("cxx", "C++"), ("python", "python")):
-        print("- {}: train {:.3f} s ({}), predict {:.3f} s ({})".format(
-            name, best[kind]["train_seconds"], ", ".join("{:.3f}".format(r["train_seconds"]) for r in runs[kind]),
-            best[kind]["predict_seconds"], ", ".join("{:.3f}".format(r["predict_seconds"]) for r in runs[kind])))
-    print("\npython / C++: train {:.3f}, predict {:.3f}".format(train, predict))
+    print("pysster's Model API on PUM2, the same steps through the Python package and in C++ "
+          "(bench/model_api_bench); fastest of {} runs each, alternating, one process per run. "
+          "Target: Python / C++ at most 1.03.\n".format(a.repeat))
+    print("| step       | work                                  | C++ seconds | Python seconds | Python / C++ |")
+    print("| :--------- | :------------------------------------ | ----------: | -------------: | -----------: |")
+    for step, work, key in (("training", "{} epochs of {:,} records".format(a.epochs, n["train_records"]),
+                             "train_seconds"),
+                            ("prediction", "{} x {:,} records".format(a.passes, n["records"]), "predict_seconds")):
+        cxx, py = best["cxx"][key], best["python"][key]
+        print("| {:<10} | {:<37} | {:>11.3f} | {:>14.3f} | {:>12.3f} |".format(step, work, cxx, py, py / cxx))
+    print("\n- all runs (train/predict seconds): " + "; ".join(
+        "{} {}".format(name, ", ".join("{:.3f}/{:.3f}".format(r["train_seconds"], r["predict_seconds"])
+                                       for r in runs[kind])) for kind, name in (("cxx", "C++"), ("python", "Python"))))
 
 
 if __name__ == "__main__":

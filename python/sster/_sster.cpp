@@ -404,10 +404,8 @@ PYBIND11_MODULE(_sster, m) {
       "visualize_all_kernels",
       [](Model& mo, const Data& d, const MaxActivations& acts, const std::string& folder, const Colors& seq,
          const Colors& str) {
-        const std::filesystem::path out = folder;
-        auto results = visualize_all_kernels(mo, d, acts, out, {letter_colors(seq), letter_colors(str)});
-        save_kernel_meme(results, out / "motifs.meme");
-        if (d.alphabet().has_structure()) save_kernel_meme(results, out / "motifs_structure.meme", true);
+        auto results = visualize_all_kernels(mo, d, acts, folder, {letter_colors(seq), letter_colors(str)});
+        save_kernel_memes(results, folder);
         return results;
       },
       release_gil());
