@@ -18,6 +18,7 @@ os.makedirs(output_folder, exist_ok=True)
 
 # one FASTA file per class, split 70/15/15 into training/validation/test
 data = Data([shared + "/tutorial/artificial_pos.fasta.gz", shared + "/tutorial/artificial_neg.fasta.gz"], "ACGT")
+data.train_val_test_split(portion_train=0.7, portion_val=0.15, seed=3)
 print(data.get_summary())
 
 # pysster's default network with 20 kernels of length 10, early stopping
