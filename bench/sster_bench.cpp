@@ -650,6 +650,15 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+// The Python package's section (bench/python_overhead.py's Markdown), when
+// bench/run.sh measured it.
+std::string python_section(const fs::path& dir) {
+  if (!fs::exists(dir / "python.md")) return "";
+  std::stringstream text;
+  text << std::ifstream(dir / "python.md").rdbuf();
+  return text.str() + "\n";
+}
+
 // RNA folding speed (bench/fold_bench speed), when bench/run.sh measured it.
 // Its title must not start with "Folding": that section is bench/fold_run.sh's
 // (ViennaRNA and LinearFold alongside) and is kept from the previous file.
@@ -904,7 +913,7 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir) << python_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", tl + " training", tl + " inference", ul + " training",
