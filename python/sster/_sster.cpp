@@ -32,7 +32,7 @@
 #include "sster/metrics/report.hpp"
 #include "sster/metrics/roc.hpp"
 #include "sster/model/fasta_predictor.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 #include "sster/model/model.hpp"
 #include "sster/model/predict_symbols.hpp"
 #include "sster/model/serialize.hpp"
