@@ -449,8 +449,15 @@ PYBIND11_MODULE(_sster, m) {
   py::class_<GridSearch>(m, "GridSearch")
       .def(py::init<std::vector<std::pair<std::string, std::vector<std::string>>>>())
       .def_property_readonly("combinations", &GridSearch::combinations)
-      .def("train", [](GridSearch& g, const Data& d, bool pr_auc, bool verbose) {
-        const GridOptions o{.metric = pr_auc ? GridMetric::pr_auc : GridMetric::roc_auc, .verbose = verbose};
+      // verbose: a line per trained combination through `print` (the training
+      // threads take the GIL for it), so a notebook shows them.
+      .def("train", [](GridSearch& g, const Data& d, bool pr_auc, bool verbose, const py::object& print) {
+        const GridOptions o{.metric = pr_auc ? GridMetric::pr_auc : GridMetric::roc_auc,
+                            .verbose = verbose,
+                            .print = [&print](const std::string& line) {
+                              py::gil_scoped_acquire gil;
+                              print(line);
+                            }};
         std::optional<std::pair<Model, std::vector<GridResult>>> result;
         {
           py::gil_scoped_release no_gil;
