@@ -88,8 +88,8 @@ struct InputChange {
 // stage (feature false) channel by channel, so one channel's taps stay in
 // L1; for a dense layer (feature true) row by row, c numbering the
 // flattened feature r * cols + c. Branch-free: about half the entries are
-// 0, in no pattern a branch predictor could learn (measured: the branching
-// loop took a quarter of fast ISM's time).
+// 0, in no pattern a branch predictor could learn (the branching loop took
+// a quarter of fast ISM's time in a profile).
 inline index_t collect_changes(const float* m, index_t r0, index_t rows, index_t cols, index_t ld, bool feature,
                                InputChange* out) {
   index_t n = 0;
@@ -111,7 +111,6 @@ inline index_t collect_changes(const float* m, index_t r0, index_t rows, index_t
 
 inline constexpr int isa_registers = simd::width<float> >= 16 ? 32 : 16;  // AVX-512: 32, else 16
 inline constexpr int max_block_rows = 12;                                  // R of conv_change_panel, at most
-inline constexpr index_t FastIsmWeightsPad = max_block_rows - 1;            // zero taps on each side
 
 // The change of a convolution's output rows tb..tb+R-1 (kept in registers,
 // NV vectors of columns each) from the input changes e..end:
@@ -120,10 +119,12 @@ inline constexpr index_t FastIsmWeightsPad = max_block_rows - 1;            // z
 // at w + c * channel + j * ld (taps -(R-1)..W+R-2 exist, zero outside
 // 0..W-1), row tb + i of out at out + i * ld; rows from `rows` on are
 // computed and dropped. A change costs one broadcast and R x NV weight
-// loads and FMAs, whichever rows it reaches: no branch per row (measured:
-// faster than skipping the rows it misses, though it does 1.4x the FMAs),
-// and the rows stay in registers for all changes (2-3x the throughput of
-// adding every change to rows in memory).
+// loads and FMAs, whichever rows it reaches: no branch per row, though
+// about 1.4x the FMAs of the rows it reaches (with the branch-free
+// collect_changes: 1.6x the sequences/s of testing every row and entry,
+// on the default network at length 200), and the rows stay in registers
+// for all changes (2-3x the throughput of adding every change to rows in
+// memory).
 template <int NV, int R>
 void conv_change_rows(const InputChange* e, const InputChange* end, index_t tb, index_t rows, index_t W,
                       const float* w, index_t channel, index_t ld, float* out) {
@@ -151,26 +152,16 @@ void conv_change_rows(const InputChange* e, const InputChange* end, index_t tb, 
       if (i < rows) acc[i][v].store_aligned(out + i * ld + v * width);
 }
 
-// All rows t0..t1 of one panel of NV vectors (out: row t0) from the
-// changes, which come channel by channel: a few channels at a time (their
-// taps about half of L1), each group through every block of R rows (those
-// out of a change's reach skip it at once). The taps then come from L1
-// for all blocks (measured: 1.4x the throughput of every block reading all
-// channels' taps from L2).
+// All rows t0..t1 of one panel of NV vectors (out: row t0), in blocks of R
+// rows, each block going through every change (those out of its reach are
+// skipped at once).
 template <int NV>
 void conv_change_panel(const InputChange* changes, index_t count, index_t t0, index_t t1, index_t W, const float* w,
                        index_t channel, index_t ld, float* out) {
   constexpr int R = std::min(max_block_rows, (isa_registers - NV - 2) / NV);
-  constexpr auto panel_bytes = static_cast<index_t>(NV * simd::width<float> * sizeof(float));
-  const index_t group = std::max<index_t>(1, (24 << 10) / ((W + 2 * FastIsmWeightsPad) * panel_bytes));
-  for (index_t first = 0; first < count;) {
-    index_t last = first;
-    while (last < count && changes[last].c < changes[first].c + group) ++last;
-    for (index_t tb = t0; tb <= t1; tb += R)
-      conv_change_rows<NV, R>(changes + first, changes + last, tb, std::min<index_t>(R, t1 - tb + 1), W, w, channel,
-                              ld, out + (tb - t0) * ld);
-    first = last;
-  }
+  for (index_t tb = t0; tb <= t1; tb += R)
+    conv_change_rows<NV, R>(changes, changes + count, tb, std::min<index_t>(R, t1 - tb + 1), W, w, channel, ld,
+                            out + (tb - t0) * ld);
 }
 
 // out[0, NV vectors) += sum over changes of d * rows[c] (rows `ld` apart):
@@ -211,7 +202,7 @@ void for_each_panel(index_t n, Fn&& fn) {
 // together with max_block_rows - 1 zero taps on both sides (conv_change_rows
 // reads them instead of testing which rows a change reaches).
 struct FastIsmWeights {
-  static constexpr index_t pad = FastIsmWeightsPad;
+  static constexpr index_t pad = max_block_rows - 1;
   const FeedForward* ff = nullptr;
   std::vector<index_t> Kp;                  // conv stage i: padded kernel count
   std::vector<AlignedVector<float>> conv;   // conv stage i: (C, pad + W + pad, Kp)
