@@ -6,7 +6,10 @@
 // reloads). The contract under test: any input loads or throws sster::Error.
 // A crash, a hang, another exception type or a huge allocation is a bug.
 //   fasta        FastaReader (3 layouts, plain or gzip), Data::from_fasta /
-//                from_multilabel_fasta, structure annotation
+//                from_multilabel_fasta, structure annotation, folding
+//                (fold_records: fold/sequence.hpp's letter check, MFE and
+//                partition function with a short span, the text sster fold
+//                writes)
 //   extra        read_numbers / read_categories / read_number_rows,
 //                Data::add_additional / add_categorical / add_positionwise,
 //                split files
@@ -37,6 +40,7 @@
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
+#include "sster/fold/output.hpp"
 #include "sster/interpret/seqlet_motifs.hpp"
 #include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/tomtom.hpp"
@@ -219,6 +223,21 @@ inline Tally fasta(std::string_view bytes) {
     DataOptions o;
     o.pad = true;
     use_data(Data::from_multilabel_fasta(path, 4, alphabet::rna_annotated(), o));
+  });
+  attempt(t, [&] {
+    FastaReader r(path);
+    fold::FoldRequest request;
+    request.fold.max_span = 24;  // O(n span^2): damaged files can hold long sequences
+    request.partition = true;
+    request.profile_letters = "FHIMST";
+    request.batch = 4;
+    std::string text;
+    fold::fold_records(r, request, [&](const FastaRecord& rec, const fold::FoldedRecord& f) {
+      fold::append_rnafold(text, rec.name, f);
+      fold::append_ensemble(text, f);
+      fold::append_profile(text, rec.name, f);
+      text.clear();
+    });
   });
   return t;
 }
@@ -451,6 +470,7 @@ inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
   pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")});
   pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat");
   Model inputs(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 6);
+  inputs.set_fold("profile (). W=70 L=70");  // as sster train --fold profile --structure "()." notes it
   seeds.push_back(model_file_bytes(inputs.to_file()));
   return seeds;
 }

@@ -17,6 +17,6 @@
 #include "sster/io/meme_reader.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/metrics/roc.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 #include "sster/model/model.hpp"
 #include "sster/plot/curves.hpp"

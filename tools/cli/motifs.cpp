@@ -126,8 +126,7 @@ void add_motifs(CLI::App& app) {
     Model model = args->in.load_model();
     const Data data = args->in.load_data(model);
     const auto results = visualize_all_kernels(model, data, args->in.selected_group(), out);
-    save_kernel_meme(results, out / "motifs.meme");
-    if (data.alphabet().has_structure()) save_kernel_meme(results, out / "motifs_structure.meme", true);
+    save_kernel_memes(results, out);
     print_kernel_table(results, data);
     std::cerr << "open " << (out / "summary.html").string() << "\n";
   });
