@@ -33,9 +33,9 @@
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
-#include "sster/core/simd.hpp"
 #include "sster/interpret/attribution_target.hpp"
 #include "sster/interpret/feed_forward.hpp"
+#include "sster/interpret/ism_kernels.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster {
@@ -72,17 +72,6 @@ inline void target_values(Model& model, const std::uint8_t* symbols, index_t B, 
   });
 }
 
-constexpr index_t simd_round_up(index_t n) {
-  constexpr auto w = static_cast<index_t>(simd::width<float>);
-  return (n + w - 1) / w * w;
-}
-
-// One nonzero change of a stage's input: row r, channel (or feature) c.
-struct InputChange {
-  std::int32_t r, c;
-  float d;
-};
-
 // The nonzero entries of a change matrix (rows, cols; `ld` apart) as
 // changes into out (room for rows * cols); returns how many. For a conv
 // stage (feature false) channel by channel, so one channel's taps stay in
@@ -109,96 +98,8 @@ inline index_t collect_changes(const float* m, index_t r0, index_t rows, index_t
   return n;
 }
 
-inline constexpr int isa_registers = simd::width<float> >= 16 ? 32 : 16;  // AVX-512: 32, else 16
-inline constexpr int max_block_rows = 12;                                  // R of conv_change_panel, at most
-
-// The change of a convolution's output rows tb..tb+R-1 (kept in registers,
-// NV vectors of columns each) from the input changes e..end:
-// out[t] += d * w[r - t, c] for every change whose row r reaches the block.
-// w and out point at the panel's first column; tap j of channel c starts
-// at w + c * channel + j * ld (taps -(R-1)..W+R-2 exist, zero outside
-// 0..W-1), row tb + i of out at out + i * ld; rows from `rows` on are
-// computed and dropped. A change costs one broadcast and R x NV weight
-// loads and FMAs, whichever rows it reaches: no branch per row, though
-// about 1.4x the FMAs of the rows it reaches (with the branch-free
-// collect_changes: 1.6x the sequences/s of testing every row and entry,
-// on the default network at length 200), and the rows stay in registers
-// for all changes (2-3x the throughput of adding every change to rows in
-// memory).
-template <int NV, int R>
-void conv_change_rows(const InputChange* e, const InputChange* end, index_t tb, index_t rows, index_t W,
-                      const float* w, index_t channel, index_t ld, float* out) {
-  using V = simd::batch<float>;
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  V acc[R][NV];
-#pragma GCC unroll 32
-  for (int i = 0; i < R; ++i)
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[i][v] = i < rows ? V::load_aligned(out + i * ld + v * width) : V(0.0f);
-  for (; e != end; ++e) {
-    const index_t j0 = e->r - tb;  // the tap that reaches row tb
-    if (j0 < 0 || j0 >= R + W - 1) continue;
-    const float* wc = w + e->c * channel + j0 * ld;
-    const V d(e->d);
-#pragma GCC unroll 32
-    for (int i = 0; i < R; ++i)
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) acc[i][v] = d * V::load_aligned(wc - i * ld + v * width) + acc[i][v];
-  }
-#pragma GCC unroll 32
-  for (int i = 0; i < R; ++i)
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v)
-      if (i < rows) acc[i][v].store_aligned(out + i * ld + v * width);
-}
-
-// All rows t0..t1 of one panel of NV vectors (out: row t0), in blocks of R
-// rows, each block going through every change (those out of its reach are
-// skipped at once).
-template <int NV>
-void conv_change_panel(const InputChange* changes, index_t count, index_t t0, index_t t1, index_t W, const float* w,
-                       index_t channel, index_t ld, float* out) {
-  constexpr int R = std::min(max_block_rows, (isa_registers - NV - 2) / NV);
-  for (index_t tb = t0; tb <= t1; tb += R)
-    conv_change_rows<NV, R>(changes, changes + count, tb, std::min<index_t>(R, t1 - tb + 1), W, w, channel, ld,
-                            out + (tb - t0) * ld);
-}
-
-// out[0, NV vectors) += sum over changes of d * rows[c] (rows `ld` apart):
-// a dense layer's pre-activations from its changed inputs, in registers.
-template <int NV>
-void dense_change_panel(const InputChange* changes, index_t count, const float* rows, index_t ld, float* out) {
-  using V = simd::batch<float>;
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  V acc[NV];
-#pragma GCC unroll 8
-  for (int v = 0; v < NV; ++v) acc[v] = V::load_aligned(out + v * width);
-  for (const InputChange* e = changes; e != changes + count; ++e) {
-    const V d(e->d);
-    const float* row = rows + e->c * ld;
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[v] = d * V::load_aligned(row + v * width) + acc[v];
-  }
-#pragma GCC unroll 8
-  for (int v = 0; v < NV; ++v) acc[v].store_aligned(out + v * width);
-}
-
-// Calls fn(std::integral_constant<int, nv>, column) for panels of up to
-// `most` vectors (at most 8) covering n padded columns.
-template <int most, class Fn>
-void for_each_panel(index_t n, Fn&& fn) {
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  for (index_t col = 0; col < n;) {
-    const index_t nv = std::min<index_t>(most, (n - col) / width);
-    [&]<int... v>(std::integer_sequence<int, v...>) {
-      ((nv == v + 1 ? (fn(std::integral_constant<int, v + 1>{}, col), 0) : 0), ...);
-    }(std::make_integer_sequence<int, most>{});
-    col += nv * width;
-  }
-}
-
-// The weights fast ISM reads, copied once with every row padded to whole
-// SIMD vectors (zeros after the K real columns), and each channel's taps
+// The weights fast ISM reads, copied once with every row padded to
+// ism_row_floats (zeros after the K real columns), and each channel's taps
 // together with max_block_rows - 1 zero taps on both sides (conv_change_rows
 // reads them instead of testing which rows a change reaches).
 struct FastIsmWeights {
@@ -211,7 +112,7 @@ struct FastIsmWeights {
 
   explicit FastIsmWeights(const FeedForward& f) : ff(&f) {
     for (const ConvStage& s : f.convs()) {
-      const index_t kp = simd_round_up(s.K);
+      const index_t kp = ism_padded(s.K);
       Kp.push_back(kp);
       AlignedVector<float> w(to_size(s.C * taps(s) * kp), 0.0f);
       for (index_t j = 0; j < s.W; ++j)
@@ -220,7 +121,7 @@ struct FastIsmWeights {
       conv.push_back(std::move(w));
     }
     const DenseStage& d = f.dense().front();
-    Up = simd_round_up(d.units);
+    Up = ism_padded(d.units);
     dense0.assign(to_size(d.inputs * Up), 0.0f);
     for (index_t r = 0; r < d.inputs; ++r) std::copy_n(d.w + r * d.units, d.units, dense0.data() + r * Up);
   }
@@ -323,9 +224,9 @@ class FastIsmRun {
     if (count == 0) return {};
     float* rows = rows_[i].data();  // conv rows t0..t1
     std::copy_n(pre_[i].data() + t0 * kp, (t1 - t0 + 1) * kp, rows);
-    const float* w = w_.tap(i, 0, 0);
-    for_each_panel<4>(kp, [&]<int nv>(std::integral_constant<int, nv>, index_t col) {
-      conv_change_panel<nv>(changes_.data(), count, t0, t1, s.W, w + col, FastIsmWeights::taps(s) * kp, kp, rows + col);
+    with_ism_kernels([&](auto k) {
+      decltype(k)::conv_change(changes_.data(), count, t0, t1, s.W, w_.tap(i, 0, 0), FastIsmWeights::taps(s) * kp, kp,
+                               rows);
     });
     return pool_change(i, t0, t1);
   }
@@ -362,9 +263,7 @@ class FastIsmRun {
     const index_t K = ff_.convs()[last].K, kp = w_.Kp[last];
     changes_.resize(to_size(in.rows() * K));
     const index_t count = collect_changes(change_[last].data(), in.r0, in.rows(), K, kp, true, changes_.data());
-    for_each_panel<8>(w_.Up, [&]<int nv>(std::integral_constant<int, nv>, index_t col) {
-      dense_change_panel<nv>(changes_.data(), count, w_.dense0.data() + col, w_.Up, a_.data() + col);
-    });
+    with_ism_kernels([&](auto k) { decltype(k)::dense_change(changes_.data(), count, w_.dense0.data(), w_.Up, a_.data()); });
   }
 
   // From the first dense layer's pre-activations a_ to the target.
