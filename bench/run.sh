@@ -16,12 +16,20 @@
 #   6. accuracy: test ROC-AUC of the default model on the planted-motif set
 #      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
 #   7. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
-#      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
-#   8. one report on stdout and in bench/RESULTS.md, headed by the CPU model
+#      (_ref vs fast), RNA folding (MFE, partition function, RNAplfold) at
+#      100, 200, 500 nt with its growth exponent, and a length x kernel_num
+#      scaling table (2 threads);
+#   8. the Python package against the C++ library: pysster's Model API on
+#      PUM2 through Python and through C++ (bench/python_overhead.py), when
+#      build-python/venv holds the package (tools/run bench installs it);
+#   9. one report on stdout and in bench/RESULTS.md, headed by the CPU model
 #      and the kernel set; its last two lines are
 #      "ratio vs onnxruntime (2 threads): infer Z.ZZ" and
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY", the latter
-#      against the faster PyTorch build of each column.
+#      against the faster PyTorch build of each column;
+#  10. attribution (bench/attribution_run.sh): fast vs naive ISM, every
+#      method's sequences/s, and tangermeme on the same network when
+#      bench/.venv has it; its section of bench/RESULTS.md.
 # Every measurement runs in a process of its own. Throughput runs are repeated
 # (--repeat N, default 3) and the best run of each kind counts, for the
 # references and sster alike: other work on the machine only ever slows a run
@@ -71,21 +79,22 @@ neg="$shared/data/tutorial/pum2_background.fasta.gz"
 for f in "$pos" "$neg" "$shared/bench/torch_reference.py"; do
   [ -f "$f" ] || { echo "bench FAILED: $f is missing" >&2; exit 1; }
 done
-if [ ! -x "$bench" ]; then
-  [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release >&2
-  meson compile -C "$build" sster_bench >&2
+fold_bench="$build/bench/fold_bench"
+if [ ! -x "$bench" ] || [ ! -x "$fold_bench" ] || [ ! -x "$build/bench/model_api_bench" ]; then
+  [ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release -Dpython=disabled >&2
+  meson compile -C "$build" bench/sster_bench bench/fold_bench bench/model_api_bench >&2
 fi
 
-# PyTorch 2.x and ONNX Runtime from PyPI, in a venv of their own (the test
+# PyTorch 2.x, ONNX Runtime and tangermeme (the attribution anchor) from PyPI, in a venv of their own (the test
 # suite never uses it). torch is pinned: that version's CPU wheel is what a
 # plain `pip install torch` would not give (it fetches the CUDA build).
 venv=bench/.venv
 venv_python="$venv/bin/python"
-if ! "$venv_python" -c "import torch, onnx, onnxruntime" 2>/dev/null; then
+if ! "$venv_python" -c "import torch, onnx, onnxruntime, tangermeme" 2>/dev/null; then
   echo "== PyTorch 2.x, ONNX and ONNX Runtime into $venv (pip)" >&2
   python3 -m venv "$venv"
-  if ! "$venv/bin/pip" install --quiet "torch==2.13.0" onnx onnxruntime >&2; then
-    echo "bench FAILED: could not install torch 2.13.0 (CPU), onnx and onnxruntime into $venv" >&2
+  if ! "$venv/bin/pip" install --quiet "torch==2.13.0" onnx onnxruntime tangermeme >&2; then
+    echo "bench FAILED: could not install torch 2.13.0 (CPU), onnx, onnxruntime and tangermeme into $venv" >&2
     exit 1
   fi
 fi
@@ -213,6 +222,8 @@ if [ "$core" = 0 ]; then
 fi
 step "kernels: _ref vs fast"
 sster_runs kernels kernels
+step "RNA folding: MFE, partition function, RNAplfold at 100, 200, 500 nt, 2 threads"
+"$fold_bench" speed 2 --json "$out/fold_speed.json" >/dev/null
 if [ "$quick" = 0 ]; then
   for r in $(seq "$repeat"); do
     for L in 100 200 500 1000; do
@@ -224,5 +235,19 @@ if [ "$quick" = 0 ]; then
   done
 fi
 
-# 8. The report (the BLAS is checked once more there).
+# 8. The Python package against the library; its section joins the report.
+if build-python/venv/bin/python -c "import sster" 2>/dev/null; then
+  step "Python package overhead: pysster's Model API through Python and C++"
+  build-python/venv/bin/python bench/python_overhead.py --cxx "$build/bench/model_api_bench" --pos "$pos" \
+    --neg "$neg" --repeat "$repeat" | tee "$out/python.md"
+else
+  echo "(no Python package in build-python/venv: tools/run bench installs it)" | tee "$out/python.md"
+fi
+
+# 9. The report (the BLAS is checked once more there; the Python section is
+# read from $out/python.md).
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 10. Attribution, and its section of the results (needs tools/sster for export-json).
+[ -x "$build/tools/sster" ] || meson compile -C "$build" tools/sster >&2
+SSTER_BUILD_DIR="$build" bench/attribution_run.sh --results "$results" >/dev/null

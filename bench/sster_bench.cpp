@@ -18,6 +18,13 @@
 //       Data::from_fasta speed on one core, plain and gzipped, and its RSS
 //   sster_bench kernels [--json F]
 //       every conv/pool kernel of the default network, _ref vs fast, per chunk
+//   sster_bench attribution --pos P --neg N [--threads T] [--export DIR] [--json F]
+//       attribution on PUM2 (bench/attribution.hpp): fast vs naive ISM,
+//       sequences/s of every method; --export writes what
+//       bench/tangermeme_anchor.py needs
+//   sster_bench attribution-report --dir D [--results FILE]
+//       the "Attribution" section from D's attribution.json (and
+//       tangermeme.json), into FILE in place of the old one
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
@@ -64,6 +71,7 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "attribution.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
 #include "throughput.hpp"
 
@@ -132,11 +140,11 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
   Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                             e.classes),
                        LossKind::softmax_cross_entropy, 1, chunk);
-  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.get_int("batch_size"), epochs, warm_batches);
+  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.values().batch_size, epochs, warm_batches);
   return json{{"threads", threads},
               {"samples", e.n},
               {"length", e.L},
-              {"kernel_num", params.get_int("kernel_num")},
+              {"kernel_num", params.values().kernel_num[0]},
               {"epochs", epochs},
               {"epoch_seconds", t.epoch_seconds},
               {"infer_seconds", t.infer_seconds},
@@ -645,6 +653,110 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+// The Python package's section (bench/python_overhead.py's Markdown), when
+// bench/run.sh measured it.
+std::string python_section(const fs::path& dir) {
+  if (!fs::exists(dir / "python.md")) return "";
+  std::stringstream text;
+  text << std::ifstream(dir / "python.md").rdbuf();
+  return text.str() + "\n";
+}
+
+// RNA folding speed (bench/fold_bench speed), when bench/run.sh measured it.
+// Its title must not start with "Folding": that section is bench/fold_run.sh's
+// (ViennaRNA and LinearFold alongside) and is kept from the previous file.
+std::string fold_speed_section(const fs::path& dir) {
+  if (!fs::exists(dir / "fold_speed.json")) return "";
+  const json f = read_json(dir / "fold_speed.json");
+  Table t{{"length", "MFE seq/s", "partition function seq/s", "RNAplfold W = L = 70 seq/s"}, {}};
+  for (std::size_t k = 0; k < f["lengths"].size(); ++k)
+    t.rows.push_back({std::to_string(f["lengths"][k].get<int>()), fmt("%.1f", f["mfe"][k].get<double>()),
+                      fmt("%.1f", f["partition"][k].get<double>()), fmt("%.1f", f["plfold"][k].get<double>())});
+  const json& g = f["growth"];
+  return "## RNA folding speed (" + std::to_string(f["threads"].get<int>()) +
+         " threads, random ACGU, bench/fold_bench speed)\n\n" + t.markdown() +
+         "\n- growth exponent of the time per sequence (least squares over the lengths; cubic algorithms): MFE " +
+         fmt("%.2f", g["mfe"].get<double>()) + ", partition function " + fmt("%.2f", g["partition"].get<double>()) +
+         ", RNAplfold " + fmt("%.2f", g["plfold"].get<double>()) +
+         "\n- against ViennaRNA and LinearFold, and the whole PUM2 set: the Folding section below "
+         "(bench/fold_run.sh)\n\n";
+}
+
+// The Attribution section from bench/attribution_run.sh's results: sster's
+// sequences/s per method and, when the anchor ran, tangermeme's on the same
+// network, sequences and references, with the agreement of the two.
+std::string attribution_section(const fs::path& dir) {
+  const json a = read_json(dir / "attribution.json");
+  const bool anchor = fs::exists(dir / "tangermeme.json");
+  const json t = anchor ? read_json(dir / "tangermeme.json") : json::object();
+  const auto& m = a["methods"];
+  auto rate = [&](const char* key) { return m[key].get<double>(); };
+  Table tab{{"method", "sster sequences/s", "tangermeme sequences/s", "sster / tangermeme", "agreement (Pearson r)"}, {}};
+  auto row = [&](const std::string& label, double sster, const char* tm, const char* r) {
+    const bool has = anchor && tm != nullptr;
+    tab.rows.push_back({label, thousands(sster), has ? thousands(t[tm].get<double>()) : "",
+                        has ? fmt("%.1f", sster / t[tm].get<double>()) : "", has ? fmt("%.5f", t[r].get<double>()) : ""});
+  };
+  row("ISM, exact fast", rate("ism"), "ism_seq_per_s", "ism_pearson");
+  row("ISM, naive (every variant through the network)", a["ism_naive_seq_per_s"].get<double>(), nullptr, nullptr);
+  row("saliency", rate("saliency"), nullptr, nullptr);
+  row("gradient x input", rate("gradxinput"), nullptr, nullptr);
+  row("DeepLIFT-SHAP (" + std::to_string(a["references"].get<int>()) + " references)", rate("deeplift"),
+      "deeplift_seq_per_s", "deeplift_pearson");
+  row("integrated gradients (" + std::to_string(a["steps"].get<int>()) + " steps)", rate("ig"), nullptr, nullptr);
+  std::ostringstream md;
+  md << "## Attribution (" << a["threads"].get<int>() << " threads, " << a["cpu"].get<std::string>() << ")\n\n";
+  md << "Written by bench/attribution_run.sh (part of `tools/run bench`). pysster's default network trained "
+     << a["epochs"].get<int>() << " epochs on PUM2 (length " << a["length"].get<int>() << "), explained on class 0's logit for "
+     << a["sequences"].get<int>() << " test records; best of 3 runs each.\n\n";
+  md << tab.markdown() << "\n";
+  md << "- exact fast ISM vs naive ISM: **" << fmt("%.1f", a["ism_fast_seq_per_s"].get<double>() / a["ism_naive_seq_per_s"].get<double>())
+     << "x** (" << thousands(a["ism_fast_seq_per_s"].get<double>()) << " vs " << thousands(a["ism_naive_seq_per_s"].get<double>())
+     << " sequences/s, naive on " << a["naive_sequences"].get<int>() << " records), largest difference "
+     << fmt("%.2g", a["ism_max_difference"].get<double>()) << " (largest change " << fmt("%.3g", a["ism_largest_change"].get<double>())
+     << ")\n";
+  if (anchor) {
+    md << "- tangermeme " << t["tangermeme"].get<std::string>() << " on PyTorch " << t["torch"].get<std::string>()
+       << " (bench/.venv), " << t["threads"].get<int>() << " threads, batch " << t["batch"].get<int>()
+       << ": saturation_mutagenesis (its defaults: it takes its own fast path only for jobs above 30 s) and "
+          "deep_lift_shap given sster's references, on the network rebuilt from `sster export-json` "
+          "(bench/tangermeme_anchor.py; its logits within "
+       << fmt("%.1g", t["logit_max_difference"].get<double>()) << " of sster's); largest differences "
+       << fmt("%.2g", t["ism_max_difference"].get<double>()) << " (ISM), " << fmt("%.2g", t["deeplift_max_difference"].get<double>())
+       << " (DeepLIFT-SHAP)\n";
+    for (const auto& w : t["warnings"]) md << "- tangermeme warned: " << w.get<std::string>() << "\n";
+  } else {
+    md << "- the tangermeme anchor did not run (bench/.venv without torch and tangermeme; see bench/attribution_run.sh)\n";
+  }
+  return md.str() + "\n";
+}
+
+// Replaces the "## Attribution" section of `results` (or puts it before
+// "## Folding", or at the end).
+int cmd_attribution_report(const std::string& dir, const std::string& results) {
+  const std::string section = attribution_section(dir);
+  std::cout << section;
+  if (results.empty()) return 0;
+  std::stringstream previous;
+  previous << std::ifstream(results).rdbuf();
+  std::string text = previous.str();
+  const auto begin = text.find("## Attribution");
+  if (begin != std::string::npos) {
+    const auto end = text.find("\n## ", begin);
+    text.replace(begin, end == std::string::npos ? std::string::npos : end + 1 - begin, section);
+  } else {
+    const auto folding = text.find("## Folding");
+    text.insert(folding == std::string::npos ? text.size() : folding, section);
+  }
+  std::ofstream(results) << text;
+  return 0;
+}
+
+int cmd_attribution(const bench::AttributionBenchOptions& o) {
+  emit(bench::run_attribution_bench(o, cpu_model()), o.json);
+  return 0;
+}
+
 // "PyTorch 1.13.0" from a reference result.
 std::string torch_label(const json& t) {
   const std::string v = t.value("torch", std::string("?"));
@@ -902,7 +1014,7 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir) << python_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", tl + " training", tl + " inference", ul + " training",
@@ -954,12 +1066,13 @@ int cmd_report(const ReportOptions& o) {
   md << "ratio vs pytorch (2 threads): train " << fmt("%.2f", vs_torch("train_samples_per_s")) << ", infer "
      << fmt("%.2f", vs_torch("infer_samples_per_s")) << "\n";
   if (!o.results.empty()) {
-    // The Folding section comes from bench/fold_run.sh, not from this run: kept as it is.
+    // The Attribution and Folding sections come from bench/attribution_run.sh
+    // and bench/fold_run.sh, not from this run: kept as they are.
     std::stringstream previous;
     previous << std::ifstream(o.results).rdbuf();
     const std::string old = previous.str();
-    const auto folding = old.find("\n## Folding");
-    std::ofstream(o.results) << md.str() << (folding != std::string::npos ? old.substr(folding) : std::string());
+    const auto kept = std::min(old.find("\n## Attribution"), old.find("\n## Folding"));
+    std::ofstream(o.results) << md.str() << (kept != std::string::npos ? old.substr(kept) : std::string());
   }
   std::cout << md.str();
   std::cout.flush();
@@ -1025,6 +1138,27 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   c->add_option("--kernels", kernels_opts->kernels, "kernel_num of both convolutions")->capture_default_str();
   json_option(c, kernels_opts->json);
   c->callback([&run, kernels_opts] { run = [kernels_opts] { return cmd_kernels(*kernels_opts); }; });
+
+  c = app.add_subcommand("attribution", "attribution on PUM2: fast vs naive ISM, sequences/s of every method");
+  auto attribution = std::make_shared<bench::AttributionBenchOptions>();
+  c->add_option("--pos", attribution->pos, "FASTA file of class 0")->required();
+  c->add_option("--neg", attribution->neg, "FASTA file of class 1")->required();
+  c->add_option("--threads", attribution->threads, "threads to use")->capture_default_str();
+  c->add_option("--sequences", attribution->sequences, "test records explained per method")->capture_default_str();
+  c->add_option("--naive-sequences", attribution->naive_sequences, "records for naive ISM")->capture_default_str();
+  c->add_option("--epochs", attribution->epochs, "training epochs of the model explained")->capture_default_str();
+  c->add_option("--repeat", attribution->repeat, "timed runs per method (the best counts)")->capture_default_str();
+  c->add_option("--export", attribution->export_dir, "write the model, sequences and attributions for the anchor");
+  json_option(c, attribution->json);
+  c->callback([&run, attribution] { run = [attribution] { return cmd_attribution(*attribution); }; });
+
+  c = app.add_subcommand("attribution-report", "the Attribution section of bench/RESULTS.md from a results folder");
+  auto attribution_report = std::make_shared<std::pair<std::string, std::string>>();
+  c->add_option("--dir", attribution_report->first, "folder with attribution.json (and tangermeme.json)")->required();
+  c->add_option("--results", attribution_report->second, "Markdown file whose Attribution section is replaced");
+  c->callback([&run, attribution_report] {
+    run = [attribution_report] { return cmd_attribution_report(attribution_report->first, attribution_report->second); };
+  });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

@@ -19,7 +19,7 @@ using sster::test::run_sster;
 using sster::test::ScratchDir;
 
 TEST_CASE("every subcommand has --help") {
-  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search", "export-json"}) {
+  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search", "export-json", "fold"}) {
     CAPTURE(cmd);
     const auto r = run_sster(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);

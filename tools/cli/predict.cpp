@@ -1,7 +1,8 @@
 // sster predict: class probabilities for every record of a FASTA file, as
 // TSV (id, one column per class), in input order. Records are read, scored
 // and written in blocks, so a file of millions of sequences never sits in
-// memory; the output file appears only when complete.
+// memory; the output file appears only when complete. Plain RNA is folded
+// on the way for a model trained with --fold.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/fold_input.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/data/encoding.hpp"
 #include "sster/model/model.hpp"
@@ -18,17 +20,18 @@ namespace sster::cli {
 
 namespace {
 
-// Scores `input` with `model`, writing TSV rows to `out`.
-void predict_stream(Model& model, const std::string& input, std::FILE* out) {
+// Scores `input` with `model`, writing TSV rows to `out`. A model trained
+// with --fold folds the input first, as its training data was.
+void predict_stream(Model& model, const std::string& model_file, const std::string& input, std::FILE* out) {
   const auto& info = model.info();
   require(info.dense_channels == 0 && info.extra == 0,
-          "sster predict reads sequences only; this model also needs structure profiles or additional inputs "
-          "(use the C++ API with a Data set)");
-  FastaReader reader(input, info.alphabet.has_structure() ? FastaFormat::sequence_structure : FastaFormat::sequence);
+          "sster predict reads sequences (with structures or structure profiles) only; this model also needs "
+          "additional inputs (use the C++ API with a Data set)");
   const SequenceEncoder encoder(info.alphabet, model.seed());
   constexpr index_t block = 4096;
-  const index_t L = info.length, K = info.classes();
+  const index_t L = info.length, K = info.classes(), P = info.profile_channels;
   std::vector<std::uint8_t> symbols(to_size(block * L));
+  std::vector<float> profiles(to_size(block * L * P));
   std::vector<float> probs(to_size(block * K));
   std::vector<std::string> names;
   std::fprintf(out, "id");
@@ -37,7 +40,8 @@ void predict_stream(Model& model, const std::string& input, std::FILE* out) {
   auto flush = [&] {
     const auto n = static_cast<index_t>(names.size());
     if (n == 0) return;
-    model.predict(InputBatch<float>{.B = n, .symbols = symbols.data()}, probs.data());
+    model.predict(InputBatch<float>{.B = n, .symbols = symbols.data(), .profile = P ? profiles.data() : nullptr},
+                  probs.data());
     for (index_t i = 0; i < n; ++i) {
       std::fprintf(out, "%s", at(names, i).c_str());
       for (index_t k = 0; k < K; ++k) std::fprintf(out, "\t%.6g", at(probs, i * K + k));
@@ -45,15 +49,26 @@ void predict_stream(Model& model, const std::string& input, std::FILE* out) {
     }
     names.clear();
   };
-  FastaRecord rec;
-  while (reader.next(rec)) {
+  auto score = [&](const FastaRecord& rec) {
     require(static_cast<index_t>(rec.sequence.size()) == L,
             fasta_location(input, rec.number, rec.line) + " has length " + std::to_string(rec.sequence.size()) +
                 ", but the model was trained on length " + std::to_string(L) +
                 " (sster, like pysster, needs the training length)");
     encoder.encode(rec, input, static_cast<std::uint64_t>(rec.number), symbols.data() + names.size() * L);
+    if (P) SequenceEncoder::transpose_profile(rec, profiles.data() + names.size() * L * P);
     names.push_back(rec.name.empty() ? "record_" + std::to_string(rec.number) : rec.name);
     if (static_cast<index_t>(names.size()) == block) flush();
+  };
+  if (!info.fold.empty()) {
+    warn_unknown(input, for_each_folded(input, FoldSpec::parse(info.fold, model_file), false, score));
+  } else {
+    FastaReader reader(input,
+                       P                                ? FastaFormat::sequence_profile
+                       : info.alphabet.has_structure() ? FastaFormat::sequence_structure
+                                                       : FastaFormat::sequence,
+                       P);
+    FastaRecord rec;
+    while (reader.next(rec)) score(rec);
   }
   flush();
 }
@@ -72,12 +87,12 @@ void add_predict(CLI::App& app) {
   cmd->callback([args] {
     Model model = Model::load(args->model);
     if (args->output.empty()) {
-      predict_stream(model, args->input, stdout);
+      predict_stream(model, args->model, args->input, stdout);
       std::fflush(stdout);
       return;
     }
     AtomicFile out(args->output);  // appears only when every record is scored
-    predict_stream(model, args->input, out.stream());
+    predict_stream(model, args->model, args->input, out.stream());
     out.commit();
   });
 }
