@@ -103,7 +103,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 step() { echo "== $*" >&2; }
-first_records() { zcat "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
+first_records() { zcat -f "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
 if [ "$samples" -gt 0 ]; then
   first_records "$pos" "$samples" >"$out/pum2_pos.fa"
   first_records "$neg" "$samples" >"$out/pum2_neg.fa"
