@@ -70,3 +70,27 @@ TEST_CASE("key=value strings and JSON round-trip") {
   CHECK(r.to_json()["kernel_num"] == nlohmann::json::array({30, 60}));
   CHECK(Params::from_json(r.to_json()) == r);
 }
+
+TEST_CASE("rnn_dropout_masks: per_gate by default (pysster's Keras), shared on request; files without it mean shared") {
+  CHECK(Params{}.rnn_dropout_masks() == "per_gate");
+  Params shared;
+  shared.set("rnn_dropout_masks=shared");
+  CHECK(shared.rnn_dropout_masks() == "shared");
+  CHECK_FALSE(shared == Params{});
+  CHECK_THROWS_WITH_AS(Params{}.set("rnn_dropout_masks=gate"), doctest::Contains("per_gate"), sster::Error);
+  // JSON and key=value round trips keep either value.
+  for (const Params& p : {Params{}, shared}) {
+    CHECK(Params::from_json(p.to_json()) == p);
+    Params q;
+    for (const auto& s : p.to_strings()) q.set(s);
+    CHECK(q == p);
+  }
+  // Model files written before the parameter existed were trained with shared
+  // masks: their params have no key, and read back as shared (and write back
+  // without it, so those files save byte for byte).
+  auto old = Params{}.to_json();
+  old.erase("rnn_dropout_masks");
+  CHECK(Params::from_json(old).rnn_dropout_masks() == "shared");
+  CHECK(shared.to_json() == old);
+  CHECK(Params{}.to_json()["rnn_dropout_masks"] == "per_gate");
+}

@@ -1,15 +1,21 @@
 #pragma once
-// Options shared by the subcommands: which files hold the data and how they
-// split (DataArgs), and a model with labelled data to evaluate or explain it
-// on (ModelDataArgs).
+// Options shared by the subcommands: which files hold the data, their extra
+// inputs and how they split (DataArgs), and a model with labelled data to
+// evaluate or explain it on (ModelDataArgs).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "cli/input_files.hpp"
+#include "cli/split_choice.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/model/model.hpp"
 
@@ -17,8 +23,12 @@ namespace sster::cli {
 
 // "dna", "rna" or "protein" as the first record of `file` looks: U means
 // RNA, letters beyond ACGTN protein.
-inline std::string detect_alphabet(const std::string& file, const std::string& structure) {
-  FastaReader reader(file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
+inline std::string detect_alphabet(const std::string& file, const std::string& structure, bool profile) {
+  FastaReader reader(file,
+                     structure.empty() ? FastaFormat::sequence
+                     : profile         ? FastaFormat::sequence_profile
+                                       : FastaFormat::sequence_structure,
+                     profile ? std::ssize(structure) : 0);
   FastaRecord rec;
   require(reader.next(rec), file + ": no records");
   std::string letters = "dna";
@@ -33,12 +43,12 @@ inline std::string detect_alphabet(const std::string& file, const std::string& s
 // "dna", "rna", "protein", or the letters themselves; "auto" detects the
 // alphabet of every file, which must agree.
 inline Alphabet parse_alphabet(const std::string& name, const std::string& structure,
-                               const std::vector<std::string>& files) {
+                               const std::vector<std::string>& files, bool profile = false) {
   std::string letters = name;
   if (name == "auto") {
-    letters = detect_alphabet(files.front(), structure);
+    letters = detect_alphabet(files.front(), structure, profile);
     for (std::size_t f = 1; f < files.size(); ++f) {
-      const std::string other = detect_alphabet(files[f], structure);
+      const std::string other = detect_alphabet(files[f], structure, profile);
       require(other == letters, files[f] + ": its first sequence looks like " + other + ", but " + files.front() +
                                     " looks like " + letters + "; every file needs the same alphabet (or give --alphabet)");
     }
@@ -66,8 +76,14 @@ struct DataArgs {
   std::string structure;
   std::string split_file;
   bool pad = false;
+  bool structure_profile = false;
   bool no_class_weights = false;
   std::uint64_t split_seed = 42;
+  std::string split_fractions;              // "TRAIN,VAL" as given; sets the two below
+  double train_fraction = 0.7, val_fraction = 0.15;
+  std::string class_names = "files";        // or "index": class_0, class_1, ... (pysster)
+  std::string unknown_structure = "error";  // or "random" (pysster)
+  InputFiles inputs;
 
   // training: also the split options
   void add_to(CLI::App* cmd, bool training) {
@@ -76,12 +92,32 @@ struct DataArgs {
     cmd->add_option("--classes", classes, "number of classes of --multilabel");
     cmd->add_option("--alphabet", alphabet, "dna, rna, protein, the letters themselves, or auto")->capture_default_str();
     cmd->add_option("--structure", structure, "structure letters after each sequence line, e.g. '().' or 'FHIMST'");
+    cmd->add_flag("--structure-profile", structure_profile,
+                  "the structure is a profile: one line of probabilities per --structure letter after each "
+                  "sequence (pysster's structure_pwm files)");
+    cmd->add_option("--unknown-structure", unknown_structure,
+                    "a structure letter outside --structure: an error, or replaced by a random letter (seeded by "
+                    "--split-seed), as pysster does")
+        ->check(CLI::IsMember({"error", "random"}))
+        ->capture_default_str();
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
+    inputs.add_to(cmd, training);
     if (!training) return;
+    cmd->add_option("--class-names", class_names,
+                    "name the classes after their files, or by index (class_0, class_1, ... as pysster); kept in the model")
+        ->check(CLI::IsMember({"files", "index"}))
+        ->capture_default_str();
     cmd->add_option("--split", split_file, "split file (one train/val/test per record) instead of a random 70/15/15");
     add_held_out_options(cmd);
-    cmd->add_option("--split-seed", split_seed, "seed of the random split")->capture_default_str();
+    add_seed_options(cmd);
     cmd->add_flag("--no-class-weights", no_class_weights, "weight every class equally in the loss");
+  }
+
+  void add_seed_options(CLI::App* cmd) {
+    cmd->add_option("--split-seed", split_seed, "seed of the random split")->capture_default_str();
+    cmd->add_option("--split-fractions", split_fractions,
+                    "TRAIN,VAL: the random split's training and validation shares (e.g. 0.6,0.2; the test group "
+                    "gets the rest), as pysster's train_val_test_split; default 0.7,0.15");
   }
 
   // The split rule, for a subcommand's --help.
@@ -101,7 +137,9 @@ struct DataArgs {
                     "train if --val is given too");
   }
 
-  Data load() const {
+  // model: encode the extra inputs as the model's training data was; without
+  // one, fit their encodings on these records.
+  Data load(const ModelInfo* model = nullptr) const {
     require(class_files.empty() != multilabel_file.empty(), "give either --class files or one --multilabel file");
     const bool multilabel = !multilabel_file.empty();
     const std::size_t per_group = multilabel ? 1 : class_files.size();
@@ -121,11 +159,17 @@ struct DataArgs {
     files.insert(files.end(), val_files.begin(), val_files.end());
     files.insert(files.end(), test_files.begin(), test_files.end());
 
+    require(split_fractions.empty() || (split_file.empty() && !held_out),
+            "--split-fractions sets the shares of a random split; --split, --val and --test give the groups instead");
     DataOptions o;
     o.seed = split_seed;
     o.pad = pad;
     o.class_weights = !no_class_weights;
-    const Alphabet a = parse_alphabet(alphabet, structure, files);
+    o.structure_profile = structure_profile;
+    o.replace_unknown_structure = unknown_structure == "random";
+    std::tie(o.train_fraction, o.val_fraction) =
+        split_fractions.empty() ? std::pair(train_fraction, val_fraction) : parse_split_fractions(split_fractions);
+    const Alphabet a = parse_alphabet(alphabet, structure, files, structure_profile);
     Data d;
     if (multilabel) {
       d = Data::from_multilabel_fasta(files, classes, a, o);
@@ -147,49 +191,101 @@ struct DataArgs {
                                       test_files.empty() ? std::nullopt : std::optional(test),
                                       held_out_train_fraction, split_seed));
     }
+    if (class_names == "index") d.set_class_names(index_class_names(d.classes()));
+    if (model) inputs.add_as(d, *model);
+    else inputs.add_fitted(d);
     return d;
+  }
+
+  // How load() split the records, for the model to keep.
+  SplitRecipe split_recipe(const Data& d) const {
+    SplitRecipe r{.seed = split_seed, .file_records = d.file_records()};
+    if (!split_file.empty()) {
+      r.kind = SplitRecipe::Kind::file;
+      r.split_file = split_file;
+      r.split_crc = split_crc32(d);
+    } else if (!val_files.empty() || !test_files.empty()) {
+      r.kind = SplitRecipe::Kind::held_out;
+      r.train_fraction = held_out_train_fraction;
+      r.val_files = std::ssize(val_files);
+      r.test_files = std::ssize(test_files);
+    } else {
+      r.train_fraction = d.options().train_fraction;
+      r.val_fraction = d.options().val_fraction;
+    }
+    return r;
   }
 };
 
 // A model file and labelled data to evaluate or explain it on: the files,
-// and which group of their records to use. The alphabet, structure letters
-// and class count default to the model's; the data must fit the model.
+// and which group of their records to use. The alphabet, structure letters,
+// class count and extra inputs' encodings are the model's; the data must fit
+// the model. Without --group: all records, or with test_by_default (report,
+// predict) the model's test group when these are its training files split
+// as in training (the model keeps how: SplitRecipe), with the model's split
+// seed and fractions unless split options are given.
 struct ModelDataArgs {
   std::string model_file;
   DataArgs data;
-  std::string group = "all";
+  std::string group;  // empty: as said above
+  bool test_by_default = false;
+  std::vector<CLI::Option*> split_options;  // given: the model's split is not taken
 
-  void add_to(CLI::App* cmd) {
-    cmd->add_option("model", model_file, "model file (.sster)")->required();
+  void add_to(CLI::App* cmd, bool test_by_default_ = false, bool model_required = true) {
+    test_by_default = test_by_default_;
+    auto* model = cmd->add_option("model", model_file, "model file (.sster)");
+    if (model_required) model->required();
     data.add_to(cmd, false);
     cmd->add_option("--group", group,
-                    "records to use: all, or train/val/test of the split (the one training used with the same "
-                    "files, --val/--test files and --split-seed)")
-        ->check(CLI::IsMember({"all", "train", "val", "test"}))
-        ->capture_default_str();
-    cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)");
+                    std::string("records to use: all, or train/val/test of the split (the one training used with the "
+                                "same files, --val/--test files and split options). Default: ") +
+                        (test_by_default ? "test, when these are the files the model was trained on (it remembers "
+                                           "how they were split), else all"
+                                         : "all"))
+        ->check(CLI::IsMember({"all", "train", "val", "test"}));
+    split_options.push_back(cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)"));
     data.add_held_out_options(cmd);
-    cmd->add_option("--split-seed", data.split_seed, "seed of the random 70/15/15 split")->capture_default_str();
+    data.add_seed_options(cmd);
+    split_options.push_back(cmd->get_option("--split-seed"));
+    split_options.push_back(cmd->get_option("--split-fractions"));
   }
 
   Model load_model() const { return Model::load(model_file); }
 
-  // The data, read with the model's alphabet and class names.
+  // The data, read with the model's alphabet, class names and input encodings.
   Data load_data(const Model& m) {
-    if (data.alphabet == "auto") data.alphabet = m.info().alphabet.sequence();
-    if (data.structure.empty()) data.structure = m.info().alphabet.structure();
-    if (data.classes == 0) data.classes = m.info().classes();
-    Data d = data.load();
-    require(d.classes() == m.info().classes(), "the model has " + std::to_string(m.info().classes()) +
-                                                   " classes, but " + std::to_string(d.classes()) +
-                                                   " class files were given");
-    d.set_class_names(m.info().class_names);
+    const auto& info = m.info();
+    if (data.alphabet == "auto") data.alphabet = info.alphabet.sequence();
+    if (data.structure.empty()) data.structure = info.alphabet.structure();
+    if (info.profile_channels > 0) data.structure_profile = true;
+    if (data.classes == 0) data.classes = info.classes();
+    const bool split_given = std::any_of(split_options.begin(), split_options.end(), [](auto* o) { return o->count() > 0; });
+    if (info.split && !split_given) adopt(*info.split);
+    Data d = data.load(&info);
+    require(d.classes() == info.classes(), "the model has " + std::to_string(info.classes()) + " classes, but " +
+                                               std::to_string(d.classes()) + " class files were given");
+    d.set_class_names(info.class_names);
     m.check_compatible(d);
+    if (group.empty()) group = test_by_default ? default_group(d, info.split, data.split_recipe(d)) : "all";
     require(!d.indices(selected_group()).empty(), "the group '" + group + "' has no records");
     return d;
   }
 
   Group selected_group() const { return parse_group(group); }
+
+ private:
+  // The model's split seed and fractions, and its split file if it is still there.
+  void adopt(const SplitRecipe& r) {
+    data.split_seed = r.seed;
+    if (r.kind == SplitRecipe::Kind::random) {
+      data.train_fraction = r.train_fraction;
+      data.val_fraction = r.val_fraction;
+    }
+    std::error_code ec;
+    const bool held_out = !data.val_files.empty() || !data.test_files.empty();  // then not the training files
+    if (r.kind == SplitRecipe::Kind::file && !held_out && std::filesystem::exists(r.split_file, ec))
+      data.split_file = r.split_file;
+  }
 };
 
 }  // namespace sster::cli

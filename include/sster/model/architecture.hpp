@@ -35,6 +35,7 @@ index_t add_recurrent(const Params& p, index_t channels, Add& add) {
       layer.return_sequences = i + 1 < layers;
       layer.dropout = p.get("rnn_dropout_input", i);
       layer.recurrent_dropout = p.get("rnn_dropout_recurrent", i);
+      layer.per_gate_masks = p.rnn_dropout_masks() == "per_gate";
       const bool both = p.get("rnn_bidirectional", i) != 0;
       if (both) add(Bidirectional<decltype(layer)>(layer));
       else add(layer);

@@ -59,6 +59,7 @@ inline const std::vector<ParamDef>& param_table() {
       {"rnn_bidirectional", Kind::boolean, 1, 0, 1, false, false, "rnn"},
       {"rnn_dropout_input", Kind::real, 0.2, 0, 1, false, true, "rnn"},
       {"rnn_dropout_recurrent", Kind::real, 0.0, 0, 1, false, true, "rnn"},
+      {"rnn_dropout_masks", Kind::text, 0, 0, 0, false, false, ""},  // sster's: per_gate (pysster's Keras) or shared
   };
   return table;
 }
@@ -116,7 +117,7 @@ class Params {
   // Parses "30", "(30, 60)", "30,60", "true", "LSTM", "none": the CLI's --param values.
   Params& set(const std::string& name, const std::string& text) {
     const auto& d = detail::param_def(name);
-    if (d.kind == detail::Kind::text) return rnn_type(text);
+    if (d.kind == detail::Kind::text) return name == "rnn_type" ? rnn_type(text) : rnn_dropout_masks(text);
     std::vector<double> values;
     std::string item;
     std::istringstream in(strip(text, "()[] "));
@@ -142,6 +143,7 @@ class Params {
   }
   const std::vector<double>& values(const std::string& name) const { return values_.at(name); }
   const std::string& rnn_type() const { return rnn_type_; }
+  const std::string& rnn_dropout_masks() const { return rnn_dropout_masks_; }
 
   // Per-layer value counts must match the layer counts (pysster's tuple rule).
   void validate() const {
@@ -162,7 +164,10 @@ class Params {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& d : detail::param_table()) {
       if (d.kind == detail::Kind::text) {
-        j[d.name] = rnn_type_.empty() ? nlohmann::json(nullptr) : nlohmann::json(rnn_type_);
+        if (d.name == std::string("rnn_type"))
+          j[d.name] = rnn_type_.empty() ? nlohmann::json(nullptr) : nlohmann::json(rnn_type_);
+        else if (rnn_dropout_masks_ != masks_before_the_parameter)  // so files of shared-mask models stay as they were
+          j[d.name] = rnn_dropout_masks_;
         continue;
       }
       const auto& v = values_.at(d.name);
@@ -184,13 +189,14 @@ class Params {
   static Params from_json(const nlohmann::json& j) {
     require(j.is_object(), "parameters: expected a JSON object");
     Params p;
+    p.rnn_dropout_masks_ = masks_before_the_parameter;  // what a file without the key was trained with
     for (const auto& item : j.items()) {
       // Not a structured binding: clang before 16 cannot capture one in the lambda below.
       const std::string& key = item.key();
       const nlohmann::json& value = item.value();
       const auto& d = detail::param_def(key);
       if (d.kind == detail::Kind::text) {
-        p.rnn_type(value.is_null() ? "" : value.get<std::string>());
+        p.set(key, value.is_null() ? std::string("none") : value.get<std::string>());
         continue;
       }
       std::vector<double> v;
@@ -210,7 +216,8 @@ class Params {
   // "key=value" lines, pysster's tuple syntax for per-layer values.
   std::vector<std::string> to_strings() const {
     std::vector<std::string> out;
-    const auto json = to_json();  // items() must not outlive it
+    auto json = to_json();  // items() must not outlive it
+    json["rnn_dropout_masks"] = rnn_dropout_masks_;
     for (const auto& [key, value] : json.items()) {
       std::string text = value.is_null() ? "none" : value.is_array() ? "(" : value.dump();
       if (value.is_array()) {
@@ -225,7 +232,9 @@ class Params {
     }
     return out;
   }
-  bool operator==(const Params& o) const { return values_ == o.values_ && rnn_type_ == o.rnn_type_; }
+  bool operator==(const Params& o) const {
+    return values_ == o.values_ && rnn_type_ == o.rnn_type_ && rnn_dropout_masks_ == o.rnn_dropout_masks_;
+  }
 
   // Named setters, so code reads like pysster's params dict:
   // Params{}.conv_num(1).kernel_num({30, 60}).rnn_type("GRU")
@@ -257,6 +266,17 @@ class Params {
     require(upper.empty() || upper == "LSTM" || upper == "GRU",
             "parameter 'rnn_type': expected LSTM, GRU or none, got '" + type + "'");
     rnn_type_ = upper;
+    return *this;
+  }
+  // Recurrent dropout masks: "per_gate" (pysster's Keras 2.2 default,
+  // implementation=1: one input and one recurrent mask per gate) or
+  // "shared" (one of each for all gates: the input projections of all gates
+  // become one product, faster; see nn/recurrent.hpp).
+  Params& rnn_dropout_masks(const std::string& masks) {
+    require(masks == "per_gate" || masks == "shared",
+            "parameter 'rnn_dropout_masks': expected per_gate (one mask per gate, as pysster's Keras) or shared "
+            "(one mask for all gates, faster), got '" + masks + "'");
+    rnn_dropout_masks_ = masks;
     return *this;
   }
 
@@ -292,8 +312,13 @@ class Params {
     }
   }
 
+  // Model files written before rnn_dropout_masks existed were trained with
+  // shared masks: a header without the key means that (and to_json leaves it out then).
+  static constexpr const char* masks_before_the_parameter = "shared";
+
   std::map<std::string, std::vector<double>> values_;
-  std::string rnn_type_;  // "" (none), "LSTM" or "GRU"
+  std::string rnn_type_;                      // "" (none), "LSTM" or "GRU"
+  std::string rnn_dropout_masks_ = "per_gate";
 };
 
 }  // namespace sster
