@@ -231,10 +231,9 @@ struct ModelDataArgs {
   bool test_by_default = false;
   std::vector<CLI::Option*> split_options;  // given: the model's split is not taken
 
-  void add_to(CLI::App* cmd, bool test_by_default_ = false, bool model_required = true) {
+  void add_to(CLI::App* cmd, bool test_by_default_ = false) {
     test_by_default = test_by_default_;
-    auto* model = cmd->add_option("model", model_file, "model file (.sster)");
-    if (model_required) model->required();
+    cmd->add_option("model", model_file, "model file (.sster)")->required();
     data.add_to(cmd, false);
     cmd->add_option("--group", group,
                     std::string("records to use: all, or train/val/test of the split (the one training used with the "

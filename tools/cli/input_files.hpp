@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -41,22 +42,24 @@ struct InputFiles {
 
   bool empty() const { return additional.empty() && categorical.empty() && positionwise.empty(); }
 
-  // "a.txt,b.txt" -> its files; a position-wise input may start with "NAME=".
-  static std::vector<std::string> files_of(const std::string& option) {
-    const auto eq = option.find('=');
+  // "a.txt,b.txt" -> its files.
+  static std::vector<std::string> files_of(const std::string& list) {
     std::vector<std::string> files;
-    std::string rest = eq == std::string::npos ? option : option.substr(eq + 1);
     for (std::size_t start = 0;;) {
-      const auto comma = rest.find(',', start);
-      files.push_back(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      require(!files.back().empty(), "'" + option + "': an empty file name (expected FILE[,FILE...])");
+      const auto comma = list.find(',', start);
+      files.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      require(!files.back().empty(), "'" + list + "': an empty file name (expected FILE[,FILE...])");
       if (comma == std::string::npos) return files;
       start = comma + 1;
     }
   }
-  static std::string positionwise_name(const std::string& option) {
+  // A position-wise input, "[NAME=]FILE[,FILE...]": its name (by default the
+  // first file's name without extensions) and its files.
+  static std::pair<std::string, std::vector<std::string>> named_files(const std::string& option) {
     const auto eq = option.find('=');
-    return eq == std::string::npos ? sster::detail::class_name_from_file(files_of(option).front()) : option.substr(0, eq);
+    auto files = files_of(eq == std::string::npos ? option : option.substr(eq + 1));
+    std::string name = eq == std::string::npos ? sster::detail::class_name_from_file(files.front()) : option.substr(0, eq);
+    return {std::move(name), std::move(files)};
   }
 
   // Training: the inputs fitted on d's records: numbers, then categories, then position-wise.
@@ -69,16 +72,30 @@ struct InputFiles {
         for (auto& v : read_categories(f)) found.insert(std::move(v));
       d.add_categorical(files, {found.begin(), found.end()});
     }
-    for (const auto& p : positionwise) d.add_positionwise(files_of(p), positionwise_name(p), standardize);
+    for (const auto& p : positionwise) {
+      const auto [name, files] = named_files(p);
+      d.add_positionwise(files, name, standardize);
+    }
   }
 
   // Evaluating a model: its inputs, encoded as it was trained.
   void add_as(Data& d, const ModelInfo& m) const {
+    const auto files = additional_files(m);
+    for (std::size_t k = 0; k < m.additional.size(); ++k) d.add_additional(files[k], m.additional[k]);
+    for (std::size_t k = 0; k < m.positionwise.size(); ++k)
+      d.add_positionwise(named_files(positionwise[k]).second, m.positionwise[k]);
+  }
+
+  // The files of each of the model's additional inputs, in its order: its
+  // numbers from the --additional options, its categories from the
+  // --categorical ones, each in the order given.
+  std::vector<std::vector<std::string>> additional_files(const ModelInfo& m) const {
     check_against(m);
+    std::vector<std::vector<std::string>> files;
     std::size_t numbers = 0, categories = 0;
     for (const auto& a : m.additional)
-      d.add_additional(files_of(a.categorical() ? categorical.at(categories++) : additional.at(numbers++)), a);
-    for (std::size_t k = 0; k < m.positionwise.size(); ++k) d.add_positionwise(files_of(positionwise[k]), m.positionwise[k]);
+      files.push_back(files_of(a.categorical() ? categorical.at(categories++) : additional.at(numbers++)));
+    return files;
   }
 
   // The options must name as many inputs of each kind as the model takes.

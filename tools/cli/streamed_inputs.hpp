@@ -19,10 +19,8 @@ class StreamedInputs {
  public:
   // fasta names the scored file in messages.
   StreamedInputs(const InputFiles& given, const ModelInfo& m, std::string fasta) : model_(m), fasta_(std::move(fasta)) {
-    given.check_against(m);
-    std::size_t numbers = 0, categories = 0;
-    for (const auto& a : m.additional) open(a.categorical() ? given.categorical.at(categories++) : given.additional.at(numbers++));
-    for (const auto& p : given.positionwise) open(p);
+    for (const auto& files : given.additional_files(m)) open(files);
+    for (const auto& p : given.positionwise) open(InputFiles::named_files(p).second);
   }
 
   // Record `record` (1-based) of the FASTA file: its m.extra values to
@@ -75,9 +73,8 @@ class StreamedInputs {
     index_t number;
   };
 
-  void open(const std::string& option) {
-    const auto files = InputFiles::files_of(option);
-    require(files.size() == 1, "'" + option + "': give one file per input with a FASTA file to predict (one line per record)");
+  void open(const std::vector<std::string>& files) {
+    require(files.size() == 1, files.front() + ",...: give one file per input to predict a FASTA file (one line per record)");
     readers_.push_back(std::make_unique<ValueLineReader>(files.front()));
   }
   Line next(std::size_t reader, index_t record) {
