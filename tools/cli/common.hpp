@@ -17,6 +17,7 @@
 #include "cli/input_files.hpp"
 #include "cli/split_choice.hpp"
 #include "sster/data/dataset.hpp"
+#include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
@@ -191,7 +192,7 @@ struct DataArgs {
                                       test_files.empty() ? std::nullopt : std::optional(test),
                                       held_out_train_fraction, split_seed));
     }
-    if (class_names == "index") d.set_class_names(index_class_names(d.classes()));
+    if (class_names == "index") d.set_class_names(default_class_names(d.classes()));  // pysster's class_0, ...
     if (model) inputs.add_as(d, *model);
     else inputs.add_fitted(d);
     return d;

@@ -4,8 +4,8 @@
 // training data was split (SplitRecipe); `report` and `predict` on the same
 // files then default to the records it never saw, the test group.
 #include <charconv>
-#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,7 +13,6 @@
 #include "sster/core/crc32.hpp"
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
-#include "sster/metrics/report.hpp"
 
 namespace sster::cli {
 
@@ -34,9 +33,6 @@ inline std::pair<double, double> parse_split_fractions(const std::string& text) 
           "--split-fractions '" + text + "': the training share must be above 0 and TRAIN + VAL at most 1");
   return {train, val};
 }
-
-// pysster's class names: class_0, class_1, ...
-inline std::vector<std::string> index_class_names(index_t classes) { return default_class_names(classes); }
 
 inline std::uint32_t split_crc32(const Data& d) { return crc32_of(split_file_text(d.split(), d.size())); }
 
