@@ -1,7 +1,7 @@
 #pragma once
 // Options shared by the subcommands: which files hold the data, their extra
-// inputs and how they split (DataArgs), and a model with labelled data to
-// evaluate or explain it on (ModelDataArgs).
+// inputs, how they split and whether they are folded first (DataArgs), and a
+// model with labelled data to evaluate or explain it on (ModelDataArgs).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "cli/fold_input.hpp"
 #include "cli/input_files.hpp"
 #include "cli/split_choice.hpp"
 #include "sster/data/dataset.hpp"
@@ -60,6 +62,16 @@ inline Alphabet parse_alphabet(const std::string& name, const std::string& struc
   return Alphabet(letters, structure);
 }
 
+// Class names from the files, as Data::from_fasta makes them: each file's
+// name without extensions, or class_<i> when two would be the same.
+inline std::vector<std::string> class_names_of(const std::vector<std::string>& files) {
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(sster::detail::class_name_from_file(f));
+  if (std::set<std::string>(names.begin(), names.end()).size() == names.size()) return names;
+  for (std::size_t c = 0; c < names.size(); ++c) names[c] = "class_" + std::to_string(c);
+  return names;
+}
+
 // Where the records come from and how they are split. Records are read in
 // the order --class files (or --multilabel), then --val, then --test files.
 // Without --val/--test: a seeded random 70/15/15 split (or --split FILE).
@@ -80,28 +92,37 @@ struct DataArgs {
   bool structure_profile = false;
   bool no_class_weights = false;
   std::uint64_t split_seed = 42;
+  // Folding plain RNA first (fold_input.hpp): --fold and --fold-span, or a
+  // model's fold settings (fold_settings, FoldSpec's text).
+  std::string fold_mode, fold_settings;
+  index_t fold_span = 0;
+  bool quiet = false;  // no folding messages or progress
+  std::string files_option = "--class";  // the option naming the class files
   std::string split_fractions;              // "TRAIN,VAL" as given; sets the two below
   double train_fraction = 0.7, val_fraction = 0.15;
   std::string class_names = "files";        // or "index": class_0, class_1, ... (pysster)
   std::string unknown_structure = "error";  // or "random" (pysster)
   InputFiles inputs;
 
-  // training: also the split options
-  void add_to(CLI::App* cmd, bool training) {
-    cmd->add_option("--class", class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
+  // training: also the split options. files_option: "--class", or another
+  // name where --class means something else (sster attribute's target class).
+  void add_to(CLI::App* cmd, bool training, const std::string& files = "--class") {
+    files_option = files;
+    cmd->add_option(files, class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
     cmd->add_option("--multilabel", multilabel_file, "one FASTA file with class indices in the headers (e.g. >0,2)");
     cmd->add_option("--classes", classes, "number of classes of --multilabel");
     cmd->add_option("--alphabet", alphabet, "dna, rna, protein, the letters themselves, or auto")->capture_default_str();
     cmd->add_option("--structure", structure, "structure letters after each sequence line, e.g. '().' or 'FHIMST'");
     cmd->add_flag("--structure-profile", structure_profile,
                   "the structure is a profile: one line of probabilities per --structure letter after each "
-                  "sequence (pysster's structure_pwm files)");
+                  "sequence (pysster's structure_pwm files, sster fold --profile)");
     cmd->add_option("--unknown-structure", unknown_structure,
                     "a structure letter outside --structure: an error, or replaced by a random letter (seeded by "
                     "--split-seed), as pysster does")
         ->check(CLI::IsMember({"error", "random"}))
         ->capture_default_str();
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
+    add_fold_options(cmd, training);
     inputs.add_to(cmd, training);
     if (!training) return;
     cmd->add_option("--class-names", class_names,
@@ -128,20 +149,49 @@ struct DataArgs {
       "With --val and --test, those files are the validation and test groups and every --class record trains; "
       "with only --val, the --class records split 85/15 into train/test; with only --test, 85/15 into train/val.";
 
+  void add_fold_options(CLI::App* cmd, bool training) {
+    cmd->add_option("--fold", fold_mode,
+                    std::string("fold plain RNA files first (cached next to them): 'annotate' (the default) reads "
+                                "the MFE structure as pysster's contexts FHIMST, 'profile' RNAplfold's structure "
+                                "profiles (-W 70 -L 70; letters from --structure, default FHIMST)") +
+                        (training ? "; the model remembers it, and predict, report and motifs fold new input the same way"
+                                  : "; default: as the model was trained (give --structure to read structures from "
+                                    "the files instead)"))
+        ->expected(0, 1)
+        ->default_str("annotate")
+        ->check(CLI::IsMember({"annotate", "profile"}));
+    cmd->add_option("--fold-span", fold_span,
+                    "with --fold: the largest base-pair span (local folding, for long RNAs); with profile "
+                    "RNAplfold's L (then W = max(70, L))");
+  }
+
+  // The fold settings of --fold/--fold-span or a model; none without either.
+  std::optional<FoldSpec> fold_spec() const {
+    require(fold_span == 0 || !fold_mode.empty(), "--fold-span needs --fold");
+    if (fold_mode.empty()) return fold_settings.empty() ? std::nullopt : std::optional(FoldSpec::parse(fold_settings, "the model's fold settings"));
+    FoldSpec spec;
+    spec.profile = fold_mode == "profile";
+    spec.span = fold_span;
+    if (!structure.empty()) spec.letters = structure;
+    spec.check("--fold " + fold_mode);
+    return spec;
+  }
+
   void add_held_out_options(CLI::App* cmd) {
+    const std::string& f = files_option;
     cmd->add_option("--val", val_files,
-                    "validation sequences: one FASTA file per --class, in --class order (repeat), or one multi-label "
-                    "file with --multilabel. The --class records then split 85/15 into train/test, or all train "
-                    "if --test is given too");
+                    "validation sequences: one FASTA file per " + f + ", in " + f + " order (repeat), or one "
+                    "multi-label file with --multilabel. The " + f + " records then split 85/15 into train/test, or "
+                    "all train if --test is given too");
     cmd->add_option("--test", test_files,
-                    "test sequences, given like --val. The --class records then split 85/15 into train/val, or all "
+                    "test sequences, given like --val. The " + f + " records then split 85/15 into train/val, or all "
                     "train if --val is given too");
   }
 
   // model: encode the extra inputs as the model's training data was; without
   // one, fit their encodings on these records.
   Data load(const ModelInfo* model = nullptr) const {
-    require(class_files.empty() != multilabel_file.empty(), "give either --class files or one --multilabel file");
+    require(class_files.empty() != multilabel_file.empty(), "give either " + files_option + " files or one --multilabel file");
     const bool multilabel = !multilabel_file.empty();
     const std::size_t per_group = multilabel ? 1 : class_files.size();
     for (const auto* given : {&val_files, &test_files}) {
@@ -152,7 +202,7 @@ struct DataArgs {
       else
         require(given->empty() || given->size() == per_group,
                 option + ": " + count + " given for " + std::to_string(class_files.size()) +
-                    " --class files; give one per class, in --class order");
+                    " " + files_option + " files; give one per class, in " + files_option + " order");
     }
     const bool held_out = !val_files.empty() || !test_files.empty();
     require(split_file.empty() || !held_out, "--split assigns every record a group; it cannot be combined with --val or --test");
@@ -170,7 +220,13 @@ struct DataArgs {
     o.replace_unknown_structure = unknown_structure == "random";
     std::tie(o.train_fraction, o.val_fraction) =
         split_fractions.empty() ? std::pair(train_fraction, val_fraction) : parse_split_fractions(split_fractions);
-    const Alphabet a = parse_alphabet(alphabet, structure, files, structure_profile);
+    const auto fold = fold_spec();
+    if (fold) {  // read the folded copies: sequences in ACGU, with structures or profiles
+      for (auto& f : files) f = folded_input(f, *fold, quiet);
+      o.structure_profile = fold->profile;
+    }
+    const Alphabet a = fold ? parse_alphabet(alphabet == "auto" ? "rna" : alphabet, fold->letters, files)
+                            : parse_alphabet(alphabet, structure, files, structure_profile);
     Data d;
     if (multilabel) {
       d = Data::from_multilabel_fasta(files, classes, a, o);
@@ -178,6 +234,7 @@ struct DataArgs {
       std::vector<index_t> file_classes;  // --class, --val, --test files, each in class order
       for (std::size_t f = 0; f < files.size(); ++f) file_classes.push_back(static_cast<index_t>(f % per_group));
       d = Data::from_fasta(files, file_classes, a, o);
+      if (fold) d.set_class_names(class_names_of(class_files));  // named after the inputs, not the copies
     }
     if (!split_file.empty()) d.load_split(split_file);
     if (held_out) {
@@ -220,22 +277,25 @@ struct DataArgs {
 
 // A model file and labelled data to evaluate or explain it on: the files,
 // and which group of their records to use. The alphabet, structure letters,
-// class count and extra inputs' encodings are the model's; the data must fit
-// the model. Without --group: all records, or with test_by_default (report,
-// predict) the model's test group when these are its training files split
-// as in training (the model keeps how: SplitRecipe), with the model's split
-// seed and fractions unless split options are given.
+// class count and extra inputs' encodings are the model's (and the folding,
+// unless --structure or --fold say otherwise); the data must fit the model.
+// Without --group: all records, or with test_by_default (report, predict)
+// the model's test group when these are its training files split as in
+// training (the model keeps how: SplitRecipe), with the model's split seed
+// and fractions unless split options are given.
 struct ModelDataArgs {
   std::string model_file;
   DataArgs data;
   std::string group;  // empty: as said above
-  bool test_by_default = false;
+  bool test_by_default = false;  // set before add_to
   std::vector<CLI::Option*> split_options;  // given: the model's split is not taken
 
-  void add_to(CLI::App* cmd, bool test_by_default_ = false) {
-    test_by_default = test_by_default_;
-    cmd->add_option("model", model_file, "model file (.sster)")->required();
-    data.add_to(cmd, false);
+  // model_required: false where the subcommand can do without a model
+  // (motifs --from-seqlets); files: the option naming the class files.
+  void add_to(CLI::App* cmd, bool model_required = true, const std::string& files = "--class") {
+    auto* model = cmd->add_option("model", model_file, "model file (.sster)");
+    if (model_required) model->required();
+    data.add_to(cmd, false, files);
     cmd->add_option("--group", group,
                     std::string("records to use: all, or train/val/test of the split (the one training used with the "
                                 "same files, --val/--test files and split options). Default: ") +
@@ -252,12 +312,15 @@ struct ModelDataArgs {
 
   Model load_model() const { return Model::load(model_file); }
 
-  // The data, read with the model's alphabet, class names and input encodings.
+  // The data, read with the model's alphabet, class names and input
+  // encodings (and folded as the model's training data was, unless
+  // --structure or --fold say otherwise).
   Data load_data(const Model& m) {
     const auto& info = m.info();
+    if (data.fold_mode.empty() && data.structure.empty()) data.fold_settings = info.fold;
+    if (info.profile_channels > 0) data.structure_profile = true;
     if (data.alphabet == "auto") data.alphabet = info.alphabet.sequence();
     if (data.structure.empty()) data.structure = info.alphabet.structure();
-    if (info.profile_channels > 0) data.structure_profile = true;
     if (data.classes == 0) data.classes = info.classes();
     const bool split_given = std::any_of(split_options.begin(), split_options.end(), [](auto* o) { return o->count() > 0; });
     if (info.split && !split_given) adopt(*info.split);

@@ -4,7 +4,7 @@
 #include "cli/common.hpp"
 #include "cli/dir_option.hpp"
 #include "cli/subcommands.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 
 namespace sster::cli {
 
@@ -50,6 +50,7 @@ void add_grid_search(CLI::App& app) {
     o.verbose = true;
     auto [best, ranked] = search.train(data, o);
     best.set_split_recipe(args->data.split_recipe(data));
+    if (const auto fold = args->data.fold_spec()) best.set_fold(fold->to_string());
     best.save(args->output);
     std::cout << search.table(ranked, o.metric);
   });

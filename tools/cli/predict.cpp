@@ -2,7 +2,8 @@
 //   sster predict MODEL INPUT.fa [--additional F ...]  every record of a FASTA
 //       file, in input order. Records are read, scored and written in blocks,
 //       so a file of millions of sequences never sits in memory; extra
-//       inputs are read line by line beside it.
+//       inputs are read line by line beside it, and plain RNA is folded on
+//       the way for a model trained with --fold.
 //   sster predict MODEL --class P --class N [--group G]  the records of a
 //       group of labelled files, as report chooses them (the model's test
 //       group on its training files).
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/fold_input.hpp"
 #include "cli/streamed_inputs.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
@@ -37,8 +39,10 @@ void predict_row(const std::string& id, const float* probs, index_t K, std::FILE
   std::fprintf(out, "\n");
 }
 
-// Scores `input` with `model`, writing TSV rows to `out`.
-void predict_stream(Model& model, const std::string& input, const DataArgs& args, std::FILE* out) {
+// Scores `input` with `model`, writing TSV rows to `out`. A model trained
+// with --fold folds the input first, as its training data was.
+void predict_stream(Model& model, const std::string& model_file, const std::string& input, const DataArgs& args,
+                    std::FILE* out) {
   const auto& info = model.info();
   const SequenceEncoder encoder(info.alphabet, model.seed(), true, args.unknown_structure == "random");
   StreamedInputs inputs(args.inputs, info, input);
@@ -61,13 +65,8 @@ void predict_stream(Model& model, const std::string& input, const DataArgs& args
     for (index_t i = 0; i < n; ++i) predict_row(at(names, i), probs.data() + i * K, K, out);
     names.clear();
   };
-  FastaReader reader(input,
-                     P                                ? FastaFormat::sequence_profile
-                     : info.alphabet.has_structure() ? FastaFormat::sequence_structure
-                                                     : FastaFormat::sequence,
-                     P);
-  FastaRecord rec;
-  while (reader.next(rec)) {
+  index_t records = 0;
+  auto score = [&](const FastaRecord& rec) {
     require(static_cast<index_t>(rec.sequence.size()) == L,
             fasta_location(input, rec.number, rec.line) + " has length " + std::to_string(rec.sequence.size()) +
                 ", but the model was trained on length " + std::to_string(L) +
@@ -75,11 +74,22 @@ void predict_stream(Model& model, const std::string& input, const DataArgs& args
     const index_t b = std::ssize(names);
     encoder.encode(rec, input, static_cast<std::uint64_t>(rec.number), symbols.data() + b * L);
     if (P) SequenceEncoder::transpose_profile(rec, profiles.data() + b * L * P);
-    inputs.read(rec.number, extra.data() + b * E, dense.data() + b * L * D);
+    inputs.read(++records, extra.data() + b * E, dense.data() + b * L * D);
     names.push_back(rec.name.empty() ? "record_" + std::to_string(rec.number) : rec.name);
     if (static_cast<index_t>(names.size()) == block) flush();
+  };
+  if (!info.fold.empty()) {
+    warn_unknown(input, for_each_folded(input, FoldSpec::parse(info.fold, model_file), false, score));
+  } else {
+    FastaReader reader(input,
+                       P                                ? FastaFormat::sequence_profile
+                       : info.alphabet.has_structure() ? FastaFormat::sequence_structure
+                                                       : FastaFormat::sequence,
+                       P);
+    FastaRecord rec;
+    while (reader.next(rec)) score(rec);
   }
-  inputs.finish(reader.records());
+  inputs.finish(records);
   flush();
 }
 
@@ -104,7 +114,8 @@ void add_predict(CLI::App& app) {
   auto* cmd = app.add_subcommand("predict",
                                  "class probabilities (TSV) for every record of a FASTA file, or for a group of "
                                  "labelled files (--class, as report)");
-  args->in.add_to(cmd, true);
+  args->in.test_by_default = true;
+  args->in.add_to(cmd);
   cmd->add_option("input", args->input, "FASTA file, plain or gzip (or give --class/--multilabel files)");
   cmd->add_option("-o,--output", args->output, "TSV file to write (default: standard output)");
   cmd->callback([args] {
@@ -115,7 +126,7 @@ void add_predict(CLI::App& app) {
     Model model = args->in.load_model();
     auto run = [&](std::FILE* out) {
       if (labelled) predict_group(model, args->in, out);
-      else predict_stream(model, args->input, data, out);
+      else predict_stream(model, args->in.model_file, args->input, data, out);
     };
     if (args->output.empty()) {
       run(stdout);

@@ -17,7 +17,8 @@ void add_report(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("report", "performance report of a model on labelled FASTA files");
-  args->in.add_to(cmd, true);
+  args->in.test_by_default = true;
+  args->in.add_to(cmd);
   add_dir_option(cmd, args->dir, "folder for report.txt/.tsv, confusion.tsv, roc.png, precision_recall.png, history.png",
                  "-o,--output", true);
   cmd->callback([args] {

@@ -13,6 +13,9 @@
 // a rerun skips what is recorded. Combinations train in parallel (each
 // model's batches are themselves parallel and deterministic, so the results
 // do not depend on how many run at once).
+//
+// search/ sits above model/ and metrics/: it trains models and scores them,
+// so neither of those needs the other.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -26,10 +29,10 @@
 #include <utility>
 #include <vector>
 
+#include "sster/core/atomic_file.hpp"
 #include "sster/core/index.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
-#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 
