@@ -21,6 +21,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -43,7 +45,10 @@ struct GridOptions {
   bool per_class = false;  // two classes: each on its own column, not class 0's for both (pysster)
   std::uint64_t seed = 1;
   std::string folder;  // empty: nothing saved, not resumable
-  bool verbose = false;
+  bool verbose = false;  // a line per trained combination
+  // Where those lines go (a notebook's output through the Python package);
+  // empty: std::cerr. Called from the training threads, one call at a time.
+  std::function<void(const std::string& line)> print;
 };
 
 struct GridResult {
@@ -108,8 +113,7 @@ class GridSearch {
           model.save(model_path(o.folder, i));
           write_finished(o.folder, finished);
         }
-        if (o.verbose) std::cerr << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i)
-                                 << "): " << score << "\n";
+        if (o.verbose) report_progress(o, i, score);
         at(trained, i).emplace(std::move(model));
       }
     }, tbb::simple_partitioner());
@@ -186,6 +190,15 @@ class GridSearch {
   }
 
  private:
+  void report_progress(const GridOptions& o, index_t i, double score) const {
+    std::ostringstream line;
+    line << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i) << "): " << score;
+    if (o.print)
+      o.print(line.str());
+    else
+      std::cerr << line.str() << "\n";
+  }
+
   std::vector<std::vector<std::string>> expand(std::size_t p, std::vector<std::string> prefix) const {
     if (p == grid_.size()) return {prefix};
     std::vector<std::vector<std::string>> out;
