@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   sster::cli::add_meme(app);
   sster::cli::add_fold(app);
   sster::cli::add_attribute(app);
+  sster::cli::add_tomtom(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {

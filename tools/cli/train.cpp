@@ -60,8 +60,9 @@ void add_train(CLI::App& app) {
       require(model.training_in_progress(), checkpoint + " holds no unfinished training run");
       require(args->params.empty() || model.params() == params,
               "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
-    } else if (!args->quiet) {
-      model.print_summary(std::cerr);
+    } else {
+      model.set_split_recipe(args->data.split_recipe(data));  // report finds the test group with it
+      if (!args->quiet) model.print_summary(std::cerr);
     }
     Progress progress(args->quiet, static_cast<index_t>(data.indices(Group::train).size()),
                       model.params().values().batch_size, model.params().values().epochs);

@@ -2,7 +2,11 @@
 // sster::GridSearch: pysster's Grid_Search. Every combination of the given
 // parameter values is trained on the training set and scored on the
 // validation set by the support-weighted average ROC-AUC (or PR-AUC) over
-// classes; the best model is returned with the ranked table of all.
+// classes of pysster's performance report; the best model is returned with
+// the ranked table of all. With two classes that report scores both rows by
+// class 0's column, so the figure is class 0's AUC (for PR-AUC it differs
+// from class 1's); GridOptions::per_class scores each class on its own
+// column instead, as sster's reports do.
 //
 // With an output folder the search is resumable: each finished combination
 // is saved there (combination_<i>.sster) and recorded in finished.tsv, and
@@ -38,6 +42,7 @@ enum class GridMetric { roc_auc, pr_auc };
 
 struct GridOptions {
   GridMetric metric = GridMetric::roc_auc;
+  bool per_class = false;  // two classes: each on its own column, not class 0's for both (pysster)
   std::uint64_t seed = 1;
   std::string folder;  // empty: nothing saved, not resumable
   bool verbose = false;  // a line per trained combination
@@ -101,7 +106,7 @@ class GridSearch {
         const index_t i = todo[t];
         Model model(params_of(i), data, o.seed);
         model.train(data, false);
-        const double score = validation_score(model, data, o.metric);
+        const double score = validation_score(model, data, o.metric, o.per_class);
         std::lock_guard guard(lock);
         finished[key(i)] = score;
         if (!o.folder.empty()) {
@@ -167,8 +172,9 @@ class GridSearch {
   // pysster's column names ("pre-auc" is its name for the PR-AUC).
   static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pre-auc"; }
 
-  // Support-weighted average over classes of ROC-AUC or PR-AUC on the validation set.
-  static double validation_score(Model& model, const Data& data, GridMetric metric) {
+  // Support-weighted average over classes of ROC-AUC or PR-AUC on the
+  // validation set; with two classes class 0's, unless per_class.
+  static double validation_score(Model& model, const Data& data, GridMetric metric, bool per_class = false) {
     const auto p = model.predict(data, Group::val);
     std::vector<float> targets;
     for (index_t i : data.indices(Group::val)) {
@@ -177,6 +183,7 @@ class GridSearch {
     }
     ReportOptions opts;
     opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
+    opts.pysster_binary_auc = !per_class;
     const auto report = performance_report(std::span<const float>(p.data(), to_size(p.size())),
                                            std::span<const float>(targets), model.info().class_names, opts);
     return metric == GridMetric::roc_auc ? report.weighted_avg.roc_auc : report.weighted_avg.pr_auc;
