@@ -4,7 +4,8 @@
 // Letters of the model's alphabet map to their symbols, either case (soft-
 // masked repeats are lower case). For DNA and RNA models T and U are the
 // same base, so an RNA model reads a DNA genome. The unknown base (N, or X
-// for other alphabets) follows a policy:
+// for other alphabets; for DNA and RNA also IUPAC's ambiguity codes R Y S W
+// K M B D H V, which assemblies use at a few positions) follows a policy:
 //   skip    windows that contain one are not scored (the default of scan)
 //   zero    it is no letter at all: every channel zero (no_symbol)
 //   random  pysster's rule: a random letter of the alphabet, a pure function
@@ -13,6 +14,7 @@
 // Any other character is an error for the caller to report with its file and
 // line: encode() returns where it is.
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,19 +56,20 @@ class GenomeLetters {
                                                                : alphabet.sequence_letter_index('U');
       for (char c : {'T', 't', 'U', 'u'}) at(table_, static_cast<unsigned char>(c)) = static_cast<std::uint8_t>(t);
     }
-    for (char c : {unknown_letter_, static_cast<char>(unknown_letter_ - 'A' + 'a')})
-      at(table_, static_cast<unsigned char>(c)) = unknown;
+    std::string unknowns(1, unknown_letter_);
+    if (nucleic_) unknowns += "RYSWKMBDHV";
+    for (char c : unknowns)
+      for (char cased : {c, static_cast<char>(std::tolower(static_cast<unsigned char>(c)))})
+        at(table_, static_cast<unsigned char>(cased)) = unknown;
+    for (char c : alphabet.sequence()) expected_ += std::string(expected_.empty() ? "" : ", ") + c;
+    if (nucleic_) expected_ += std::string(", ") + (alphabet.sequence_letter_index('T') >= 0 ? "U" : "T");
+    expected_ += std::string(" (either case) or ") + unknown_letter_ + (nucleic_ ? " (or an IUPAC ambiguity code)" : "");
   }
 
   UnknownBases policy() const { return policy_; }
   char unknown_letter() const { return unknown_letter_; }
   // "A, C, G, T (either case) or N": what a base may be, for messages.
-  std::string expected(const Alphabet& alphabet) const {
-    std::string s;
-    for (char c : alphabet.sequence()) s += std::string(s.empty() ? "" : ", ") + c;
-    if (nucleic_) s += std::string(", ") + (alphabet.sequence_letter_index('T') >= 0 ? "U" : "T");
-    return s + " (either case) or " + unknown_letter_;
-  }
+  const std::string& expected() const { return expected_; }
 
   struct Result {
     index_t unknown = 0;  // unknown bases seen
@@ -96,8 +99,9 @@ class GenomeLetters {
     return r;
   }
 
-  // Whether c is a base or the unknown base.
+  // Whether c is a base or an unknown base, and whether it is an unknown one.
   bool valid(char c) const { return at(table_, static_cast<unsigned char>(c)) != invalid; }
+  bool is_unknown(char c) const { return at(table_, static_cast<unsigned char>(c)) == unknown; }
 
  private:
   static constexpr std::uint8_t invalid = 0xFE, unknown = 0xFD;  // never symbols of a model's alphabet here
@@ -107,6 +111,7 @@ class GenomeLetters {
   bool nucleic_ = false;
   char unknown_letter_ = 'N';
   std::array<std::uint8_t, 256> table_{};
+  std::string expected_;
 };
 
 }  // namespace sster
