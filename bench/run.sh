@@ -9,9 +9,11 @@
 #      (the reference extended with pysster's recurrent block);
 #   4. accuracy: test ROC-AUC of the default model on the planted-motif set
 #      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
-#   5. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
+#   5. genome scale (2 threads): stride-1 scan positions/s against scoring the
+#      same windows one by one with predict, and variant effects variants/s;
+#   6. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
 #      (_ref vs fast), and a length x kernel_num scaling table (2 threads);
-#   6. one report on stdout and in bench/RESULTS.md; its last line is
+#   7. one report on stdout and in bench/RESULTS.md; its last line is
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY".
 # Every measurement runs in a process of its own. Throughput runs are repeated
 # (--repeat N, default 3) and the best run of each kind counts, for PyTorch
@@ -100,7 +102,13 @@ if [ "$quick" = 0 ]; then
     --json "$out/accuracy_pum2_torch.json" >/dev/null
 fi
 
-# 5. Machine peaks, parsing, kernels, scaling.
+# 5. Genome scale: stride-1 scan against per-window predict, variants/s.
+for r in $(seq "$repeat"); do
+  step "genome scale: scan vs per-window predict, variant effects, 2 threads, run $r/$repeat"
+  "$bench" genome --threads 2 --json "$out/genome_$r.json" >/dev/null
+done
+
+# 6. Machine peaks, parsing, kernels, scaling.
 for t in 1 2; do
   step "GEMM and FMA peak, $t thread(s)"
   "$bench" gemm --threads "$t" --json "$out/gemm_$t.json" >/dev/null
@@ -119,5 +127,5 @@ if [ "$quick" = 0 ]; then
   done
 fi
 
-# 6. The report (the BLAS is checked once more there).
+# 7. The report (the BLAS is checked once more there).
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,6 +17,10 @@
 //       Data::from_fasta speed on one core, plain and gzipped, and its RSS
 //   sster_bench kernels [--json F]
 //       every conv/pool kernel of the default network, _ref vs fast, per chunk
+//   sster_bench genome [--threads T] [--bases N] [--length L] [--json F]
+//       genome scale on pysster's default network and one random sequence:
+//       stride-1 scan positions/s against the same windows scored one by one
+//       with predict, and variant effects (VEP) variants/s
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
@@ -58,6 +62,7 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "genome_bench.hpp"
 #include "throughput.hpp"
 
 using namespace sster;
@@ -616,6 +621,59 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+struct GenomeOptions {
+  bench::GenomeBenchOptions measure;
+  std::string json;
+};
+
+int cmd_genome(const GenomeOptions& o) {
+  json j = bench::measure_genome(o.measure);
+  j["cpu"] = cpu_model();
+  emit(j, o.json);
+  return 0;
+}
+
+// Scan speed-up and variants/s, when bench/run.sh measured them (the best of
+// each rate over the runs, as for throughput).
+std::string genome_section(const fs::path& dir) {
+  std::vector<json> runs;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("genome_", 0) == 0 && name.ends_with(".json")) runs.push_back(read_json(e.path()));
+  }
+  if (runs.empty()) return "";
+  auto best = [&](const char* key) {
+    double b = 0;
+    for (const auto& r : runs) b = std::max(b, r[key].get<double>());
+    return b;
+  };
+  const json& r = runs.front();
+  const double scan = best("scan_positions_per_s"), window = best("per_window_positions_per_s");
+  double worst = 0;
+  std::string all;
+  for (const auto& x : runs) {
+    worst = std::max(worst, x["max_abs_difference"].get<double>());
+    all += (all.empty() ? "" : ", ") + fmt("%.1fx", x["scan_speedup"].get<double>());
+  }
+  Table t{{"", "threads", "rate", "unit"}, {}};
+  t.rows.push_back({"scan, stride 1 (convolutions shared)", std::to_string(r["threads"].get<int>()), thousands(scan),
+                    "positions/s"});
+  t.rows.push_back({"the same windows one by one (predict)", std::to_string(r["threads"].get<int>()), thousands(window),
+                    "positions/s"});
+  t.rows.push_back({"scan speed-up", "", fmt("%.1fx", scan / window), ""});
+  t.rows.push_back({"variant effects (vep)", std::to_string(r["threads"].get<int>()), thousands(best("vep_variants_per_s")),
+                    "variants/s"});
+  return "## Genome scale (" + std::to_string(r["threads"].get<int>()) + " threads, default architecture, windows of " +
+         std::to_string(r["length"].get<int>()) + ", one random sequence of " + thousands(r["bases"].get<double>()) +
+         " bases)\n\n" + t.markdown() +
+         "\n- scan: every window of the sequence at stride 1, bigWig/bedGraph output not included; one by one: the "
+         "first " + thousands(r["per_window_windows"].get<double>()) +
+         " windows, batches of 4096 through Model::predict; largest difference between the two: " +
+         fmt("%.1e", worst) + "\n- vep: " + thousands(r["variants"].get<double>()) +
+         " variants (SNVs, 10% deletions, 10% insertions) through VariantEffects, TSV rows formatted\n"
+         "- speed-up of every run: " + all + "\n\n";
+}
+
 struct ReportOptions {
   std::string dir, results;
   std::string machine, load_before, load;  // what the report says about the machine and its load
@@ -692,7 +750,7 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << genome_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", "PyTorch training", "PyTorch inference",
@@ -830,6 +888,16 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   auto kernels_json = std::make_shared<std::string>();
   json_option(c, *kernels_json);
   c->callback([&run, kernels_json] { run = [kernels_json] { return cmd_kernels(*kernels_json); }; });
+
+  c = app.add_subcommand("genome", "scan positions/s against per-window predict, and variant effects variants/s");
+  auto genome = std::make_shared<GenomeOptions>();
+  c->add_option("--threads", genome->measure.threads, "threads to use")->capture_default_str();
+  c->add_option("--bases", genome->measure.bases, "length of the random sequence")->capture_default_str();
+  c->add_option("--length", genome->measure.length, "the model's window")->capture_default_str();
+  c->add_option("--per-window", genome->measure.per_window, "windows scored one by one")->capture_default_str();
+  c->add_option("--variants", genome->measure.variants, "variants scored")->capture_default_str();
+  json_option(c, genome->json);
+  c->callback([&run, genome] { run = [genome] { return cmd_genome(*genome); }; });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

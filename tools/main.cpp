@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
   sster::cli::add_cluster(app);
   sster::cli::add_optimize(app);
   sster::cli::add_meme(app);
+  sster::cli::add_scan(app);
+  sster::cli::add_vep(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {

@@ -20,5 +20,7 @@ void add_motifs(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
+void add_scan(CLI::App& app);
+void add_vep(CLI::App& app);
 
 }  // namespace sster::cli

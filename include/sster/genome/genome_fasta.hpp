@@ -225,7 +225,7 @@ class GenomeFasta {
         } else {
           std::int64_t x = -1;
           const auto [end, err] = std::from_chars(f.data(), f.data() + f.size(), x);
-          require(err == std::errc() && end == f.data() + f.size() && x >= 0,
+          require(err == std::errc() && end == f.data() + f.size() && x >= 0 && x < (std::int64_t{1} << 42),
                   where + ": expected name, length, offset, bases per line and bytes per line, tab-separated" + remedy);
           v.push_back(x);
         }
