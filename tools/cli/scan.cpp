@@ -24,6 +24,9 @@ namespace sster::cli {
 
 namespace {
 
+// What the zoom levels of one bigWig track may take: 96 million windows.
+constexpr double zoom_memory = 256e6;
+
 struct ScanArgs {
   std::string model, genome, regions, output, strand = "plus", merge = "mean", anchor = "centre", unknown = "skip";
   std::vector<std::string> classes;
@@ -81,13 +84,19 @@ void run_scan(const ScanArgs& a) {
 
   const TrackGeometry geometry{info.length, a.stride, parse_anchor(a.anchor)};
   const index_t strands = scanner.strands();
+  // bigWig zoom levels sit in memory until the file closes: only while they stay small
+  const bool zoom = BigWigWriter::zoom_bytes(plan.windows()) <= zoom_memory;
+  if (!zoom && track_format_of(a.output) == TrackFormat::bigwig && !a.quiet)
+    std::cerr << "sster: note: the bigWig tracks get no zoom levels: for " << plan.windows()
+              << " windows libBigWig would hold " << static_cast<long long>(BigWigWriter::zoom_bytes(plan.windows()) / 1e6)
+              << " MB of them in memory per track (a larger --stride, or bedGraph and bedGraphToBigWig, give them)\n";
   std::vector<std::unique_ptr<TrackWriter>> tracks;
   for (index_t c : classes)
     for (index_t s = 0; s < strands; ++s) {
       std::string path = a.output;
       if (classes.size() > 1) path = with_part(path, at(info.class_names, c));
       if (strands > 1) path = with_part(path, s == 0 ? "plus" : "minus");
-      tracks.push_back(std::make_unique<TrackWriter>(path, genome, geometry, TrackChoice{c, s}));
+      tracks.push_back(std::make_unique<TrackWriter>(path, genome, geometry, TrackChoice{c, s}, zoom));
     }
   TopWindows top(a.top, classes.front());
   std::unique_ptr<AtomicFile> top_file;

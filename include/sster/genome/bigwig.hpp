@@ -6,7 +6,11 @@
 // must then come sequence by sequence in that order, each by ascending,
 // non-overlapping intervals. sster lists sequences sorted by name in byte
 // order, which is what UCSC's tools search the header by, and what
-// ScanPlan scans in. Zoom levels (up to 10) are made when the file closes.
+// ScanPlan scans in. Zoom levels (up to 10, for browsers' zoomed-out views)
+// are made when the file closes, from the data read back: libBigWig holds
+// them in memory until then, 32 bytes per record of the finest level, whose
+// bins are 16 intervals wide, i.e. about 2.7 bytes per interval in all
+// levels (zoom_bytes). A writer without zoom levels holds only the index.
 // sster reads no remote files, so it includes bigWig.h without curl (NOCURL).
 #ifndef NOCURL
 #define NOCURL
@@ -15,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,12 +54,15 @@ class BigWigWriter {
  public:
   static constexpr int zoom_levels = 10;
 
+  // The memory libBigWig takes for the zoom levels of `intervals` intervals of equal width.
+  static double zoom_bytes(index_t intervals) { return 32.0 * static_cast<double>(intervals) / 16 * 4 / 3; }
+
   // `sequences`: every sequence the track may hold, in the order its data will come.
-  BigWigWriter(const std::string& path, const std::vector<SequenceSize>& sequences) : out_(path) {
+  BigWigWriter(const std::string& path, const std::vector<SequenceSize>& sequences, bool zoom = true) : out_(path) {
     detail::bigwig_init();
     file_.reset(bwOpen(out_.staging_path().c_str(), nullptr, "w"));
     require(file_ != nullptr, "cannot write '" + path + "' (bigWig)");
-    require(bwCreateHdr(file_.get(), zoom_levels) == 0, "cannot write '" + path + "': bigWig header");
+    require(bwCreateHdr(file_.get(), zoom ? zoom_levels : 0) == 0, "cannot write '" + path + "': bigWig header");
     std::vector<const char*> names;
     std::vector<std::uint32_t> lengths;
     for (const auto& s : sequences) {
@@ -67,13 +75,13 @@ class BigWigWriter {
     require(file_->cl != nullptr && bwWriteHdr(file_.get()) == 0, "cannot write '" + path + "': bigWig header");
   }
 
-  // Intervals [starts[i], starts[i] + span) of one sequence with their values.
-  void add(const std::string& sequence, const std::vector<std::uint32_t>& starts, std::uint32_t span,
-           const std::vector<float>& values) {
-    if (starts.empty()) return;
-    require(starts.size() == values.size(), "BigWigWriter::add: one value per start expected");
-    if (bwAddIntervalSpans(file_.get(), sequence.c_str(), starts.data(), span, values.data(),
-                           static_cast<std::uint32_t>(starts.size())) != 0)
+  // Intervals [start + i * step, + span) of one sequence with their values
+  // (a fixed-step block: 4 bytes per value).
+  void add(const std::string& sequence, std::uint32_t start, std::uint32_t span, std::uint32_t step,
+           std::span<const float> values) {
+    if (values.empty()) return;
+    if (bwAddIntervalSpanSteps(file_.get(), sequence.c_str(), start, span, step, values.data(),
+                               static_cast<std::uint32_t>(values.size())) != 0)
       throw Error("cannot write '" + out_.path() + "' (bigWig data of '" + sequence +
                   "'; is the disk full, or the data out of order?)");
     empty_ = false;

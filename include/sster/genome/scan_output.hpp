@@ -84,12 +84,14 @@ inline std::vector<SequenceSize> sequences_by_name(const GenomeFasta& genome) {
   return out;
 }
 
-// One track file, filled unit by unit in plan order.
+// One track file, filled unit by unit in plan order. A bigWig gets zoom
+// levels unless `zoom` is false (see BigWigWriter::zoom_bytes).
 class TrackWriter {
  public:
-  TrackWriter(const std::string& path, const GenomeFasta& genome, TrackGeometry geometry, TrackChoice track)
+  TrackWriter(const std::string& path, const GenomeFasta& genome, TrackGeometry geometry, TrackChoice track,
+              bool zoom = true)
       : genome_(genome), geometry_(geometry), track_(track) {
-    if (track_format_of(path) == TrackFormat::bigwig) bigwig_.emplace(path, sequences_by_name(genome));
+    if (track_format_of(path) == TrackFormat::bigwig) bigwig_.emplace(path, sequences_by_name(genome), zoom);
     else text_.emplace(path);
   }
 
@@ -98,14 +100,19 @@ class TrackWriter {
       text_->write(bedgraph_lines(s, genome_, geometry_, track_));
       return;
     }
-    starts_.clear();
-    values_.clear();
-    for (index_t k = 0; k < s.unit.windows; ++k) {
-      if (!at(s.scored, k)) continue;
-      starts_.push_back(static_cast<std::uint32_t>(geometry_.position(s.unit, k)));
-      values_.push_back(s.value(k, track_.strand, track_.cls));
+    // each run of scored windows is one fixed-step block
+    const auto span = static_cast<std::uint32_t>(geometry_.span()), step = static_cast<std::uint32_t>(geometry_.stride);
+    for (index_t k = 0; k < s.unit.windows;) {
+      if (!at(s.scored, k)) {
+        ++k;
+        continue;
+      }
+      values_.clear();
+      const index_t first = k;
+      for (; k < s.unit.windows && at(s.scored, k); ++k) values_.push_back(s.value(k, track_.strand, track_.cls));
+      bigwig_->add(genome_.name(s.unit.sequence), static_cast<std::uint32_t>(geometry_.position(s.unit, first)), span,
+                   step, values_);
     }
-    bigwig_->add(genome_.name(s.unit.sequence), starts_, static_cast<std::uint32_t>(geometry_.span()), values_);
   }
 
   void commit() {
@@ -119,7 +126,6 @@ class TrackWriter {
   TrackChoice track_;
   std::optional<AtomicFile> text_;
   std::optional<BigWigWriter> bigwig_;
-  std::vector<std::uint32_t> starts_;
   std::vector<float> values_;
 };
 

@@ -14,14 +14,17 @@
 // each block runs over the whole sequence once per phase path of the blocks
 // before it, about one conv row per sequence position per block, where a
 // window-by-window evaluation computes every row of every window. Only the
-// dense layers run per window: the first as one product of the windows'
-// feature rows, read in place (a strided view, kernels/small_gemm.hpp), with
-// its weights, the others as the network's own Dense layers. Dropout is the
-// identity at inference and Flatten only the memory order.
+// dense layers run per window: the first on consecutive windows of a path
+// through WindowDense (genome/window_dense.hpp: three half-size products for
+// two, recursively, 42% of the multiply-adds for pysster's default), on
+// windows further apart as one product of their feature rows read in place
+// (a strided view, kernels/small_gemm.hpp); the others as the network's own
+// Dense layers. Dropout is the identity at inference and Flatten only the
+// memory order.
 //
 // The network's own layers do the convolutions (their parts overloads stop
 // before the pooling, nn/layer.hpp), so the scores equal the network's on
-// each window up to the summation order of the first dense layer (~1e-7).
+// each window up to the summation order of the first dense layer (~1e-6).
 // Networks this does not fit (recurrent layers: a window's state depends on
 // where it starts) are evaluated window by window through the network itself.
 // The scores are class probabilities (softmax or sigmoid, as the model's loss).
@@ -32,6 +35,7 @@
 #include <cstdint>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <variant>
@@ -41,6 +45,7 @@
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/tensor.hpp"
+#include "sster/genome/window_dense.hpp"
 #include "sster/model/network.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
 #include "sster/nn/kernels/maxpool1d.hpp"
@@ -162,6 +167,7 @@ class SlidingNetwork {
     std::copy_n(d.b_, units, b->data());
     dense_w_ = std::move(w);
     dense_b_ = std::move(b);
+    if (!blocks_.empty()) window_dense_.emplace(d.w_, d.b_, features_rows_, features_channels_, units);
     double dense_cost = 0, convs = 0;
     for (const auto& layer : dense_) dense_cost += static_cast<double>(layer.inputs * layer.units);
     for (const auto& blk : blocks_) {
@@ -248,10 +254,13 @@ class SlidingNetwork {
     const Dense<float>& d = dense_.front();
     const index_t Kp = kernels::simd_padded<float>(d.units), C = features_channels_;
     hidden_pad_.resize(to_size(q.count * Kp));
-    kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), dense_b_->data(),
-                        kernels::GemmInit::row,
-                        {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1, .ldb = Kp,
-                         .ldc = Kp});
+    if (q.step == 1 && q.count >= WindowDense<float>::min_windows)
+      window_dense_->apply(f.data() + q.first * C, q.count + features_rows_ - 1, hidden_pad_.data(), Kp);
+    else
+      kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), dense_b_->data(),
+                          kernels::GemmInit::row,
+                          {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1, .ldb = Kp,
+                           .ldc = Kp});
     finish_dense(q, base, mult, Kp);
   }
 
@@ -315,6 +324,7 @@ class SlidingNetwork {
   std::vector<Dense<float>> dense_;
   index_t features_rows_ = 0, features_channels_ = 0;
   std::shared_ptr<const AlignedVector<float>> dense_w_, dense_b_;  // (F, Kp), (Kp)
+  std::optional<WindowDense<float>> window_dense_;                  // with conv blocks
   double shared_row_cost_ = 0, shared_window_cost_ = 0, window_cost_ = 0;  // multiply-adds (per_window_cheaper)
 
   // Per call.
