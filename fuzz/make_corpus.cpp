@@ -1,5 +1,5 @@
 // Writes the seed corpus of every fuzz target into OUT/<target>/: pysster's
-// test inputs (plain and gzip-compressed), split and additional-data files, MEME files,
+// test inputs (plain and gzip-compressed), split and additional-data files, MEME files, seqlet TSVs,
 // genome FASTA, FASTA index, BED and VCF files,
 // and data and model files of every feature, made in memory by
 // fuzz/targets.hpp (the same seeds the mutation test starts from).
@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     text("fasta", fuzz::fasta_seed_files(), fuzz::fasta_inline_seeds());
     text("extra", fuzz::extra_seed_files(), fuzz::extra_inline_seeds());
     text("meme", fuzz::meme_seed_files(), fuzz::meme_inline_seeds());
+    text("seqlets", {}, fuzz::seqlet_inline_seeds());
     text("genome_fasta", {}, fuzz::genome_fasta_inline_seeds());
     text("bed", {}, fuzz::bed_inline_seeds());
     text("vcf", {}, fuzz::vcf_inline_seeds());

@@ -6,7 +6,10 @@
 // reloads). The contract under test: any input loads or throws sster::Error.
 // A crash, a hang, another exception type or a huge allocation is a bug.
 //   fasta        FastaReader (3 layouts, plain or gzip), Data::from_fasta /
-//                from_multilabel_fasta, structure annotation
+//                from_multilabel_fasta, structure annotation, folding
+//                (fold_records: fold/sequence.hpp's letter check, MFE and
+//                partition function with a short span, the text sster fold
+//                writes)
 //   extra        read_numbers / read_categories / read_number_rows,
 //                Data::add_additional / add_categorical / add_positionwise,
 //                split files
@@ -16,6 +19,9 @@
 //   meme         read_meme (plain or gzip) and parse_meme; a file that loaded
 //                must write (meme_string) and read back, and small ones go
 //                through Tomtom against themselves
+//   seqlets      read_seqlets (plain or gzip); a file that loaded must write
+//                (seqlet_tsv) and read back the same seqlets, and small ones
+//                are clustered into motifs (cluster_seqlets)
 //   genome_fasta GenomeFasta (faidx: plain, bgzip, gzip, ragged lines) on the
 //                bytes as a FASTA, and as the .fai index of a valid FASTA;
 //                what loads is read whole and scanned
@@ -42,11 +48,14 @@
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
+#include "sster/fold/output.hpp"
 #include "sster/genome/genome_fasta.hpp"
 #include "sster/genome/regions.hpp"
 #include "sster/genome/scan.hpp"
 #include "sster/genome/variant_effects.hpp"
 #include "sster/genome/vcf.hpp"
+#include "sster/interpret/seqlet_motifs.hpp"
+#include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/tomtom.hpp"
 #include "sster/io/meme.hpp"
 #include "sster/io/meme_reader.hpp"
@@ -228,6 +237,21 @@ inline Tally fasta(std::string_view bytes) {
     o.pad = true;
     use_data(Data::from_multilabel_fasta(path, 4, alphabet::rna_annotated(), o));
   });
+  attempt(t, [&] {
+    FastaReader r(path);
+    fold::FoldRequest request;
+    request.fold.max_span = 24;  // O(n span^2): damaged files can hold long sequences
+    request.partition = true;
+    request.profile_letters = "FHIMST";
+    request.batch = 4;
+    std::string text;
+    fold::fold_records(r, request, [&](const FastaRecord& rec, const fold::FoldedRecord& f) {
+      fold::append_rnafold(text, rec.name, f);
+      fold::append_ensemble(text, f);
+      fold::append_profile(text, rec.name, f);
+      text.clear();
+    });
+  });
   return t;
 }
 
@@ -292,6 +316,12 @@ inline Tally extra(std::string_view bytes) {
   attempt(t, [&] { (void)read_numbers(path); });
   attempt(t, [&] { (void)read_categories(path); });
   attempt(t, [&] { (void)read_number_rows(path); });
+  attempt(t, [&] {  // line by line, as sster predict reads inputs beside a FASTA file
+    ValueLineReader reader(path);
+    std::string_view line;
+    index_t number = 0;
+    while (reader.next(line, number)) (void)detail::parse_number_line(line, [] { return std::string("fuzz"); });
+  });
   for (const bool pad : {false, true}) {
     Data d = base_data_for(gunzip_prefix(bytes), pad);
     // One data set through every reader: a failed call must leave it whole.
@@ -300,6 +330,13 @@ inline Tally extra(std::string_view bytes) {
     attempt(t, [&] { d.add_categorical(path, {"0", "1", "2", "3", "a", "b"}); });
     attempt(t, [&] { d.add_positionwise(path, "x"); });
     attempt(t, [&] { d.add_positionwise(path, "y", true); });
+    // Encoded as a model keeps it: given z-score, categories, robust scaling.
+    attempt(t, [&] { d.add_additional({path}, AdditionalInput{.name = "z", .standardized = true, .mean = 2, .sd = 0.5}); });
+    attempt(t, [&] { d.add_additional({path}, AdditionalInput{.name = "c", .categories = {"1", "a"}}); });
+    attempt(t, [&] {
+      const auto L = to_size(d.length());
+      d.add_positionwise({path}, PositionwiseInput{.name = "r", .center = std::vector<float>(L, 1), .scale = std::vector<float>(L, 2)});
+    });
     attempt(t, [&] { d.load_split(path); });
     use_data(d);
   }
@@ -351,6 +388,35 @@ inline Tally meme(std::string_view bytes) {
   o.distance = ColumnScore::euclidean;
   o.min_overlap = 3;
   attempt(t, [&] { (void)tomtom(file.motifs, file.motifs, o); });
+  return t;
+}
+
+inline Tally seqlets(std::string_view bytes) {
+  Tally t;
+  SeqletFile file;
+  const bool loaded = attempt(t, [&] { file = read_seqlets(input_file().set(bytes)); });
+  if (!loaded || file.seqlets.empty()) return t;
+  try {
+    const SeqletFile again = read_seqlets(input_file().set(seqlet_tsv(file.seqlets, "alphabet=" + file.alphabet)));
+    bool same = again.alphabet == file.alphabet && again.seqlets.size() == file.seqlets.size();
+    for (std::size_t i = 0; same && i < file.seqlets.size(); ++i) {
+      const Seqlet &a = file.seqlets[i], &b = again.seqlets[i];
+      same = a.record == b.record && a.start == b.start && a.end == b.end && a.strand == b.strand &&
+             a.sequence == b.sequence && std::abs(a.score - b.score) <= 1e-5 * std::max(1.0, std::abs(a.score));
+    }
+    if (!same) throw std::logic_error("a loaded seqlet TSV reads back different after writing");
+  } catch (const Error& e) {
+    throw std::logic_error(std::string("a loaded seqlet TSV does not read back after writing: ") + e.what());
+  }
+  if (ssize(file.seqlets) > 300) return t;
+  // The file's alphabet, or the letters its seqlets use.
+  std::string alphabet = file.alphabet;
+  if (alphabet.empty()) {
+    for (const auto& s : file.seqlets) alphabet += s.sequence;
+    std::sort(alphabet.begin(), alphabet.end());
+    alphabet.erase(std::unique(alphabet.begin(), alphabet.end()), alphabet.end());
+  }
+  attempt(t, [&] { (void)cluster_seqlets(file.seqlets, alphabet, {.min_seqlets = 1}); });
   return t;
 }
 
@@ -525,13 +591,27 @@ inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
   Model recurrent(Params{}.conv_num(1).kernel_num(2).kernel_len(3).rnn_type("LSTM").rnn_units(3).neuron_num(3), rna, 5);
   seeds.push_back(model_file_bytes(recurrent.to_file()));
 
+  // Inputs with their encodings (z-scores, categories, robust scaling) and a split recipe.
   DataOptions profile;
   profile.structure_profile = true;
   Data pwm = Data::from_fasta({f("rna_pwm1.fasta"), f("rna_pwm2.fasta")}, alphabet::rna_dot_bracket(), profile);
-  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")});
-  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat");
+  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")}, true);
+  pwm.add_categorical({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")}, {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
+                                                                     "11", "12", "13", "14", "15", "16"});
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat", true);
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "raw");
   Model inputs(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 6);
+  inputs.set_fold("profile (). W=70 L=70");  // as sster train --fold profile --structure "()." notes it
+  inputs.set_split_recipe({.seed = 7, .file_records = pwm.file_records()});
   seeds.push_back(model_file_bytes(inputs.to_file()));
+  Model held_out(Params{}.conv_num(1).kernel_num(2).kernel_len(3).rnn_type("GRU").rnn_units(2).neuron_num(3)
+                     .rnn_dropout_masks("shared"),
+                 pwm, 8);
+  held_out.set_split_recipe({.kind = SplitRecipe::Kind::held_out, .file_records = {20, 6, 6}, .val_files = 1, .test_files = 1});
+  seeds.push_back(model_file_bytes(held_out.to_file()));
+  Model split_file(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 9);
+  split_file.set_split_recipe({.kind = SplitRecipe::Kind::file, .file_records = {32}, .split_file = "s.txt", .split_crc = 77});
+  seeds.push_back(model_file_bytes(split_file.to_file()));
   return seeds;
 }
 
@@ -550,6 +630,16 @@ inline std::vector<std::string> fasta_seed_files() {
           "rna_annot_ref.fasta", "rna_pred.fasta", "rna_pred_ref.fasta", "rna_pred_ref_annot.fasta",
           "rna_pwm1.fasta",      "rna_pwm2.fasta"};
 }
+// Seqlet TSVs as sster attribute writes them, with and without the
+// alphabet comment, positive and negative, DNA and protein.
+inline std::vector<std::string> seqlet_inline_seeds() {
+  return {"# sster seqlets: alphabet=ACGT method=ism class=pos target=logit width=6 threshold=0.5\n"
+          "record\tstart\tend\tstrand\tscore\tsequence\n"
+          "pos_1\t10\t16\t+\t2.5\tCACGTG\npos_1\t40\t46\t+\t1.75\tTGACTC\npos_2\t11\t17\t+\t2.25\tCACGTG\n"
+          "pos_3\t0\t6\t-\t-0.8125\tAAAAAA\npos_4\t9\t15\t+\t3\tCCACGT\n",
+          "record\tstart\tend\tstrand\tscore\tsequence\nr1\t3\t8\t+\t1e-3\tMKVLA\nr2\t0\t5\t+\t-2\tMKVLA\n"};
+}
+
 inline std::vector<std::string> meme_seed_files() { return {"ref.meme"}; }
 // MEME files as JASPAR, the MEME suite (version 3 with log-odds blocks; full
 // text output) and custom alphabets have them, and the minimal format without

@@ -7,10 +7,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <new>
+#include <string>
 
 #include "cli/subcommands.hpp"
+#include "sster/core/cpu.hpp"
 #include "sster/core/error.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/version.hpp"
@@ -45,7 +48,11 @@ int check_stdout() {
 int main(int argc, char** argv) {
   CLI::App app("sster: convolutional networks on DNA, RNA and protein sequences, and the motifs they learn");
   app.require_subcommand(1);
-  app.set_version_flag("--version", sster::version);
+  // The kernel set too: one binary runs different kernels on different CPUs
+  // (core/cpu.hpp), and a speed report should say which.
+  app.set_version_flag("--version", std::function<std::string()>([] {
+    return std::string("sster ") + sster::version + "\nkernels: " + sster::kernel_set_description();
+  }));
   app.add_option_function<int>(
       "--threads", [](int n) { if (n > 0) sster::set_threads(n); },
       "threads to use (default: $SSTER_THREADS or all cores)");
@@ -65,6 +72,9 @@ int main(int argc, char** argv) {
   sster::cli::add_meme(app);
   sster::cli::add_scan(app);
   sster::cli::add_vep(app);
+  sster::cli::add_fold(app);
+  sster::cli::add_attribute(app);
+  sster::cli::add_tomtom(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {

@@ -146,7 +146,8 @@ std::string mutate_model_header(const std::string& bytes, Mutator& m, std::strin
   static const std::vector<nlohmann::json> values = {
       -1, 0, 1, 2, 3, 255, 256, 1e18, -1e18, 1e300, 2147483648LL, 4294967296LL, 9223372036854775807LL,
       18446744073709551615ULL, 1.5, -0.5, "x", "", nullptr, true, false, nlohmann::json::array(),
-      nlohmann::json::object(), {1, 2}, "LSTM", "GRU", "ACGT", "ACGU ().", " ", "A A A"};
+      nlohmann::json::object(), {1, 2}, "LSTM", "GRU", "ACGT", "ACGU ().", " ", "A A A", "per_gate", "shared",
+      "random", "held_out", "file"};
   const std::size_t action = m.below(10);
   if (action < 6 && !pointers.empty()) {
     const std::string p = pointers[m.below(pointers.size())];
@@ -199,9 +200,10 @@ TEST_CASE("corpus mutation: every damaged input loads or throws sster::Error") {
   for (const auto& s : fuzz::meme_inline_seeds()) meme.push_back(s);
   all.push_back(campaign("meme", meme, 3000, 6, true, fuzz::meme, dog));
 
-  all.push_back(campaign("genome_fasta", fuzz::genome_fasta_inline_seeds(), 1500, 7, true, fuzz::genome_fasta, dog));
-  all.push_back(campaign("bed", fuzz::bed_inline_seeds(), 1500, 8, true, fuzz::bed, dog));
-  all.push_back(campaign("vcf", fuzz::vcf_inline_seeds(), 2000, 9, true, fuzz::vcf, dog));
+  all.push_back(campaign("seqlets", fuzz::seqlet_inline_seeds(), 1500, 7, true, fuzz::seqlets, dog));
+  all.push_back(campaign("genome_fasta", fuzz::genome_fasta_inline_seeds(), 1500, 10, true, fuzz::genome_fasta, dog));
+  all.push_back(campaign("bed", fuzz::bed_inline_seeds(), 1500, 11, true, fuzz::bed, dog));
+  all.push_back(campaign("vcf", fuzz::vcf_inline_seeds(), 2000, 12, true, fuzz::vcf, dog));
 
   const auto data = fuzz::data_seeds(pysster_tests);
   all.push_back(campaign("data_file", data, 2500, 3, false, fuzz::data_file, dog));

@@ -53,22 +53,25 @@ void add_train(CLI::App& app) {
     Params params;
     for (const auto& p : args->params) params.set(p);
     params.validate();
+    args->data.quiet = args->quiet;
     const Data data = args->data.load();
     if (!args->quiet) std::cerr << data.summary() << "\n";
     Model model = args->resume ? Model::load(checkpoint) : Model(params, data, args->seed);
+    if (const auto fold = args->data.fold_spec(); fold && !args->resume) model.set_fold(fold->to_string());
     if (args->resume) {
       require(model.training_in_progress(), checkpoint + " holds no unfinished training run");
       require(args->params.empty() || model.params() == params,
               "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
       require(!args->rc_augment || model.rc_augment(),
               "--resume: the checkpoint's run trains without --rc-augment; leave it out to continue as saved");
-    } else if (!args->quiet) {
-      model.print_summary(std::cerr);
+    } else {
+      model.set_split_recipe(args->data.split_recipe(data));  // report finds the test group with it
+      if (!args->quiet) model.print_summary(std::cerr);
     }
     if (!args->resume) model.set_rc_augment(args->rc_augment);
     const index_t strands = model.rc_augment() ? 2 : 1;
     Progress progress(args->quiet, strands * static_cast<index_t>(data.indices(Group::train).size()),
-                      model.params().get_int("batch_size"), model.params().get_int("epochs"));
+                      model.params().values().batch_size, model.params().values().epochs);
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;
     observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& run) {

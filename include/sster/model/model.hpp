@@ -26,6 +26,7 @@
 #include "sster/model/architecture.hpp"
 #include "sster/model/batch.hpp"
 #include "sster/model/engine.hpp"
+#include "sster/model/input_json.hpp"
 #include "sster/model/params.hpp"
 #include "sster/model/serialize.hpp"
 #include "sster/model/summary.hpp"
@@ -44,6 +45,17 @@ struct ModelInfo {
   std::vector<std::string> class_names;
   bool multilabel = false;
   index_t profile_channels = 0;  // structure profiles instead of structure letters
+  // How the structure input was folded from plain RNA (the sster tool's
+  // spelling, e.g. "annotate"); empty when the structures came with the data.
+  // The tool folds new input the same way; the library only keeps the note.
+  std::string fold;
+  // How each additional input (its columns together: `extra`) and each
+  // position-wise channel was encoded and scaled in the training data: new
+  // data is encoded the same way.
+  std::vector<AdditionalInput> additional;
+  std::vector<PositionwiseInput> positionwise;
+  // How the training data was split, when the trainer said (Model::set_split_recipe).
+  std::optional<SplitRecipe> split;
 
   index_t classes() const { return static_cast<index_t>(class_names.size()); }
   InputSpec input_spec() const {
@@ -60,12 +72,21 @@ struct ModelInfo {
             .extra = d.extra_size(),
             .class_names = d.class_names(),
             .multilabel = d.multilabel(),
-            .profile_channels = d.profile_channels()};
+            .profile_channels = d.profile_channels(),
+            .additional = d.additional_inputs(),
+            .positionwise = d.positionwise_inputs()};
   }
+  // The keys beyond the sizes appear only when there is something to say, so
+  // files of models without such inputs stay as they were.
   nlohmann::json to_json() const {
-    return {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
-            {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
-            {"profile_channels", profile_channels}};
+    nlohmann::json j = {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
+                        {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
+                        {"profile_channels", profile_channels}};
+    if (!fold.empty()) j["fold"] = fold;
+    for (const auto& a : additional) j["additional"].push_back(sster::to_json(a));
+    for (const auto& p : positionwise) j["positionwise"].push_back(sster::to_json(p));
+    if (split) j["split"] = sster::to_json(*split);
+    return j;
   }
   // Model files are input too: every size is range-checked before anything
   // is sized from it (2^31 positions, 2^24 extra channels: far beyond use).
@@ -77,12 +98,35 @@ struct ModelInfo {
                 .extra = json_integer<index_t>(j, "extra", 0, max_channels),
                 .class_names = j.at("classes").get<std::vector<std::string>>(),
                 .multilabel = j.at("multilabel").get<bool>(),
-                .profile_channels = json_integer<index_t>(j, "profile_channels", 0, max_symbols)};
+                .profile_channels = json_integer<index_t>(j, "profile_channels", 0, max_symbols),
+                .fold = j.value("fold", std::string())};
     require(m.classes() >= 1, "the model has no classes");
     require(m.profile_channels == 0 || m.profile_channels == m.alphabet.structure_size(),
             std::to_string(m.profile_channels) + " structure profile channels for the structure alphabet '" +
                 m.alphabet.structure() + "'");
+    read_inputs(j, m);
+    if (j.contains("split")) m.split = split_recipe_from_json(j.at("split"));
     return m;
+  }
+
+ private:
+  // Files written before sster kept the encodings: plain numbers, unscaled.
+  static void read_inputs(const nlohmann::json& j, ModelInfo& m) {
+    if (j.contains("additional"))
+      for (const auto& a : j.at("additional")) m.additional.push_back(additional_input_from_json(a));
+    else
+      for (index_t k = 0; k < m.extra; ++k) m.additional.push_back({.name = "additional_" + std::to_string(k + 1)});
+    index_t columns = 0;
+    for (const auto& a : m.additional) columns += a.columns();
+    require(columns == m.extra, "the additional inputs' encodings give " + std::to_string(columns) + " columns, the model has " +
+                                    std::to_string(m.extra));
+    if (j.contains("positionwise"))
+      for (const auto& p : j.at("positionwise")) m.positionwise.push_back(positionwise_input_from_json(p, m.length));
+    else
+      for (index_t k = 0; k < m.dense_channels; ++k) m.positionwise.push_back({.name = "positionwise_" + std::to_string(k + 1)});
+    require(std::ssize(m.positionwise) == m.dense_channels,
+            std::to_string(m.positionwise.size()) + " position-wise inputs described for " +
+                std::to_string(m.dense_channels) + " position-wise channels");
   }
 };
 
@@ -159,13 +203,17 @@ class Model {
                                          std::to_string(static_cast<std::uint64_t>(count * 16 / 1e9)) +
                                          " GB with gradients and optimiser state): use fewer or smaller layers");
     engine_ = std::make_unique<Engine<float>>(std::move(net), loss_kind(), seed_);
-    learning_rate_ = params_.get("learning_rate");
+    learning_rate_ = params_.values().learning_rate;
   }
 
   const Params& params() const { return params_; }
   const ModelInfo& info() const { return info_; }
   std::uint64_t seed() const { return seed_; }
   const std::vector<EpochRecord>& history() const { return history_; }
+  // Notes how the structure input was folded (ModelInfo::fold); saved with the model.
+  void set_fold(std::string fold) { info_.fold = std::move(fold); }
+  // Notes how the training data was split (ModelInfo::split); saved with the model.
+  void set_split_recipe(SplitRecipe recipe) { info_.split = std::move(recipe); }
   Engine<float>& engine() { return *engine_; }
   // All weights, flat, in layer order (Keras shapes: network().param_specs(i)).
   const AlignedVector<float>& weights() const { return engine_->parameters(); }
@@ -200,8 +248,8 @@ class Model {
     require(s.data_fingerprint == data_fingerprint(data),
             "train: this unfinished run was started on other data (or another split); give the same files");
     const auto class_weights = data.class_weights();
-    const index_t batch = params_.get_int("batch_size");
-    const int end = s.first_epoch + static_cast<int>(params_.get_int("epochs"));
+    const index_t batch = params_.values().batch_size;
+    const int end = s.first_epoch + static_cast<int>(params_.values().epochs);
     while (s.epoch < end) {
       const auto start = std::chrono::steady_clock::now();
       const auto order = epoch_samples(data, s);
@@ -404,8 +452,8 @@ class Model {
   void start_run(const Data& data) {
     TrainingState s;
     s.first_epoch = s.epoch = static_cast<int>(history_.size()) + 1;
-    s.schedule = PlateauSchedule(static_cast<int>(params_.get_int("patience_lr")),
-                                 static_cast<int>(params_.get_int("patience_stopping")));
+    s.schedule = PlateauSchedule(static_cast<int>(params_.values().patience_lr),
+                                 static_cast<int>(params_.values().patience_stopping));
     s.best = engine_->parameters();
     s.data_fingerprint = data_fingerprint(data);
     s.rc_augment = rc_augment_;
@@ -420,7 +468,7 @@ class Model {
                 ", batch " + std::to_string(batch + 1) + " of " + std::to_string(batches) +
                 "; the best weights so far are kept (try a lower learning_rate)");
   }
-  double kernel_constraint() const { return params_.get("kernel_constraint"); }
+  double kernel_constraint() const { return params_.values().kernel_constraint; }
 
   // Runs fn(batch, n, first) over idx in blocks of 1024 records (bounded
   // memory for any set size); first = offset of the block within idx.

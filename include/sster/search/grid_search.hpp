@@ -2,18 +2,27 @@
 // sster::GridSearch: pysster's Grid_Search. Every combination of the given
 // parameter values is trained on the training set and scored on the
 // validation set by the support-weighted average ROC-AUC (or PR-AUC) over
-// classes; the best model is returned with the ranked table of all.
+// classes of pysster's performance report; the best model is returned with
+// the ranked table of all. With two classes that report scores both rows by
+// class 0's column, so the figure is class 0's AUC (for PR-AUC it differs
+// from class 1's); GridOptions::per_class scores each class on its own
+// column instead, as sster's reports do.
 //
 // With an output folder the search is resumable: each finished combination
 // is saved there (combination_<i>.sster) and recorded in finished.tsv, and
 // a rerun skips what is recorded. Combinations train in parallel (each
 // model's batches are themselves parallel and deterministic, so the results
 // do not depend on how many run at once).
+//
+// search/ sits above model/ and metrics/: it trains models and scores them,
+// so neither of those needs the other.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,10 +31,10 @@
 #include <utility>
 #include <vector>
 
+#include "sster/core/atomic_file.hpp"
 #include "sster/core/index.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
-#include "sster/core/atomic_file.hpp"
 
 namespace sster {
 
@@ -33,9 +42,13 @@ enum class GridMetric { roc_auc, pr_auc };
 
 struct GridOptions {
   GridMetric metric = GridMetric::roc_auc;
+  bool per_class = false;  // two classes: each on its own column, not class 0's for both (pysster)
   std::uint64_t seed = 1;
   std::string folder;  // empty: nothing saved, not resumable
-  bool verbose = false;
+  bool verbose = false;  // a line per trained combination
+  // Where those lines go (a notebook's output through the Python package);
+  // empty: std::cerr. Called from the training threads, one call at a time.
+  std::function<void(const std::string& line)> print;
 };
 
 struct GridResult {
@@ -93,15 +106,14 @@ class GridSearch {
         const index_t i = todo[t];
         Model model(params_of(i), data, o.seed);
         model.train(data, false);
-        const double score = validation_score(model, data, o.metric);
+        const double score = validation_score(model, data, o.metric, o.per_class);
         std::lock_guard guard(lock);
         finished[key(i)] = score;
         if (!o.folder.empty()) {
           model.save(model_path(o.folder, i));
           write_finished(o.folder, finished);
         }
-        if (o.verbose) std::cerr << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i)
-                                 << "): " << score << "\n";
+        if (o.verbose) report_progress(o, i, score);
         at(trained, i).emplace(std::move(model));
       }
     }, tbb::simple_partitioner());
@@ -160,8 +172,9 @@ class GridSearch {
   // pysster's column names ("pre-auc" is its name for the PR-AUC).
   static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pre-auc"; }
 
-  // Support-weighted average over classes of ROC-AUC or PR-AUC on the validation set.
-  static double validation_score(Model& model, const Data& data, GridMetric metric) {
+  // Support-weighted average over classes of ROC-AUC or PR-AUC on the
+  // validation set; with two classes class 0's, unless per_class.
+  static double validation_score(Model& model, const Data& data, GridMetric metric, bool per_class = false) {
     const auto p = model.predict(data, Group::val);
     std::vector<float> targets;
     for (index_t i : data.indices(Group::val)) {
@@ -170,12 +183,22 @@ class GridSearch {
     }
     ReportOptions opts;
     opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
+    opts.pysster_binary_auc = !per_class;
     const auto report = performance_report(std::span<const float>(p.data(), to_size(p.size())),
                                            std::span<const float>(targets), model.info().class_names, opts);
     return metric == GridMetric::roc_auc ? report.weighted_avg.roc_auc : report.weighted_avg.pr_auc;
   }
 
  private:
+  void report_progress(const GridOptions& o, index_t i, double score) const {
+    std::ostringstream line;
+    line << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i) << "): " << score;
+    if (o.print)
+      o.print(line.str());
+    else
+      std::cerr << line.str() << "\n";
+  }
+
   std::vector<std::vector<std::string>> expand(std::size_t p, std::vector<std::string> prefix) const {
     if (p == grid_.size()) return {prefix};
     std::vector<std::vector<std::string>> out;
