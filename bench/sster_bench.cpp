@@ -81,10 +81,13 @@
 #include "throughput.hpp"
 
 using namespace sster;
-using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Inside the namespace: htslib (genome_bench.hpp) declares an enumerator
+// `json` at global scope, which this alias hides here.
+using json = nlohmann::json;
 
 // Prints a measurement's JSON, and writes it to `file` unless empty.
 void emit(const json& j, const std::string& file) {

@@ -106,7 +106,8 @@ void scan_track(const std::filesystem::path& out) {
   const sster::GenomeFasta genome((dir / "g.fa").string());
   const sster::ScanPlan plan(genome, {{0, 200, 1100}}, 100, 1);
   sster::Scanner scanner(model, genome, {.both_strands = true, .merge = sster::RcMerge::none});
-  sster::TrackPlot t{.title = "sster scan: class 'site', windows of 100 bases, stride 1", .xlabel = "chr1 position",
+  sster::TrackPlot t{.title = "sster scan: class 'site', windows of 100 bases, stride 1",
+                     .xlabel = "chr1 position (window centre, 0-based)",
                      .ylabel = "probability", .y = sster::Range{-0.02, 1.02}};
   t.series = {{"plus strand", {}, {}}, {"minus strand", {}, {}}};
   scanner.run(plan, 0, plan.size(), [&](const sster::UnitScores& s) {
@@ -116,7 +117,7 @@ void scan_track(const std::filesystem::path& out) {
         t.series[sster::to_size(strand)].value.push_back(s.value(k, strand, 1));
       }
   });
-  t.marks = {{400, 410, "GATTACAGCA (+)"}, {800, 810, "GATTACAGCA (-)"}};
+  t.marks = {{400, 410, "GATTACAGCA, + strand"}, {800, 810, "GATTACAGCA, - strand"}};
   sster::plot_track(t, out / "scan_track.png");
   std::filesystem::remove_all(dir);
 }

@@ -70,6 +70,24 @@ std::vector<std::string> random_sequences(index_t n, index_t length, const std::
   return out;
 }
 
+// A large text file written a block of about 1 MiB at a time: `head`, then
+// line(i) and a newline for i < n.
+template <class Line>
+void write_lines(const std::string& path, const std::string& head, index_t n, Line&& line) {
+  AtomicFile f(path);
+  std::string block = head;
+  for (index_t i = 0; i < n; ++i) {
+    block += line(i);
+    block += '\n';
+    if (block.size() > (1u << 20)) {
+      f.write(block);
+      block.clear();
+    }
+  }
+  f.write(block);
+  f.commit();
+}
+
 }  // namespace
 
 TEST_CASE("sequences of length 100,000: read from gzip FASTA, trained for an epoch, predicted, saved") {
@@ -118,23 +136,9 @@ TEST_CASE("one million sequences: sster predict streams them in bounded memory")
   Model model(tiny(), data, 1);
   model.save(dir / "m.sster");  // untrained weights predict as well as trained ones for this purpose
 
+  const auto seqs = random_sequences(1000, L, "ACGT", 2);
   auto write_fasta = [&](const std::string& path, index_t n) {
-    AtomicFile f(path);
-    std::string block;
-    const auto seqs = random_sequences(1000, L, "ACGT", 2);
-    for (index_t i = 0; i < n; ++i) {
-      block += ">r";
-      block += std::to_string(i + 1);
-      block += '\n';
-      block += at(seqs, i % 1000);
-      block += '\n';
-      if (block.size() > (1u << 20)) {
-        f.write(block);
-        block.clear();
-      }
-    }
-    f.write(block);
-    f.commit();
+    write_lines(path, "", n, [&](index_t i) { return ">r" + std::to_string(i + 1) + "\n" + at(seqs, i % 1000); });
   };
   write_fasta(dir / "small.fa", 10000);
   write_fasta(dir / "big.fa", 1000000);
@@ -173,19 +177,7 @@ TEST_CASE("a 250-megabase chromosome: sster scan streams it in memory bounded by
   model.save(dir / "m.sster");
   const auto lines = random_sequences(1024, 60, "ACGT", 5);
   auto write_genome = [&](const std::string& path, index_t bases) {
-    AtomicFile f(path);
-    f.write(">chr1\n");
-    std::string block;
-    for (index_t i = 0; i < bases / 60; ++i) {
-      block += at(lines, i % 1024);
-      block += '\n';
-      if (block.size() > (1u << 20)) {
-        f.write(block);
-        block.clear();
-      }
-    }
-    f.write(block);
-    f.commit();
+    write_lines(path, ">chr1\n", bases / 60, [&](index_t i) -> const std::string& { return at(lines, i % 1024); });
   };
   const index_t small_bases = 1'000'020, big_bases = 250'000'020, stride = 50;
   write_genome(dir / "small.fa", small_bases);
