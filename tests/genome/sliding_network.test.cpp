@@ -90,6 +90,16 @@ TEST_CASE("sliding scores: windows with no letter (N as zero), long steps, one w
   CHECK(!net.per_window_cheaper(ssize(x), {0, 1, ssize(x) - L + 1}));
 }
 
+TEST_CASE("sliding scores: paths of thousands of windows, their dense layers a block at a time") {
+  const index_t L = 40;  // one block of stride 1: a path of every window, 37 feature rows (odd, for WindowDense)
+  Model m = model_for(Params{}.conv_num(1).kernel_num(5).kernel_len(4).pool_size(1).pool_stride(1).neuron_num(8),
+                      L, 2, false);
+  const auto x = random_symbols(3000, 4, 7);
+  check_windows(m, x, {0, 1, ssize(x) - L + 1});  // several whole blocks and a short last one
+  check_windows(m, x, {3, 1, 1100});              // starting off the first row, ending inside a block
+  check_windows(m, x, {2, 2, 1300});              // a path with a step: no WindowDense
+}
+
 TEST_CASE("recurrent networks are scored window by window, with the same results") {
   const index_t L = 30;
   Model m = model_for(Params{}.kernel_num(4).kernel_len(3).rnn_type("GRU").rnn_units(5), L, 2, false);

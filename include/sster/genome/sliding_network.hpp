@@ -247,21 +247,25 @@ class SlidingNetwork {
   }
 
   // The dense layers on the windows of one phase path, whose features are
-  // rows q .. q + features_rows_ - 1 of f.
+  // rows q .. q + features_rows_ - 1 of f, dense_block windows at a time:
+  // the layers' products then stay in cache (a whole path at once, tens of
+  // thousands of windows, made WindowDense wait on memory).
   void dense_from_features(const Tensor<float>& f, index_t base, index_t mult) {
-    const WindowRange q = windows_on_path(f.shape().L, base, mult);
-    if (q.count == 0) return;
+    const WindowRange path = windows_on_path(f.shape().L, base, mult);
     const Dense<float>& d = dense_.front();
     const index_t Kp = kernels::simd_padded<float>(d.units), C = features_channels_;
-    hidden_pad_.resize(to_size(q.count * Kp));
-    if (q.step == 1 && q.count >= WindowDense<float>::min_windows)
-      window_dense_->apply(f.data() + q.first * C, q.count + features_rows_ - 1, hidden_pad_.data(), Kp);
-    else
-      kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), dense_b_->data(),
-                          kernels::GemmInit::row,
-                          {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1, .ldb = Kp,
-                           .ldc = Kp});
-    finish_dense(q, base, mult, Kp);
+    for (index_t k0 = 0; k0 < path.count; k0 += dense_block) {
+      const WindowRange q{path.at(k0), path.step, std::min(dense_block, path.count - k0)};
+      hidden_pad_.resize(to_size(q.count * Kp));
+      if (q.step == 1 && q.count >= WindowDense<float>::min_windows)
+        window_dense_->apply(f.data() + q.first * C, q.count + features_rows_ - 1, hidden_pad_.data(), Kp);
+      else
+        kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), dense_b_->data(),
+                            kernels::GemmInit::row,
+                            {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1,
+                             .ldb = Kp, .ldc = Kp});
+      finish_dense(q, base, mult, Kp);
+    }
   }
 
   // Without conv blocks the first dense layer reads the one-hot window: a
@@ -315,6 +319,10 @@ class SlidingNetwork {
       std::copy_n(logits.data(), B * classes_, logits_.data() + k0 * classes_);
     }
   }
+
+  // Windows per pass of the dense layers: a power of two, so every block
+  // but the last splits into WindowDense's even and odd windows alike.
+  static constexpr index_t dense_block = 512;
 
   LossKind loss_;
   Network<float> fallback_;  // window by window, and the weights' owner view
