@@ -1,4 +1,5 @@
-// Both strands in the CLI: train --rc-augment, predict and report --rc-merge.
+// Both strands in the CLI: train --rc-augment, predict (FASTA and labelled
+// files) and report --rc-merge.
 #include <doctest.h>
 
 #include <cmath>
@@ -60,6 +61,20 @@ TEST_CASE("train --rc-augment; predict --rc-merge averages each record with its 
   REQUIRE(m.size() == 20);
   for (std::size_t i = 0; i < m.size(); ++i)
     for (std::size_t c = 0; c < 2; ++c) CHECK(m[i][c] == doctest::Approx((f[i][c] + rc[i][c]) / 2).epsilon(1e-4));
+  // labelled files (the model's test group): the max of the strands, never below the plus strand's score
+  const std::string group = "predict " + (dir / "m.sster") + " --class " + pos + " --class " + neg;
+  REQUIRE(run_sster(group + " -o " + (dir / "g.tsv")).exit_code == 0);
+  REQUIRE(run_sster(group + " --rc-merge max -o " + (dir / "gm.tsv")).exit_code == 0);
+  const auto g = scores(read_text(dir / "g.tsv")), gm = scores(read_text(dir / "gm.tsv"));
+  REQUIRE(!g.empty());
+  REQUIRE(gm.size() == g.size());
+  bool differs = false;
+  for (std::size_t i = 0; i < g.size(); ++i)
+    for (std::size_t c = 0; c < 2; ++c) {
+      CHECK(gm[i][c] >= g[i][c] - 1e-6);
+      differs = differs || gm[i][c] > g[i][c] + 1e-4;
+    }
+  CHECK(differs);
   r = run_sster("report " + (dir / "m.sster") + " --class " + pos + " --class " + neg + " --rc-merge max -d " +
                 (dir / "report"));
   CAPTURE(r.out);
