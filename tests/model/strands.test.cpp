@@ -30,7 +30,7 @@ Data one_strand_motif(index_t per_class, bool reverse, std::uint64_t seed) {
   o.length = 40;
   o.seed = seed;
   o.mutation_rate = 0;
-  o.groups = {{{"ACGGTCAT", 16}}};
+  o.groups = {{{"AAGGAGGA", 16}}};  // its reverse complement, TCCTCCTT, shares no 3-mer with it
   const auto set = simulate_planted(o);
   std::vector<std::string> seqs;
   std::vector<index_t> labels;

@@ -24,8 +24,8 @@ namespace sster::cli {
 
 namespace {
 
-// What the zoom levels of one bigWig track may take: 96 million windows.
-constexpr double zoom_memory = 256e6;
+// What the zoom levels of one bigWig track may take: about 3.7 million windows.
+constexpr double zoom_memory = 64e6;
 
 struct ScanArgs {
   std::string model, genome, regions, output, strand = "plus", merge = "mean", anchor = "centre", unknown = "skip";

@@ -25,10 +25,14 @@ struct TrainingState {
   std::uint32_t data_fingerprint = 0;
   bool rc_augment = false;  // every epoch also trains on the reverse complements
 
+  // rc_augment only when on: a checkpoint of a run without it keeps the
+  // bytes sster 0.1.0 wrote.
   nlohmann::json to_json() const {
-    return {{"first_epoch", first_epoch}, {"epoch", epoch},          {"next_batch", next_batch},
-            {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
-            {"data_fingerprint", data_fingerprint}, {"rc_augment", rc_augment}};
+    nlohmann::json j{{"first_epoch", first_epoch}, {"epoch", epoch},          {"next_batch", next_batch},
+                     {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
+                     {"data_fingerprint", data_fingerprint}};
+    if (rc_augment) j["rc_augment"] = true;
+    return j;
   }
   // From a checkpoint file: ranges are checked, since next_batch indexes
   // into the epoch's order.
