@@ -29,6 +29,7 @@ bool has(const std::string& message, const std::string& part) { return message.f
 void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
   for (int b = 0; b < 4; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
+
 void set_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
   for (int b = 0; b < 8; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
