@@ -30,19 +30,6 @@ void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
   for (int b = 0; b < 4; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
 
-// The bytes of a version 2 data file's last field, the additional inputs'
-// encodings (data/data_file.hpp): a count, then per input its name, its
-// categories, the z-score flag, mean and sd. Version 1 files have none.
-std::size_t encodings_size(const std::string& file, const Data& d) {
-  if (static_cast<unsigned char>(file[4]) < 2) return 0;
-  std::size_t bytes = 8;
-  for (const auto& a : d.additional_inputs()) {
-    bytes += 4 + a.name.size() + 8 + 1 + 8 + 8;
-    for (const auto& c : a.categories) bytes += 4 + c.size();
-  }
-  return bytes;
-}
-
 void set_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
   for (int b = 0; b < 8; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
@@ -171,13 +158,14 @@ TEST_CASE("crafted data files with a valid checksum: sizes and values are still 
       CHECK(has(m, "not a valid file"));
     }
   }
-  // A NaN among the additional inputs (the floats just before the split).
+  // A NaN among the additional inputs: their floats, found in the file by
+  // the first record's (sections after them depend on the file's version).
   const std::string& pwm = seeds[2];
   const Data d = Data::load(s.write("pwm.sstd", pwm));
   REQUIRE(d.extra_size() > 0);
-  const std::size_t split = 3 * 8 + 8 * to_size(d.size());
-  const std::size_t extra =
-      pwm.size() - 4 - encodings_size(pwm, d) - split - 4 * to_size(d.size() * d.extra_size());
+  const auto first = d.extra(0);
+  const std::size_t extra = pwm.find(std::string_view(reinterpret_cast<const char*>(first.data()), 4 * first.size()));
+  REQUIRE(extra != std::string::npos);
   for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
     std::string crafted = pwm;
     std::memcpy(crafted.data() + extra, &bad, 4);

@@ -7,11 +7,13 @@
 //   sster predict MODEL --class P --class N [--group G]  the records of a
 //       group of labelled files, as report chooses them (the model's test
 //       group on its training files).
-// The output file appears only when complete.
+// --rc-merge mean|max also scores each record's reverse complement (DNA and
+// RNA models) and merges the two. The output file appears only when complete.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include "sster/core/atomic_file.hpp"
 #include "sster/data/encoding.hpp"
 #include "sster/model/model.hpp"
+#include "sster/model/strand_merge.hpp"
 
 namespace sster::cli {
 
@@ -40,28 +43,40 @@ void predict_row(const std::string& id, const float* probs, index_t K, std::FILE
 }
 
 // Scores `input` with `model`, writing TSV rows to `out`. A model trained
-// with --fold folds the input first, as its training data was.
+// with --fold folds the input first, as its training data was. With
+// `strands`, each record's score is merged with its reverse complement's.
 void predict_stream(Model& model, const std::string& model_file, const std::string& input, const DataArgs& args,
-                    std::FILE* out) {
+                    std::optional<RcMerge> strands, std::FILE* out) {
   const auto& info = model.info();
+  std::optional<ReverseComplement> rc;
+  if (strands) {
+    require(info.dense_channels == 0 && info.profile_channels == 0,
+            "--rc-merge: position-wise values and structure profiles have no reverse complement");
+    rc.emplace(info.alphabet, "--rc-merge");
+  }
   const SequenceEncoder encoder(info.alphabet, model.seed(), true, args.unknown_structure == "random");
   StreamedInputs inputs(args.inputs, info, input);
   constexpr index_t block = 4096;
   const index_t L = info.length, K = info.classes(), P = info.profile_channels, D = info.dense_channels, E = info.extra;
   std::vector<std::uint8_t> symbols(to_size(block * L));
   std::vector<float> profiles(to_size(block * L * P)), dense(to_size(block * L * D)), extra(to_size(block * E));
-  std::vector<float> probs(to_size(block * K));
+  std::vector<float> probs(to_size(block * K)), minus(strands ? to_size(block * K) : 0);
   std::vector<std::string> names;
   predict_header(info, out);
   auto flush = [&] {
     const auto n = static_cast<index_t>(names.size());
     if (n == 0) return;
-    model.predict(InputBatch<float>{.B = n,
-                                    .symbols = symbols.data(),
-                                    .dense = D ? dense.data() : nullptr,
-                                    .extra = E ? extra.data() : nullptr,
-                                    .profile = P ? profiles.data() : nullptr},
-                  probs.data());
+    InputBatch<float> batch{.B = n,
+                            .symbols = symbols.data(),
+                            .dense = D ? dense.data() : nullptr,
+                            .extra = E ? extra.data() : nullptr,
+                            .profile = P ? profiles.data() : nullptr};
+    model.predict(batch, probs.data());
+    if (rc) {  // the same records reverse-complemented, their per-sequence values as they are
+      for (index_t i = 0; i < n; ++i) rc->apply(symbols.data() + i * L, L, symbols.data() + i * L);
+      model.predict(batch, minus.data());
+      merge_strands(*strands, n * K, probs.data(), minus.data());
+    }
     for (index_t i = 0; i < n; ++i) predict_row(at(names, i), probs.data() + i * K, K, out);
     names.clear();
   };
@@ -93,10 +108,11 @@ void predict_stream(Model& model, const std::string& model_file, const std::stri
   flush();
 }
 
-// Scores the chosen group of labelled files.
-void predict_group(Model& model, ModelDataArgs& in, std::FILE* out) {
+// Scores the chosen group of labelled files (on both strands with `strands`).
+void predict_group(Model& model, ModelDataArgs& in, std::optional<RcMerge> strands, std::FILE* out) {
   const Data data = in.load_data(model);
-  const auto probs = model.predict(data, in.selected_group());
+  const auto probs = strands ? predict_both_strands(model, data, in.selected_group(), *strands)
+                             : model.predict(data, in.selected_group());
   predict_header(model.info(), out);
   const auto idx = data.indices(in.selected_group());
   for (index_t r = 0; r < std::ssize(idx); ++r)
@@ -108,7 +124,7 @@ void predict_group(Model& model, ModelDataArgs& in, std::FILE* out) {
 void add_predict(CLI::App& app) {
   struct Args {
     ModelDataArgs in;
-    std::string input, output;
+    std::string input, output, strands;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("predict",
@@ -118,15 +134,19 @@ void add_predict(CLI::App& app) {
   args->in.add_to(cmd);
   cmd->add_option("input", args->input, "FASTA file, plain or gzip (or give --class/--multilabel files)");
   cmd->add_option("-o,--output", args->output, "TSV file to write (default: standard output)");
+  cmd->add_option("--rc-merge", args->strands,
+                  "also score each record's reverse complement and merge the two: mean or max (DNA and RNA models)")
+      ->check(CLI::IsMember({"mean", "max"}));
   cmd->callback([args] {
     auto& data = args->in.data;
     const bool labelled = !data.class_files.empty() || !data.multilabel_file.empty();
     require(args->input.empty() == labelled, "give a FASTA file to score, or labelled --class/--multilabel files, not both");
     require(labelled || args->in.group.empty(), "--group chooses records of --class/--multilabel files");
     Model model = args->in.load_model();
+    const auto strands = args->strands.empty() ? std::nullopt : std::optional(parse_rc_merge(args->strands));
     auto run = [&](std::FILE* out) {
-      if (labelled) predict_group(model, args->in, out);
-      else predict_stream(model, args->in.model_file, args->input, data, out);
+      if (labelled) predict_group(model, args->in, strands, out);
+      else predict_stream(model, args->in.model_file, args->input, data, strands, out);
     };
     if (args->output.empty()) {
       run(stdout);
@@ -134,7 +154,7 @@ void add_predict(CLI::App& app) {
       return;
     }
     AtomicFile out(args->output);  // appears only when every record is scored
-    run(out.stream());
+      run(out.stream());
     out.commit();
   });
 }

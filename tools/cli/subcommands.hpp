@@ -20,6 +20,8 @@ void add_motifs(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
+void add_scan(CLI::App& app);
+void add_vep(CLI::App& app);
 void add_fold(CLI::App& app);
 void add_attribute(CLI::App& app);
 void add_tomtom(CLI::App& app);
