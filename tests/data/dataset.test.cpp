@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "data_test_util.hpp"
+#include "error_message.hpp"
 
 using namespace sster;
+using sster::test::error_of;
 using sster::test::pysster_file;
 using sster::test::TempDir;
 using sster::test::tutorial_file;
@@ -65,15 +67,6 @@ std::vector<std::string> words(const std::string& s) {
   std::istringstream in(s);
   for (std::string w; in >> w;) out.push_back(w);
   return out;
-}
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 std::vector<index_t> to_vector(std::span<const index_t> s) { return {s.begin(), s.end()}; }
 

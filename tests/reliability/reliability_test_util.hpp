@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "error_message.hpp"
 #include "sster/core/error.hpp"
 
 namespace sster::test {
@@ -53,15 +54,6 @@ inline std::vector<std::string> listing(const std::filesystem::path& dir) {
   return names;
 }
 
-// The message of the sster::Error that fn throws, or "" when it throws none.
-inline std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // The sster binary as a child process: its combined stdout/stderr is read
 // through a pipe, and wait() reports its exit code and peak memory.
