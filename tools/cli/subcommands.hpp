@@ -2,6 +2,8 @@
 // The subcommands of the sster tool, one translation unit each
 // (tools/cli/<name>.cpp): add_<name> registers the subcommand, its options
 // and what it does on `app`.
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -20,5 +22,11 @@ void add_motifs(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
+
+// The subcommands that share their work over the ranks of an MPI job (the
+// others refuse to start on more than one rank).
+inline bool runs_on_mpi(const std::string& name) {
+  return name == "train" || name == "predict" || name == "grid-search";
+}
 
 }  // namespace sster::cli

@@ -4,14 +4,22 @@
 // too; --resume continues bit-identically. A checkpoint that cannot be
 // written (disk full) is reported and training goes on: the previous
 // checkpoint stays intact, since every file is replaced atomically.
+// Under mpirun the ranks train data-parallel (dist/data_parallel.hpp): the
+// weights are those of one process, bit for bit; rank 0 alone writes files
+// and progress.
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
+#include "sster/dist/data_parallel.hpp"
+#include "sster/dist/job_error.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
@@ -19,6 +27,17 @@ namespace sster::cli {
 namespace {
 std::atomic<bool> interrupted{false};
 extern "C" void on_sigint(int) { interrupted = true; }
+
+// What the ranks' gradient exchanges cost, per batch (rank 0's view).
+void print_traffic(const dist::Traffic& t, int ranks) {
+  if (t.steps == 0) return;
+  const double steps = static_cast<double>(t.steps);
+  std::fprintf(stderr,
+               "data-parallel on %d ranks: %lld batches; per batch %.2f ms exchanging gradients and losses "
+               "(%.1f MB sent by rank 0), %.2f ms waiting for the other ranks\n",
+               ranks, static_cast<long long>(t.steps), 1e3 * t.exchanging_seconds / steps,
+               4e-6 * static_cast<double>(t.values_sent) / steps, 1e3 * t.waiting_seconds / steps);
+}
 }  // namespace
 
 void add_train(CLI::App& app) {
@@ -40,33 +59,48 @@ void add_train(CLI::App& app) {
   cmd->add_flag("--resume", args->resume, "continue the interrupted run saved in the checkpoint");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress output");
   cmd->callback([args] {
+    auto& world = dist::Communicator::world();
+    const bool speak = world.root() && !args->quiet;  // rank 0 reports, the others train quietly
     const std::string checkpoint = args->checkpoint.empty() ? args->output + ".checkpoint" : args->checkpoint;
-    {  // fail now, not after hours of training, when the output cannot be written
-      AtomicFile probe_output(args->output), probe_checkpoint(checkpoint);
-    }
-    std::error_code ec;
-    if (!args->resume && std::filesystem::exists(checkpoint, ec))
-      std::cerr << "sster: warning: " << checkpoint
-                << " holds an unfinished run, which this new run will replace (add --resume to continue it)\n";
     Params params;
-    for (const auto& p : args->params) params.set(p);
-    params.validate();
-    const Data data = args->data.load();
-    if (!args->quiet) std::cerr << data.summary() << "\n";
-    Model model = args->resume ? Model::load(checkpoint) : Model(params, data, args->seed);
-    if (args->resume) {
-      require(model.training_in_progress(), checkpoint + " holds no unfinished training run");
-      require(args->params.empty() || model.params() == params,
-              "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
-    } else if (!args->quiet) {
-      model.print_summary(std::cerr);
+    std::optional<Data> loaded;
+    std::optional<Model> trained;
+    dist::run_together(world, [&] {
+      if (world.root()) {  // fail now, not after hours of training, when the output cannot be written
+        AtomicFile probe_output(args->output), probe_checkpoint(checkpoint);
+      }
+      std::error_code ec;
+      if (world.root() && !args->resume && std::filesystem::exists(checkpoint, ec))
+        std::cerr << "sster: warning: " << checkpoint
+                  << " holds an unfinished run, which this new run will replace (add --resume to continue it)\n";
+      for (const auto& p : args->params) params.set(p);
+      params.validate();
+      loaded.emplace(args->data.load());
+      if (speak) std::cerr << loaded->summary() << "\n";
+      if (args->resume) {
+        trained.emplace(Model::load(checkpoint));
+        require(trained->training_in_progress(), checkpoint + " holds no unfinished training run");
+        require(args->params.empty() || trained->params() == params,
+                "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
+      } else {
+        trained.emplace(params, *loaded, args->seed);
+      }
+    });
+    const Data& data = *loaded;
+    Model& model = *trained;
+    if (speak && !args->resume) model.print_summary(std::cerr);
+    std::shared_ptr<dist::DataParallel<float>> sharing;
+    if (world.distributed()) {
+      sharing = std::make_shared<dist::DataParallel<float>>(world);
+      model.engine().share_chunks(sharing);
     }
-    Progress progress(args->quiet, static_cast<index_t>(data.indices(Group::train).size()),
+    Progress progress(!speak, static_cast<index_t>(data.indices(Group::train).size()),
                       model.params().get_int("batch_size"), model.params().get_int("epochs"));
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;
     observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& run) {
       if (show) show(r, run);
+      if (!world.root()) return;
       try {
         run.save(checkpoint);
       } catch (const Error& e) {
@@ -75,21 +109,26 @@ void add_train(CLI::App& app) {
                   << (std::filesystem::exists(checkpoint, kept) ? ", the previous checkpoint is kept" : "") << "\n";
       }
     };
-    observer.stop_requested = [] { return interrupted.load(); };
+    // Every rank stops after the same batch: the first signal any rank saw.
+    observer.stop_requested = [&world] { return world.any(interrupted.load()); };
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
     const bool finished = model.train(data, observer);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    if (!finished) {
-      model.save(checkpoint);
-      throw Error("interrupted; the run is saved in " + checkpoint +
-                  ". Continue it with the same command and --resume");
-    }
-    model.save(args->output);
-    std::error_code ignored;  // a checkpoint left behind is harmless; the model is written
-    std::filesystem::remove(checkpoint, ignored);
-    if (!args->quiet) std::cerr << "model written to " << args->output << "\n";
+    if (sharing && speak) print_traffic(sharing->traffic(), world.size());
+    dist::run_together(world, [&] {
+      if (!finished) {
+        if (world.root()) model.save(checkpoint);
+        throw Error("interrupted; the run is saved in " + checkpoint +
+                    ". Continue it with the same command and --resume");
+      }
+      if (!world.root()) return;
+      model.save(args->output);
+      std::error_code ignored;  // a checkpoint left behind is harmless; the model is written
+      std::filesystem::remove(checkpoint, ignored);
+      if (speak) std::cerr << "model written to " << args->output << "\n";
+    });
   });
 }
 

@@ -256,10 +256,7 @@ class Model {
   // Mean unweighted loss over the records idx (Keras' validation loss).
   double evaluate_loss(const Data& data, std::span<const index_t> idx) {
     double total = 0;
-    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) {
-      probs_.resize(to_size(n * info_.classes()));
-      total += engine_->predict(b, n, probs_.data());
-    });
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) { total += engine_->loss(b, n); });
     return total / static_cast<double>(idx.size());
   }
 
@@ -410,7 +407,6 @@ class Model {
   double learning_rate_ = 0;
   std::optional<TrainingState> training_;
   BatchBuffer buffer_;
-  std::vector<float> probs_;
 };
 
 }  // namespace sster

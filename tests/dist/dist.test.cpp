@@ -1,0 +1,195 @@
+// sster on MPI: the tool (and a small engine program) run under mpirun with
+// 1 to 4 ranks on this machine (--oversubscribe: more ranks than cores), and
+// every result is compared with one process's.
+#include <doctest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "cli/cli_test_util.hpp"
+#include "sster/model/model.hpp"
+
+using namespace sster;
+using namespace sster::test;
+
+#ifndef SSTER_MPIRUN
+
+TEST_CASE("MPI tests") {
+  MESSAGE("MPI tests skipped: this build has no MPI (Debian packages libopenmpi-dev and openmpi-bin; "
+          "tools/run installs them when it can)");
+}
+
+#else
+
+namespace {
+
+// mpirun with n ranks, as root if need be, one thread per rank.
+std::string mpirun(int n) {
+  return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+         "SSTER_THREADS=1 " SSTER_MPIRUN " --oversubscribe -n " +
+         std::to_string(n) + " ";
+}
+std::string sster_on(int n) { return mpirun(n) + SSTER_EXE " "; }
+
+// Runs a command line; stdout is the result's text, stderr goes to `log`
+// (the tests show both when they fail).
+RunResult run_logged(const std::string& command_line, const std::string& log) {
+  return run_command(command_line + " 2> " + log);
+}
+
+// Two model files hold the same weights and the same training history
+// (apart from its wall-clock times).
+void check_same_model(const std::string& a, const std::string& b) {
+  const Model x = Model::load(a), y = Model::load(b);
+  REQUIRE(x.weights().size() == y.weights().size());
+  CHECK(std::memcmp(x.weights().data(), y.weights().data(), x.weights().size() * sizeof(float)) == 0);
+  REQUIRE(x.history().size() == y.history().size());
+  for (std::size_t e = 0; e < x.history().size(); ++e) {
+    CHECK(x.history()[e].loss == y.history()[e].loss);
+    CHECK(x.history()[e].val_loss == y.history()[e].val_loss);
+    CHECK(x.history()[e].learning_rate == y.history()[e].learning_rate);
+  }
+}
+
+// A planted-motif set in dir: positives.fasta.gz, negatives.fasta.gz.
+std::string simulated_classes(const ScratchDir& dir, int per_class) {
+  const auto r = run_sster("simulate -d " + dir.path.string() + " -n " + std::to_string(per_class) +
+                           " --length 50 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  return " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz");
+}
+
+}  // namespace
+
+TEST_CASE("data-parallel engine on 2, 3 and 4 ranks: one process's weights and losses, in float and double") {
+  for (int n : {2, 3, 4}) {
+    const auto r = run_command(mpirun(n) + SSTER_DATA_PARALLEL_CHECK " 2>&1");
+    CAPTURE(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("data-parallel on " + std::to_string(n) + " ranks: identical") != std::string::npos);
+  }
+}
+
+TEST_CASE("sster train on 1, 2 and 3 ranks: the model of one process, bit for bit") {
+  ScratchDir dir("dist-train");
+  // 420 training records in batches of 100: 4 chunks of 32, 32, 32, 4 and a
+  // last batch of one chunk, so shares are uneven and some ranks idle.
+  const std::string train = "train" + simulated_classes(dir, 300) +
+                            " --param conv_num=1 --param kernel_num=6 --param epochs=3 --param batch_size=100 -o ";
+  auto r = run_logged(SSTER_EXE " " + train + (dir / "alone.sster"), dir / "log");
+  REQUIRE(r.exit_code == 0);
+  for (int n : {1, 2, 3}) {
+    CAPTURE(n);
+    const auto model = dir / ("ranks" + std::to_string(n) + ".sster");
+    r = run_logged(sster_on(n) + train + model, dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(r.exit_code == 0);
+    check_same_model(dir / "alone.sster", model);
+    if (n > 1) CHECK(read_text(dir / "log").find("data-parallel on " + std::to_string(n) + " ranks") != std::string::npos);
+    CHECK(!std::filesystem::exists(model + ".checkpoint"));
+  }
+}
+
+TEST_CASE("sster grid-search on 2 and 3 ranks: the table and best model of one process") {
+  ScratchDir dir("dist-grid");
+  const std::string search = "grid-search" + simulated_classes(dir, 200) +
+                             " --grid kernel_num=3,5 --grid kernel_len=4,8 --param conv_num=1 --param epochs=2";
+  const auto alone = run_logged(SSTER_EXE " " + search + " -d " + (dir / "alone") + " -o " + (dir / "alone.sster"),
+                                dir / "log");
+  REQUIRE(alone.exit_code == 0);
+  REQUIRE(alone.out.find("kernel_num kernel_len roc-auc") != std::string::npos);
+  for (int n : {2, 3}) {
+    CAPTURE(n);
+    const std::string folder = dir / ("ranks" + std::to_string(n));
+    const auto r = run_logged(sster_on(n) + search + " -d " + folder + " -o " + folder + ".sster", dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == alone.out);  // rank 0 alone prints the table
+    CHECK(read_text(folder + "/grid_search.tsv") == read_text(dir / "alone/grid_search.tsv"));
+    CHECK(read_text(folder + "/finished.tsv") == read_text(dir / "alone/finished.tsv"));
+    check_same_model(dir / "alone.sster", folder + ".sster");
+  }
+}
+
+TEST_CASE("a rank dies during grid-search on 3 ranks; --resume finishes with the table of one process") {
+  ScratchDir dir("dist-grid-kill");
+  const std::string search = "grid-search" + simulated_classes(dir, 200) +
+                             " --grid kernel_num=3,5,7 --grid kernel_len=4,8 --param conv_num=1 --param epochs=2";
+  const auto alone = run_logged(SSTER_EXE " " + search + " -d " + (dir / "alone") + " -o " + (dir / "alone.sster"),
+                                dir / "log");
+  REQUIRE(alone.exit_code == 0);
+  const std::string folder = dir / "ranks";
+  const std::string on_ranks = search + " -d " + folder + " -o " + (dir / "ranks.sster");
+  // Combination 4 is dealt once a rank finished its first: at least one is recorded.
+  auto r = run_logged("SSTER_TEST_GRID_EXIT=4 " + sster_on(3) + on_ranks, dir / "log");
+  INFO(read_text(dir / "log"));
+  CHECK(r.exit_code != 0);
+  CHECK(!std::filesystem::exists(dir / "ranks.sster"));
+  const auto finished = read_text(folder + "/finished.tsv");
+  const auto recorded = std::count(finished.begin(), finished.end(), '\n');
+  CHECK(recorded >= 1);
+  CHECK(recorded < 6);
+  for (const auto& f : std::filesystem::directory_iterator(folder))  // no half-written file
+    CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
+  r = run_logged(sster_on(2) + on_ranks + " --resume", dir / "log");
+  INFO(read_text(dir / "log"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "log").find("resuming: " + std::to_string(recorded) + " of 6") != std::string::npos);
+  CHECK(r.out == alone.out);
+  CHECK(read_text(folder + "/grid_search.tsv") == read_text(dir / "alone/grid_search.tsv"));
+  check_same_model(dir / "alone.sster", dir / "ranks.sster");
+}
+
+TEST_CASE("sster predict on 2 and 3 ranks: the output of one process, byte for byte; a bad record reported once") {
+  ScratchDir dir("dist-predict");
+  const std::string classes = simulated_classes(dir, 300);
+  auto r = run_sster("train" + classes + " --param conv_num=1 --param epochs=1 -q -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  // 9000 records: more than one 4096-record block per rank
+  r = run_sster("simulate -d " + (dir / "big") + " -n 4500 --length 50 --seed 3 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  const std::string predict = "predict " + (dir / "m.sster") + " " + (dir / "big/positives.fasta.gz");
+  const auto alone = run_logged(SSTER_EXE " " + predict, dir / "log");
+  REQUIRE(alone.exit_code == 0);
+  REQUIRE(std::count(alone.out.begin(), alone.out.end(), '\n') == 4501);
+  for (int n : {2, 3}) {
+    CAPTURE(n);
+    const std::string out = dir / ("ranks" + std::to_string(n) + ".tsv");
+    r = run_logged(sster_on(n) + predict + " -o " + out, dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(read_text(out) == alone.out);
+    r = run_logged(sster_on(n) + predict, dir / "log");  // to standard output
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == alone.out);
+  }
+  // Record 4000 of 4501 (in the last rank's share) has the wrong length:
+  // one message naming it, exit code 2, no output.
+  std::string fasta;
+  for (int i = 1; i <= 4501; ++i) fasta += ">r" + std::to_string(i) + "\n" + std::string(i == 4000 ? 40 : 50, 'A') + "\n";
+  const auto bad = dir.write("bad.fa", fasta);
+  r = run_logged(sster_on(3) + "predict " + (dir / "m.sster") + " " + bad + " -o " + (dir / "bad.tsv"), dir / "log");
+  const auto log = read_text(dir / "log");
+  INFO(log);
+  CHECK(r.exit_code == 2);
+  CHECK(log.find("record 4000") != std::string::npos);
+  CHECK(log.find("sster: error") == log.rfind("sster: error"));  // once, by rank 0
+  CHECK(!std::filesystem::exists(dir / "bad.tsv"));
+  for (const auto& f : std::filesystem::directory_iterator(dir.path))
+    CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("subcommands that do not share their work refuse to start on several ranks") {
+  ScratchDir dir("dist-refuse");
+  const auto r = run_logged(sster_on(2) + "simulate -d " + (dir / "x"), dir / "log");
+  const auto log = read_text(dir / "log");
+  INFO(log);
+  CHECK(r.exit_code == 2);
+  CHECK(log.find("sster simulate does not run on several MPI ranks") != std::string::npos);
+  CHECK(log.find("sster: error") == log.rfind("sster: error"));
+  CHECK(!std::filesystem::exists(dir / "x"));
+}
+
+#endif
