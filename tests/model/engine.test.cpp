@@ -87,7 +87,9 @@ class ThreadTeam {
    public:
     Member(ThreadTeam& team, int rank) : team_(team), rank_(rank) {}
     ChunkRange own_chunks(index_t chunks) const override { return chunk_range(chunks, team_.size_, rank_); }
-    void sum_in_chunk_order(index_t chunks, std::span<const float* const> own, index_t n, float* sum) override {
+    void sum_in_chunk_order(index_t chunks, std::span<const float* const> own, index_t n, float* sum,
+                            std::span<double> losses) override {
+      share_losses(chunks, losses);
       const ChunkRange mine = own_chunks(chunks);
       for (index_t i = 0; i < mine.end - mine.begin; ++i) at(team_.grads_, mine.begin + i) = at(own, i);
       team_.sync_.arrive_and_wait();

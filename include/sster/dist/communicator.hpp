@@ -98,14 +98,16 @@ class Communicator {
   }
 
   // `mine` and every other rank's part, concatenated in rank order into
-  // `all`; counts[r] is rank r's part size (every rank passes the same counts).
+  // `all`; counts[r] is rank r's part size (every rank passes the same
+  // counts). Values travel as their bytes: the ranks share one architecture.
   template <class T>
   void all_gather_into(std::span<const T> mine, std::span<const std::int64_t> counts, T* all) {
+    static_assert(std::is_trivially_copyable_v<T>);
 #ifdef SSTER_WITH_MPI
     if (distributed()) {
-      const auto [c, displacements] = mpi_counts(counts);
-      check(MPI_Allgatherv(mine.data(), as_int(std::ssize(mine)), type<T>(),
-                           all, c.data(), displacements.data(), type<T>(), MPI_COMM_WORLD),
+      const auto [c, displacements] = byte_counts(counts, sizeof(T));
+      check(MPI_Allgatherv(mine.data(), as_int(std::ssize(mine) * static_cast<index_t>(sizeof(T))),
+                           MPI_BYTE, all, c.data(), displacements.data(), MPI_BYTE, MPI_COMM_WORLD),
             "MPI_Allgatherv");
       return;
     }
@@ -119,12 +121,12 @@ class Communicator {
   template <class T>
   void all_to_all(const T* send, std::span<const std::int64_t> send_counts, T* receive,
                   std::span<const std::int64_t> receive_counts) {
+    static_assert(std::is_trivially_copyable_v<T>);
 #ifdef SSTER_WITH_MPI
     if (distributed()) {
-      const auto [sc, sd] = mpi_counts(send_counts);
-      const auto [rc, rd] = mpi_counts(receive_counts);
-      check(MPI_Alltoallv(send, sc.data(), sd.data(), type<T>(), receive, rc.data(), rd.data(), type<T>(),
-                          MPI_COMM_WORLD),
+      const auto [sc, sd] = byte_counts(send_counts, sizeof(T));
+      const auto [rc, rd] = byte_counts(receive_counts, sizeof(T));
+      check(MPI_Alltoallv(send, sc.data(), sd.data(), MPI_BYTE, receive, rc.data(), rd.data(), MPI_BYTE, MPI_COMM_WORLD),
             "MPI_Alltoallv");
       return;
     }
@@ -223,27 +225,25 @@ class Communicator {
   Communicator() = default;
 
 #ifdef SSTER_WITH_MPI
-  template <class T>
-  static MPI_Datatype type() {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "dist: float or double values");
-    return std::is_same_v<T, float> ? MPI_FLOAT : MPI_DOUBLE;
-  }
   static void check(int code, const char* call) {
     if (code != MPI_SUCCESS) throw Error(std::string(call) + " failed (MPI error " + std::to_string(code) + ")");
   }
   static int as_int(std::int64_t n) {
     require(n <= std::numeric_limits<int>::max(),
-            "dist: a message of " + std::to_string(n) + " values, more than MPI's int counts hold");
+            "dist: a message of " + std::to_string(n) + " bytes, more than MPI's int counts hold");
     return static_cast<int>(n);
   }
-  // MPI's int counts and displacements of parts in rank order.
-  static std::pair<std::vector<int>, std::vector<int>> mpi_counts(std::span<const std::int64_t> counts) {
+  // MPI's int byte counts and displacements of parts of `counts` values
+  // of `size` bytes, in rank order.
+  static std::pair<std::vector<int>, std::vector<int>> byte_counts(std::span<const std::int64_t> counts,
+                                                                   std::size_t size) {
     std::vector<int> c, d;
     std::int64_t offset = 0;
     for (const auto n : counts) {
-      c.push_back(as_int(n));
+      const auto bytes = n * static_cast<std::int64_t>(size);
+      c.push_back(as_int(bytes));
       d.push_back(as_int(offset));
-      offset += n;
+      offset += bytes;
     }
     return {std::move(c), std::move(d)};
   }

@@ -26,13 +26,15 @@ class ChunkSharing {
   // cover every chunk once (a range may be empty).
   virtual ChunkRange own_chunks(index_t chunks) const = 0;
 
-  // own[i]: the gradient (n values) of chunk own_chunks(chunks).begin + i.
-  // On return `sum` holds every chunk's gradient summed in chunk order, on
-  // every process. `sum` must not overlap the gradients.
-  virtual void sum_in_chunk_order(index_t chunks, std::span<const T* const> own, index_t n, T* sum) = 0;
+  // own[i]: the gradient (n values) of chunk own_chunks(chunks).begin + i;
+  // losses[c]: the loss of each of this process's chunks. On return, on
+  // every process, `sum` holds every chunk's gradient summed in chunk order
+  // and `losses` every chunk's loss (one exchange per training step).
+  // `sum` must not overlap the gradients.
+  virtual void sum_in_chunk_order(index_t chunks, std::span<const T* const> own, index_t n, T* sum,
+                                  std::span<double> losses) = 0;
 
-  // losses[c] is set for this process's chunks; on return it is set for
-  // every chunk, on every process.
+  // Only the losses, as above (a validation pass).
   virtual void share_losses(index_t chunks, std::span<double> losses) = 0;
 };
 

@@ -91,8 +91,7 @@ class Engine {
       std::vector<const T*> own_grads;
       for (index_t i = 0; i < own.end - own.begin; ++i) own_grads.push_back(at(grads_, i).data());
       shared_sum_.resize(params_.size());
-      sharing_->sum_in_chunk_order(chunks, own_grads, static_cast<index_t>(params_.size()), shared_sum_.data());
-      sharing_->share_losses(chunks, losses);
+      sharing_->sum_in_chunk_order(chunks, own_grads, static_cast<index_t>(params_.size()), shared_sum_.data(), losses);
       optimizer_step(shared_sum_.data(), 1, adam, max_norm);
     } else {
       optimizer_step(grads_[0].data(), chunks, adam, max_norm);
