@@ -1,9 +1,11 @@
 // sster's RNA folding: speed and agreement with ViennaRNA (bench/fold_reference.py);
 // bench/fold_run.sh runs it with ViennaRNA and LinearFold in one go.
-//   fold_bench speed [THREADS]         sequences/s of MFE, partition function and
-//                                      RNAplfold's windows (W = L = 70) at 100, 200,
-//                                      500 nt (random ACGU), and the growth exponent
-//                                      of the time per sequence
+//   fold_bench speed [THREADS] [--json FILE]  sequences/s of MFE, partition
+//                                      function and RNAplfold's windows (W = L = 70)
+//                                      at 100, 200, 500 nt (random ACGU), and the
+//                                      growth exponent of the time per sequence;
+//                                      --json also writes them for sster_bench's
+//                                      report (tools/run bench)
 //   fold_bench pum2 POS NEG [THREADS]  time to fold every record: MFE alone; MFE and
 //                                      its forgi annotation (fold_records, what
 //                                      train --fold needs); the partition function
@@ -25,6 +27,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "sster/core/atomic_file.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
 #include "sster/fold/records.hpp"
@@ -74,7 +79,8 @@ double growth(const std::vector<index_t>& lengths, const std::vector<double>& ra
   return sxy / sxx;
 }
 
-int speed() {
+// `json_file` (when given) gets the rates per length and the growth exponents.
+int speed(const std::string& json_file) {
   const std::vector<index_t> lengths = {100, 200, 500};
   std::vector<double> mfe_rates, pf_rates, plfold_rates;
   for (index_t n : lengths) {
@@ -85,8 +91,19 @@ int speed() {
     std::printf("sster length %td: mfe %.1f seq/s, partition %.1f seq/s, plfold %.1f seq/s (%d threads)\n", n,
                 mfe_rates.back(), pf_rates.back(), plfold_rates.back(), threads());
   }
-  std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f, plfold %.2f\n",
-              growth(lengths, mfe_rates), growth(lengths, pf_rates), growth(lengths, plfold_rates));
+  const double mfe_k = growth(lengths, mfe_rates), pf_k = growth(lengths, pf_rates),
+               plfold_k = growth(lengths, plfold_rates);
+  std::printf("growth exponent (time per sequence ~ n^k): mfe %.2f, partition %.2f, plfold %.2f\n", mfe_k, pf_k,
+              plfold_k);
+  if (!json_file.empty()) {
+    const nlohmann::json j = {{"threads", threads()},     {"lengths", lengths},
+                              {"mfe", mfe_rates},         {"partition", pf_rates},
+                              {"plfold", plfold_rates},   {"growth", {{"mfe", mfe_k}, {"partition", pf_k}, {"plfold", plfold_k}}}};
+    AtomicFile out(json_file);
+    const std::string text = j.dump(1) + "\n";
+    out.write(text);
+    out.commit();
+  }
   return 0;
 }
 
@@ -193,8 +210,16 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.size() >= 1 && args[0] == "speed") {
-      set_threads(args.size() > 1 ? std::atoi(args[1].c_str()) : 2);
-      return speed();
+      std::vector<std::string> rest(args.begin() + 1, args.end());
+      std::string json_file;
+      if (rest.size() >= 2 && rest[rest.size() - 2] == "--json") {
+        json_file = rest.back();
+        rest.resize(rest.size() - 2);
+      }
+      if (rest.size() <= 1) {
+        set_threads(rest.empty() ? 2 : std::atoi(rest[0].c_str()));
+        return speed(json_file);
+      }
     }
     if (args.size() >= 3 && args[0] == "pum2") {
       set_threads(args.size() > 3 ? std::atoi(args[3].c_str()) : 2);
@@ -208,6 +233,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fold_bench: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: fold_bench speed [THREADS] | pum2 POS NEG [THREADS] | compare REF.tsv | once mfe|pf|plfold LENGTH N | write LENGTH N\n");
+  std::fprintf(stderr, "usage: fold_bench speed [THREADS] [--json FILE] | pum2 POS NEG [THREADS] | compare REF.tsv | once mfe|pf|plfold LENGTH N | write LENGTH N\n");
   return 2;
 }

@@ -1,9 +1,10 @@
 // sster_bench: the measurements behind `tools/run bench` (bench/run.sh runs
 // each in a process of its own, so every peak RSS is that run's own).
 //
-//   sster_bench throughput --pos P --neg N --threads T [--epochs E] [--rnn LSTM|GRU] [--json F]
+//   sster_bench throughput --pos P --neg N --threads T [--epochs E] [--rnn LSTM|GRU] [--kernels K] [--json F]
 //       default pysster network on a FASTA pair (with --rnn: pysster's
-//       recurrent block, 32 units, bidirectional, instead of the Flatten):
+//       recurrent block, 32 units, bidirectional, instead of the Flatten;
+//       with --kernels: kernel_num K):
 //       training and inference samples/s, achieved GFLOP/s, peak RSS
 //   sster_bench scaling --length L --kernels K --threads T [--json F]
 //       the same on random sequences of length L with kernel_num K
@@ -17,11 +18,21 @@
 //       Data::from_fasta speed on one core, plain and gzipped, and its RSS
 //   sster_bench kernels [--json F]
 //       every conv/pool kernel of the default network, _ref vs fast, per chunk
+//   sster_bench attribution --pos P --neg N [--threads T] [--export DIR] [--json F]
+//       attribution on PUM2 (bench/attribution.hpp): fast vs naive ISM,
+//       sequences/s of every method; --export writes what
+//       bench/tangermeme_anchor.py needs
+//   sster_bench attribution-report --dir D [--results FILE]
+//       the "Attribution" section from D's attribution.json (and
+//       tangermeme.json), into FILE in place of the old one
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
-//       the tables from D's JSON files (stdout, and FILE in Markdown); the
-//       last line is "ratio vs pytorch (2 threads): train X.XX, infer Y.YY"
+//       the tables from D's JSON files (stdout, and FILE in Markdown), headed
+//       by the CPU and the kernel set; the last two lines are
+//       "ratio vs onnxruntime (2 threads): infer Z.ZZ" and
+//       "ratio vs pytorch (2 threads): train X.XX, infer Y.YY" (against the
+//       faster of Debian's and PyPI's PyTorch in each column)
 // `sster_bench SUBCOMMAND --help` lists every option with its default.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -31,6 +42,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -48,6 +60,7 @@
 
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
+#include "sster/core/cpu.hpp"
 #include "sster/core/simd.hpp"
 #include "sster/data/alphabet.hpp"
 #include "sster/data/dataset.hpp"
@@ -58,6 +71,8 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "attribution.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
 #include "throughput.hpp"
 
 using namespace sster;
@@ -125,11 +140,11 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
   Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
                                             e.classes),
                        LossKind::softmax_cross_entropy, 1, chunk);
-  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.get_int("batch_size"), epochs, warm_batches);
+  const auto t = bench::measure(engine, e.symbols, e.targets, e.n, params.values().batch_size, epochs, warm_batches);
   return json{{"threads", threads},
               {"samples", e.n},
               {"length", e.L},
-              {"kernel_num", params.get_int("kernel_num")},
+              {"kernel_num", params.values().kernel_num[0]},
               {"epochs", epochs},
               {"epoch_seconds", t.epoch_seconds},
               {"infer_seconds", t.infer_seconds},
@@ -143,13 +158,15 @@ json run_network(const Encoded& e, const Params& params, int threads, int epochs
               {"train_cpu_share", t.train_cpu_seconds / (threads * std::accumulate(t.epoch_seconds.begin(), t.epoch_seconds.end(), 0.0))},
               {"rss_before_mb", rss_before},
               {"peak_rss_mb", reset ? bench::peak_rss_mb() : -1.0},
-              {"cpu", cpu_model()}};
+              {"cpu", cpu_model()},
+              {"kernel_set", kernel_set_name(kernel_set())}};
 }
 
 // --- throughput: the default network on a FASTA pair (class 0 = pos)
 struct ThroughputOptions {
   std::string pos, neg, rnn, json;
   int threads = 1, epochs = 3;
+  index_t kernels = 0;    // kernel_num of both convolutions (0: pysster's default)
   int profile_infer = 0;  // > 0: only this many inference passes, for perf
   index_t chunk = Engine<float>::default_chunk;
 };
@@ -175,6 +192,7 @@ int cmd_throughput(const ThroughputOptions& o) {
   }
   Params params;
   if (!o.rnn.empty()) params.rnn_type(o.rnn);
+  if (o.kernels > 0) params.kernel_num(o.kernels);
   if (o.profile_infer > 0) {  // for perf: inference passes only
     set_threads(threads);
     Engine<float> engine(build_network<float>(params, InputSpec{.length = e.L, .symbols = e.symbols_per_position},
@@ -259,6 +277,28 @@ int cmd_accuracy(const AccuracyOptions& o) {
   return 0;
 }
 
+// FMA peak: GFLOP/s of `threads` threads running kernel set k's probe
+// (kernels/vector_kernels.ipp), best of 3.
+double fma_peak_gflops(KernelSet k, int threads) {
+  const long iters = 20'000'000;
+  std::vector<float> sink(to_size(threads));
+  auto loop = [&](float seed) {
+    return kernels::with_kernel_set<float>(k, [&](auto set) { return decltype(set)::fma_probe(iters, seed); });
+  };
+  const index_t width =
+      kernels::with_kernel_set<float>(k, [](auto set) { return decltype(set)::template Ops<float>::width; });
+  auto round = [&] { tbb::parallel_for(0, threads, [&](int t) { at(sink, t) = loop(static_cast<float>(t)); }); };
+  round();
+  double best = 1e30;
+  for (int i = 0; i < 3; ++i) {
+    const double t0 = wall_seconds();
+    round();
+    best = std::min(best, wall_seconds() - t0);
+  }
+  require(std::isfinite(sink[0]), "fma peak: no result");
+  return 2.0 * 12 * static_cast<double>(width) * double(iters) * threads / best / 1e9;
+}
+
 // --- gemm: Eigen's float GEMM, one independent 1024^3 product per thread
 struct GemmOptions {
   std::string json;
@@ -286,37 +326,16 @@ int cmd_gemm(const GemmOptions& o) {
     best = std::min(best, wall_seconds() - t0);
   }
   const double gflops = 2.0 * double(n) * double(n) * double(n) * reps * threads / best / 1e9;
-  // FMA peak: 12 independent accumulators per thread (enough to cover the
-  // FMA latency on two pipes), nothing but FMAs in the loop.
-  using V = simd::batch<float>;
-  const long iters = 20'000'000;
-  std::vector<float> sink(to_size(threads));
-  auto fma_round = [&] {
-    tbb::parallel_for(0, threads, [&](int t) {
-      V acc[12];
-      for (int i = 0; i < 12; ++i) acc[i] = V(static_cast<float>(i + t));
-      const V m(0.999999f), c(1e-7f);
-      for (long k = 0; k < iters; ++k)
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; ++i) acc[i] = xsimd::fma(acc[i], m, c);
-      V s(0.f);
-      for (int i = 0; i < 12; ++i) s += acc[i];
-      at(sink, t) = xsimd::hadd(s);
-    });
-  };
-  fma_round();
-  double best_fma = 1e30;
-  for (int i = 0; i < 3; ++i) {
-    const double t0 = wall_seconds();
-    fma_round();
-    best_fma = std::min(best_fma, wall_seconds() - t0);
-  }
-  const double fma_gflops = 2.0 * 12 * simd::width<float> * double(iters) * threads / best_fma / 1e9;
+  // FMA peak of every kernel set this CPU runs, the set in use first.
+  json peaks = json::object();
+  for (KernelSet k : supported_kernel_sets()) peaks[kernel_set_name(k)] = fma_peak_gflops(k, threads);
   emit(json{{"threads", threads},
             {"size", n},
             {"gflops", gflops},
-            {"fma_peak_gflops", fma_gflops},
-            {"checksum", double(C[0].sum()) + sink[0]}},
+            {"kernel_set", kernel_set_name(kernel_set())},
+            {"fma_peak_gflops", peaks[kernel_set_name(kernel_set())]},
+            {"fma_peaks_gflops", peaks},
+            {"checksum", double(C[0].sum())}},
        o.json);
   return 0;
 }
@@ -409,32 +428,37 @@ double best_ms(F&& f, int reps = 5) {
   return best * 1e3;
 }
 
-int cmd_kernels(const std::string& json_file) {
+struct KernelsOptions {
+  std::string json;
+  index_t kernels = 30;  // kernel_num of both convolutions
+};
+
+int cmd_kernels(const KernelsOptions& o) {
   set_threads(1);
-  const index_t B = Engine<float>::default_chunk;
-  const kernels::ConvShape s1{B, 200, 4, 30, 25}, s2{B, 88, 30, 30, 25};
+  const index_t B = Engine<float>::default_chunk, K = o.kernels;
+  const kernels::ConvShape s1{B, 200, 4, K, 25}, s2{B, 88, K, K, 25};
   const kernels::FusedPool p{2, 2, true};
   RandomStream rng(RandomKey(2, Purpose::simulate));
-  auto fill = [&](std::vector<float>& v, std::size_t n) {
-    v.resize(n);
+  auto fill = [&](std::vector<float>& v, index_t n) {
+    v.resize(to_size(n));
     for (auto& x : v) x = static_cast<float>(rng.uniform(-0.5, 0.5));
   };
   std::vector<std::uint8_t> sym(to_size(B * 200));
   for (auto& x : sym) x = static_cast<std::uint8_t>(rng.below(4));
   std::vector<float> w1, b1, scale(sym.size(), 1 / 0.9f), y1, g1, dw1, db1, x2, w2, b2, y2, g2, dx2, dw2, db2;
-  fill(w1, 25 * 4 * 30);
-  fill(b1, 30);
-  fill(x2, to_size(B * 88 * 30));
-  fill(w2, 25 * 30 * 30);
-  fill(b2, 30);
-  y1.resize(to_size(B * 88 * 30));
-  fill(g1, y1.size());
-  y2.resize(to_size(B * 32 * 30));
-  fill(g2, y2.size());
+  fill(w1, 25 * 4 * K);
+  fill(b1, K);
+  fill(x2, B * 88 * K);
+  fill(w2, 25 * K * K);
+  fill(b2, K);
+  y1.resize(to_size(B * 88 * K));
+  fill(g1, ssize(y1));
+  y2.resize(to_size(B * 32 * K));
+  fill(g2, ssize(y2));
   dw1.resize(w1.size());
-  db1.resize(30);
+  db1.resize(to_size(K));
   dw2.resize(w2.size());
-  db2.resize(30);
+  db2.resize(to_size(K));
   dx2.resize(x2.size());
   std::vector<std::int32_t> a1(y1.size()), a2(y2.size());
   kernels::ConvScratch<float> sc;
@@ -442,20 +466,30 @@ int cmd_kernels(const std::string& json_file) {
   auto row = [&](const std::string& name, double flops, double ref_ms, double fast_ms) {
     rows.push_back({{"kernel", name}, {"ref_ms", ref_ms}, {"fast_ms", fast_ms}, {"fast_gflops", flops / fast_ms / 1e6}});
   };
-  const double f1 = 2.0 * B * 176 * 25 * 30, f2 = 2.0 * B * 64 * 750 * 30;
+  const double f1 = 2.0 * B * 176 * 25 * K, f2 = 2.0 * B * 64 * 25 * K * K;
+  const int ref_reps = K > 30 ? 1 : 2;  // the reference loops take seconds on wide layers
   row("conv1 gather+pool forward", f1,
-      best_ms([&] { kernels::gather_conv1d_pool_forward_ref(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_forward_ref(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p); }, ref_reps),
       best_ms([&] { kernels::gather_conv1d_pool_forward(sym.data(), scale.data(), w1.data(), b1.data(), y1.data(), a1.data(), s1, p, sc); }));
   row("conv1 gather+pool backward", f1,
-      best_ms([&] { kernels::gather_conv1d_pool_backward_ref(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p); }, 2),
+      best_ms([&] { kernels::gather_conv1d_pool_backward_ref(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p); }, ref_reps),
       best_ms([&] { kernels::gather_conv1d_pool_backward(sym.data(), scale.data(), y1.data(), a1.data(), g1.data(), dw1.data(), db1.data(), s1, p, sc); }));
   row("conv2 conv+pool forward", f2,
-      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, 2),
+      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, ref_reps),
       best_ms([&] { kernels::conv1d_pool_forward(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p, sc); }));
-  row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 750 * 30,
-      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, 2),
+  row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 25 * K * K,
+      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, ref_reps),
       best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc); }));
-  emit(json{{"chunk", B}, {"rows", rows}}, json_file);
+  // The set's FMA peak on this thread, in CPU time as the rows above.
+  const long iters = 20'000'000;
+  const double peak_ms = best_ms([&] {
+    const float sum = kernels::with_kernels<float>([&](auto set) { return decltype(set)::fma_probe(iters, 1.f); });
+    require(std::isfinite(sum), "fma peak: no result");
+  }, 3);
+  const double peak = 24.0 * double(kernels::vector_width<float>()) * double(iters) / peak_ms / 1e6;
+  emit(json{{"chunk", B}, {"kernel_num", K}, {"kernel_set", kernel_set_name(kernel_set())}, {"fma_peak_gflops", peak},
+            {"rows", rows}},
+       o.json);
   return 0;
 }
 
@@ -616,15 +650,181 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+// The Python package's section (bench/python_overhead.py's Markdown), when
+// bench/run.sh measured it.
+std::string python_section(const fs::path& dir) {
+  if (!fs::exists(dir / "python.md")) return "";
+  std::stringstream text;
+  text << std::ifstream(dir / "python.md").rdbuf();
+  return text.str() + "\n";
+}
+
+// RNA folding speed (bench/fold_bench speed), when bench/run.sh measured it.
+// Its title must not start with "Folding": that section is bench/fold_run.sh's
+// (ViennaRNA and LinearFold alongside) and is kept from the previous file.
+std::string fold_speed_section(const fs::path& dir) {
+  if (!fs::exists(dir / "fold_speed.json")) return "";
+  const json f = read_json(dir / "fold_speed.json");
+  Table t{{"length", "MFE seq/s", "partition function seq/s", "RNAplfold W = L = 70 seq/s"}, {}};
+  for (std::size_t k = 0; k < f["lengths"].size(); ++k)
+    t.rows.push_back({std::to_string(f["lengths"][k].get<int>()), fmt("%.1f", f["mfe"][k].get<double>()),
+                      fmt("%.1f", f["partition"][k].get<double>()), fmt("%.1f", f["plfold"][k].get<double>())});
+  const json& g = f["growth"];
+  return "## RNA folding speed (" + std::to_string(f["threads"].get<int>()) +
+         " threads, random ACGU, bench/fold_bench speed)\n\n" + t.markdown() +
+         "\n- growth exponent of the time per sequence (least squares over the lengths; cubic algorithms): MFE " +
+         fmt("%.2f", g["mfe"].get<double>()) + ", partition function " + fmt("%.2f", g["partition"].get<double>()) +
+         ", RNAplfold " + fmt("%.2f", g["plfold"].get<double>()) +
+         "\n- against ViennaRNA and LinearFold, and the whole PUM2 set: the Folding section below "
+         "(bench/fold_run.sh)\n\n";
+}
+
+// The Attribution section from bench/attribution_run.sh's results: sster's
+// sequences/s per method and, when the anchor ran, tangermeme's on the same
+// network, sequences and references, with the agreement of the two.
+std::string attribution_section(const fs::path& dir) {
+  const json a = read_json(dir / "attribution.json");
+  const bool anchor = fs::exists(dir / "tangermeme.json");
+  const json t = anchor ? read_json(dir / "tangermeme.json") : json::object();
+  const auto& m = a["methods"];
+  auto rate = [&](const char* key) { return m[key].get<double>(); };
+  Table tab{{"method", "sster sequences/s", "tangermeme sequences/s", "sster / tangermeme", "agreement (Pearson r)"}, {}};
+  auto row = [&](const std::string& label, double sster, const char* tm, const char* r) {
+    const bool has = anchor && tm != nullptr;
+    tab.rows.push_back({label, thousands(sster), has ? thousands(t[tm].get<double>()) : "",
+                        has ? fmt("%.1f", sster / t[tm].get<double>()) : "", has ? fmt("%.5f", t[r].get<double>()) : ""});
+  };
+  row("ISM, exact fast", rate("ism"), "ism_seq_per_s", "ism_pearson");
+  row("ISM, naive (every variant through the network)", a["ism_naive_seq_per_s"].get<double>(), nullptr, nullptr);
+  row("saliency", rate("saliency"), nullptr, nullptr);
+  row("gradient x input", rate("gradxinput"), nullptr, nullptr);
+  row("DeepLIFT-SHAP (" + std::to_string(a["references"].get<int>()) + " references)", rate("deeplift"),
+      "deeplift_seq_per_s", "deeplift_pearson");
+  row("integrated gradients (" + std::to_string(a["steps"].get<int>()) + " steps)", rate("ig"), nullptr, nullptr);
+  std::ostringstream md;
+  md << "## Attribution (" << a["threads"].get<int>() << " threads, " << a["cpu"].get<std::string>() << ")\n\n";
+  md << "Written by bench/attribution_run.sh (part of `tools/run bench`). pysster's default network trained "
+     << a["epochs"].get<int>() << " epochs on PUM2 (length " << a["length"].get<int>() << "), explained on class 0's logit for "
+     << a["sequences"].get<int>() << " test records; best of 3 runs each.\n\n";
+  md << tab.markdown() << "\n";
+  md << "- exact fast ISM vs naive ISM: **" << fmt("%.1f", a["ism_fast_seq_per_s"].get<double>() / a["ism_naive_seq_per_s"].get<double>())
+     << "x** (" << thousands(a["ism_fast_seq_per_s"].get<double>()) << " vs " << thousands(a["ism_naive_seq_per_s"].get<double>())
+     << " sequences/s, naive on " << a["naive_sequences"].get<int>() << " records), largest difference "
+     << fmt("%.2g", a["ism_max_difference"].get<double>()) << " (largest change " << fmt("%.3g", a["ism_largest_change"].get<double>())
+     << ")\n";
+  if (anchor) {
+    md << "- tangermeme " << t["tangermeme"].get<std::string>() << " on PyTorch " << t["torch"].get<std::string>()
+       << " (bench/.venv), " << t["threads"].get<int>() << " threads, batch " << t["batch"].get<int>()
+       << ": saturation_mutagenesis (its defaults: it takes its own fast path only for jobs above 30 s) and "
+          "deep_lift_shap given sster's references, on the network rebuilt from `sster export-json` "
+          "(bench/tangermeme_anchor.py; its logits within "
+       << fmt("%.1g", t["logit_max_difference"].get<double>()) << " of sster's); largest differences "
+       << fmt("%.2g", t["ism_max_difference"].get<double>()) << " (ISM), " << fmt("%.2g", t["deeplift_max_difference"].get<double>())
+       << " (DeepLIFT-SHAP)\n";
+    for (const auto& w : t["warnings"]) md << "- tangermeme warned: " << w.get<std::string>() << "\n";
+  } else {
+    md << "- the tangermeme anchor did not run (bench/.venv without torch and tangermeme; see bench/attribution_run.sh)\n";
+  }
+  return md.str() + "\n";
+}
+
+// Replaces the "## Attribution" section of `results` (or puts it before
+// "## Folding", or at the end).
+int cmd_attribution_report(const std::string& dir, const std::string& results) {
+  const std::string section = attribution_section(dir);
+  std::cout << section;
+  if (results.empty()) return 0;
+  std::stringstream previous;
+  previous << std::ifstream(results).rdbuf();
+  std::string text = previous.str();
+  const auto begin = text.find("## Attribution");
+  if (begin != std::string::npos) {
+    const auto end = text.find("\n## ", begin);
+    text.replace(begin, end == std::string::npos ? std::string::npos : end + 1 - begin, section);
+  } else {
+    const auto folding = text.find("## Folding");
+    text.insert(folding == std::string::npos ? text.size() : folding, section);
+  }
+  std::ofstream(results) << text;
+  return 0;
+}
+
+int cmd_attribution(const bench::AttributionBenchOptions& o) {
+  emit(bench::run_attribution_bench(o, cpu_model()), o.json);
+  return 0;
+}
+
+// "PyTorch 1.13.0" from a reference result.
+std::string torch_label(const json& t) {
+  const std::string v = t.value("torch", std::string("?"));
+  return "PyTorch " + v.substr(0, v.find_first_of("a+"));
+}
+
+// Wide networks (kernel_num 100 and 300, length 200), when bench/run.sh
+// measured them: sster against both PyTorch builds and ONNX Runtime.
+std::string wide_section(const fs::path& dir, double peak) {
+  Table t{{"kernel_num", "", "samples", "sster samples/s", "PyTorch (Debian)", "PyTorch (PyPI)", "ONNX Runtime",
+           "sster / faster PyTorch", "sster / ONNX Runtime", "sster % of peak"},
+          {}};
+  std::string runs, versions;
+  for (const int K : {100, 300}) {
+    const std::string k = "k" + std::to_string(K);
+    if (!fs::exists(dir / ("sster_" + k + "_1.json"))) continue;
+    const json s = read_best(dir, "sster_" + k), a = read_best(dir, "torch_" + k), b = read_best(dir, "torch2_" + k),
+               x = read_best(dir, "ort_" + k);
+    versions = torch_label(a) + " (Debian) and " + torch_label(b) + " (PyPI)";
+    for (const std::string kind : {"train", "infer"}) {
+      const std::string key = kind + "_samples_per_s";
+      const bool infer = kind == "infer";
+      const double v = s[key].get<double>(), faster = std::max(a[key].get<double>(), b[key].get<double>());
+      t.rows.push_back({std::to_string(K), infer ? "inference" : "training", thousands(s["samples"].get<double>()),
+                        thousands(v), thousands(a[key].get<double>()), thousands(b[key].get<double>()),
+                        infer ? thousands(x[key].get<double>()) : "-", fmt("%.2f", v / faster),
+                        infer ? fmt("%.2f", v / x[key].get<double>()) : "-",
+                        fmt("%.0f%%", 100 * s[kind + "_gflops_per_s"].get<double>() / peak)});
+    }
+    for (const auto& [who, j] : {std::pair{"sster", &s}, std::pair{"PyTorch (Debian)", &a}, std::pair{"PyTorch (PyPI)", &b}})
+      for (const auto& r : (*j)["runs"])
+        runs += std::string(runs.empty() ? "" : ", ") + who + " " + std::to_string(K) + " " +
+                thousands(r["train"].get<double>()) + "/" + thousands(r["infer"].get<double>());
+  }
+  if (t.rows.empty()) return "";
+  return "## Wide networks (pysster's grid-search range: kernel_num 100 and 300, length 200, 2 threads)\n\n" +
+         t.markdown() +
+         "\n- the first PUM2 sequences of each class (1,024 each at kernel_num 100, 256 at 300), one timed training "
+         "epoch after the warm-up, then one prediction pass; " + versions +
+         " run the same script; % of peak: sster's GFLOP/s (PyTorch's count) of the 2-thread FMA peak\n"
+         "- all runs (train/infer samples/s): " + runs + "\n\n";
+}
+
 struct ReportOptions {
   std::string dir, results;
   std::string machine, load_before, load;  // what the report says about the machine and its load
 };
 
+// The kernel set the sster runs used, as `sster --version` names it, and
+// what it means on this CPU.
+std::string kernel_set_line(const json& s) {
+  const std::string used = s.value("kernel_set", std::string("?"));
+  require(used == kernel_set_name(kernel_set()), "report: the sster runs used kernel set " + used +
+                                                     ", this process " + kernel_set_name(kernel_set()) +
+                                                     " (run the report with the same SSTER_KERNELS)");
+  std::string line = "- kernel set: " + kernel_set_description();
+  const KernelSet widest = supported_kernel_sets().front();
+  if (kernel_set() != widest)
+    line += std::string("; **chosen by SSTER_KERNELS on a CPU that runs ") + kernel_set_name(widest) +
+            "**: these are the " + kernel_set_name(kernel_set()) + " kernels on this CPU (its caches, clocks and "
+            "ports), not a measurement of a CPU that has nothing wider";
+  return line + "\n";
+}
+
 int cmd_report(const ReportOptions& o) {
   const fs::path dir = o.dir;
+  // t: Debian's PyTorch, u: PyPI's, x: ONNX Runtime (inference only).
   const json t1 = read_best(dir, "torch_1"), t2 = read_best(dir, "torch_2");
-  for (const auto* t : {&t1, &t2}) {
+  const json u1 = read_best(dir, "torch2_1"), u2 = read_best(dir, "torch2_2");
+  const json x1 = read_best(dir, "ort_1"), x2 = read_best(dir, "ort_2");
+  for (const auto* t : {&t1, &t2, &u1, &u2}) {
     std::string why;
     if (!torch_ok(*t, why)) {
       std::cerr << "bench FAILED: " << why << "\n";
@@ -633,6 +833,8 @@ int cmd_report(const ReportOptions& o) {
   }
   const json s1 = read_best(dir, "sster_1"), s2 = read_best(dir, "sster_2");
   const json g1 = read_json(dir / "gemm_1.json"), g2 = read_json(dir / "gemm_2.json");
+  const std::string tl = torch_label(t2), ul = torch_label(u2),
+                    xl = "ONNX Runtime " + x2.value("onnxruntime", std::string("?"));
   std::ostringstream md;
   char date[64];
   const std::time_t now = std::time(nullptr);
@@ -644,27 +846,39 @@ int cmd_report(const ReportOptions& o) {
   if (!o.machine.empty()) md << " (" << o.machine << ")";
   if (!o.load_before.empty()) md << "; load average " << o.load_before << " before the run";
   if (!o.load.empty()) md << ", " << o.load << " at its end";
-  md << "\n- PyTorch " << t2.value("torch", std::string("?")) << " (BLAS probe " << fmt("%.0f", t1.value("blas_probe_gflops", 0.0))
-     << " / " << fmt("%.0f", t2.value("blas_probe_gflops", 0.0)) << " GFLOP/s at 1 / 2 threads)\n";
+  md << "\n" << kernel_set_line(s2);
+  md << "- FMA peak of each kernel set, 2 threads (GFLOP/s):";
+  for (const auto& [set, gf] : g2["fma_peaks_gflops"].items()) md << " " << set << " " << fmt("%.0f", gf.get<double>());
+  md << "\n- " << tl << " (Debian, OpenBLAS; BLAS probe " << fmt("%.0f", t1.value("blas_probe_gflops", 0.0)) << " / "
+     << fmt("%.0f", t2.value("blas_probe_gflops", 0.0)) << " GFLOP/s at 1 / 2 threads), " << ul
+     << " (PyPI CPU build, oneDNN; BLAS probe " << fmt("%.0f", u1.value("blas_probe_gflops", 0.0)) << " / "
+     << fmt("%.0f", u2.value("blas_probe_gflops", 0.0)) << "), " << xl << " (PyPI, CPU)\n";
   md << "- data: PUM2, " << thousands(s1["samples"].get<double>()) << " RNA sequences of length " << s1["length"].get<int>()
      << ", 2 classes; default pysster architecture (2 x [conv 30x25, pool 2], dense 100, dropout on)\n";
   md << "- method: " << s1["epochs"].get<int>()
      << " timed training epochs (batch 128: forward, backward, Adam, max-norm) after a warm-up, then one timed "
-        "prediction pass over all sequences; data in memory, loading not timed. PyTorch: "
-        "../shared/bench/torch_reference.py --mode throughput, same rules. Each throughput run is repeated ("
+        "prediction pass over all sequences; data in memory, loading not timed. PyTorch (both builds, one script): "
+        "../shared/bench/torch_reference.py --mode throughput, same rules; ONNX Runtime: bench/onnx_reference.py, "
+        "the same network exported with torch.onnx.export, batches of 128, intra-op threads = threads. Each "
+        "throughput run is repeated ("
      << s1["runs"].size()
-     << "x, one process each) and the best run counts, for both; all runs are listed below the table.\n\n";
+     << "x, one process each, the references and sster interleaved) and the best run counts, for all; all runs "
+        "are listed below the table.\n\n";
 
-  md << "## sster vs PyTorch (same CPU, same data)\n\n";
-  Table main{{"", "threads", "sster samples/s", "PyTorch samples/s", "sster / PyTorch"}, {}};
-  for (const char* kind : {"train", "infer"})
+  md << "## sster vs PyTorch and ONNX Runtime (same CPU, same data)\n\n";
+  Table main{{"", "threads", "sster samples/s", tl + " samples/s", ul + " samples/s", xl + " samples/s",
+              "sster / " + tl, "sster / " + ul, "sster / ONNX Runtime"},
+             {}};
+  for (const std::string kind : {"train", "infer"})
     for (int th : {1, 2}) {
-      const json& s = th == 1 ? s1 : s2;
-      const json& t = th == 1 ? t1 : t2;
-      const double a_ = s[std::string(kind) + "_samples_per_s"].get<double>(),
-                   b_ = t[std::string(kind) + "_samples_per_s"].get<double>();
-      main.rows.push_back({std::string(kind) == "train" ? "training" : "inference", std::to_string(th), thousands(a_),
-                           thousands(b_), fmt("%.2f", a_ / b_)});
+      const std::string key = kind + "_samples_per_s";
+      const double a = (th == 1 ? s1 : s2)[key].get<double>(), b = (th == 1 ? t1 : t2)[key].get<double>(),
+                   c = (th == 1 ? u1 : u2)[key].get<double>();
+      const bool infer = kind == "infer";
+      const double x = infer ? (th == 1 ? x1 : x2)[key].get<double>() : 0.0;
+      main.rows.push_back({infer ? "inference" : "training", std::to_string(th), thousands(a), thousands(b), thousands(c),
+                           infer ? thousands(x) : "-", fmt("%.2f", a / b), fmt("%.2f", a / c),
+                           infer ? fmt("%.2f", a / x) : "-"});
     }
   md << main.markdown() << "\n";
   auto runs = [&](const json& j) {
@@ -673,8 +887,15 @@ int cmd_report(const ReportOptions& o) {
       r += (r.empty() ? "" : ", ") + thousands(x["train"].get<double>()) + "/" + thousands(x["infer"].get<double>());
     return r;
   };
-  md << "- all runs (train/infer samples/s): sster 1 thread " << runs(s1) << "; 2 threads " << runs(s2)
-     << "; PyTorch 1 thread " << runs(t1) << "; 2 threads " << runs(t2) << "\n";
+  auto infer_runs = [&](const json& j) {
+    std::string r;
+    for (const auto& x : j["runs"]) r += (r.empty() ? "" : ", ") + thousands(x["infer"].get<double>());
+    return r;
+  };
+  md << "- all runs (train/infer samples/s): sster 1 thread " << runs(s1) << "; 2 threads " << runs(s2) << "; " << tl
+     << " 1 thread " << runs(t1) << "; 2 threads " << runs(t2) << "; " << ul << " 1 thread " << runs(u1)
+     << "; 2 threads " << runs(u2) << "; " << xl << " (infer) 1 thread " << infer_runs(x1) << "; 2 threads "
+     << infer_runs(x2) << "\n";
   md << "- CPU time sster's training got, per thread and wall-clock second (1.00 = the cores were its own): "
      << fmt("%.2f", s1.value("train_cpu_share", 0.0)) << " (1 thread), " << fmt("%.2f", s2.value("train_cpu_share", 0.0))
      << " (2 threads)\n";
@@ -692,24 +913,30 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir) << python_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
-  Table fl{{"threads", "sster training", "sster inference", "PyTorch training", "PyTorch inference",
-            "Eigen GEMM (1024^3)", "FMA peak"},
+  Table fl{{"threads", "sster training", "sster inference", tl + " training", tl + " inference", ul + " training",
+            ul + " inference", xl + " inference", "Eigen GEMM (1024^3)", "FMA peak"},
            {}};
   for (int th : {1, 2}) {
     const json& s = th == 1 ? s1 : s2;
-    const json& t = th == 1 ? t1 : t2;
     const json& g = th == 1 ? g1 : g2;
-    fl.rows.push_back({std::to_string(th), fmt("%.1f", s["train_gflops_per_s"].get<double>()),
-                       fmt("%.1f", s["infer_gflops_per_s"].get<double>()), fmt("%.1f", t.value("train_gflops_per_s", 0.0)),
-                       fmt("%.1f", t.value("infer_gflops_per_s", 0.0)), fmt("%.1f", g["gflops"].get<double>()),
-                       fmt("%.1f", g.value("fma_peak_gflops", 0.0))});
+    auto gf = [](const json& j, const char* key) { return fmt("%.1f", j.value(key, 0.0)); };
+    fl.rows.push_back({std::to_string(th), gf(s, "train_gflops_per_s"), gf(s, "infer_gflops_per_s"),
+                       gf(th == 1 ? t1 : t2, "train_gflops_per_s"), gf(th == 1 ? t1 : t2, "infer_gflops_per_s"),
+                       gf(th == 1 ? u1 : u2, "train_gflops_per_s"), gf(th == 1 ? u1 : u2, "infer_gflops_per_s"),
+                       gf(th == 1 ? x1 : x2, "infer_gflops_per_s"), gf(g, "gflops"), gf(g, "fma_peak_gflops")});
   }
   md << fl.markdown() << "\n";
-  md << "The first layer reads one symbol per position, so it does a quarter of the multiply-adds counted for it "
-        "(one-hot input); the counts are PyTorch's for both columns.\n\n";
+  const double peak2 = g2["fma_peak_gflops"].get<double>();
+  auto of_peak = [&](const json& j, const char* key) { return fmt("%.0f%%", 100 * j[key].get<double>() / peak2); };
+  md << "- 2 threads, share of the FMA peak of the kernel set in use (" << fmt("%.0f", peak2)
+     << " GFLOP/s): training " << of_peak(s2, "train_gflops_per_s") << ", inference " << of_peak(s2, "infer_gflops_per_s")
+     << "\n\nThe first layer reads one symbol per position, so it does a quarter of the multiply-adds counted for it "
+        "(one-hot input); the counts are PyTorch's for every column.\n\n";
+
+  md << wide_section(dir, peak2);
 
   if (fs::exists(dir / "parse.json")) {
     const json p = read_json(dir / "parse.json");
@@ -742,31 +969,41 @@ int cmd_report(const ReportOptions& o) {
   std::vector<json> scaling;
   for (int L : {100, 200, 500, 1000})
     for (int K : {30, 100, 300}) {
-      const fs::path p = dir / ("scaling_" + std::to_string(L) + "_" + std::to_string(K) + ".json");
-      if (fs::exists(p)) scaling.push_back(read_json(p));
+      const std::string prefix = "scaling_" + std::to_string(L) + "_" + std::to_string(K);
+      if (fs::exists(dir / (prefix + "_1.json"))) scaling.push_back(read_best(dir, prefix));
     }
   if (!scaling.empty()) {
-    md << "## Scaling (2 threads, random sequences, default architecture with kernel_num K)\n\n";
-    Table st{{"length", "kernel_num", "samples", "train samples/s", "infer samples/s", "train GFLOP/s", "infer GFLOP/s"}, {}};
+    md << "## Scaling (2 threads, random sequences, default architecture with kernel_num K, best of "
+       << scaling.front()["runs"].size() << " runs)\n\n";
+    Table st{{"length", "kernel_num", "samples", "train samples/s", "infer samples/s", "train GFLOP/s", "infer GFLOP/s",
+              "train % of peak", "infer % of peak"},
+             {}};
     for (const auto& s : scaling)
       st.rows.push_back({std::to_string(s["length"].get<int>()), std::to_string(s["kernel_num"].get<int>()),
                          thousands(s["samples"].get<double>()), thousands(s["train_samples_per_s"].get<double>()),
                          thousands(s["infer_samples_per_s"].get<double>()), fmt("%.0f", s["train_gflops_per_s"].get<double>()),
-                         fmt("%.0f", s["infer_gflops_per_s"].get<double>())});
-    md << st.markdown() << "\n";
+                         fmt("%.0f", s["infer_gflops_per_s"].get<double>()), of_peak(s, "train_gflops_per_s"),
+                         of_peak(s, "infer_gflops_per_s")});
+    md << st.markdown() << "\n- % of peak: of the 2-thread FMA peak of the kernel set in use (" << fmt("%.0f", peak2)
+       << " GFLOP/s)\n\n";
   }
 
-  const double r_train = s2["train_samples_per_s"].get<double>() / t2["train_samples_per_s"].get<double>();
-  const double r_infer = s2["infer_samples_per_s"].get<double>() / t2["infer_samples_per_s"].get<double>();
-  const std::string last = "ratio vs pytorch (2 threads): train " + fmt("%.2f", r_train) + ", infer " + fmt("%.2f", r_infer);
-  md << last << "\n";
+  // Against the faster PyTorch build of each column.
+  auto vs_torch = [&](const char* key) {
+    return s2[key].get<double>() / std::max(t2[key].get<double>(), u2[key].get<double>());
+  };
+  md << "ratio vs onnxruntime (2 threads): infer "
+     << fmt("%.2f", s2["infer_samples_per_s"].get<double>() / x2["infer_samples_per_s"].get<double>()) << "\n";
+  md << "ratio vs pytorch (2 threads): train " << fmt("%.2f", vs_torch("train_samples_per_s")) << ", infer "
+     << fmt("%.2f", vs_torch("infer_samples_per_s")) << "\n";
   if (!o.results.empty()) {
-    // The Folding section comes from bench/fold_run.sh, not from this run: kept as it is.
+    // The Attribution and Folding sections come from bench/attribution_run.sh
+    // and bench/fold_run.sh, not from this run: kept as they are.
     std::stringstream previous;
     previous << std::ifstream(o.results).rdbuf();
     const std::string old = previous.str();
-    const auto folding = old.find("\n## Folding");
-    std::ofstream(o.results) << md.str() << (folding != std::string::npos ? old.substr(folding) : std::string());
+    const auto kept = std::min(old.find("\n## Attribution"), old.find("\n## Folding"));
+    std::ofstream(o.results) << md.str() << (kept != std::string::npos ? old.substr(kept) : std::string());
   }
   std::cout << md.str();
   std::cout.flush();
@@ -788,6 +1025,7 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   c->add_option("--rnn", throughput->rnn, "pysster's recurrent block instead of the Flatten")
       ->check(CLI::IsMember({"LSTM", "GRU"}));
   c->add_option("--chunk", throughput->chunk, "samples per chunk")->capture_default_str();
+  c->add_option("--kernels", throughput->kernels, "kernel_num (default: pysster's)");
   c->add_option("--profile-infer", throughput->profile_infer, "only N inference passes (for perf)");
   json_option(c, throughput->json);
   c->callback([&run, throughput] { run = [throughput] { return cmd_throughput(*throughput); }; });
@@ -827,9 +1065,31 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   c->callback([&run, parse] { run = [parse] { return cmd_parse(*parse); }; });
 
   c = app.add_subcommand("kernels", "every conv/pool kernel of the default network, _ref vs fast, per chunk");
-  auto kernels_json = std::make_shared<std::string>();
-  json_option(c, *kernels_json);
-  c->callback([&run, kernels_json] { run = [kernels_json] { return cmd_kernels(*kernels_json); }; });
+  auto kernels_opts = std::make_shared<KernelsOptions>();
+  c->add_option("--kernels", kernels_opts->kernels, "kernel_num of both convolutions")->capture_default_str();
+  json_option(c, kernels_opts->json);
+  c->callback([&run, kernels_opts] { run = [kernels_opts] { return cmd_kernels(*kernels_opts); }; });
+
+  c = app.add_subcommand("attribution", "attribution on PUM2: fast vs naive ISM, sequences/s of every method");
+  auto attribution = std::make_shared<bench::AttributionBenchOptions>();
+  c->add_option("--pos", attribution->pos, "FASTA file of class 0")->required();
+  c->add_option("--neg", attribution->neg, "FASTA file of class 1")->required();
+  c->add_option("--threads", attribution->threads, "threads to use")->capture_default_str();
+  c->add_option("--sequences", attribution->sequences, "test records explained per method")->capture_default_str();
+  c->add_option("--naive-sequences", attribution->naive_sequences, "records for naive ISM")->capture_default_str();
+  c->add_option("--epochs", attribution->epochs, "training epochs of the model explained")->capture_default_str();
+  c->add_option("--repeat", attribution->repeat, "timed runs per method (the best counts)")->capture_default_str();
+  c->add_option("--export", attribution->export_dir, "write the model, sequences and attributions for the anchor");
+  json_option(c, attribution->json);
+  c->callback([&run, attribution] { run = [attribution] { return cmd_attribution(*attribution); }; });
+
+  c = app.add_subcommand("attribution-report", "the Attribution section of bench/RESULTS.md from a results folder");
+  auto attribution_report = std::make_shared<std::pair<std::string, std::string>>();
+  c->add_option("--dir", attribution_report->first, "folder with attribution.json (and tangermeme.json)")->required();
+  c->add_option("--results", attribution_report->second, "Markdown file whose Attribution section is replaced");
+  c->callback([&run, attribution_report] {
+    run = [attribution_report] { return cmd_attribution_report(attribution_report->first, attribution_report->second); };
+  });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

@@ -18,8 +18,8 @@ int main(int argc, char** argv) try {
   options.folder = argv[3];
   auto [best, ranked] = search.train(data, options);
   std::cout << search.table(ranked, options.metric);
-  std::cout << "best: kernel_num " << best.params().get_int("kernel_num") << ", kernel_len "
-            << best.params().get_int("kernel_len") << "\n";
+  std::cout << "best: kernel_num " << best.params().values().kernel_num[0] << ", kernel_len "
+            << best.params().values().kernel_len[0] << "\n";
   return 0;
 } catch (const sster::Error& e) {
   std::cerr << "error: " << e.what() << "\n";

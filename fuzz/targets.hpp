@@ -6,7 +6,10 @@
 // reloads). The contract under test: any input loads or throws sster::Error.
 // A crash, a hang, another exception type or a huge allocation is a bug.
 //   fasta        FastaReader (3 layouts, plain or gzip), Data::from_fasta /
-//                from_multilabel_fasta, structure annotation
+//                from_multilabel_fasta, structure annotation, folding
+//                (fold_records: fold/sequence.hpp's letter check, MFE and
+//                partition function with a short span, the text sster fold
+//                writes)
 //   extra        read_numbers / read_categories / read_number_rows,
 //                Data::add_additional / add_categorical / add_positionwise,
 //                split files
@@ -16,6 +19,9 @@
 //   meme         read_meme (plain or gzip) and parse_meme; a file that loaded
 //                must write (meme_string) and read back, and small ones go
 //                through Tomtom against themselves
+//   seqlets      read_seqlets (plain or gzip); a file that loaded must write
+//                (seqlet_tsv) and read back the same seqlets, and small ones
+//                are clustered into motifs (cluster_seqlets)
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -34,6 +40,9 @@
 #include "sster/core/error.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
+#include "sster/fold/output.hpp"
+#include "sster/interpret/seqlet_motifs.hpp"
+#include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/tomtom.hpp"
 #include "sster/io/meme.hpp"
 #include "sster/io/meme_reader.hpp"
@@ -215,6 +224,21 @@ inline Tally fasta(std::string_view bytes) {
     o.pad = true;
     use_data(Data::from_multilabel_fasta(path, 4, alphabet::rna_annotated(), o));
   });
+  attempt(t, [&] {
+    FastaReader r(path);
+    fold::FoldRequest request;
+    request.fold.max_span = 24;  // O(n span^2): damaged files can hold long sequences
+    request.partition = true;
+    request.profile_letters = "FHIMST";
+    request.batch = 4;
+    std::string text;
+    fold::fold_records(r, request, [&](const FastaRecord& rec, const fold::FoldedRecord& f) {
+      fold::append_rnafold(text, rec.name, f);
+      fold::append_ensemble(text, f);
+      fold::append_profile(text, rec.name, f);
+      text.clear();
+    });
+  });
   return t;
 }
 
@@ -341,6 +365,35 @@ inline Tally meme(std::string_view bytes) {
   return t;
 }
 
+inline Tally seqlets(std::string_view bytes) {
+  Tally t;
+  SeqletFile file;
+  const bool loaded = attempt(t, [&] { file = read_seqlets(input_file().set(bytes)); });
+  if (!loaded || file.seqlets.empty()) return t;
+  try {
+    const SeqletFile again = read_seqlets(input_file().set(seqlet_tsv(file.seqlets, "alphabet=" + file.alphabet)));
+    bool same = again.alphabet == file.alphabet && again.seqlets.size() == file.seqlets.size();
+    for (std::size_t i = 0; same && i < file.seqlets.size(); ++i) {
+      const Seqlet &a = file.seqlets[i], &b = again.seqlets[i];
+      same = a.record == b.record && a.start == b.start && a.end == b.end && a.strand == b.strand &&
+             a.sequence == b.sequence && std::abs(a.score - b.score) <= 1e-5 * std::max(1.0, std::abs(a.score));
+    }
+    if (!same) throw std::logic_error("a loaded seqlet TSV reads back different after writing");
+  } catch (const Error& e) {
+    throw std::logic_error(std::string("a loaded seqlet TSV does not read back after writing: ") + e.what());
+  }
+  if (ssize(file.seqlets) > 300) return t;
+  // The file's alphabet, or the letters its seqlets use.
+  std::string alphabet = file.alphabet;
+  if (alphabet.empty()) {
+    for (const auto& s : file.seqlets) alphabet += s.sequence;
+    std::sort(alphabet.begin(), alphabet.end());
+    alphabet.erase(std::unique(alphabet.begin(), alphabet.end()), alphabet.end());
+  }
+  attempt(t, [&] { (void)cluster_seqlets(file.seqlets, alphabet, {.min_seqlets = 1}); });
+  return t;
+}
+
 // ---- seeds: valid files of every kind, made in memory
 
 inline std::string read_file_bytes(const std::string& path) {
@@ -417,6 +470,7 @@ inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
   pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")});
   pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat");
   Model inputs(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 6);
+  inputs.set_fold("profile (). W=70 L=70");  // as sster train --fold profile --structure "()." notes it
   seeds.push_back(model_file_bytes(inputs.to_file()));
   return seeds;
 }
@@ -436,6 +490,16 @@ inline std::vector<std::string> fasta_seed_files() {
           "rna_annot_ref.fasta", "rna_pred.fasta", "rna_pred_ref.fasta", "rna_pred_ref_annot.fasta",
           "rna_pwm1.fasta",      "rna_pwm2.fasta"};
 }
+// Seqlet TSVs as sster attribute writes them, with and without the
+// alphabet comment, positive and negative, DNA and protein.
+inline std::vector<std::string> seqlet_inline_seeds() {
+  return {"# sster seqlets: alphabet=ACGT method=ism class=pos target=logit width=6 threshold=0.5\n"
+          "record\tstart\tend\tstrand\tscore\tsequence\n"
+          "pos_1\t10\t16\t+\t2.5\tCACGTG\npos_1\t40\t46\t+\t1.75\tTGACTC\npos_2\t11\t17\t+\t2.25\tCACGTG\n"
+          "pos_3\t0\t6\t-\t-0.8125\tAAAAAA\npos_4\t9\t15\t+\t3\tCCACGT\n",
+          "record\tstart\tend\tstrand\tscore\tsequence\nr1\t3\t8\t+\t1e-3\tMKVLA\nr2\t0\t5\t+\t-2\tMKVLA\n"};
+}
+
 inline std::vector<std::string> meme_seed_files() { return {"ref.meme"}; }
 // MEME files as JASPAR, the MEME suite (version 3 with log-odds blocks; full
 // text output) and custom alphabets have them, and the minimal format without

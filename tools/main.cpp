@@ -12,11 +12,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <thread>
+#include <string>
 
 #include "cli/subcommands.hpp"
+#include "sster/core/cpu.hpp"
 #include "sster/core/error.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/dist/communicator.hpp"
@@ -79,7 +82,11 @@ int main(int argc, char** argv) try {
   if (world.distributed() && !std::getenv("SSTER_THREADS")) sster::set_threads(threads_per_rank(world));
   CLI::App app("sster: convolutional networks on DNA, RNA and protein sequences, and the motifs they learn");
   app.require_subcommand(1);
-  app.set_version_flag("--version", sster::version);
+  // The kernel set too: one binary runs different kernels on different CPUs
+  // (core/cpu.hpp), and a speed report should say which.
+  app.set_version_flag("--version", std::function<std::string()>([] {
+    return std::string("sster ") + sster::version + "\nkernels: " + sster::kernel_set_description();
+  }));
   app.add_option_function<int>(
       "--threads", [](int n) { if (n > 0) sster::set_threads(n); },
       "threads to use (default: $SSTER_THREADS or all cores)");
@@ -103,6 +110,8 @@ int main(int argc, char** argv) try {
         if (world.distributed())
           throw sster::dist::JobError("sster " + name + " does not run on several MPI ranks: start it without mpirun");
       });
+  sster::cli::add_fold(app);
+  sster::cli::add_attribute(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {

@@ -4,19 +4,22 @@
 #include <array>
 #include <numeric>
 #include <sstream>
+#include <string>
 #include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_test_util.hpp"
+#include "sster/core/cpu.hpp"
+#include "sster/version.hpp"
 
 using sster::test::read_text;
 using sster::test::run_sster;
 using sster::test::ScratchDir;
 
 TEST_CASE("every subcommand has --help") {
-  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search", "export-json"}) {
+  for (const char* cmd : {"train", "predict", "report", "summary", "simulate", "demo", "grid-search", "export-json", "fold"}) {
     CAPTURE(cmd);
     const auto r = run_sster(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);
@@ -25,6 +28,24 @@ TEST_CASE("every subcommand has --help") {
   CHECK(run_sster("--help").exit_code == 0);
   CHECK(run_sster("no-such-command").exit_code == 2);
   CHECK(run_sster("").exit_code == 2);
+}
+
+TEST_CASE("--version names the version and the kernel set in use, which SSTER_KERNELS chooses") {
+  const auto r = run_sster("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind(std::string("sster ") + sster::version + "\n", 0) == 0);
+  CHECK(r.out.find("kernels: " + std::string(sster::kernel_set_name(sster::supported_kernel_sets().front())) + " (") !=
+        std::string::npos);
+  for (sster::KernelSet k : sster::supported_kernel_sets()) {
+    const std::string name = sster::kernel_set_name(k);
+    CAPTURE(name);
+    const auto chosen = sster::test::run_command("SSTER_KERNELS=" + name + " " + SSTER_EXE + " --version 2>&1");
+    CHECK(chosen.exit_code == 0);
+    CHECK(chosen.out.find("kernels: " + name + " (") != std::string::npos);
+  }
+  const auto bad = sster::test::run_command(std::string("SSTER_KERNELS=avx9 ") + SSTER_EXE + " --version 2>&1");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.find("SSTER_KERNELS=avx9: expected avx512, avx2 or generic") != std::string::npos);
 }
 
 TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {

@@ -113,3 +113,20 @@ TEST_CASE("examples: gallery draws docs/gallery (the README's pictures) as commi
     CHECK(differ <= fresh.w * fresh.h / 1000);
   }
 }
+
+TEST_CASE("examples: attribution finds the planted motifs, draws a logo and writes TF-MoDISco's npz pair") {
+  ScratchDir dir("ex-attribution");
+  simulate(dir, 600);
+  const auto r = run(EXAMPLE_ATTRIBUTION, dir / "positives.fasta.gz" + " " + dir / "negatives.fasta.gz" + " " + dir / "out");
+  CAPTURE(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find(" seqlets, e.g. pos_1 ") != std::string::npos);
+  const bool found = r.out.find("CACGTG") != std::string::npos &&
+                     (r.out.find("TGACTCA") != std::string::npos || r.out.find("TGAGTCA") != std::string::npos);
+  CHECK(found);  // both planted motifs (or their reverse complements) among the seqlet motifs
+  const auto logo = sster::test::decode_png(read_text(dir / "out/logo.png"));
+  CHECK(logo.w > 400);
+  CHECK(sster::test::ink(logo) > logo.w * logo.h / 50);
+  CHECK(std::filesystem::file_size(dir / "out/planted_ohe.npz") > 0);
+  CHECK(std::filesystem::file_size(dir / "out/planted_attr.npz") > 0);
+}

@@ -1,16 +1,14 @@
 #pragma once
 // Trained models shared by the interpretation tests (each trained once per
 // test binary, on first use).
-#include <filesystem>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "sster/data/dataset.hpp"
 #include "sster/data/fasta.hpp"
 #include "sster/data/simulate.hpp"
 #include "sster/model/model.hpp"
+#include "temp_dir.hpp"  // test::TempDir, for the tests that write files
 
 namespace sster::test {
 
@@ -65,16 +63,5 @@ inline Data fasta_subset(const std::vector<std::string>& files, index_t n, const
 }
 
 inline std::string shared_data(const std::string& file) { return std::string(SSTER_SHARED_DATA) + "/" + file; }
-
-// A fresh folder under /tmp, removed when the test ends.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("sster-interp-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace sster::test

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "interpret_test_util.hpp"
 #include "sster/interpret/kernel_meme.hpp"
 
 using namespace sster;
@@ -58,4 +59,28 @@ TEST_CASE("save_as_meme of Motifs writes pysster's ref.meme (motif_<i>, 20 sites
   std::ifstream in(path, std::ios::binary);
   CHECK(std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()} == out);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("save_kernel_memes: motifs.meme, and motifs_structure.meme only for kernels with structure motifs") {
+  auto motif = [](const char* alphabet, const char* s) {
+    return Motif::from_sequences(alphabet, std::vector<std::string>{s});
+  };
+  const std::vector<KernelResult> plain{{0, KernelMotif{motif("ACGT", "ACGT")}, 0.2},
+                                        {1, KernelMotif{motif("ACGT", "TTTT")}, 0.4}};
+  auto read = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  };
+  test::TempDir dir("kernel-memes");
+  save_kernel_memes(plain, dir.path);
+  CHECK(read(dir.path / "motifs.meme") == kernel_meme_string(plain));
+  CHECK(!std::filesystem::exists(dir.path / "motifs_structure.meme"));
+
+  const std::vector<KernelResult> structured{{0, KernelMotif{motif("ACGU", "ACGU"), motif("().", "(..)")}, 0.1},
+                                             {1, KernelMotif{motif("ACGU", "UUUU"), motif("().", "....")}, 0.3}};
+  test::TempDir dir2("kernel-memes-structure");
+  save_kernel_memes(structured, dir2.path);
+  CHECK(read(dir2.path / "motifs.meme") == kernel_meme_string(structured));
+  CHECK(read(dir2.path / "motifs_structure.meme") == kernel_meme_string(structured, true));
 }

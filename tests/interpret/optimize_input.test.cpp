@@ -24,10 +24,10 @@ TEST_CASE("pysster's test: rna.fasta, conv1d_1 -> 1998 x 1128 for 3 nodes, 1998 
       Data::from_multilabel_fasta(test::shared_data("pysster-tests/rna.fasta"), 0, alphabet::rna_dot_bracket());
   Model m(Params{}.conv_num(1).kernel_num(3).kernel_len(5).neuron_num(2).epochs(3), data, 2);
   m.train(data, false);
-  test::TempDir dir("optimize-rna");
-  const auto all = visualize_optimized_inputs(m, "conv1d_1", dir.path / "test.png");
-  const auto one = visualize_optimized_inputs(m, "conv1d_1", dir.path / "test2.png", {0});
-  const auto a = load_png(dir.path / "test.png"), b = load_png(dir.path / "test2.png");
+  test::TempDir dir;
+  const auto all = visualize_optimized_inputs(m, "conv1d_1", dir.path() / "test.png");
+  const auto one = visualize_optimized_inputs(m, "conv1d_1", dir.path() / "test2.png", {0});
+  const auto a = load_png(dir.path() / "test.png"), b = load_png(dir.path() / "test2.png");
   CHECK(a.w == 1998);
   CHECK(a.h == 1128);
   CHECK(b.w == 1998);
@@ -50,8 +50,8 @@ TEST_CASE("pysster's test: rna.fasta, conv1d_1 -> 1998 x 1128 for 3 nodes, 1998 
 
 TEST_CASE("planted motifs: the input that maximises the positive class shows planted motifs at their offsets") {
   auto& p = test::planted();
-  test::TempDir dir("optimize-planted");
-  const auto r = visualize_optimized_inputs(p.model, "dense_2", dir.path / "out.png", {0});
+  test::TempDir dir;
+  const auto r = visualize_optimized_inputs(p.model, "dense_2", dir.path() / "out.png", {0});
   REQUIRE(r.size() == 1);
   CHECK(r[0].converged);
   const std::string consensus = r[0].motif.sequence.consensus();
@@ -60,7 +60,7 @@ TEST_CASE("planted motifs: the input that maximises the positive class shows pla
        std::vector<std::pair<std::string, std::size_t>>{{"CCCCC", 20}, {"GGGGG", 50}, {"AAAAA", 80}, {"TTTTT", 110}})
     shown += consensus.substr(offset, 10).find(motif) != std::string::npos;
   CHECK_MESSAGE(shown >= 1, consensus);
-  const auto img = load_png(dir.path / "out.png");
+  const auto img = load_png(dir.path() / "out.png");
   CHECK(img.w == (194 * 141 + 40) / 4);  // pysster's width rule at length 140
   CHECK(img.h == 188);
 }
@@ -90,12 +90,12 @@ TEST_CASE("optimised inputs: unknown layers, nodes and bad options are errors na
   o.steps = 0;
   CHECK_THROWS_AS(optimize_inputs(p.model, "dense_2", {0}, o), Error);
   Data extra = test::tutorial_planted_data(20);
-  test::TempDir dir("optimize-extra");
+  test::TempDir dir;
   {
-    std::ofstream f(dir.path / "add.txt");
+    std::ofstream f(dir.path() / "add.txt");
     for (index_t i = 0; i < extra.size(); ++i) f << i % 3 << "\n";
   }
-  extra.add_additional((dir.path / "add.txt").string());
+  extra.add_additional((dir.path() / "add.txt").string());
   Model m(Params{}.conv_num(1).kernel_num(2).kernel_len(5).neuron_num(2), extra, 1);
   CHECK_THROWS_WITH_AS(optimize_inputs(m, "dense_2"),
                        "optimised inputs: not possible for a model with additional inputs (as in pysster)", Error);

@@ -12,9 +12,9 @@ namespace fs = std::filesystem;
 
 TEST_CASE("planted motifs: the clustering puts positives and negatives into separate blocks") {
   auto& p = test::planted();
-  test::TempDir dir("cluster");
-  const auto c = plot_clustering(p.model, p.data, Group::test, dir.path / "heatmap.png");
-  CHECK(fs::file_size(dir.path / "heatmap.png") > 10000);
+  test::TempDir dir;
+  const auto c = plot_clustering(p.model, p.data, Group::test, dir.path() / "heatmap.png");
+  CHECK(fs::file_size(dir.path() / "heatmap.png") > 10000);
   const auto n = static_cast<index_t>(p.data.indices(Group::test).size());
   REQUIRE(static_cast<index_t>(c.records.size()) == n);
   CHECK(c.heatmap.rows == 16);
@@ -32,26 +32,26 @@ TEST_CASE("planted motifs: the clustering puts positives and negatives into sepa
 
 TEST_CASE("plot_clustering: a subset of classes, named in the legend") {
   auto& p = test::planted();
-  test::TempDir dir("cluster-subset");
-  const auto c = plot_clustering(p.model, p.data, Group::test, dir.path / "neg.png", {1});
-  CHECK(fs::exists(dir.path / "neg.png"));
+  test::TempDir dir;
+  const auto c = plot_clustering(p.model, p.data, Group::test, dir.path() / "neg.png", {1});
+  CHECK(fs::exists(dir.path() / "neg.png"));
   CHECK(c.heatmap.class_names == std::vector<std::string>{"negative"});
   for (std::size_t i = 0; i < c.records.size(); ++i) {
     CHECK(c.classes[i] == 0);
     CHECK(p.data.labels(c.records[i]).front() == 1);
   }
-  CHECK_THROWS_WITH_AS(plot_clustering(p.model, p.data, Group::test, dir.path / "x.png", {2}),
+  CHECK_THROWS_WITH_AS(plot_clustering(p.model, p.data, Group::test, dir.path() / "x.png", {2}),
                        "plot_clustering: class 2 does not exist (2 classes: 0 to 1)", Error);
-  CHECK_THROWS_AS(plot_clustering(p.model, p.data, Group::test, dir.path / "x.png", {0, 0}), Error);
-  CHECK(!fs::exists(dir.path / "x.png"));
+  CHECK_THROWS_AS(plot_clustering(p.model, p.data, Group::test, dir.path() / "x.png", {0, 0}), Error);
+  CHECK(!fs::exists(dir.path() / "x.png"));
 }
 
 TEST_CASE("plot_clustering: multi-label data is refused with a clear error, and no file is written") {
   const auto data =
       Data::from_multilabel_fasta(test::shared_data("pysster-tests/rna.fasta"), 0, alphabet::rna_dot_bracket());
   Model model(Params{}.conv_num(1).kernel_num(3).kernel_len(5).neuron_num(2), data, 2);
-  test::TempDir dir("cluster-ml");
-  CHECK_THROWS_WITH_AS(plot_clustering(model, data, Group::all, dir.path / "c.png"),
+  test::TempDir dir;
+  CHECK_THROWS_WITH_AS(plot_clustering(model, data, Group::all, dir.path() / "c.png"),
                        doctest::Contains("clustering needs single-label data"), Error);
-  CHECK(!fs::exists(dir.path / "c.png"));
+  CHECK(!fs::exists(dir.path() / "c.png"));
 }

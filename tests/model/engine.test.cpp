@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernel_sets.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/data/simulate.hpp"
 #include "sster/metrics/roc.hpp"
@@ -155,21 +156,23 @@ TEST_CASE("chunks shared by 2, 3 or 5 processes: the weights and losses of one p
 }
 
 TEST_CASE("same seed, 1 thread or 2 threads: bit-identical weights after 2 epochs") {
-  const auto e = encode(simulate_planted(small_simulation()));
-  const InputSpec spec{.length = e.length, .symbols = 4};
-  std::vector<AlignedVector<float>> results;
-  for (int t : {1, 2}) {
-    set_threads(t);
-    Engine<float> engine(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
-    train(engine, e, interleaved(e.n), 2, 64);
-    results.push_back(engine.parameters());
-  }
-  set_threads(2);
-  REQUIRE(results[0].size() == results[1].size());
-  CHECK(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0);
-  // and training did move the weights
-  Engine<float> fresh(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
-  CHECK(fresh.parameters() != results[0]);
+  test::for_each_kernel_set([&] {
+    const auto e = encode(simulate_planted(small_simulation()));
+    const InputSpec spec{.length = e.length, .symbols = 4};
+    std::vector<AlignedVector<float>> results;
+    for (int t : {1, 2}) {
+      set_threads(t);
+      Engine<float> engine(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
+      train(engine, e, interleaved(e.n), 2, 64);
+      results.push_back(engine.parameters());
+    }
+    set_threads(2);
+    REQUIRE(results[0].size() == results[1].size());
+    CHECK(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0);
+    // and training did move the weights
+    Engine<float> fresh(build_network<float>(one_conv_params(), spec, 2), LossKind::softmax_cross_entropy, 7);
+    CHECK(fresh.parameters() != results[0]);
+  });
 }
 
 TEST_CASE("the default-style network learns a planted-motif set (held-out ROC-AUC > 0.95)") {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "model_test_util.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 
 using namespace sster;
 namespace fs = std::filesystem;

@@ -1,5 +1,9 @@
 #include <doctest.h>
 
+#include <string>
+#include <type_traits>
+#include <vector>
+
 #include "sster/model/params.hpp"
 
 using namespace sster;
@@ -69,4 +73,52 @@ TEST_CASE("key=value strings and JSON round-trip") {
   auto r = Params{}.kernel_num({30, 60});
   CHECK(r.to_json()["kernel_num"] == nlohmann::json::array({30, 60}));
   CHECK(Params::from_json(r.to_json()) == r);
+}
+
+TEST_CASE("typed values: whole numbers are index_t, per-layer values per layer, rnn_type an enum") {
+  static_assert(std::is_same_v<decltype(ParamValues::conv_num), index_t>);
+  static_assert(std::is_same_v<decltype(ParamValues::kernel_num), PerLayer<index_t>>);
+  static_assert(std::is_same_v<decltype(ParamValues::rnn_bidirectional), PerLayer<bool>>);
+  Params p;
+  p.set("conv_num=2").set("kernel_num=(20,40)").set("rnn_type=lstm").set("rnn_bidirectional=(true,false)");
+  p.set("rnn_num=2").set("epochs=3e1");
+  const ParamValues& v = p.values();
+  CHECK(v.conv_num == 2);
+  CHECK(v.kernel_num[0] == 20);
+  CHECK(v.kernel_num[1] == 40);
+  CHECK(v.kernel_len[1] == 25);  // one value serves every layer
+  CHECK(v.epochs == 30);
+  CHECK(v.rnn_type == RnnType::lstm);
+  CHECK(v.rnn_bidirectional[0]);
+  CHECK_FALSE(v.rnn_bidirectional[1]);
+  CHECK(p.to_json()["epochs"].is_number_integer());
+  CHECK(p.to_json()["kernel_num"][1].is_number_integer());
+  CHECK(p.to_json()["rnn_bidirectional"][1].is_boolean());
+  CHECK(p.to_json()["rnn_type"] == "LSTM");
+  CHECK(Params{}.to_json()["rnn_type"].is_null());
+}
+
+TEST_CASE("JSON by name: every pysster parameter, whole-valued numbers accepted, fractions refused") {
+  const std::vector<std::string> pysster = {
+      "conv_num", "kernel_num", "kernel_len", "pool_size", "pool_stride", "dense_num", "neuron_num", "dropout_input",
+      "dropout_conv", "dropout_dense", "batch_size", "learning_rate", "patience_lr", "patience_stopping", "epochs",
+      "kernel_constraint", "rnn_type", "rnn_num", "rnn_units", "rnn_bidirectional", "rnn_dropout_input",
+      "rnn_dropout_recurrent"};
+  const auto j = Params{}.to_json();
+  CHECK(j.size() == pysster.size());
+  for (const auto& name : pysster) CHECK(j.contains(name));
+  auto written = j;
+  written["kernel_num"] = 30.0;
+  written["rnn_bidirectional"] = 0;
+  written["rnn_type"] = "gru";
+  const auto p = Params::from_json(written);
+  CHECK(p.values().kernel_num[0] == 30);
+  CHECK_FALSE(p.values().rnn_bidirectional[0]);
+  CHECK(p.values().rnn_type == RnnType::gru);
+  written["kernel_num"] = 2.5;
+  CHECK_THROWS_WITH_AS(Params::from_json(written), doctest::Contains("whole number"), sster::Error);
+  written["kernel_num"] = 3;
+  written["rnn_type"] = 3;
+  CHECK_THROWS_WITH_AS(Params::from_json(written), doctest::Contains("'rnn_type'"), sster::Error);
+  CHECK_THROWS_WITH_AS(Params{}.values("rnn_type"), doctest::Contains("not numeric"), sster::Error);
 }

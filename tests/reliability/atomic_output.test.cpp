@@ -22,7 +22,7 @@
 #include "reliability_test_util.hpp"
 #include "sster/core/atomic_file.hpp"
 #include "sster/data/dataset.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 #include "sster/model/model.hpp"
 #include "sster/plot/png.hpp"
 #include "targets.hpp"

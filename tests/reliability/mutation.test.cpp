@@ -199,6 +199,8 @@ TEST_CASE("corpus mutation: every damaged input loads or throws sster::Error") {
   for (const auto& s : fuzz::meme_inline_seeds()) meme.push_back(s);
   all.push_back(campaign("meme", meme, 3000, 6, true, fuzz::meme, dog));
 
+  all.push_back(campaign("seqlets", fuzz::seqlet_inline_seeds(), 1500, 7, true, fuzz::seqlets, dog));
+
   const auto data = fuzz::data_seeds(pysster_tests);
   all.push_back(campaign("data_file", data, 2500, 3, false, fuzz::data_file, dog));
 

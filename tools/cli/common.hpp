@@ -1,24 +1,31 @@
 #pragma once
-// Options shared by the subcommands: which files hold the data and how they
-// split (DataArgs), and a model with labelled data to evaluate or explain it
-// on (ModelDataArgs).
+// Options shared by the subcommands: which files hold the data, how they
+// split and whether they are folded first (DataArgs), and a model with
+// labelled data to evaluate or explain it on (ModelDataArgs).
 #include <CLI/CLI.hpp>
 
 #include <cctype>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cli/fold_input.hpp"
 #include "sster/data/dataset.hpp"
+#include "sster/dist/job_error.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
 
 // "dna", "rna" or "protein" as the first record of `file` looks: U means
 // RNA, letters beyond ACGTN protein.
-inline std::string detect_alphabet(const std::string& file, const std::string& structure) {
-  FastaReader reader(file, structure.empty() ? FastaFormat::sequence : FastaFormat::sequence_structure);
+inline std::string detect_alphabet(const std::string& file, const std::string& structure, bool profile) {
+  FastaReader reader(file,
+                     structure.empty() ? FastaFormat::sequence
+                     : profile         ? FastaFormat::sequence_profile
+                                       : FastaFormat::sequence_structure,
+                     profile ? std::ssize(structure) : 0);
   FastaRecord rec;
   require(reader.next(rec), file + ": no records");
   std::string letters = "dna";
@@ -33,12 +40,12 @@ inline std::string detect_alphabet(const std::string& file, const std::string& s
 // "dna", "rna", "protein", or the letters themselves; "auto" detects the
 // alphabet of every file, which must agree.
 inline Alphabet parse_alphabet(const std::string& name, const std::string& structure,
-                               const std::vector<std::string>& files) {
+                               const std::vector<std::string>& files, bool profile = false) {
   std::string letters = name;
   if (name == "auto") {
-    letters = detect_alphabet(files.front(), structure);
+    letters = detect_alphabet(files.front(), structure, profile);
     for (std::size_t f = 1; f < files.size(); ++f) {
-      const std::string other = detect_alphabet(files[f], structure);
+      const std::string other = detect_alphabet(files[f], structure, profile);
       require(other == letters, files[f] + ": its first sequence looks like " + other + ", but " + files.front() +
                                     " looks like " + letters + "; every file needs the same alphabet (or give --alphabet)");
     }
@@ -47,6 +54,16 @@ inline Alphabet parse_alphabet(const std::string& name, const std::string& struc
   else if (letters == "rna") letters = alphabet::rna().sequence();
   else if (letters == "protein") letters = alphabet::protein().sequence();
   return Alphabet(letters, structure);
+}
+
+// Class names from the files, as Data::from_fasta makes them: each file's
+// name without extensions, or class_<i> when two would be the same.
+inline std::vector<std::string> class_names_of(const std::vector<std::string>& files) {
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(sster::detail::class_name_from_file(f));
+  if (std::set<std::string>(names.begin(), names.end()).size() == names.size()) return names;
+  for (std::size_t c = 0; c < names.size(); ++c) names[c] = "class_" + std::to_string(c);
+  return names;
 }
 
 // Where the records come from and how they are split. Records are read in
@@ -66,17 +83,30 @@ struct DataArgs {
   std::string structure;
   std::string split_file;
   bool pad = false;
+  bool structure_profile = false;
   bool no_class_weights = false;
   std::uint64_t split_seed = 42;
+  // Folding plain RNA first (fold_input.hpp): --fold and --fold-span, or a
+  // model's fold settings (fold_settings, FoldSpec's text).
+  std::string fold_mode, fold_settings;
+  index_t fold_span = 0;
+  bool quiet = false;  // no folding messages or progress
+  std::string files_option = "--class";  // the option naming the class files
 
-  // training: also the split options
-  void add_to(CLI::App* cmd, bool training) {
-    cmd->add_option("--class", class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
+  // training: also the split options. files_option: "--class", or another
+  // name where --class means something else (sster attribute's target class).
+  void add_to(CLI::App* cmd, bool training, const std::string& files = "--class") {
+    files_option = files;
+    cmd->add_option(files, class_files, "FASTA file of one class (plain or gzip); repeat, class order = file order");
     cmd->add_option("--multilabel", multilabel_file, "one FASTA file with class indices in the headers (e.g. >0,2)");
     cmd->add_option("--classes", classes, "number of classes of --multilabel");
     cmd->add_option("--alphabet", alphabet, "dna, rna, protein, the letters themselves, or auto")->capture_default_str();
     cmd->add_option("--structure", structure, "structure letters after each sequence line, e.g. '().' or 'FHIMST'");
+    cmd->add_flag("--structure-profile", structure_profile,
+                  "the structure is a profile: one line of probabilities per --structure letter after each "
+                  "sequence (pysster's structure_pwm files, sster fold --profile)");
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
+    add_fold_options(cmd, training);
     if (!training) return;
     cmd->add_option("--split", split_file, "split file (one train/val/test per record) instead of a random 70/15/15");
     add_held_out_options(cmd);
@@ -91,18 +121,47 @@ struct DataArgs {
       "With --val and --test, those files are the validation and test groups and every --class record trains; "
       "with only --val, the --class records split 85/15 into train/test; with only --test, 85/15 into train/val.";
 
+  void add_fold_options(CLI::App* cmd, bool training) {
+    cmd->add_option("--fold", fold_mode,
+                    std::string("fold plain RNA files first (cached next to them): 'annotate' (the default) reads "
+                                "the MFE structure as pysster's contexts FHIMST, 'profile' RNAplfold's structure "
+                                "profiles (-W 70 -L 70; letters from --structure, default FHIMST)") +
+                        (training ? "; the model remembers it, and predict, report and motifs fold new input the same way"
+                                  : "; default: as the model was trained (give --structure to read structures from "
+                                    "the files instead)"))
+        ->expected(0, 1)
+        ->default_str("annotate")
+        ->check(CLI::IsMember({"annotate", "profile"}));
+    cmd->add_option("--fold-span", fold_span,
+                    "with --fold: the largest base-pair span (local folding, for long RNAs); with profile "
+                    "RNAplfold's L (then W = max(70, L))");
+  }
+
+  // The fold settings of --fold/--fold-span or a model; none without either.
+  std::optional<FoldSpec> fold_spec() const {
+    require(fold_span == 0 || !fold_mode.empty(), "--fold-span needs --fold");
+    if (fold_mode.empty()) return fold_settings.empty() ? std::nullopt : std::optional(FoldSpec::parse(fold_settings, "the model's fold settings"));
+    FoldSpec spec;
+    spec.profile = fold_mode == "profile";
+    spec.span = fold_span;
+    if (!structure.empty()) spec.letters = structure;
+    spec.check("--fold " + fold_mode);
+    return spec;
+  }
+
   void add_held_out_options(CLI::App* cmd) {
+    const std::string& f = files_option;
     cmd->add_option("--val", val_files,
-                    "validation sequences: one FASTA file per --class, in --class order (repeat), or one multi-label "
-                    "file with --multilabel. The --class records then split 85/15 into train/test, or all train "
-                    "if --test is given too");
+                    "validation sequences: one FASTA file per " + f + ", in " + f + " order (repeat), or one "
+                    "multi-label file with --multilabel. The " + f + " records then split 85/15 into train/test, or "
+                    "all train if --test is given too");
     cmd->add_option("--test", test_files,
-                    "test sequences, given like --val. The --class records then split 85/15 into train/val, or all "
+                    "test sequences, given like --val. The " + f + " records then split 85/15 into train/val, or all "
                     "train if --val is given too");
   }
 
   Data load() const {
-    require(class_files.empty() != multilabel_file.empty(), "give either --class files or one --multilabel file");
+    require(class_files.empty() != multilabel_file.empty(), "give either " + files_option + " files or one --multilabel file");
     const bool multilabel = !multilabel_file.empty();
     const std::size_t per_group = multilabel ? 1 : class_files.size();
     for (const auto* given : {&val_files, &test_files}) {
@@ -113,7 +172,7 @@ struct DataArgs {
       else
         require(given->empty() || given->size() == per_group,
                 option + ": " + count + " given for " + std::to_string(class_files.size()) +
-                    " --class files; give one per class, in --class order");
+                    " " + files_option + " files; give one per class, in " + files_option + " order");
     }
     const bool held_out = !val_files.empty() || !test_files.empty();
     require(split_file.empty() || !held_out, "--split assigns every record a group; it cannot be combined with --val or --test");
@@ -125,7 +184,14 @@ struct DataArgs {
     o.seed = split_seed;
     o.pad = pad;
     o.class_weights = !no_class_weights;
-    const Alphabet a = parse_alphabet(alphabet, structure, files);
+    o.structure_profile = structure_profile;
+    const auto fold = fold_spec();
+    if (fold) {  // read the folded copies: sequences in ACGU, with structures or profiles
+      for (auto& f : files) f = folded_input(f, *fold, quiet);
+      o.structure_profile = fold->profile;
+    }
+    const Alphabet a = fold ? parse_alphabet(alphabet == "auto" ? "rna" : alphabet, fold->letters, files)
+                            : parse_alphabet(alphabet, structure, files, structure_profile);
     Data d;
     if (multilabel) {
       d = Data::from_multilabel_fasta(files, classes, a, o);
@@ -133,6 +199,7 @@ struct DataArgs {
       std::vector<index_t> file_classes;  // --class, --val, --test files, each in class order
       for (std::size_t f = 0; f < files.size(); ++f) file_classes.push_back(static_cast<index_t>(f % per_group));
       d = Data::from_fasta(files, file_classes, a, o);
+      if (fold) d.set_class_names(class_names_of(class_files));  // named after the inputs, not the copies
     }
     if (!split_file.empty()) d.load_split(split_file);
     if (held_out) {
@@ -151,6 +218,23 @@ struct DataArgs {
   }
 };
 
+// The data of an MPI job's rank: every rank reads the files; with --fold,
+// rank 0 folds them first, so that the others find the folds in the cache
+// (a folder they share) instead of folding them again. Bad input is one
+// JobError on every rank. Without MPI: args.load().
+inline Data load_on_ranks(dist::Communicator& world, DataArgs& args, bool quiet) {
+  args.quiet = quiet;
+  std::optional<Data> data;
+  const bool fold_first = world.distributed() && args.fold_spec().has_value();
+  dist::run_together(world, [&] {
+    if (world.root() || !fold_first) data.emplace(args.load());
+  });
+  dist::run_together(world, [&] {
+    if (!data) data.emplace(args.load());
+  });
+  return std::move(*data);
+}
+
 // A model file and labelled data to evaluate or explain it on: the files,
 // and which group of their records to use. The alphabet, structure letters
 // and class count default to the model's; the data must fit the model.
@@ -159,9 +243,12 @@ struct ModelDataArgs {
   DataArgs data;
   std::string group = "all";
 
-  void add_to(CLI::App* cmd) {
-    cmd->add_option("model", model_file, "model file (.sster)")->required();
-    data.add_to(cmd, false);
+  // model_required: false where the subcommand can do without a model
+  // (motifs --from-seqlets); files: the option naming the class files.
+  void add_to(CLI::App* cmd, bool model_required = true, const std::string& files = "--class") {
+    auto* model = cmd->add_option("model", model_file, "model file (.sster)");
+    if (model_required) model->required();
+    data.add_to(cmd, false, files);
     cmd->add_option("--group", group,
                     "records to use: all, or train/val/test of the split (the one training used with the same "
                     "files, --val/--test files and --split-seed)")
@@ -174,8 +261,11 @@ struct ModelDataArgs {
 
   Model load_model() const { return Model::load(model_file); }
 
-  // The data, read with the model's alphabet and class names.
+  // The data, read with the model's alphabet and class names (and folded
+  // as the model's training data was, unless --structure or --fold say otherwise).
   Data load_data(const Model& m) {
+    if (data.fold_mode.empty() && data.structure.empty()) data.fold_settings = m.info().fold;
+    if (m.info().profile_channels > 0) data.structure_profile = true;
     if (data.alphabet == "auto") data.alphabet = m.info().alphabet.sequence();
     if (data.structure.empty()) data.structure = m.info().alphabet.structure();
     if (data.classes == 0) data.classes = m.info().classes();

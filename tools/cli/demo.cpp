@@ -80,8 +80,8 @@ void run_demo(const std::filesystem::path& out, const SimulationOptions& sim, co
   Data data = Data::from_fasta({pos, neg}, alphabet::dna());
   if (!quiet) std::cerr << data.summary() << "\n";
   Model model(params, data, seed);
-  Progress progress(quiet, static_cast<index_t>(data.indices(Group::train).size()), params.get_int("batch_size"),
-                    params.get_int("epochs"));
+  Progress progress(quiet, static_cast<index_t>(data.indices(Group::train).size()), params.values().batch_size,
+                    params.values().epochs);
   model.train(data, progress.observer());
   model.save((out / "model.sster").string());
 

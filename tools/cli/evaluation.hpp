@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sster/core/atomic_file.hpp"
+#include "sster/metrics/class_curves.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
 #include "sster/plot/curves.hpp"
@@ -22,23 +23,10 @@ struct Evaluation {
 
   // One curve per class (probability of the class against membership).
   std::vector<Curve> curves(bool roc) const {
-    std::vector<Curve> out;
-    for (index_t c = 0; c < probs.cols(); ++c) {
-      std::vector<double> scores, truth;
-      for (index_t i = 0; i < probs.rows(); ++i) {
-        scores.push_back(probs(i, c));
-        truth.push_back(at(targets, i * probs.cols() + c));
-      }
-      const auto& cls = at(report.classes, c);
-      if (roc) {
-        auto r = roc_curve(scores, truth);
-        out.push_back({cls.name, r.fpr, r.tpr, cls.roc_auc});
-      } else {
-        auto r = precision_recall_curve(scores, truth);
-        out.push_back({cls.name, r.recall, r.precision, cls.pr_auc});
-      }
-    }
-    return out;
+    std::vector<std::string> names;
+    for (const auto& c : report.classes) names.push_back(c.name);
+    return class_curves(std::span<const float>(probs.data(), to_size(probs.size())), targets, names,
+                        roc ? CurveKind::roc : CurveKind::precision_recall);
   }
 };
 

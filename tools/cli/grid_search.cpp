@@ -11,7 +11,7 @@
 #include "cli/subcommands.hpp"
 #include "sster/dist/grid_search.hpp"
 #include "sster/dist/job_error.hpp"
-#include "sster/model/grid_search.hpp"
+#include "sster/search/grid_search.hpp"
 
 namespace sster::cli {
 
@@ -67,7 +67,6 @@ void add_grid_search(CLI::App& app) {
       std::vector<std::pair<std::string, std::vector<std::string>>> grid;
       for (const auto& g : args->grid) grid.push_back(GridSearch::parse(g));
       search.emplace(grid, base);
-      data.emplace(args->data.load());
       o.metric = args->metric == "pr" ? GridMetric::pr_auc : GridMetric::roc_auc;
       o.seed = args->seed;
       o.folder = args->dir;
@@ -80,10 +79,12 @@ void add_grid_search(CLI::App& app) {
                     << o.folder << "\n";
       }
     });
+    data.emplace(load_on_ranks(world, args->data, !world.root()));
     auto result = world.distributed() ? dist::grid_search(*search, *data, o, world, grid_test_hooks())
                                       : std::optional(search->train(*data, o));
     if (!result) return;  // not rank 0
     auto& [best, ranked] = *result;
+    if (const auto fold = args->data.fold_spec()) best.set_fold(fold->to_string());
     best.save(args->output);
     std::cout << search->table(ranked, o.metric);
   });

@@ -2,6 +2,10 @@
 // FASTA files: pysster's visualize_all_kernels (motif, position and
 // activation plots per kernel, summary.html sorted by score) plus
 // motifs.meme, the kernels' motifs in score order named kernel_<i>.
+// With --from-seqlets FILE instead of a model: the seqlets of sster
+// attribute clustered into motifs (interpret/seqlet_motifs.hpp), as
+// motifs.meme, a logo per motif and seqlet_motifs.tsv (which seqlet went
+// where).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -11,7 +15,10 @@
 #include "cli/dir_option.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/interpret/kernel_meme.hpp"
+#include "sster/interpret/seqlet_motifs.hpp"
+#include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/visualize_kernel.hpp"
+#include "sster/io/meme.hpp"
 
 namespace sster::cli {
 
@@ -33,25 +40,93 @@ void print_kernel_table(const std::vector<KernelResult>& results, const Data& da
   }
 }
 
+// The letters of the seqlets: --alphabet if given, else the file's
+// "alphabet=" comment, else as their letters look (DNA, RNA or protein).
+std::string seqlet_alphabet(const SeqletFile& file, const std::string& option, const std::string& path) {
+  if (option != "auto") return parse_alphabet(option, "", {}).sequence();
+  if (!file.alphabet.empty()) return file.alphabet;
+  std::string seen;
+  for (const auto& s : file.seqlets) seen += s.sequence;
+  if (seen.find_first_not_of("ACGTN") == std::string::npos) return alphabet::dna().sequence();
+  if (seen.find_first_not_of("ACGUN") == std::string::npos) return alphabet::rna().sequence();
+  require(seen.find_first_not_of(alphabet::protein().sequence()) == std::string::npos,
+          path + ": the seqlets' letters are not DNA, RNA or protein; give --alphabet");
+  return alphabet::protein().sequence();
+}
+
+void write_seqlet_motifs(const std::string& path, const std::string& alphabet_option, const SeqletMotifOptions& o,
+                   const std::filesystem::path& out) {
+  const SeqletFile file = read_seqlets(path);
+  require(!file.seqlets.empty(), path + ": no seqlets");
+  const std::string alphabet = seqlet_alphabet(file, alphabet_option, path);
+  const auto motifs = cluster_seqlets(file.seqlets, alphabet, o);
+  require(!motifs.empty(), path + ": no cluster of at least " + std::to_string(o.min_seqlets) + " of the " +
+                               std::to_string(file.seqlets.size()) + " seqlets (try --min-seqlets)");
+  create_folders(out);
+  const auto pwms = seqlet_motif_pwms(motifs);
+  save_as_meme(pwms, out / "motifs.meme");
+  std::string members = "motif\trecord\tstart\tend\tstrand\tscore\n";
+  std::printf("%-15s %8s %7s %10s  %s\n", "motif", "sign", "seqlets", "mean score", "consensus");
+  for (std::size_t i = 0; i < motifs.size(); ++i) {
+    const auto& m = motifs[i];
+    m.motif.plot(out / (pwms[i].id + ".png"));
+    std::printf("%-15s %8s %7zu %10.4g  %s\n", pwms[i].id.c_str(), m.sign > 0 ? "positive" : "negative",
+                m.members.size(), m.mean_score, m.motif.consensus().c_str());
+    for (const auto& p : m.members) {
+      const Seqlet& s = file.seqlets[to_size(p.seqlet)];
+      const char strand = p.reverse == (s.strand == '+') ? '-' : '+';  // on the motif's strand
+      members += pwms[i].id + "\t" + s.record + "\t" + std::to_string(s.start) + "\t" + std::to_string(s.end) +
+                 "\t" + strand + "\t" + std::to_string(s.score) + "\n";
+    }
+  }
+  write_file_atomic(out / "seqlet_motifs.tsv", members);
+  std::cerr << "seqlet motifs in " << (out / "motifs.meme").string()
+            << " (MEME format: ready for Tomtom against a motif database)\n";
+}
+
 }  // namespace
 
 void add_motifs(CLI::App& app) {
   struct Args {
     ModelDataArgs in;
     std::string dir;
+    std::string seqlets;
+    SeqletMotifOptions seqlet;
+    bool single_strand = false;
   };
   auto args = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("motifs", "motifs, positions and activations of every first-layer kernel");
-  args->in.add_to(cmd);
+  auto* cmd = app.add_subcommand("motifs", "motifs, positions and activations of every first-layer kernel; or "
+                                           "the motifs of seqlets (--from-seqlets)");
+  args->in.add_to(cmd, false);
   add_dir_option(cmd, args->dir, "folder for summary.html, motif/position/activations_kernel_<i>.png and motifs.meme",
                  "-o,--output", true);
+  cmd->add_option("--from-seqlets", args->seqlets,
+                  "a seqlet TSV of sster attribute --seqlets: cluster its seqlets into motifs instead (no model)");
+  cmd->add_option("--min-seqlets", args->seqlet.min_seqlets, "--from-seqlets: fewest seqlets per motif")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  cmd->add_option("--max-shift", args->seqlet.max_shift, "--from-seqlets: positions a seqlet may slide to join")
+      ->check(CLI::Range(0, 50))
+      ->capture_default_str();
+  cmd->add_option("--min-similarity", args->seqlet.min_similarity,
+                  "--from-seqlets: mean letter frequency a seqlet needs to join a motif")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_flag("--single-strand", args->single_strand,
+                "--from-seqlets: DNA/RNA seqlets join only as given, not as reverse complements");
   cmd->callback([args] {
+    const std::filesystem::path out = args->dir;
+    if (!args->seqlets.empty()) {
+      require(args->in.model_file.empty(), "--from-seqlets reads seqlets, not a model: leave the model file out");
+      args->seqlet.both_strands = !args->single_strand;
+      write_seqlet_motifs(args->seqlets, args->in.data.alphabet, args->seqlet, out);
+      return;
+    }
+    require(!args->in.model_file.empty(), "give a model file (or --from-seqlets FILE)");
     Model model = args->in.load_model();
     const Data data = args->in.load_data(model);
-    const std::filesystem::path out = args->dir;
     const auto results = visualize_all_kernels(model, data, args->in.selected_group(), out);
-    save_kernel_meme(results, out / "motifs.meme");
-    if (data.alphabet().has_structure()) save_kernel_meme(results, out / "motifs_structure.meme", true);
+    save_kernel_memes(results, out);
     print_kernel_table(results, data);
     std::cerr << "open " << (out / "summary.html").string() << "\n";
   });

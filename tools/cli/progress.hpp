@@ -1,9 +1,11 @@
 #pragma once
 // Training progress on stderr: a live bar (epoch, batch, loss, val loss,
 // samples/s, ETA) when stderr is a terminal, one plain line per epoch
-// otherwise (logs, CI), nothing with --quiet.
+// otherwise (logs, CI), nothing with --quiet. FoldProgress: the same for
+// folding.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -58,6 +60,40 @@ class Progress {
   clock::time_point epoch_start_ = clock::now();
   double last_draw_ = 0;
   std::string last_val_ = "val_loss -";
+};
+
+// Folding progress on stderr while it is a terminal: how much of the input
+// is read (its bytes on disk, so gzip input counts too), records, rate, ETA.
+class FoldProgress {
+ public:
+  FoldProgress(bool quiet, std::string label, std::uint64_t file_bytes)
+      : show_(!quiet && ::isatty(2) == 1), label_(std::move(label)), bytes_(file_bytes) {}
+  FoldProgress(const FoldProgress&) = delete;
+  FoldProgress& operator=(const FoldProgress&) = delete;
+  ~FoldProgress() {
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+  void update(std::uint64_t bytes_read, index_t records) {
+    if (!show_) return;
+    const double s = std::chrono::duration<double>(clock::now() - start_).count();
+    if (s - last_draw_ < 0.1) return;  // ~10 redraws per second
+    last_draw_ = s;
+    const double share = bytes_ > 0 ? std::min(1.0, static_cast<double>(bytes_read) / static_cast<double>(bytes_)) : 0;
+    const double eta = share > 0 ? s * (1 - share) / share : 0;
+    std::fprintf(stderr, "\r\033[Kfolding %s  %3.0f%%  %lld records  %.0f/s  eta %.0fs", label_.c_str(), 100 * share,
+                 static_cast<long long>(records), s > 0 ? static_cast<double>(records) / s : 0.0, eta);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  bool show_, drawn_ = false;
+  std::string label_;
+  std::uint64_t bytes_;
+  clock::time_point start_ = clock::now();
+  double last_draw_ = 0;
 };
 
 }  // namespace sster::cli

@@ -22,6 +22,8 @@ void add_motifs(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
+void add_fold(CLI::App& app);
+void add_attribute(CLI::App& app);
 
 // The subcommands that share their work over the ranks of an MPI job (the
 // others refuse to start on more than one rank).

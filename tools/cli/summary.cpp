@@ -19,6 +19,7 @@ void add_summary(CLI::App& app) {
     std::cout << "input:   length " << info.length << ", alphabet " << info.alphabet.to_string();
     if (info.dense_channels) std::cout << ", " << info.dense_channels << " real-valued channels";
     if (info.extra) std::cout << ", " << info.extra << " additional values";
+    if (!info.fold.empty()) std::cout << ", structures folded by sster (" << info.fold << ")";
     std::cout << "\nclasses:";
     for (const auto& c : info.class_names) std::cout << " " << c;
     std::cout << (info.multilabel ? " (multi-label)" : "") << "\nparameters:";

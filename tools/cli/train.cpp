@@ -83,18 +83,21 @@ void add_train(CLI::App& app) {
                   << " holds an unfinished run, which this new run will replace (add --resume to continue it)\n";
       for (const auto& p : args->params) params.set(p);
       params.validate();
-      loaded.emplace(args->data.load());
-      if (speak) std::cerr << loaded->summary() << "\n";
+    });
+    loaded.emplace(load_on_ranks(world, args->data, !speak));
+    const Data& data = *loaded;
+    if (speak) std::cerr << data.summary() << "\n";
+    dist::run_together(world, [&] {
       if (args->resume) {
         trained.emplace(Model::load(checkpoint));
         require(trained->training_in_progress(), checkpoint + " holds no unfinished training run");
         require(args->params.empty() || trained->params() == params,
                 "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
       } else {
-        trained.emplace(params, *loaded, args->seed);
+        trained.emplace(params, data, args->seed);
+        if (const auto fold = args->data.fold_spec()) trained->set_fold(fold->to_string());
       }
     });
-    const Data& data = *loaded;
     Model& model = *trained;
     if (speak && !args->resume) model.print_summary(std::cerr);
     std::shared_ptr<dist::DataParallel<float>> sharing;
@@ -103,7 +106,7 @@ void add_train(CLI::App& app) {
       model.engine().share_chunks(sharing);
     }
     Progress progress(!speak, static_cast<index_t>(data.indices(Group::train).size()),
-                      model.params().get_int("batch_size"), model.params().get_int("epochs"));
+                      model.params().values().batch_size, model.params().values().epochs);
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;
     observer.on_epoch = [&](const EpochRecord& r, const Checkpoint& run) {

@@ -19,6 +19,8 @@ enum class Purpose : std::uint64_t {
   simulate = 6,
   optimize_input = 7,
   fold_sample = 8,
+  dinucleotide_shuffle = 9,  // attribution references (interpret/shuffle.hpp)
+  seqlet_null = 10,          // the seqlet caller's shuffled sequences
 };
 
 namespace detail {

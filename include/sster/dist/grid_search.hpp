@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "sster/dist/communicator.hpp"
-#include "sster/model/grid_search.hpp"
 #include "sster/model/serialize.hpp"
+#include "sster/search/grid_search.hpp"
 
 namespace sster::dist {
 

@@ -32,6 +32,7 @@ struct FoldRequest {
 };
 
 struct FoldedRecord {
+  std::string letters;              // the sequence as folded: upper case, T read as U (Rna::letters)
   Mfe mfe;
   std::string annotation;           // the MFE structure as forgi's contexts (annotate_structure)
   double ensemble_energy = 0;       // kcal/mol, with FoldRequest::partition
@@ -49,6 +50,7 @@ struct Folders {
 
 inline FoldedRecord fold_one(const Rna& rna, const FoldRequest& request, Folders& folders) {
   FoldedRecord out;
+  out.letters = rna.letters;
   out.unknown = rna.unknown;
   const bool whole_profile = !request.plfold && !request.profile_letters.empty();
   if (request.partition || whole_profile) {

@@ -7,6 +7,9 @@
 //                                         named kernel_<i> after their kernel,
 //                                         so a tomtom hit points straight at
 //                                         motif_kernel_<i>.png
+//   save_kernel_memes                     both into a folder, as `sster
+//                                         motifs` and the Python package's
+//                                         visualize_all_kernels write them
 #include <filesystem>
 #include <span>
 #include <string>
@@ -61,6 +64,13 @@ inline std::string kernel_meme_string(std::span<const KernelResult> results, boo
 inline void save_kernel_meme(std::span<const KernelResult> results, const std::filesystem::path& path,
                              bool structure = false) {
   write_file_atomic(path, kernel_meme_string(results, structure));
+}
+
+// motifs.meme in `folder`, and motifs_structure.meme when the kernels have
+// structure motifs (sequence+structure alphabets).
+inline void save_kernel_memes(std::span<const KernelResult> results, const std::filesystem::path& folder) {
+  save_kernel_meme(results, folder / "motifs.meme");
+  if (!results.empty() && results.front().motif.structure) save_kernel_meme(results, folder / "motifs_structure.meme", true);
 }
 
 }  // namespace sster

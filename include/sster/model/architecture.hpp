@@ -25,17 +25,17 @@ namespace sster {
 // bidirectional), all but the last returning sequences. Returns the features
 // the last one outputs.
 template <class T, class Add>
-index_t add_recurrent(const Params& p, index_t channels, Add& add) {
-  const bool lstm = p.rnn_type() == "LSTM";
-  const index_t layers = p.get_int("rnn_num");
+index_t add_recurrent(const ParamValues& p, index_t channels, Add& add) {
+  const bool lstm = p.rnn_type == RnnType::lstm;
+  const index_t layers = p.rnn_num;
   for (index_t i = 0; i < layers; ++i) {
     auto configure = [&](auto layer) {
       layer.inputs = channels;
-      layer.units = p.get_int("rnn_units", i);
+      layer.units = p.rnn_units[i];
       layer.return_sequences = i + 1 < layers;
-      layer.dropout = p.get("rnn_dropout_input", i);
-      layer.recurrent_dropout = p.get("rnn_dropout_recurrent", i);
-      const bool both = p.get("rnn_bidirectional", i) != 0;
+      layer.dropout = p.rnn_dropout_input[i];
+      layer.recurrent_dropout = p.rnn_dropout_recurrent[i];
+      const bool both = p.rnn_bidirectional[i];
       if (both) add(Bidirectional<decltype(layer)>(layer));
       else add(layer);
       channels = layer.units * (both ? 2 : 1);
@@ -47,20 +47,21 @@ index_t add_recurrent(const Params& p, index_t channels, Add& add) {
 }
 
 template <class T>
-Network<T> build_network(const Params& p, const InputSpec& input, index_t classes) {
-  p.validate();
+Network<T> build_network(const Params& params, const InputSpec& input, index_t classes) {
+  params.validate();
+  const ParamValues& p = params.values();
   require(classes >= 2 || classes == 1, "model: at least one class expected");
   std::vector<AnyLayer<T>> layers;
   auto add = [&](AnyLayer<T> layer) { layers.push_back(std::move(layer)); };
-  const Dropout<T> input_dropout{.rate = p.get("dropout_input")};
+  const Dropout<T> input_dropout{.rate = p.dropout_input};
   // On plain sequences the first conv block reads the symbols itself, input
   // dropout included; otherwise the input is floats and the dropout a layer.
-  const bool symbol_block = input.symbols_only() && p.get_int("conv_num") > 0;
+  const bool symbol_block = input.symbols_only() && p.conv_num > 0;
   if (!symbol_block) add(input_dropout);
   index_t channels = input.channels(), length = input.length;
-  for (index_t i = 0; i < p.get_int("conv_num"); ++i) {
-    const index_t width = p.get_int("kernel_len", i), kernels = p.get_int("kernel_num", i);
-    const index_t pool = p.get_int("pool_size", i), stride = p.get_int("pool_stride", i);
+  for (index_t i = 0; i < p.conv_num; ++i) {
+    const index_t width = p.kernel_len[i], kernels = p.kernel_num[i];
+    const index_t pool = p.pool_size[i], stride = p.pool_stride[i];
     require(width <= length, "conv1d_" + std::to_string(i + 1) + ": kernel_len " + std::to_string(width) +
                                  " exceeds its input length " + std::to_string(length) +
                                  " (sequence length " + std::to_string(input.length) + ")");
@@ -73,11 +74,11 @@ Network<T> build_network(const Params& p, const InputSpec& input, index_t classe
                               .pool = {.size = pool, .stride = stride}};
     if (i == 0 && symbol_block) add(SymbolConvPool1D<T>{.dropout = input_dropout, .block = block});
     else add(block);
-    add(Dropout<T>{.rate = p.get("dropout_conv", i)});
+    add(Dropout<T>{.rate = p.dropout_conv[i]});
     channels = kernels;
   }
   index_t features = length * channels;
-  if (p.rnn_type().empty()) {
+  if (p.rnn_type == RnnType::none) {
     add(Flatten<T>{});
   } else {
     features = add_recurrent<T>(p, channels, add);
@@ -86,10 +87,10 @@ Network<T> build_network(const Params& p, const InputSpec& input, index_t classe
     add(AppendExtra<T>{.extra_size = input.extra, .dropout = input_dropout});
     features += input.extra;
   }
-  for (index_t i = 0; i < p.get_int("dense_num"); ++i) {
-    const index_t units = p.get_int("neuron_num", i);
+  for (index_t i = 0; i < p.dense_num; ++i) {
+    const index_t units = p.neuron_num[i];
     add(Dense<T>{.inputs = features, .units = units});
-    add(Dropout<T>{.rate = p.get("dropout_dense", i)});
+    add(Dropout<T>{.rate = p.dropout_dense[i]});
     features = units;
   }
   add(Dense<T>{.inputs = features, .units = classes, .activation = Activation::linear, .max_norm = false});

@@ -43,6 +43,10 @@ struct ModelInfo {
   std::vector<std::string> class_names;
   bool multilabel = false;
   index_t profile_channels = 0;  // structure profiles instead of structure letters
+  // How the structure input was folded from plain RNA (the sster tool's
+  // spelling, e.g. "annotate"); empty when the structures came with the data.
+  // The tool folds new input the same way; the library only keeps the note.
+  std::string fold;
 
   index_t classes() const { return static_cast<index_t>(class_names.size()); }
   InputSpec input_spec() const {
@@ -62,9 +66,11 @@ struct ModelInfo {
             .profile_channels = d.profile_channels()};
   }
   nlohmann::json to_json() const {
-    return {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
-            {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
-            {"profile_channels", profile_channels}};
+    nlohmann::json j = {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
+                        {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
+                        {"profile_channels", profile_channels}};
+    if (!fold.empty()) j["fold"] = fold;  // only then: files of models without it stay as they were
+    return j;
   }
   // Model files are input too: every size is range-checked before anything
   // is sized from it (2^31 positions, 2^24 extra channels: far beyond use).
@@ -76,7 +82,8 @@ struct ModelInfo {
                 .extra = json_integer<index_t>(j, "extra", 0, max_channels),
                 .class_names = j.at("classes").get<std::vector<std::string>>(),
                 .multilabel = j.at("multilabel").get<bool>(),
-                .profile_channels = json_integer<index_t>(j, "profile_channels", 0, max_symbols)};
+                .profile_channels = json_integer<index_t>(j, "profile_channels", 0, max_symbols),
+                .fold = j.value("fold", std::string())};
     require(m.classes() >= 1, "the model has no classes");
     require(m.profile_channels == 0 || m.profile_channels == m.alphabet.structure_size(),
             std::to_string(m.profile_channels) + " structure profile channels for the structure alphabet '" +
@@ -158,13 +165,15 @@ class Model {
                                          std::to_string(static_cast<std::uint64_t>(count * 16 / 1e9)) +
                                          " GB with gradients and optimiser state): use fewer or smaller layers");
     engine_ = std::make_unique<Engine<float>>(std::move(net), loss_kind(), seed_);
-    learning_rate_ = params_.get("learning_rate");
+    learning_rate_ = params_.values().learning_rate;
   }
 
   const Params& params() const { return params_; }
   const ModelInfo& info() const { return info_; }
   std::uint64_t seed() const { return seed_; }
   const std::vector<EpochRecord>& history() const { return history_; }
+  // Notes how the structure input was folded (ModelInfo::fold); saved with the model.
+  void set_fold(std::string fold) { info_.fold = std::move(fold); }
   Engine<float>& engine() { return *engine_; }
   // All weights, flat, in layer order (Keras shapes: network().param_specs(i)).
   const AlignedVector<float>& weights() const { return engine_->parameters(); }
@@ -198,8 +207,8 @@ class Model {
     require(s.data_fingerprint == data_fingerprint(data),
             "train: this unfinished run was started on other data (or another split); give the same files");
     const auto class_weights = data.class_weights();
-    const index_t batch = params_.get_int("batch_size");
-    const int end = s.first_epoch + static_cast<int>(params_.get_int("epochs"));
+    const index_t batch = params_.values().batch_size;
+    const int end = s.first_epoch + static_cast<int>(params_.values().epochs);
     while (s.epoch < end) {
       const auto start = std::chrono::steady_clock::now();
       const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
@@ -370,8 +379,8 @@ class Model {
   void start_run(const Data& data) {
     TrainingState s;
     s.first_epoch = s.epoch = static_cast<int>(history_.size()) + 1;
-    s.schedule = PlateauSchedule(static_cast<int>(params_.get_int("patience_lr")),
-                                 static_cast<int>(params_.get_int("patience_stopping")));
+    s.schedule = PlateauSchedule(static_cast<int>(params_.values().patience_lr),
+                                 static_cast<int>(params_.values().patience_stopping));
     s.best = engine_->parameters();
     s.data_fingerprint = data_fingerprint(data);
     training_ = std::move(s);
@@ -385,7 +394,7 @@ class Model {
                 ", batch " + std::to_string(batch + 1) + " of " + std::to_string(batches) +
                 "; the best weights so far are kept (try a lower learning_rate)");
   }
-  double kernel_constraint() const { return params_.get("kernel_constraint"); }
+  double kernel_constraint() const { return params_.values().kernel_constraint; }
 
   // Runs fn(batch, n, first) over idx in blocks of 1024 records (bounded
   // memory for any set size); first = offset of the block within idx.

@@ -1,209 +1,162 @@
 #pragma once
 // sster::Params: every pysster Model hyperparameter with pysster's default.
-// Per-layer parameters take one value (used for every layer) or one value
-// per layer, like pysster's tuples (kernel_num (30, 60) for two conv layers).
-// Values are validated against their allowed range on every set, and the
-// per-layer counts by validate(). Readable and writable as JSON and as
-// "key=value" strings (the CLI's --param).
+// The engine reads them typed, p.values().kernel_num[i]; the CLI, JSON and
+// grid search reach them by name ("kernel_num=(30,60)"). One table,
+// param::fields below, joins the two: each row names a member of ParamValues,
+// its allowed range and, for per-layer values, whose count they follow.
+// Values are checked on every set, per-layer counts by validate().
+//
+// Adding a parameter: a member in ParamValues (its default is pysster's) and
+// one row in param::fields; JSON, key=value, grid search and `sster summary`
+// follow from the row. A named setter below is optional sugar for C++ users.
+// A choice is an enum plus its words in enum order, e.g.
+//   enum class RnnDropoutMasks { per_gate, shared };
+//   inline constexpr std::array<const char*, 2> rnn_dropout_masks_words{"per_gate", "shared"};
+//   Choice{"rnn_dropout_masks", &ParamValues::rnn_dropout_masks, rnn_dropout_masks_words},
+// Model files store the parameters as JSON by name, so files written before
+// a parameter existed read with its default.
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cmath>
-#include <map>
-#include <sstream>
+#include <array>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "sster/core/error.hpp"
-#include "sster/core/tensor.hpp"
+#include "sster/core/index.hpp"
+#include "sster/model/param_field.hpp"
 
 namespace sster {
 
-namespace detail {
+enum class RnnType { lstm, gru, none };
+inline constexpr std::array<const char*, 3> rnn_type_words{"LSTM", "GRU", "none"};
 
-enum class Kind { integer, real, boolean, text };
+// The typed values, defaults as pysster's Model._check_params.
+struct ParamValues {
+  index_t conv_num = 2;
+  PerLayer<index_t> kernel_num = 30;
+  PerLayer<index_t> kernel_len = 25;
+  PerLayer<index_t> pool_size = 2;
+  PerLayer<index_t> pool_stride = 2;
+  index_t dense_num = 1;
+  PerLayer<index_t> neuron_num = 100;
+  double dropout_input = 0.1;
+  PerLayer<double> dropout_conv = 0.3;
+  PerLayer<double> dropout_dense = 0.6;
+  index_t batch_size = 128;
+  double learning_rate = 0.0005;
+  index_t patience_lr = 5;
+  index_t patience_stopping = 15;
+  index_t epochs = 500;
+  double kernel_constraint = 3;
+  RnnType rnn_type = RnnType::none;
+  index_t rnn_num = 1;
+  PerLayer<index_t> rnn_units = 32;
+  PerLayer<bool> rnn_bidirectional = true;
+  PerLayer<double> rnn_dropout_input = 0.2;
+  PerLayer<double> rnn_dropout_recurrent = 0.0;
 
-struct ParamDef {
-  const char* name;
-  Kind kind;
-  double fallback;         // default (numeric kinds)
-  double lo, hi;           // allowed range
-  bool lo_open, hi_open;   // whether the bounds themselves are excluded
-  const char* group;       // per-layer group: "conv", "dense", "rnn", or "" for scalars
+  bool operator==(const ParamValues&) const = default;
 };
 
-inline constexpr double unbounded = 1e300;
+namespace param {
 
-// The table of pysster's parameters (Model._check_params), in its order.
-inline const std::vector<ParamDef>& param_table() {
-  static const std::vector<ParamDef> table = {
-      {"conv_num", Kind::integer, 2, 0, 1000, false, false, ""},
-      {"kernel_num", Kind::integer, 30, 1, 100000, false, false, "conv"},
-      {"kernel_len", Kind::integer, 25, 1, 100000, false, false, "conv"},
-      {"pool_size", Kind::integer, 2, 1, 100000, false, false, "conv"},
-      {"pool_stride", Kind::integer, 2, 1, 100000, false, false, "conv"},
-      {"dense_num", Kind::integer, 1, 0, 1000, false, false, ""},
-      {"neuron_num", Kind::integer, 100, 1, 1000000, false, false, "dense"},
-      {"dropout_input", Kind::real, 0.1, 0, 1, false, true, ""},
-      {"dropout_conv", Kind::real, 0.3, 0, 1, false, true, "conv"},
-      {"dropout_dense", Kind::real, 0.6, 0, 1, false, true, "dense"},
-      {"batch_size", Kind::integer, 128, 1, 1000000, false, false, ""},
-      {"learning_rate", Kind::real, 0.0005, 0, 1000, true, false, ""},
-      {"patience_lr", Kind::integer, 5, 1, 1000000, false, false, ""},
-      {"patience_stopping", Kind::integer, 15, 1, 1000000, false, false, ""},
-      {"epochs", Kind::integer, 500, 1, 1000000, false, false, ""},
-      {"kernel_constraint", Kind::real, 3, 0, unbounded, true, false, ""},
-      {"rnn_type", Kind::text, 0, 0, 0, false, false, ""},
-      {"rnn_num", Kind::integer, 1, 1, 1000, false, false, ""},
-      {"rnn_units", Kind::integer, 32, 1, 100000, false, false, "rnn"},
-      {"rnn_bidirectional", Kind::boolean, 1, 0, 1, false, false, "rnn"},
-      {"rnn_dropout_input", Kind::real, 0.2, 0, 1, false, true, "rnn"},
-      {"rnn_dropout_recurrent", Kind::real, 0.0, 0, 1, false, true, "rnn"},
-  };
-  return table;
-}
+inline constexpr LayerGroup<ParamValues> conv{"conv", &ParamValues::conv_num};
+inline constexpr LayerGroup<ParamValues> dense{"dense", &ParamValues::dense_num};
+inline constexpr LayerGroup<ParamValues> rnn{"rnn", &ParamValues::rnn_num};
 
-inline const ParamDef& param_def(const std::string& name) {
-  for (const auto& d : param_table())
-    if (name == d.name) return d;
-  std::string known;
-  for (const auto& d : param_table()) known += std::string(known.empty() ? "" : ", ") + d.name;
-  throw Error("unknown parameter '" + name + "' (known: " + known + ")");
-}
-
-inline std::string range_text(const ParamDef& d) {
-  auto num = [](double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-  };
-  if (d.kind == Kind::boolean) return "true or false";
-  const std::string lo = std::string(d.lo_open ? "(" : "[") + num(d.lo) + ", ";
-  const std::string hi = d.hi >= unbounded ? "inf)" : num(d.hi) + (d.hi_open ? ")" : "]");
-  return (d.kind == Kind::integer ? "a whole number in " : "a number in ") + lo + hi;
-}
-
-}  // namespace detail
-
-// One value for every layer, or one per layer: kernel_num(30) or kernel_num({30, 60}).
-struct PerLayer {
-  std::vector<double> values;
-  PerLayer(double v) : values{v} {}  // NOLINT: implicit by design
-  PerLayer(std::initializer_list<double> v) : values(v) {}
-  PerLayer(std::vector<double> v) : values(std::move(v)) {}  // NOLINT
+// The table, in pysster's order: name, member, allowed values, layer group.
+inline constexpr auto fields = std::tuple{
+    Number{"conv_num", &ParamValues::conv_num, closed(0, 1000)},
+    Number{"kernel_num", &ParamValues::kernel_num, closed(1, 100000), conv},
+    Number{"kernel_len", &ParamValues::kernel_len, closed(1, 100000), conv},
+    Number{"pool_size", &ParamValues::pool_size, closed(1, 100000), conv},
+    Number{"pool_stride", &ParamValues::pool_stride, closed(1, 100000), conv},
+    Number{"dense_num", &ParamValues::dense_num, closed(0, 1000)},
+    Number{"neuron_num", &ParamValues::neuron_num, closed(1, 1000000), dense},
+    Number{"dropout_input", &ParamValues::dropout_input, below(0, 1)},
+    Number{"dropout_conv", &ParamValues::dropout_conv, below(0, 1), conv},
+    Number{"dropout_dense", &ParamValues::dropout_dense, below(0, 1), dense},
+    Number{"batch_size", &ParamValues::batch_size, closed(1, 1000000)},
+    Number{"learning_rate", &ParamValues::learning_rate, above(0, 1000)},
+    Number{"patience_lr", &ParamValues::patience_lr, closed(1, 1000000)},
+    Number{"patience_stopping", &ParamValues::patience_stopping, closed(1, 1000000)},
+    Number{"epochs", &ParamValues::epochs, closed(1, 1000000)},
+    Number{"kernel_constraint", &ParamValues::kernel_constraint, above(0)},
+    Choice{"rnn_type", &ParamValues::rnn_type, rnn_type_words},
+    Number{"rnn_num", &ParamValues::rnn_num, closed(1, 1000)},
+    Number{"rnn_units", &ParamValues::rnn_units, closed(1, 100000), rnn},
+    Number{"rnn_bidirectional", &ParamValues::rnn_bidirectional, closed(0, 1), rnn},
+    Number{"rnn_dropout_input", &ParamValues::rnn_dropout_input, below(0, 1), rnn},
+    Number{"rnn_dropout_recurrent", &ParamValues::rnn_dropout_recurrent, below(0, 1), rnn},
 };
+
+// f(row) for every row of the table.
+template <class F>
+void for_each_field(F&& f) {
+  std::apply([&](const auto&... field) { (f(field), ...); }, fields);
+}
+
+}  // namespace param
 
 class Params {
  public:
-  Params() {
-    for (const auto& d : detail::param_table())
-      if (d.kind != detail::Kind::text) values_[d.name] = {d.fallback};
-  }
+  // The typed values: what the engine reads.
+  const ParamValues& values() const { return values_; }
 
-  // One value, or one per layer. Throws Error naming the parameter and its range.
-  Params& set(const std::string& name, std::vector<double> values) {
-    const auto& d = detail::param_def(name);
-    require(d.kind != detail::Kind::text, "parameter '" + name + "' takes a name, not a number");
-    require(!values.empty(), "parameter '" + name + "': no value given");
-    require(values.size() == 1 || *d.group, "parameter '" + name + "' takes a single value, got " +
-                                                  std::to_string(values.size()));
-    for (double v : values) check_value(d, v);
-    values_[name] = std::move(values);
+  // By name: one value, or one per layer. Throws Error naming the parameter and its range.
+  Params& set(const std::string& name, const std::vector<double>& numbers) {
+    with_field(name, [&](const auto& field) { field.set(values_, numbers); });
     return *this;
   }
   Params& set(const std::string& name, double value) { return set(name, std::vector<double>{value}); }
-
   // Parses "30", "(30, 60)", "30,60", "true", "LSTM", "none": the CLI's --param values.
   Params& set(const std::string& name, const std::string& text) {
-    const auto& d = detail::param_def(name);
-    if (d.kind == detail::Kind::text) return rnn_type(text);
-    std::vector<double> values;
-    std::string item;
-    std::istringstream in(strip(text, "()[] "));
-    while (std::getline(in, item, ',')) values.push_back(parse_number(d, strip(item, " ")));
-    return set(name, std::move(values));
+    with_field(name, [&](const auto& field) { field.parse(values_, text); });
+    return *this;
   }
   // "key=value"
   Params& set(const std::string& assignment) {
     const auto eq = assignment.find('=');
     require(eq != std::string::npos, "parameter '" + assignment + "': expected key=value");
-    return set(strip(assignment.substr(0, eq), " "), assignment.substr(eq + 1));
+    return set(param::detail::strip(assignment.substr(0, eq), " "), assignment.substr(eq + 1));
   }
 
-  // Value for `layer` (0-based) of a per-layer parameter, or the scalar value.
+  // By name: the value(s) as numbers, the value for `layer` (0-based) of a
+  // per-layer parameter or the scalar value, and the same rounded.
+  std::vector<double> values(const std::string& name) const {
+    std::vector<double> out;
+    with_field(name, [&](const auto& field) { out = field.numbers(values_); });
+    return out;
+  }
   double get(const std::string& name, index_t layer = 0) const {
-    const auto& d = detail::param_def(name);
-    require(d.kind != detail::Kind::text, "parameter '" + name + "' is not numeric");
-    const auto& v = values_.at(name);
+    const auto v = values(name);
     return v.size() == 1 ? v[0] : v.at(to_size(layer));
   }
   index_t get_int(const std::string& name, index_t layer = 0) const {
     return static_cast<index_t>(std::llround(get(name, layer)));
   }
-  const std::vector<double>& values(const std::string& name) const { return values_.at(name); }
-  const std::string& rnn_type() const { return rnn_type_; }
+  // "LSTM", "GRU" or "" (none).
+  std::string rnn_type() const {
+    return values_.rnn_type == RnnType::none ? "" : rnn_type_words[static_cast<std::size_t>(values_.rnn_type)];
+  }
 
   // Per-layer value counts must match the layer counts (pysster's tuple rule).
   void validate() const {
-    const std::map<std::string, index_t> counts = {
-        {"conv", get_int("conv_num")}, {"dense", get_int("dense_num")}, {"rnn", get_int("rnn_num")}};
-    for (const auto& d : detail::param_table()) {
-      if (!*d.group) continue;
-      const auto n = static_cast<index_t>(values_.at(d.name).size());
-      const index_t want = counts.at(d.group);
-      require(n == 1 || n == want, "parameter '" + std::string(d.name) + "' has " + std::to_string(n) +
-                                       " values but there are " + std::to_string(want) + " " + d.group +
-                                       " layers (" + group_count_name(d.group) + "): give 1 value or " +
-                                       std::to_string(want));
-    }
+    param::for_each_field([&](const auto& field) { field.check_count(values_); });
   }
 
   nlohmann::json to_json() const {
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& d : detail::param_table()) {
-      if (d.kind == detail::Kind::text) {
-        j[d.name] = rnn_type_.empty() ? nlohmann::json(nullptr) : nlohmann::json(rnn_type_);
-        continue;
-      }
-      const auto& v = values_.at(d.name);
-      auto one = [&](double x) -> nlohmann::json {
-        if (d.kind == detail::Kind::integer) return std::llround(x);
-        if (d.kind == detail::Kind::boolean) return x != 0;
-        return x;
-      };
-      if (v.size() == 1) {
-        j[d.name] = one(v[0]);
-      } else {
-        nlohmann::json a = nlohmann::json::array();
-        for (double x : v) a.push_back(one(x));
-        j[d.name] = a;
-      }
-    }
+    param::for_each_field([&](const auto& field) { j[field.name] = field.to_json(values_); });
     return j;
   }
   static Params from_json(const nlohmann::json& j) {
     require(j.is_object(), "parameters: expected a JSON object");
     Params p;
-    for (const auto& item : j.items()) {
-      // Not a structured binding: clang before 16 cannot capture one in the lambda below.
-      const std::string& key = item.key();
-      const nlohmann::json& value = item.value();
-      const auto& d = detail::param_def(key);
-      if (d.kind == detail::Kind::text) {
-        p.rnn_type(value.is_null() ? "" : value.get<std::string>());
-        continue;
-      }
-      std::vector<double> v;
-      auto number = [&](const nlohmann::json& x) {
-        require(x.is_number() || x.is_boolean(), "parameter '" + key + "': expected " + range_text(d));
-        return x.is_boolean() ? (x.get<bool>() ? 1.0 : 0.0) : x.get<double>();
-      };
-      if (value.is_array())
-        for (const auto& x : value) v.push_back(number(x));
-      else
-        v.push_back(number(value));
-      p.set(key, std::move(v));
-    }
+    for (const auto& item : j.items())
+      p.with_field(item.key(), [&](const auto& field) { field.from_json(p.values_, item.value()); });
     p.validate();
     return p;
   }
@@ -225,75 +178,63 @@ class Params {
     }
     return out;
   }
-  bool operator==(const Params& o) const { return values_ == o.values_ && rnn_type_ == o.rnn_type_; }
+  bool operator==(const Params& o) const { return values_ == o.values_; }
 
   // Named setters, so code reads like pysster's params dict:
   // Params{}.conv_num(1).kernel_num({30, 60}).rnn_type("GRU")
-  Params& conv_num(double v) { return set("conv_num", v); }
-  Params& kernel_num(PerLayer v) { return set("kernel_num", std::move(v.values)); }
-  Params& kernel_len(PerLayer v) { return set("kernel_len", std::move(v.values)); }
-  Params& pool_size(PerLayer v) { return set("pool_size", std::move(v.values)); }
-  Params& pool_stride(PerLayer v) { return set("pool_stride", std::move(v.values)); }
-  Params& dense_num(double v) { return set("dense_num", v); }
-  Params& neuron_num(PerLayer v) { return set("neuron_num", std::move(v.values)); }
-  Params& dropout_input(double v) { return set("dropout_input", v); }
-  Params& dropout_conv(PerLayer v) { return set("dropout_conv", std::move(v.values)); }
-  Params& dropout_dense(PerLayer v) { return set("dropout_dense", std::move(v.values)); }
-  Params& batch_size(double v) { return set("batch_size", v); }
-  Params& learning_rate(double v) { return set("learning_rate", v); }
-  Params& patience_lr(double v) { return set("patience_lr", v); }
-  Params& patience_stopping(double v) { return set("patience_stopping", v); }
-  Params& epochs(double v) { return set("epochs", v); }
-  Params& kernel_constraint(double v) { return set("kernel_constraint", v); }
-  Params& rnn_num(double v) { return set("rnn_num", v); }
-  Params& rnn_units(PerLayer v) { return set("rnn_units", std::move(v.values)); }
-  Params& rnn_bidirectional(PerLayer v) { return set("rnn_bidirectional", std::move(v.values)); }
-  Params& rnn_dropout_input(PerLayer v) { return set("rnn_dropout_input", std::move(v.values)); }
-  Params& rnn_dropout_recurrent(PerLayer v) { return set("rnn_dropout_recurrent", std::move(v.values)); }
-  Params& rnn_type(std::string type) {
-    std::string upper = type;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (upper == "NONE") upper.clear();
-    require(upper.empty() || upper == "LSTM" || upper == "GRU",
-            "parameter 'rnn_type': expected LSTM, GRU or none, got '" + type + "'");
-    rnn_type_ = upper;
+  Params& conv_num(double v) { return assign(&ParamValues::conv_num, v); }
+  Params& kernel_num(Numbers v) { return assign(&ParamValues::kernel_num, v); }
+  Params& kernel_len(Numbers v) { return assign(&ParamValues::kernel_len, v); }
+  Params& pool_size(Numbers v) { return assign(&ParamValues::pool_size, v); }
+  Params& pool_stride(Numbers v) { return assign(&ParamValues::pool_stride, v); }
+  Params& dense_num(double v) { return assign(&ParamValues::dense_num, v); }
+  Params& neuron_num(Numbers v) { return assign(&ParamValues::neuron_num, v); }
+  Params& dropout_input(double v) { return assign(&ParamValues::dropout_input, v); }
+  Params& dropout_conv(Numbers v) { return assign(&ParamValues::dropout_conv, v); }
+  Params& dropout_dense(Numbers v) { return assign(&ParamValues::dropout_dense, v); }
+  Params& batch_size(double v) { return assign(&ParamValues::batch_size, v); }
+  Params& learning_rate(double v) { return assign(&ParamValues::learning_rate, v); }
+  Params& patience_lr(double v) { return assign(&ParamValues::patience_lr, v); }
+  Params& patience_stopping(double v) { return assign(&ParamValues::patience_stopping, v); }
+  Params& epochs(double v) { return assign(&ParamValues::epochs, v); }
+  Params& kernel_constraint(double v) { return assign(&ParamValues::kernel_constraint, v); }
+  Params& rnn_type(const std::string& type) { return assign(&ParamValues::rnn_type, type); }
+  Params& rnn_num(double v) { return assign(&ParamValues::rnn_num, v); }
+  Params& rnn_units(Numbers v) { return assign(&ParamValues::rnn_units, v); }
+  Params& rnn_bidirectional(Numbers v) { return assign(&ParamValues::rnn_bidirectional, v); }
+  Params& rnn_dropout_input(Numbers v) { return assign(&ParamValues::rnn_dropout_input, v); }
+  Params& rnn_dropout_recurrent(Numbers v) { return assign(&ParamValues::rnn_dropout_recurrent, v); }
+
+ private:
+  // f(row) for the row named `name`; an Error listing the known names otherwise.
+  template <class F>
+  static void with_field(const std::string& name, F&& f) {
+    bool found = false;
+    std::string known;
+    param::for_each_field([&](const auto& field) {
+      known += std::string(known.empty() ? "" : ", ") + field.name;
+      if (!found && name == field.name) {
+        found = true;
+        f(field);
+      }
+    });
+    require(found, "unknown parameter '" + name + "' (known: " + known + ")");
+  }
+
+  // Sets the member through its row: numbers are checked, a text is parsed.
+  template <class M, class Value>
+  Params& assign(M ParamValues::*member, const Value& value) {
+    param::for_each_field([&](const auto& field) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(field.member)>, M ParamValues::*>) {
+        if (field.member != member) return;
+        if constexpr (std::is_same_v<Value, std::string>) field.parse(values_, value);
+        else field.set(values_, Numbers(value).values);
+      }
+    });
     return *this;
   }
 
- private:
-  static std::string strip(const std::string& s, const char* chars) {
-    const auto b = s.find_first_not_of(chars);
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(chars) - b + 1);
-  }
-  static std::string range_text(const detail::ParamDef& d) { return detail::range_text(d); }
-  static std::string group_count_name(const std::string& group) { return group + "_num"; }
-  static double parse_number(const detail::ParamDef& d, const std::string& text) {
-    if (d.kind == detail::Kind::boolean) {
-      if (text == "true" || text == "True" || text == "1") return 1;
-      if (text == "false" || text == "False" || text == "0") return 0;
-    } else {
-      std::size_t used = 0;
-      try {
-        const double v = std::stod(text, &used);
-        if (used == text.size()) return v;
-      } catch (const std::exception&) {
-      }
-    }
-    throw Error("parameter '" + std::string(d.name) + "': '" + text + "' is not " + range_text(d));
-  }
-  static void check_value(const detail::ParamDef& d, double v) {
-    const bool ok = std::isfinite(v) && (d.lo_open ? v > d.lo : v >= d.lo) && (d.hi_open ? v < d.hi : v <= d.hi) &&
-                    (d.kind == detail::Kind::real || v == std::floor(v));
-    if (!ok) {
-      std::ostringstream s;
-      s << "parameter '" << d.name << "' = " << v << " is out of range: expected " << range_text(d);
-      throw Error(s.str());
-    }
-  }
-
-  std::map<std::string, std::vector<double>> values_;
-  std::string rnn_type_;  // "" (none), "LSTM" or "GRU"
+  ParamValues values_;
 };
 
 }  // namespace sster

@@ -88,183 +88,6 @@ inline void symbol_offsets(const std::uint8_t* x, index_t L, index_t C, index_t 
     off[p] = static_cast<std::int32_t>((x[p] == no_symbol ? C : static_cast<index_t>(x[p])) * Kp);
 }
 
-// R output rows x NV vectors from the table, summed over the W taps. (A
-// table of the summed weights of tap pairs, (W/2, (C+1)^2, Kp), halves the
-// loads at inference, but at 41 KB next to the output block it misses L1:
-// measured no faster at pysster's defaults, so not kept.)
-template <class T, int R, int NV, bool Scaled>
-inline void gather_block(const std::int32_t* off, const T* scale, const T* table, index_t tap_stride, index_t W,
-                         const T* bias, T* y, index_t ldy) {
-  using V = simd::batch<T>;
-  constexpr index_t w = simd::width<T>;
-  V acc[R][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = V::load_aligned(bias + v * w);
-  for (index_t j = 0; j < W; ++j) {
-    const T* tj = table + j * tap_stride;
-#pragma GCC unroll 16
-    for (int r = 0; r < R; ++r) {
-      const T* row = tj + off[r + j];
-      if constexpr (Scaled) {
-        const V sv(scale[r + j]);
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[r][v] = xsimd::fma(sv, V::load_aligned(row + v * w), acc[r][v]);
-      } else {
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[r][v] += V::load_aligned(row + v * w);
-      }
-    }
-  }
-#pragma GCC unroll 16
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v].store_aligned(y + r * ldy + v * w);
-}
-
-template <class T, int NV, bool Scaled, int R = block_rows<T, NV>>
-inline void gather_rows(index_t rows, const std::int32_t* off, const T* scale, const T* table, index_t tap_stride,
-                        index_t W, const T* bias, T* y, index_t ldy) {
-  index_t r0 = 0;
-  for (; r0 + R <= rows; r0 += R)
-    gather_block<T, R, NV, Scaled>(off + r0, Scaled ? scale + r0 : scale, table, tap_stride, W, bias, y + r0 * ldy, ldy);
-  if constexpr (R > 1) {
-    if (rows - r0 > 0)
-      gather_rows<T, NV, Scaled, R - 1>(rows - r0, off + r0, Scaled ? scale + r0 : scale, table, tap_stride, W, bias,
-                                        y + r0 * ldy, ldy);
-  }
-}
-
-// One sample's padded output (lo, Kp), bias included.
-template <class T, bool Scaled>
-void gather_sample(const std::int32_t* off, const T* scale, const T* table, index_t C, index_t W, index_t lo,
-                   index_t Kp, const T* bias, T* y) {
-  constexpr index_t w = simd::width<T>;
-  // Every row load and store is aligned: table, bias and y start on a vector, rows are Kp apart.
-  assert(Kp % w == 0);
-  assert(reinterpret_cast<std::uintptr_t>(table) % alignof(simd::batch<T>) == 0 &&
-         reinterpret_cast<std::uintptr_t>(bias) % alignof(simd::batch<T>) == 0 &&
-         reinterpret_cast<std::uintptr_t>(y) % alignof(simd::batch<T>) == 0);
-  const index_t tap_stride = (C + 1) * Kp;
-  for (index_t j = 0; j < Kp;) {
-    const index_t left = (Kp - j) / w;
-    if (left >= 4) {
-      gather_rows<T, 4, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
-      j += 4 * w;
-    } else if (left == 3) {
-      gather_rows<T, 3, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
-      j += 3 * w;
-    } else if (left == 2) {
-      gather_rows<T, 2, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
-      j += 2 * w;
-    } else {
-      gather_rows<T, 1, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
-      j += w;
-    }
-  }
-}
-
-// Backward, per symbol: dW[j][c] = sum over positions p holding c of
-// scale[p] * g[p - j]. For one symbol and a block of JB taps the JB rows of
-// dW stay in registers while the positions of that symbol pass, each adding
-// the JB gradient rows p - j0 - jj (a load and an FMA per vector, no store).
-// A scatter of every gradient row into the W table rows it touched would
-// store as often as it loads, and stores are the slower port: the whole
-// backward of a chunk of 32 at pysster's defaults took 0.125 ms that way,
-// 0.085 ms this way (Zen 5, one thread).
-//   gb: the gradient with W-1 zero rows on both sides, (lo + 2(W-1), Kp),
-//       offset by (W-1-j0) rows, so tap j0 + jj of position p reads row p - jj
-//   dw: table row (j0, c), taps tap_stride apart; both at the panel's column
-template <class T, int NV, int JB, bool Scaled>
-inline void symbol_taps(const std::int32_t* pos, index_t count, const T* scale, const T* gb, index_t Kp, T* dw,
-                        index_t tap_stride) {
-  using V = simd::batch<T>;
-  constexpr index_t w = simd::width<T>;
-  V acc[JB][NV];
-#pragma GCC unroll 16
-  for (int jj = 0; jj < JB; ++jj)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[jj][v] = V::load_aligned(dw + jj * tap_stride + v * w);
-  for (index_t i = 0; i < count; ++i) {
-    const index_t p = pos[i];
-    const T* row = gb + p * Kp;
-    if constexpr (Scaled) {
-      const V sv(scale[p]);
-#pragma GCC unroll 16
-      for (int jj = 0; jj < JB; ++jj)
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[jj][v] = xsimd::fma(sv, V::load_aligned(row - jj * Kp + v * w), acc[jj][v]);
-    } else {
-#pragma GCC unroll 16
-      for (int jj = 0; jj < JB; ++jj)
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[jj][v] += V::load_aligned(row - jj * Kp + v * w);
-    }
-  }
-#pragma GCC unroll 16
-  for (int jj = 0; jj < JB; ++jj)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[jj][v].store_aligned(dw + jj * tap_stride + v * w);
-}
-
-// Taps [0, W) of one symbol in blocks of JB, the remainder by one smaller block.
-template <class T, int NV, bool Scaled, int JB>
-inline void symbol_tap_blocks(index_t W, const std::int32_t* pos, index_t count, const T* scale, const T* gb,
-                              index_t Kp, T* dw, index_t tap_stride) {
-  index_t j0 = 0;
-  for (; j0 + JB <= W; j0 += JB)
-    symbol_taps<T, NV, JB, Scaled>(pos, count, scale, gb - j0 * Kp, Kp, dw + j0 * tap_stride, tap_stride);
-  if constexpr (JB > 1) {
-    if (W - j0 > 0)
-      symbol_tap_blocks<T, NV, Scaled, JB - 1>(W - j0, pos, count, scale, gb - j0 * Kp, Kp, dw + j0 * tap_stride,
-                                               tap_stride);
-  }
-}
-
-// Blocks of equal size (25 taps: 9 + 9 + 7, not 12 + 12 + 1): every pass over
-// the positions then carries as many taps as the others.
-template <class T, int NV, bool Scaled, int JB = std::min(12, (simd_registers<T> - 6) / NV)>
-inline void symbol_taps_balanced(index_t jb, index_t W, const std::int32_t* pos, index_t count, const T* scale,
-                                 const T* gb, index_t Kp, T* dw, index_t tap_stride) {
-  if constexpr (JB > 1) {
-    if (jb < JB) {
-      symbol_taps_balanced<T, NV, Scaled, JB - 1>(jb, W, pos, count, scale, gb, Kp, dw, tap_stride);
-      return;
-    }
-  }
-  symbol_tap_blocks<T, NV, Scaled, JB>(W, pos, count, scale, gb, Kp, dw, tap_stride);
-}
-
-// Adds one sample's gradient into the (W, C+1, Kp) table. gb: (lo + 2(W-1), Kp)
-// with zero borders; order/starts: the sample's positions grouped by symbol.
-template <class T, bool Scaled>
-void symbol_backward_sample(const std::int32_t* order, const std::int32_t* starts, const T* scale, const T* gb,
-                            index_t C, index_t W, index_t Kp, T* table) {
-  constexpr index_t w = simd::width<T>;
-  assert(Kp % w == 0);
-  assert(reinterpret_cast<std::uintptr_t>(gb) % alignof(simd::batch<T>) == 0 &&
-         reinterpret_cast<std::uintptr_t>(table) % alignof(simd::batch<T>) == 0);
-  const index_t tap_stride = (C + 1) * Kp;
-  const T* gb0 = gb + (W - 1) * Kp;  // row of position p for tap 0
-  constexpr index_t max_jb = std::min(12, (simd_registers<T> - 6) / 2);
-  const index_t blocks = (W + max_jb - 1) / max_jb, jb = (W + blocks - 1) / blocks;
-  for (index_t j = 0; j < Kp;) {
-    const index_t left = (Kp - j) / w;
-    const int nv = left >= 2 ? 2 : 1;
-    for (index_t c = 0; c < C; ++c) {
-      const std::int32_t* pos = order + starts[c];
-      const index_t count = starts[c + 1] - starts[c];
-      if (count == 0) continue;
-      if (nv == 2)
-        symbol_taps_balanced<T, 2, Scaled>(jb, W, pos, count, scale, gb0 + j, Kp, table + c * Kp + j, tap_stride);
-      else
-        symbol_taps_balanced<T, 1, Scaled>(jb, W, pos, count, scale, gb0 + j, Kp, table + c * Kp + j, tap_stride);
-    }
-    j += nv * w;
-  }
-}
-
 // Positions of one sample grouped by symbol (counting sort); no_symbol is left out.
 inline void group_positions(const std::uint8_t* x, index_t L, index_t C, std::int32_t* order, std::int32_t* starts) {
   for (index_t p = 0; p < L; ++p) assert(x[p] < C || x[p] == no_symbol);
@@ -291,12 +114,15 @@ void gather_samples(const std::uint8_t* x, const T* scale, const T* w, const T* 
   sc.offsets.resize(to_size(s.L));
   for (index_t n = 0; n < s.B; ++n) {
     symbol_offsets(x + n * s.L, s.L, C, Kp, sc.offsets.data());
-    if (scale)
-      gather_sample<T, true>(sc.offsets.data(), scale + n * s.L, sc.w_pad.data(), C, s.W, lo, Kp, sc.b_pad.data(),
-                             sc.y_pad.data());
-    else
-      gather_sample<T, false>(sc.offsets.data(), scale, sc.w_pad.data(), C, s.W, lo, Kp, sc.b_pad.data(),
-                              sc.y_pad.data());
+    with_kernels<T>([&](auto k) {
+      using Set = decltype(k);
+      if (scale)
+        Set::template gather_sample<T, true>(sc.offsets.data(), scale + n * s.L, sc.w_pad.data(), C, s.W, lo, Kp,
+                                             sc.b_pad.data(), sc.y_pad.data());
+      else
+        Set::template gather_sample<T, false>(sc.offsets.data(), scale, sc.w_pad.data(), C, s.W, lo, Kp,
+                                              sc.b_pad.data(), sc.y_pad.data());
+    });
     epilogue(n, static_cast<const T*>(sc.y_pad.data()));
   }
 }
@@ -314,14 +140,17 @@ void gather_backward_samples(const std::uint8_t* x, const T* scale, T* dw, T* db
   sc.starts.resize(to_size(C + 1));
   for (index_t n = 0; n < s.B; ++n) {
     pre_grad(n, g);
-    add_rows(g, lo, Kp, sc.db_pad.data());
     group_positions(x + n * s.L, s.L, C, sc.offsets.data(), sc.starts.data());
-    if (scale)
-      symbol_backward_sample<T, true>(sc.offsets.data(), sc.starts.data(), scale + n * s.L, sc.g_pad.data(), C, s.W,
-                                      Kp, sc.dw_pad.data());
-    else
-      symbol_backward_sample<T, false>(sc.offsets.data(), sc.starts.data(), scale, sc.g_pad.data(), C, s.W, Kp,
-                                       sc.dw_pad.data());
+    with_kernels<T>([&](auto k) {
+      using Set = decltype(k);
+      Set::add_rows(static_cast<const T*>(g), lo, Kp, sc.db_pad.data());
+      if (scale)
+        Set::template symbol_backward_sample<T, true>(sc.offsets.data(), sc.starts.data(), scale + n * s.L,
+                                                      sc.g_pad.data(), C, s.W, Kp, sc.dw_pad.data());
+      else
+        Set::template symbol_backward_sample<T, false>(sc.offsets.data(), sc.starts.data(), scale, sc.g_pad.data(), C,
+                                                       s.W, Kp, sc.dw_pad.data());
+    });
   }
   for (index_t j = 0; j < s.W; ++j)
     for (index_t c = 0; c < C; ++c) std::copy_n(sc.dw_pad.data() + (j * (C + 1) + c) * Kp, K, dw + (j * C + c) * K);
@@ -356,8 +185,10 @@ void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* 
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
-    detail::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
-                          scratch.row_argmax.data());
+    with_kernels<T>([&](auto k) {
+      decltype(k)::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per,
+                                 scratch.rows.data(), scratch.row_argmax.data());
+    });
   });
 }
 
@@ -369,8 +200,10 @@ void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T*
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::gather_backward_samples(x, scale, dw, db, s, scratch, [&](index_t n, T* gp) {
-    detail::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
-                            scratch.rows.data(), scratch.row_argmax.data());
+    with_kernels<T>([&](auto k) {
+      decltype(k)::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
+                                   scratch.rows.data(), scratch.row_argmax.data());
+    });
   });
 }
 

@@ -10,6 +10,9 @@
 // parallel (each model's batches are themselves parallel and deterministic,
 // so the results do not depend on how many run at once); over the ranks of
 // an MPI job, dist/grid_search.hpp deals them out with the same pieces.
+//
+// search/ sits above model/ and metrics/: it trains models and scores them,
+// so neither of those needs the other.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>

@@ -1,0 +1,543 @@
+// The vector kernels of one kernel set: the body of a struct that
+// nn/kernels/vector_kernels.hpp defines once per set (under that set's
+// target pragmas), after `template <class T> using Ops = ...` (core/
+// simd_ops.hpp). Not a header of its own: it has no include guard on
+// purpose. Everything is a static member template, so the whole body
+// compiles for the set's instructions and nothing in it is shared between
+// sets.
+
+// ---------------------------------------------------------------- GEMM
+// (see kernels/small_gemm.hpp for what it computes and why this way)
+
+// Vectors per column panel for `left` vectors of columns: with 32 registers
+// up to 4 (8 x 4 blocks, 16 floats each: the AVX-512 kernels), with 16 up to
+// 3 (the 6 x 16 and 4 x 24 tiles of 8-float AVX2). Leftovers become the
+// widest panels that avoid a thin last one (AVX-512: 5 -> 3 + 2, 6 -> 3 + 3;
+// AVX2: 4 -> 2 + 2).
+template <class T>
+static int panel_vectors(index_t left) {
+  if (Ops<T>::registers >= 32) return left >= 4 && left != 5 && left != 6 ? 4 : left >= 3 ? 3 : static_cast<int>(left);
+  return left >= 3 && left != 4 ? 3 : left >= 2 ? 2 : 1;
+}
+
+// Rows per block for NV vectors of columns: as many accumulators as the
+// register file holds next to NV B vectors and a broadcast (measured on
+// Zen 5: 8 x 2 runs at ~85% of the FMA peak, 12 x 2 no faster).
+template <class T, int NV>
+static constexpr int block_rows = std::min(8, (Ops<T>::registers - NV - 1) / NV);
+
+// One R x NV*width block of C over the whole depth.
+template <class T, int R, int NV>
+static void gemm_block(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr index_t w = O::width;
+  V acc[R][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v)
+      acc[r][v] = mode == GemmInit::accumulate ? O::loadu(c + r * s.ldc + v * w)
+                  : mode == GemmInit::row      ? O::loadu(init + v * w)
+                                               : O::set(T{0});
+  const index_t a_row = s.a_row, a_col = s.a_col, ldb = s.ldb;
+  for (index_t q = 0; q < s.depth; ++q) {
+    V bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = O::loadu(b + q * ldb + v * w);
+    const T* aq = a + q * a_col;
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const V av = O::set(aq[r * a_row]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] = O::fma(av, bv[v], acc[r][v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) O::storeu(c + r * s.ldc + v * w, acc[r][v]);
+}
+
+// Rows [0, rows) in blocks of R, the remainder by one smaller block.
+template <class T, int NV, int R = block_rows<T, NV>>
+static void gemm_rows(index_t rows, const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+  index_t r0 = 0;
+  for (; r0 + R <= rows; r0 += R) gemm_block<T, R, NV>(a + r0 * s.a_row, b, c + r0 * s.ldc, init, mode, s);
+  if constexpr (R > 1) {
+    if (rows - r0 > 0) gemm_rows<T, NV, R - 1>(rows - r0, a + r0 * s.a_row, b, c + r0 * s.ldc, init, mode, s);
+  }
+}
+
+// Depth rows of a B panel kept in cache while every row block of A passes:
+// 128 KB of B per panel (pysster's default conv, depth 750 x 32 columns,
+// fits whole; kernel_num 300 would stream 9 MB per row block without it).
+template <class T>
+static constexpr index_t depth_block(index_t panel_cols) {
+  return std::max<index_t>(64, (index_t{128} << 10) / (panel_cols * static_cast<index_t>(sizeof(T))));
+}
+
+template <class T, int NV>
+static void gemm_panel(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+  constexpr index_t kc = depth_block<T>(NV * Ops<T>::width);
+  if (s.depth <= kc) {
+    gemm_rows<T, NV>(s.rows, a, b, c, init, mode, s);
+    return;
+  }
+  for (index_t q = 0; q < s.depth; q += kc) {  // later depth blocks add to C
+    GemmShape part = s;
+    part.depth = std::min(kc, s.depth - q);
+    gemm_rows<T, NV>(s.rows, a + q * s.a_col, b + q * s.ldb, c, init, q == 0 ? mode : GemmInit::accumulate, part);
+  }
+}
+
+// The packed path for products too large to stay in cache (wide layers:
+// kernel_num 100-300 makes B megabytes) and for batches of samples
+// (GemmShape's groups): blocks of kc depth x nc columns of B are copied into
+// panels of NV vectors, each kc deep (32 KB with 32 registers, 16 KB with
+// 16: L1), and every block of rows passes each panel while it stays in L1.
+// A is read in place as on the plain path (a convolution's windows are
+// contiguous along the depth, its transpose along the rows, so the prefetcher
+// streams them); a block of rows or of depth never crosses a sample of a
+// batch. Each element of C still is one chain of FMAs in depth order (the
+// depth blocks store and reload C, which rounds nothing), so both paths give
+// the same bits. Panels of NV = 4 vectors x 6 rows with 32 registers
+// (6 x 64 floats), 2 vectors x 6 rows with 16 (6 x 16).
+template <class T>
+static constexpr int packed_nv = Ops<T>::registers >= 32 ? 4 : 2;
+template <class T>
+static constexpr int packed_mr = block_rows<T, packed_nv<T>>;
+template <class T>
+static constexpr index_t packed_kc = (Ops<T>::registers >= 32 ? 32 << 10 : 16 << 10) /
+                                     (packed_nv<T> * Ops<T>::width * static_cast<index_t>(sizeof(T)));
+template <class T>  // rows per pass over the panels of a B block: A's rows stay in L2 meanwhile
+static constexpr index_t packed_mc = 16 * packed_mr<T>;
+template <class T>  // columns per B block: 200-260 KB (L2), most layers in one
+static constexpr index_t packed_nc = (Ops<T>::registers >= 32 ? 6 : 16) * packed_nv<T> * Ops<T>::width;
+
+template <class T>
+static bool use_packed(const GemmShape& s) {
+  // (With no depth, A is not read: the plain path sets C for batches too.)
+  return s.depth > 0 && (s.batched() || (s.rows >= 4 * packed_mr<T> && wide_product<T>(s.depth, s.cols)));
+}
+
+// B (depth [q0, q0 + kc), columns [j0, j0 + nc), nc whole vectors) into
+// panels of NV vectors (fewer for the last), each kc x its width.
+template <class T>
+static void pack_b(const T* b, const GemmShape& s, index_t q0, index_t kc, index_t j0, index_t nc, T* bp) {
+  constexpr index_t nr_max = packed_nv<T> * Ops<T>::width;
+  for (index_t j = 0; j < nc; j += nr_max) {
+    const index_t nr = std::min(nr_max, nc - j);
+    T* panel = bp + j * kc;
+    for (index_t q = 0; q < kc; ++q) std::copy_n(b + (q0 + q) * s.ldb + j0 + j, nr, panel + q * nr);
+  }
+}
+
+// Rows [r0, r0 + rows) (one sample of a batch) against every panel of the
+// packed B block; `a` points at A[r0][q0].
+template <class T>
+static void packed_rows(const T* a, const T* bp, T* c, const T* init, GemmInit mode, const GemmShape& s,
+                        index_t rows, index_t kc, index_t nc) {
+  constexpr index_t w = Ops<T>::width, MR = packed_mr<T>, MC = packed_mc<T>;
+  for (index_t m0 = 0; m0 < rows; m0 += MC) {
+    const index_t mc = std::min(MC, rows - m0);
+    for (index_t j = 0; j < nc; j += packed_nv<T> * w) {
+      const index_t nr = std::min(packed_nv<T> * w, nc - j), nv = nr / w;
+      const GemmShape m{.rows = mc, .cols = nr, .depth = kc, .a_row = s.a_row, .a_col = s.a_col, .ldb = nr, .ldc = s.ldc};
+      const T* am = a + m0 * s.a_row;
+      const T* bj = bp + j * kc;
+      const T* ij = mode == GemmInit::row ? init + j : init;
+      T* cm = c + m0 * s.ldc + j;
+      if constexpr (packed_nv<T> >= 4) {
+        if (nv == 4) gemm_rows<T, 4, MR>(mc, am, bj, cm, ij, mode, m);
+        if (nv == 3) gemm_rows<T, 3, MR>(mc, am, bj, cm, ij, mode, m);
+      }
+      if (nv == 2) gemm_rows<T, 2, MR>(mc, am, bj, cm, ij, mode, m);
+      if (nv == 1) gemm_rows<T, 1, MR>(mc, am, bj, cm, ij, mode, m);
+    }
+  }
+}
+
+template <class T>
+static void packed_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s,
+                        index_t vector_cols) {
+  constexpr index_t KC = packed_kc<T>, NC = packed_nc<T>;
+  static thread_local AlignedVector<T> bp;
+  bp.resize(to_size(KC * NC));
+  const index_t row_run = s.row_group > 0 ? s.row_group : s.rows;
+  const index_t depth_run = s.depth_group > 0 ? s.depth_group : s.depth;
+  for (index_t j0 = 0; j0 < vector_cols; j0 += NC) {
+    const index_t nc = std::min(NC, vector_cols - j0);
+    for (index_t q0 = 0; q0 < s.depth;) {
+      const index_t kc = std::min({KC, s.depth - q0, depth_run - q0 % depth_run});  // within one sample
+      const GemmInit block_mode = q0 == 0 ? mode : GemmInit::accumulate;
+      pack_b(b, s, q0, kc, j0, nc, bp.data());
+      const T* init_j = block_mode == GemmInit::row ? init + j0 : init;
+      for (index_t r0 = 0; r0 < s.rows; r0 += row_run)
+        packed_rows(a + s.row_offset(r0) + s.depth_offset(q0), bp.data(), c + r0 * s.ldc + j0, init_j, block_mode, s,
+                    std::min(row_run, s.rows - r0), kc, nc);
+      q0 += kc;
+    }
+  }
+}
+
+template <class T>
+static void small_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+  constexpr index_t w = Ops<T>::width;
+  const index_t vector_cols = s.cols - s.cols % w;
+  if (use_packed<T>(s)) {
+    packed_gemm(a, b, c, init, mode, s, vector_cols);
+  } else {
+    // Column panels of whole vectors: B's row segment stays in registers
+    // while A's broadcasts are reused across the panel.
+    for (index_t j = 0; j < vector_cols;) {
+      const int nv = panel_vectors<T>((vector_cols - j) / w);
+      const T* bj = b + j;
+      T* cj = c + j;
+      const T* ij = mode == GemmInit::row ? init + j : init;
+      if constexpr (Ops<T>::registers >= 32) {
+        if (nv == 4) gemm_panel<T, 4>(a, bj, cj, ij, mode, s);
+      }
+      if (nv == 3) gemm_panel<T, 3>(a, bj, cj, ij, mode, s);
+      else if (nv == 2) gemm_panel<T, 2>(a, bj, cj, ij, mode, s);
+      else if (nv == 1) gemm_panel<T, 1>(a, bj, cj, ij, mode, s);
+      j += nv * w;
+    }
+  }
+  if (vector_cols == s.cols) return;
+  GemmShape tail = s;
+  tail.cols = s.cols - vector_cols;
+  small_gemm_ref(a, b + vector_cols, c + vector_cols, mode == GemmInit::row ? init + vector_cols : init, mode, tail);
+}
+
+// ------------------------------------------------- conv epilogues
+
+// Pool the padded conv output of one sample (bias included) into y (Lp, K)
+// and argmax (Lp, K), applying ReLU after the max. Whole vectors over the
+// padded row (the first maximum wins: strict >, as in Keras), stored
+// straight into the rows of K of y and argmax where a whole padded row fits
+// in the `room` values from y's and argmax's start to their buffers' ends
+// (see spill_rows), through tmp (Kp) and tmp_argmax (Kp) for the rest. The
+// winner's offset i < size within its window rides along as a T (exact) and
+// becomes the winner's row, an int32, on the way to memory.
+template <class T>
+static void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y,
+                          std::int32_t* argmax, index_t room, T* tmp, std::int32_t* tmp_argmax) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr index_t w = O::width;
+  assert(Kp % w == 0 && Kp >= K);
+  assert(reinterpret_cast<std::uintptr_t>(conv) % (w * sizeof(T)) == 0);
+  const index_t direct = spill_rows(p.out_len(lo), K, Kp, room);
+  const V floor = O::set(p.relu ? T{0} : -std::numeric_limits<T>::infinity());
+  for (index_t u = 0; u < p.out_len(lo); ++u) {
+    const index_t first = u * p.stride;
+    const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
+    T* yu = spill ? y + u * K : tmp;
+    std::int32_t* au = spill ? argmax + u * K : tmp_argmax;
+    for (index_t v = 0; v < Kp; v += w) {
+      V m = O::load(conv + first * Kp + v), a = O::set(T{0});
+      T offset = 0;  // a counter as T: no int-to-float conversion in the loop
+      for (index_t i = 1; i < p.size; ++i) {
+        const V r = O::load(conv + (first + i) * Kp + v);
+        const auto win = O::gt(r, m);
+        m = O::select(win, r, m);
+        a = O::select(win, O::set(offset += T{1}), a);
+      }
+      O::storeu(yu + v, O::max(m, floor));
+      O::store_rows(a, first, au + v);
+    }
+    if (!spill) {
+      std::copy_n(tmp, K, y + u * K);
+      std::copy_n(tmp_argmax, K, argmax + u * K);
+    }
+  }
+}
+
+// Backward of pool_epilogue: one sample's pre-activation gradient g (lo, Kp),
+// zero except at the winners whose pooled output passed the ReLU; columns
+// K..Kp zero too. gy, y, argmax are read as whole padded rows where those fit
+// in the `room` values to their buffers' ends (see spill_rows), through
+// tmp (2, Kp) and tmp_argmax (Kp) for the rest.
+template <class T>
+static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_t lo, index_t K, index_t Kp,
+                            const FusedPool& p, T* g, index_t room, T* tmp, std::int32_t* tmp_argmax) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr index_t w = O::width;
+  assert(Kp % w == 0 && Kp >= K);
+  assert(reinterpret_cast<std::uintptr_t>(g) % (w * sizeof(T)) == 0);
+  const index_t lp = p.out_len(lo), direct = spill_rows(lp, K, Kp, room);
+  const T floor = p.relu ? T{0} : -std::numeric_limits<T>::infinity();
+  if (p.size != p.stride) {  // windows overlap or leave gaps: scatter
+    std::fill_n(g, lo * Kp, T{0});
+    for (index_t u = 0; u < lp; ++u)
+      for (index_t k = 0; k < K; ++k) {
+        const index_t i = u * K + k;
+        assert(argmax[i] >= u * p.stride && argmax[i] < u * p.stride + p.size);  // a row of the window
+        if (y[i] > floor) g[argmax[i] * Kp + k] += gy[i];
+      }
+    return;
+  }
+  // Windows tile the rows: each row of g is one select per vector. Lanes
+  // K..Kp read the next row's values (or tmp's padding) and are masked off.
+  const V vfloor = O::set(floor), zero = O::set(T{0});
+  // The columns < K of the last vector: lanes K..Kp read the next row.
+  const auto tail = [&] {
+    alignas(64) T lane[w];
+    for (index_t i = 0; i < w; ++i) lane[i] = static_cast<T>(Kp - w + i);
+    return O::gt(O::set(static_cast<T>(K)), O::load(lane));
+  }();
+  std::fill_n(tmp, 2 * Kp, T{0});
+  std::fill_n(tmp_argmax, Kp, 0);
+  for (index_t u = 0; u < lp; ++u) {
+    const index_t first = u * p.stride;
+    const bool spill = u < direct;
+    assert(!spill || u * K + Kp <= room);
+    const T* gu = gy + u * K;
+    const T* yu = y + u * K;
+    const std::int32_t* au = argmax + u * K;
+    if (!spill) {
+      std::copy_n(gu, K, tmp);
+      std::copy_n(yu, K, tmp + Kp);
+      std::copy_n(au, K, tmp_argmax);
+      gu = tmp;
+      yu = tmp + Kp;
+      au = tmp_argmax;
+    }
+    for (index_t v = 0; v < Kp; v += w) {
+      const V gv = O::loadu(gu + v), av = O::load_offsets(au + v, first);
+      auto valid = O::gt(O::loadu(yu + v), vfloor);
+      if (v + w == Kp) valid = O::both(valid, tail);
+      const V pass = O::select(valid, gv, zero);
+      T offset = 0;
+      for (index_t i = 0; i < p.size; ++i, offset += T{1})
+        O::store(g + (first + i) * Kp + v, O::select(O::eq(av, O::set(offset)), pass, zero));
+    }
+  }
+  std::fill(g + lp * p.stride * Kp, g + lo * Kp, T{0});  // rows after the last window
+}
+
+// acc (Kp) += the sum of the rows of g (rows, Kp), in row order. The running
+// sum stays in a register: through memory every add would wait for the
+// previous one's store.
+template <class T>
+static void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
+  using O = Ops<T>;
+  assert(Kp % O::width == 0);
+  for (index_t v = 0; v < Kp; v += O::width) {
+    auto sum = O::load(acc + v);
+    for (index_t r = 0; r < rows; ++r) sum = O::add(sum, O::load(g + r * Kp + v));
+    O::store(acc + v, sum);
+  }
+}
+
+// ------------------------------------------- gather convolution
+// (see kernels/gather_conv1d.hpp)
+
+// R output rows x NV vectors from the table, summed over the W taps. (A
+// table of the summed weights of tap pairs, (W/2, (C+1)^2, Kp), halves the
+// loads at inference, but at 41 KB next to the output block it misses L1:
+// measured no faster at pysster's defaults, so not kept.)
+template <class T, int R, int NV, bool Scaled>
+static void gather_block(const std::int32_t* off, const T* scale, const T* table, index_t tap_stride, index_t W,
+                         const T* bias, T* y, index_t ldy) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr index_t w = O::width;
+  V acc[R][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[r][v] = O::load(bias + v * w);
+  for (index_t j = 0; j < W; ++j) {
+    const T* tj = table + j * tap_stride;
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const T* row = tj + off[r + j];
+      if constexpr (Scaled) {
+        const V sv = O::set(scale[r + j]);
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[r][v] = O::fma(sv, O::load(row + v * w), acc[r][v]);
+      } else {
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[r][v] = O::add(acc[r][v], O::load(row + v * w));
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) O::store(y + r * ldy + v * w, acc[r][v]);
+}
+
+// The table rows come from memory (no B registers): a broadcast of the scale
+// and the accumulators fill the register file.
+template <class T, int NV>
+static constexpr int gather_rows_per_block = std::min(8, (Ops<T>::registers - 2) / NV);
+
+template <class T, int NV, bool Scaled, int R = gather_rows_per_block<T, NV>>
+static void gather_rows(index_t rows, const std::int32_t* off, const T* scale, const T* table, index_t tap_stride,
+                        index_t W, const T* bias, T* y, index_t ldy) {
+  index_t r0 = 0;
+  for (; r0 + R <= rows; r0 += R)
+    gather_block<T, R, NV, Scaled>(off + r0, Scaled ? scale + r0 : scale, table, tap_stride, W, bias, y + r0 * ldy, ldy);
+  if constexpr (R > 1) {
+    if (rows - r0 > 0)
+      gather_rows<T, NV, Scaled, R - 1>(rows - r0, off + r0, Scaled ? scale + r0 : scale, table, tap_stride, W, bias,
+                                        y + r0 * ldy, ldy);
+  }
+}
+
+// One sample's padded output (lo, Kp), bias included, from the (W, C+1, Kp)
+// table and the per-position symbol row offsets.
+template <class T, bool Scaled>
+static void gather_sample(const std::int32_t* off, const T* scale, const T* table, index_t C, index_t W, index_t lo,
+                          index_t Kp, const T* bias, T* y) {
+  constexpr index_t w = Ops<T>::width;
+  // Every row load and store is aligned: table, bias and y start on a vector, rows are Kp apart.
+  assert(Kp % w == 0);
+  assert(reinterpret_cast<std::uintptr_t>(table) % (w * sizeof(T)) == 0 &&
+         reinterpret_cast<std::uintptr_t>(bias) % (w * sizeof(T)) == 0 &&
+         reinterpret_cast<std::uintptr_t>(y) % (w * sizeof(T)) == 0);
+  const index_t tap_stride = (C + 1) * Kp;
+  for (index_t j = 0; j < Kp;) {
+    const int nv = panel_vectors<T>((Kp - j) / w);
+    if constexpr (Ops<T>::registers >= 32) {
+      if (nv == 4) gather_rows<T, 4, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
+    }
+    if (nv == 3) gather_rows<T, 3, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
+    else if (nv == 2) gather_rows<T, 2, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
+    else if (nv == 1) gather_rows<T, 1, Scaled>(lo, off, scale, table + j, tap_stride, W, bias + j, y + j, Kp);
+    j += nv * w;
+  }
+}
+
+// Backward, per symbol: dW[j][c] = sum over positions p holding c of
+// scale[p] * g[p - j]. For one symbol and a block of JB taps the JB rows of
+// dW stay in registers while the positions of that symbol pass, each adding
+// the JB gradient rows p - j0 - jj (a load and an FMA per vector, no store).
+// A scatter of every gradient row into the W table rows it touched would
+// store as often as it loads, and stores are the slower port: the whole
+// backward of a chunk of 32 at pysster's defaults took 0.125 ms that way,
+// 0.085 ms this way (Zen 5, one thread).
+//   gb: the gradient with W-1 zero rows on both sides, (lo + 2(W-1), Kp),
+//       offset by (W-1-j0) rows, so tap j0 + jj of position p reads row p - jj
+//   dw: table row (j0, c), taps tap_stride apart; both at the panel's column
+template <class T, int NV, int JB, bool Scaled>
+static void symbol_taps(const std::int32_t* pos, index_t count, const T* scale, const T* gb, index_t Kp, T* dw,
+                        index_t tap_stride) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr index_t w = O::width;
+  V acc[JB][NV];
+#pragma GCC unroll 16
+  for (int jj = 0; jj < JB; ++jj)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[jj][v] = O::load(dw + jj * tap_stride + v * w);
+  for (index_t i = 0; i < count; ++i) {
+    const index_t p = pos[i];
+    const T* row = gb + p * Kp;
+    if constexpr (Scaled) {
+      const V sv = O::set(scale[p]);
+#pragma GCC unroll 16
+      for (int jj = 0; jj < JB; ++jj)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[jj][v] = O::fma(sv, O::load(row - jj * Kp + v * w), acc[jj][v]);
+    } else {
+#pragma GCC unroll 16
+      for (int jj = 0; jj < JB; ++jj)
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[jj][v] = O::add(acc[jj][v], O::load(row - jj * Kp + v * w));
+    }
+  }
+#pragma GCC unroll 16
+  for (int jj = 0; jj < JB; ++jj)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) O::store(dw + jj * tap_stride + v * w, acc[jj][v]);
+}
+
+// Taps [0, W) of one symbol in blocks of JB, the remainder by one smaller block.
+template <class T, int NV, bool Scaled, int JB>
+static void symbol_tap_blocks(index_t W, const std::int32_t* pos, index_t count, const T* scale, const T* gb,
+                              index_t Kp, T* dw, index_t tap_stride) {
+  index_t j0 = 0;
+  for (; j0 + JB <= W; j0 += JB)
+    symbol_taps<T, NV, JB, Scaled>(pos, count, scale, gb - j0 * Kp, Kp, dw + j0 * tap_stride, tap_stride);
+  if constexpr (JB > 1) {
+    if (W - j0 > 0)
+      symbol_tap_blocks<T, NV, Scaled, JB - 1>(W - j0, pos, count, scale, gb - j0 * Kp, Kp, dw + j0 * tap_stride,
+                                               tap_stride);
+  }
+}
+
+// The most taps a block holds in registers for NV vectors of columns.
+template <class T, int NV>
+static constexpr int max_tap_block = std::min(12, (Ops<T>::registers - 6) / NV);
+
+// Blocks of equal size (25 taps: 9 + 9 + 7, not 12 + 12 + 1): every pass over
+// the positions then carries as many taps as the others.
+template <class T, int NV, bool Scaled, int JB = max_tap_block<T, NV>>
+static void symbol_taps_balanced(index_t jb, index_t W, const std::int32_t* pos, index_t count, const T* scale,
+                                 const T* gb, index_t Kp, T* dw, index_t tap_stride) {
+  if constexpr (JB > 1) {
+    if (jb < JB) {
+      symbol_taps_balanced<T, NV, Scaled, JB - 1>(jb, W, pos, count, scale, gb, Kp, dw, tap_stride);
+      return;
+    }
+  }
+  symbol_tap_blocks<T, NV, Scaled, JB>(W, pos, count, scale, gb, Kp, dw, tap_stride);
+}
+
+// Adds one sample's gradient into the (W, C+1, Kp) table. gb: (lo + 2(W-1), Kp)
+// with zero borders; order/starts: the sample's positions grouped by symbol.
+template <class T, bool Scaled>
+static void symbol_backward_sample(const std::int32_t* order, const std::int32_t* starts, const T* scale, const T* gb,
+                                   index_t C, index_t W, index_t Kp, T* table) {
+  constexpr index_t w = Ops<T>::width;
+  assert(Kp % w == 0);
+  assert(reinterpret_cast<std::uintptr_t>(gb) % (w * sizeof(T)) == 0 &&
+         reinterpret_cast<std::uintptr_t>(table) % (w * sizeof(T)) == 0);
+  const index_t tap_stride = (C + 1) * Kp;
+  const T* gb0 = gb + (W - 1) * Kp;  // row of position p for tap 0
+  constexpr index_t max_jb = max_tap_block<T, 2>;
+  const index_t blocks = (W + max_jb - 1) / max_jb, jb = (W + blocks - 1) / blocks;
+  for (index_t j = 0; j < Kp;) {
+    const index_t left = (Kp - j) / w;
+    const int nv = left >= 2 ? 2 : 1;
+    for (index_t c = 0; c < C; ++c) {
+      const std::int32_t* pos = order + starts[c];
+      const index_t count = starts[c + 1] - starts[c];
+      if (count == 0) continue;
+      if (nv == 2)
+        symbol_taps_balanced<T, 2, Scaled>(jb, W, pos, count, scale, gb0 + j, Kp, table + c * Kp + j, tap_stride);
+      else
+        symbol_taps_balanced<T, 1, Scaled>(jb, W, pos, count, scale, gb0 + j, Kp, table + c * Kp + j, tap_stride);
+    }
+    j += nv * w;
+  }
+}
+
+// ------------------------------------------------------ FMA peak probe
+
+// 12 independent chains of `iters` fused multiply-adds (enough to cover the
+// FMA latency on two pipes), nothing else in the loop: the set's FMA peak,
+// which the benchmarks (bench/) measure achieved GFLOP/s against.
+template <class T>
+static T fma_probe(long iters, T seed) {
+  using O = Ops<T>;
+  typename O::V acc[12];
+  for (int i = 0; i < 12; ++i) acc[i] = O::set(seed + static_cast<T>(i));
+  const auto m = O::set(T(0.999999)), c = O::set(T(1e-7));
+  for (long k = 0; k < iters; ++k)
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; ++i) acc[i] = O::fma(acc[i], m, c);
+  alignas(64) T lane[O::width];
+  T sum = 0;
+  for (int i = 0; i < 12; ++i) {
+    O::store(lane, acc[i]);
+    for (index_t j = 0; j < O::width; ++j) sum += lane[j];
+  }
+  return sum;
+}
