@@ -181,6 +181,41 @@ TEST_CASE("sster predict on 2 and 3 ranks: the output of one process, byte for b
     CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
 }
 
+TEST_CASE("sster attribute on 2 and 3 ranks: the npz files, seqlets and pictures of one process") {
+  ScratchDir dir("dist-attribute");
+  const std::string classes = simulated_classes(dir, 300);
+  auto r = run_sster("train" + classes + " --param conv_num=1 --param epochs=2 -q -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  // 1100 records: blocks of 512, 512 and 76, shared 2 + 1 or 1 + 1 + 1
+  r = run_sster("simulate -d " + (dir / "in") + " -n 550 --length 50 --seed 4 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  const std::string attribute = "attribute " + (dir / "m.sster") + " " + (dir / "in/positives.fasta.gz") +
+                                " --method deeplift --references 3 --null-sequences 200 --top 4";
+  auto outputs = [&](const std::string& name) {
+    return " --npz " + (dir / name) + " --seqlets " + (dir / (name + ".tsv")) + " --png " + (dir / (name + "_png"));
+  };
+  r = run_logged(SSTER_EXE " " + attribute + outputs("alone"), dir / "log");
+  INFO(read_text(dir / "log"));
+  REQUIRE(r.exit_code == 0);
+  for (int n : {2, 3}) {
+    CAPTURE(n);
+    const std::string name = "ranks" + std::to_string(n);
+    r = run_logged(sster_on(n) + attribute + outputs(name), dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(r.exit_code == 0);
+    for (const char* file : {"_ohe.npz", "_attr.npz", ".tsv"}) {
+      CAPTURE(file);
+      CHECK(read_text(dir / (name + file)) == read_text(dir / (std::string("alone") + file)));
+    }
+    int pictures = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir / "alone_png")) {
+      CHECK(read_text(dir / (name + "_png/" + f.path().filename().string())) == read_text(f.path()));
+      ++pictures;
+    }
+    CHECK(pictures == 4);
+  }
+}
+
 TEST_CASE("subcommands that do not share their work refuse to start on several ranks") {
   ScratchDir dir("dist-refuse");
   const auto r = run_logged(sster_on(2) + "simulate -d " + (dir / "x"), dir / "log");

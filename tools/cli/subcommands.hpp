@@ -28,7 +28,7 @@ void add_attribute(CLI::App& app);
 // The subcommands that share their work over the ranks of an MPI job (the
 // others refuse to start on more than one rank).
 inline bool runs_on_mpi(const std::string& name) {
-  return name == "train" || name == "predict" || name == "grid-search";
+  return name == "train" || name == "predict" || name == "grid-search" || name == "attribute";
 }
 
 }  // namespace sster::cli

@@ -13,12 +13,19 @@
 // to the output in rank order. So the output is byte for byte what one
 // process writes, and, written through AtomicFile, appears whole or not at
 // all. Shards travel to rank 0 over MPI: the ranks need no shared folder.
+//
+// Results that rank 0 must read rather than copy (arrays for an npz file,
+// say) go through OrderedBlocks: each rank computes its share of the blocks,
+// and rank 0 handles every block's result, as bytes, in block order.
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sster/core/error.hpp"
@@ -78,6 +85,66 @@ class OrderedOutput {
  private:
   Communicator& comm_;
   std::FILE* out_;
+  std::FILE* shard_ = nullptr;
+};
+
+// Results of blocks of work, handed to rank 0 in block order: rank 0's own
+// at once, every other rank's from its shard after merge().
+class OrderedBlocks {
+ public:
+  static constexpr int tag = 7302;
+
+  // consume(std::string_view bytes) runs on rank 0, once per block, in block order.
+  OrderedBlocks(Communicator& comm, std::function<void(std::string_view)> consume)
+      : comm_(comm), consume_(std::move(consume)) {
+    if (comm_.root()) return;
+    shard_ = std::tmpfile();
+    require(shard_ != nullptr, std::string("cannot create a temporary file for this rank's results: ") +
+                                   std::strerror(errno) + " (set TMPDIR to a writable folder)");
+  }
+  OrderedBlocks(const OrderedBlocks&) = delete;
+  OrderedBlocks& operator=(const OrderedBlocks&) = delete;
+  ~OrderedBlocks() {
+    if (shard_) std::fclose(shard_);
+  }
+
+  // The result of this rank's next block.
+  void add(std::string_view bytes) {
+    if (comm_.root()) {
+      consume_(bytes);
+      return;
+    }
+    const auto n = static_cast<std::uint64_t>(bytes.size());
+    require(std::fwrite(&n, sizeof n, 1, shard_) == 1 && std::fwrite(bytes.data(), 1, bytes.size(), shard_) == bytes.size(),
+            std::string("cannot write this rank's results: ") + std::strerror(errno));
+  }
+
+  // Every rank calls it after its last block: rank 0 consumes the other
+  // ranks' blocks, in rank order.
+  void merge() {
+    if (!comm_.distributed()) return;
+    if (comm_.root()) {
+      for (int r = 1; r < comm_.size(); ++r)
+        for (std::string block = comm_.receive(r, tag); !block.empty(); block = comm_.receive(r, tag))
+          consume_(std::string_view(block).substr(1));  // past the marker that tells a block from the end
+      return;
+    }
+    require(std::fflush(shard_) == 0 && !std::ferror(shard_),
+            std::string("cannot write this rank's results: ") + std::strerror(errno));
+    std::rewind(shard_);
+    std::string block;
+    for (std::uint64_t n; std::fread(&n, sizeof n, 1, shard_) == 1;) {
+      block.assign("+");
+      block.resize(1 + n);
+      require(std::fread(block.data() + 1, 1, n, shard_) == n, "this rank's results were cut short");
+      comm_.send(0, tag, block);
+    }
+    comm_.send(0, tag, {});  // the end of this rank's blocks
+  }
+
+ private:
+  Communicator& comm_;
+  std::function<void(std::string_view)> consume_;
   std::FILE* shard_ = nullptr;
 };
 
