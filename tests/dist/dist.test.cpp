@@ -14,6 +14,24 @@
 using namespace sster;
 using namespace sster::test;
 
+TEST_CASE("grid-search --resume: continues what the folder records, and refuses a folder that records nothing") {
+  ScratchDir dir("dist-resume");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 100 --length 40 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  const std::string search = "grid-search --class " + (dir / "positives.fasta.gz") + " --class " +
+                             (dir / "negatives.fasta.gz") + " --grid kernel_num=2,3 --param conv_num=1 --param epochs=1 -d " +
+                             (dir / "grid") + " -o " + (dir / "best.sster");
+  r = run_sster(search + " --resume");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--resume: " + (dir / "grid") + " records no finished combination") != std::string::npos);
+  r = run_sster(search);
+  REQUIRE(r.exit_code == 0);
+  r = run_sster(search + " --resume");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("resuming: 2 of 2 combinations finished") != std::string::npos);
+  CHECK(r.out.find("combination 1/2") == std::string::npos);  // nothing trained again
+}
+
 #ifndef SSTER_MPIRUN
 
 TEST_CASE("MPI tests") {
