@@ -36,26 +36,37 @@
 # down. SSTER_KERNELS=avx2 (or generic) measures another kernel set than the
 # widest this CPU runs; the report says which set ran.
 #
-#   bench/run.sh [--repeat N] [--quick] [--core] [--results FILE]
+#   bench/run.sh [--repeat N] [--quick] [--core] [--samples N] [--epochs E] [--results FILE]
 #     --quick    no scaling table and a smaller parsing run (for a smoke test)
 #     --core     the speed of the conv networks only (steps 1-4, 7 without
 #                parsing): no recurrent, accuracy or parsing runs; e.g.
 #                SSTER_KERNELS=avx2 bench/run.sh --core --results FILE
+#     --samples  the first N sequences of each PUM2 class for the default
+#                network's throughput runs (default: all 5,184)
+#     --epochs   timed training epochs of those runs (default 3)
 #     --results  where the Markdown report goes (default bench/RESULTS.md)
+# On an AVX-512 CPU, sster's throughput, wide, kernel and scaling runs are
+# also made with SSTER_KERNELS=avx2 (unless SSTER_KERNELS is set): the report
+# shows the AVX2 set beside the widest, measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 repeat=3
 quick=0
 core=0
+samples=0
+epochs=3
 results=bench/RESULTS.md
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) repeat="$2"; shift 2 ;;
     --quick) quick=1; shift ;;
     --core) core=1; shift ;;
+    --samples) samples="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
     --results) results="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--repeat N] [--quick] [--core] [--results FILE]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--repeat N] [--quick] [--core] [--samples N] [--epochs E] [--results FILE]" >&2
+       exit 2 ;;
   esac
 done
 
@@ -92,6 +103,27 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 step() { echo "== $*" >&2; }
+first_records() { zcat -f "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
+if [ "$samples" -gt 0 ]; then
+  first_records "$pos" "$samples" >"$out/pum2_pos.fa"
+  first_records "$neg" "$samples" >"$out/pum2_neg.fa"
+  pos="$out/pum2_pos.fa"
+  neg="$out/pum2_neg.fa"
+fi
+# sster_runs NAME ARGS...: sster_bench ARGS into $out/NAME.json and, where
+# the CPU runs a wider set, with the AVX2 set into $out/NAME.json with _avx2
+# after its first word (sster_avx2_1_1, kernels_avx2, scaling_avx2_100_30_1).
+also_avx2=0
+if [ -z "${SSTER_KERNELS:-}" ] && grep -qw avx512f /proc/cpuinfo; then also_avx2=1; fi
+sster_runs() {
+  local name=$1
+  shift
+  "$bench" "$@" --json "$out/$name.json" >/dev/null
+  if [ "$also_avx2" = 1 ]; then
+    local first=${name%%_*}
+    SSTER_KERNELS=avx2 "$bench" "$@" --json "$out/${first}_avx2${name#"$first"}.json" >/dev/null
+  fi
+}
 
 # torch_run NAME PYTHON ARGS...: one PyTorch reference run into $out/NAME.json,
 # failing the benchmark when it does not run or runs on a reference BLAS.
@@ -123,20 +155,19 @@ ort_run() {
 for r in $(seq "$repeat"); do
   for t in 1 2; do
     step "PyTorch references (Debian, PyPI), ONNX Runtime, $t thread(s), run $r/$repeat"
-    torch_run "torch_${t}_$r" "$python" --threads "$t" --pos "$pos" --neg "$neg"
-    torch_run "torch2_${t}_$r" "$venv_python" --threads "$t" --pos "$pos" --neg "$neg"
+    torch_run "torch_${t}_$r" "$python" --threads "$t" --pos "$pos" --neg "$neg" --epochs "$epochs"
+    torch_run "torch2_${t}_$r" "$venv_python" --threads "$t" --pos "$pos" --neg "$neg" --epochs "$epochs"
     ort_run "ort_${t}_$r" --threads "$t" --pos "$pos" --neg "$neg"
     step "sster, $t thread(s), run $r/$repeat"
-    "$bench" throughput --threads "$t" --pos "$pos" --neg "$neg" --json "$out/sster_${t}_$r.json" >/dev/null
+    sster_runs "sster_${t}_$r" throughput --threads "$t" --pos "$pos" --neg "$neg" --epochs "$epochs"
   done
 done
 
 # 4. Wide networks (pysster's grid-search range) at length 200: the first
 # sequences of each PUM2 class, as many as keep a PyTorch epoch short, one
 # timed epoch each.
-first_records() { zcat "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
 for K in 100 300; do
-  if [ "$K" = 100 ]; then per_class=1024; else per_class=256; fi
+  if [ "$K" = 100 ]; then per_class=512; else per_class=128; fi
   first_records "$pos" "$per_class" >"$out/wide_pos.fa"
   first_records "$neg" "$per_class" >"$out/wide_neg.fa"
   wide=(--threads 2 --pos "$out/wide_pos.fa" --neg "$out/wide_neg.fa")
@@ -145,7 +176,7 @@ for K in 100 300; do
     torch_run "torch_k${K}_$r" "$python" "${wide[@]}" --kernel-num "$K" --epochs 1
     torch_run "torch2_k${K}_$r" "$venv_python" "${wide[@]}" --kernel-num "$K" --epochs 1
     ort_run "ort_k${K}_$r" "${wide[@]}" --kernel-num "$K"
-    "$bench" throughput "${wide[@]}" --kernels "$K" --epochs 1 --json "$out/sster_k${K}_$r.json" >/dev/null
+    sster_runs "sster_k${K}_$r" throughput "${wide[@]}" --kernels "$K" --epochs 1
   done
 done
 
@@ -190,7 +221,7 @@ if [ "$core" = 0 ]; then
   "$bench" parse --records "$records" --json "$out/parse.json" >/dev/null
 fi
 step "kernels: _ref vs fast"
-"$bench" kernels --json "$out/kernels.json" >/dev/null
+sster_runs kernels kernels
 step "RNA folding: MFE, partition function, RNAplfold at 100, 200, 500 nt, 2 threads"
 "$fold_bench" speed 2 --json "$out/fold_speed.json" >/dev/null
 if [ "$quick" = 0 ]; then
@@ -198,7 +229,7 @@ if [ "$quick" = 0 ]; then
     for L in 100 200 500 1000; do
       for K in 30 100 300; do
         step "scaling: length $L, kernel_num $K, run $r/$repeat"
-        "$bench" scaling --threads 2 --length "$L" --kernels "$K" --json "$out/scaling_${L}_${K}_$r.json" >/dev/null
+        sster_runs "scaling_${L}_${K}_$r" scaling --threads 2 --length "$L" --kernels "$K"
       done
     done
   done

@@ -303,6 +303,12 @@ inline Tally extra(std::string_view bytes) {
   attempt(t, [&] { (void)read_numbers(path); });
   attempt(t, [&] { (void)read_categories(path); });
   attempt(t, [&] { (void)read_number_rows(path); });
+  attempt(t, [&] {  // line by line, as sster predict reads inputs beside a FASTA file
+    ValueLineReader reader(path);
+    std::string_view line;
+    index_t number = 0;
+    while (reader.next(line, number)) (void)detail::parse_number_line(line, [] { return std::string("fuzz"); });
+  });
   for (const bool pad : {false, true}) {
     Data d = base_data_for(gunzip_prefix(bytes), pad);
     // One data set through every reader: a failed call must leave it whole.
@@ -311,6 +317,13 @@ inline Tally extra(std::string_view bytes) {
     attempt(t, [&] { d.add_categorical(path, {"0", "1", "2", "3", "a", "b"}); });
     attempt(t, [&] { d.add_positionwise(path, "x"); });
     attempt(t, [&] { d.add_positionwise(path, "y", true); });
+    // Encoded as a model keeps it: given z-score, categories, robust scaling.
+    attempt(t, [&] { d.add_additional({path}, AdditionalInput{.name = "z", .standardized = true, .mean = 2, .sd = 0.5}); });
+    attempt(t, [&] { d.add_additional({path}, AdditionalInput{.name = "c", .categories = {"1", "a"}}); });
+    attempt(t, [&] {
+      const auto L = to_size(d.length());
+      d.add_positionwise({path}, PositionwiseInput{.name = "r", .center = std::vector<float>(L, 1), .scale = std::vector<float>(L, 2)});
+    });
     attempt(t, [&] { d.load_split(path); });
     use_data(d);
   }
@@ -464,14 +477,27 @@ inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
   Model recurrent(Params{}.conv_num(1).kernel_num(2).kernel_len(3).rnn_type("LSTM").rnn_units(3).neuron_num(3), rna, 5);
   seeds.push_back(model_file_bytes(recurrent.to_file()));
 
+  // Inputs with their encodings (z-scores, categories, robust scaling) and a split recipe.
   DataOptions profile;
   profile.structure_profile = true;
   Data pwm = Data::from_fasta({f("rna_pwm1.fasta"), f("rna_pwm2.fasta")}, alphabet::rna_dot_bracket(), profile);
-  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")});
-  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat");
+  pwm.add_additional({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")}, true);
+  pwm.add_categorical({f("rna_pwm1_add.txt"), f("rna_pwm2_add.txt")}, {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
+                                                                     "11", "12", "13", "14", "15", "16"});
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "feat", true);
+  pwm.add_positionwise({f("rna_pwm1_pos.txt"), f("rna_pwm2_pos.txt")}, "raw");
   Model inputs(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 6);
   inputs.set_fold("profile (). W=70 L=70");  // as sster train --fold profile --structure "()." notes it
+  inputs.set_split_recipe({.seed = 7, .file_records = pwm.file_records()});
   seeds.push_back(model_file_bytes(inputs.to_file()));
+  Model held_out(Params{}.conv_num(1).kernel_num(2).kernel_len(3).rnn_type("GRU").rnn_units(2).neuron_num(3)
+                     .rnn_dropout_masks("shared"),
+                 pwm, 8);
+  held_out.set_split_recipe({.kind = SplitRecipe::Kind::held_out, .file_records = {20, 6, 6}, .val_files = 1, .test_files = 1});
+  seeds.push_back(model_file_bytes(held_out.to_file()));
+  Model split_file(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 9);
+  split_file.set_split_recipe({.kind = SplitRecipe::Kind::file, .file_records = {32}, .split_file = "s.txt", .split_crc = 77});
+  seeds.push_back(model_file_bytes(split_file.to_file()));
   return seeds;
 }
 

@@ -104,14 +104,15 @@ int main(int argc, char** argv) try {
   sster::cli::add_cluster(app);
   sster::cli::add_optimize(app);
   sster::cli::add_meme(app);
+  sster::cli::add_fold(app);
+  sster::cli::add_attribute(app);
+  sster::cli::add_tomtom(app);
   for (auto* sub : app.get_subcommands({}))
     if (!sster::cli::runs_on_mpi(sub->get_name()))
       sub->preparse_callback([&world, name = sub->get_name()](std::size_t) {
         if (world.distributed())
           throw sster::dist::JobError("sster " + name + " does not run on several MPI ranks: start it without mpirun");
       });
-  sster::cli::add_fold(app);
-  sster::cli::add_attribute(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {

@@ -5,7 +5,7 @@ on the validation records by the support-weighted ROC-AUC or PR-AUC."""
 from itertools import product
 
 from sster import _sster
-from sster.Model import Model, _native_data
+from sster.Model import Model, _native_data, _print_line
 
 
 class Grid_Search:
@@ -23,6 +23,7 @@ class Grid_Search:
 
     def train(self, data, pr_auc=False, verbose=True):
         """Train every combination; returns (best model, table), the table
-        ranking all combinations by their score, as pysster prints it."""
-        native_model, table = self._native.train(_native_data(data), bool(pr_auc), bool(verbose))
+        ranking all combinations by their score, as pysster prints it.
+        verbose: a line per trained combination (its validation score)."""
+        native_model, table = self._native.train(_native_data(data), bool(pr_auc), bool(verbose), _print_line)
         return Model._wrap(native_model), table

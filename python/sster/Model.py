@@ -166,6 +166,31 @@ class Model:
         'group': group, 'positions': (records, kernels)}."""
         return MaxActivations(self._native.get_max_activations(_native_data(data), group))
 
+    def attribute(self, symbols, method="deeplift", target_class=0, target="logit", references=20, steps=50, seed=1):
+        """Why each sequence scored as it did, per position and letter
+        (docs/attribution.md): symbols (records, length) uint8, such as
+        Data.get_symbols(group); method 'ism' (exact fast in-silico
+        mutagenesis), 'saliency', 'gradxinput', 'deeplift' (DeepLIFT-SHAP
+        against `references` dinucleotide shuffles, seeded) or 'ig'
+        (integrated gradients, `steps`); target_class a class name or index;
+        target 'logit' or 'prob'. Returns a dict: 'hypothetical' (records,
+        length, letters) float32, 'actual' (records, length) the contribution
+        of each sequence's own letter, 'output' and 'reference' (records)
+        float64, and for ISM 'deltas', the raw change of every substitution."""
+        if isinstance(target_class, str):
+            if target_class not in self._native.class_names:
+                raise _sster.Error("attribute: the model's classes are " + ", ".join(self._native.class_names) +
+                                   ", not '" + target_class + "'")
+            target_class = self._native.class_names.index(target_class)
+        if target not in ("logit", "prob"):
+            raise _sster.Error("attribute: target must be 'logit' or 'prob', not {!r}".format(target))
+        symbols = np.ascontiguousarray(symbols, dtype=np.uint8)
+        result = self._native.attribute(symbols, str(method), int(target_class), target == "prob", int(references),
+                                        int(steps), int(seed))
+        h = result["hypothetical"]
+        result["actual"] = np.take_along_axis(h, symbols[:, :, None].astype(np.intp), axis=2)[:, :, 0]
+        return result
+
     def visualize_kernel(self, activations, data, kernel, folder, colors_sequence={}, colors_structure={}):
         """motif_kernel_<k>.png, position_kernel_<k>.png, activations_kernel_<k>.png
         (and additional_features_kernel_<k>.png with position-wise inputs) in

@@ -24,6 +24,7 @@
 
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
+#include "sster/interpret/attribution.hpp"
 #include "sster/interpret/kernel_meme.hpp"
 #include "sster/interpret/optimize_input.hpp"
 #include "sster/interpret/plot_clustering.hpp"
@@ -375,7 +376,35 @@ PYBIND11_MODULE(_sster, m) {
            })
       .def("get_max_activations",
            [](Model& mo, const Data& d, const std::string& group) { return mo.get_max_activations(d, parse_group(group)); },
-           release_gil());
+           release_gil())
+      .def("attribute",
+           [](Model& mo, const py::array_t<std::uint8_t, py::array::c_style>& symbols, const std::string& method,
+              index_t class_index, bool probability, index_t references, index_t steps, std::uint64_t seed) {
+             const index_t L = mo.info().length;
+             require(symbols.ndim() == 2 && symbols.shape(1) == L,
+                     "attribute: expected symbols of shape (records, " + std::to_string(L) + ")");
+             const AttributionOptions o{.target = {.class_index = class_index,
+                                                   .scale = probability ? OutputScale::probability : OutputScale::logit,
+                                                   .multilabel = mo.info().multilabel},
+                                        .references = references,
+                                        .steps = steps,
+                                        .seed = seed};
+             const AttributionMethod m = parse_method(method);
+             Attributions a;
+             {
+               py::gil_scoped_release no_gil;
+               a = attribute(mo, {symbols.data(), to_size(symbols.size())}, symbols.shape(0), m, o);
+             }
+             const std::vector<py::ssize_t> shape{a.n, a.length, a.letters};
+             py::dict r;
+             r["output"] = owning_array<double>(std::move(a.output), {a.n});
+             r["reference"] = owning_array<double>(std::move(a.reference), {a.n});
+             if (!a.deltas.empty()) r["deltas"] = owning_array<float>(std::move(a.deltas), shape);
+             r["hypothetical"] = owning_array<float>(std::move(a.hypothetical), shape);
+             return r;
+           },
+           py::arg("symbols"), py::arg("method"), py::arg("class_index"), py::arg("probability"), py::arg("references"),
+           py::arg("steps"), py::arg("seed"));
 
   py::class_<FastaPredictor>(m, "FastaPredictor")
       .def(py::init<Model&, std::string, index_t>(), py::keep_alive<1, 2>())
@@ -449,8 +478,15 @@ PYBIND11_MODULE(_sster, m) {
   py::class_<GridSearch>(m, "GridSearch")
       .def(py::init<std::vector<std::pair<std::string, std::vector<std::string>>>>())
       .def_property_readonly("combinations", &GridSearch::combinations)
-      .def("train", [](GridSearch& g, const Data& d, bool pr_auc, bool verbose) {
-        const GridOptions o{.metric = pr_auc ? GridMetric::pr_auc : GridMetric::roc_auc, .verbose = verbose};
+      // verbose: a line per trained combination through `print` (the training
+      // threads take the GIL for it), so a notebook shows them.
+      .def("train", [](GridSearch& g, const Data& d, bool pr_auc, bool verbose, const py::object& print) {
+        const GridOptions o{.metric = pr_auc ? GridMetric::pr_auc : GridMetric::roc_auc,
+                            .verbose = verbose,
+                            .print = [&print](const std::string& line) {
+                              py::gil_scoped_acquire gil;
+                              print(line);
+                            }};
         std::optional<std::pair<Model, std::vector<GridResult>>> result;
         {
           py::gil_scoped_release no_gil;

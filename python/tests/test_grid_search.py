@@ -44,6 +44,14 @@ def test_grid_search_train(data, pr_auc, metric):
         [int(best[0]), int(best[1]), int(best[2])]
 
 
+def test_grid_search_verbose_prints_a_line_per_combination(data, capsys):
+    """Through Python's print (what a notebook shows), not the process's stderr."""
+    Grid_Search(PARAMS).train(data, verbose=True)
+    lines = sorted(l for l in capsys.readouterr().out.splitlines() if l.startswith("combination"))
+    assert len(lines) == 4
+    assert lines[0].startswith("combination 1/4 (conv_num=1 kernel_num=2 epochs=1): ")
+
+
 def test_grid_search_tuples_and_bad_values(data):
     searcher = Grid_Search({"conv_num": [2], "kernel_num": [(2, 3)], "kernel_len": [3], "epochs": [1]})
     model, table = searcher.train(data, verbose=False)

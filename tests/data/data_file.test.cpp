@@ -79,12 +79,15 @@ TEST_CASE("the field table: each field reads back what it wrote, and the fields 
     d.save(dir.file("again.sstd"));
     const Data again = Data::load(dir.file("again.sstd"));
     const std::string file = test::read_file(path);
-    std::string content;  // the fields, in table order
+    const auto version = static_cast<std::uint32_t>(static_cast<unsigned char>(file[4]));
+    CHECK(version == (path == dir.file("every.sstd") ? 2u : 1u));  // the oldest version that holds the set
+    std::string content;  // the fields of the file's version, in table order
     std::vector<std::string> names;
     std::apply(
         [&](const auto&... field) {
           auto check = [&](const auto& f) {
             CAPTURE(f.name);
+            if (f.since > version) return;
             const std::string bytes = field_bytes(f, d);
             CHECK(field_bytes(f, again) == bytes);  // read, then written again: the same values
             CHECK(f.check(d).empty());
@@ -96,8 +99,30 @@ TEST_CASE("the field table: each field reads back what it wrote, and the fields 
         detail::DataFile::fields());
     CHECK(file.substr(8, file.size() - 12) == content);  // between magic + version and the checksum
     CHECK(names.front() == "alphabet");
-    CHECK(names.back() == "test records");
+    CHECK(names.back() == (version == 1 ? "test records" : "additional input encodings"));
+    CHECK(again.additional_inputs() == d.additional_inputs());
   }
+}
+
+TEST_CASE("additional inputs keep their encodings in the file: z-scores and categories (version 2), plain numbers (1)") {
+  TempDir dir;
+  const Data d = every_field();
+  REQUIRE(d.additional_inputs().size() == 2);
+  const auto& z = d.additional_inputs()[0];
+  CHECK(z.name == "rna_pwm1_add");
+  CHECK(z.standardized);
+  CHECK(z.sd > 0);
+  CHECK(d.additional_inputs()[1].categories.size() == 16);
+  d.save(dir.file("every.sstd"));
+  CHECK(Data::load(dir.file("every.sstd")).additional_inputs() == d.additional_inputs());
+  // Version 1 files: every column a plain number named after it.
+  const Data old = Data::load(old_data_file("profile_inputs.sstd"));
+  CHECK(old.additional_inputs() == plain_additional_inputs(old.extra_names()));
+  // The alphabet is the letters, a space, the structure letters (docs/data-file.md).
+  const std::string bytes = test::read_file(dir.file("every.sstd"));
+  CHECK(bytes.substr(8, 4 + 8) == std::string("\x08\0\0\0ACGU ().", 12));
+  CHECK(test::read_file(std::string(SSTER_TEST_FILES) + "/../../../docs/data-file.md")
+            .find("then a space and the structure letters") != std::string::npos);
 }
 
 TEST_CASE("the field table's range checks refuse a bad value in any field, also under a valid checksum") {
@@ -132,6 +157,7 @@ TEST_CASE("the field table's range checks refuse a bad value in any field, also 
       {"position-wise names and scaling", channel + 8, inf, "an input value is NaN or infinite"},
       {"position-wise values", 0, nan, "an input value is NaN or infinite"},
       {"additional values", 12, inf, "an input value is NaN or infinite"},
+      {"additional input encodings", 8 + 4 + 12 + 8 + 1 + 8, le(std::nan("")), "an additional input's scaling is not finite"},
       {"training records", 16, le(std::int64_t{0}), "split: record 0 is in train and in train"},
       {"test records", 8, le(std::int64_t{32}), "split: test index 32 is out of range (the data set has 32 records)"},
   };

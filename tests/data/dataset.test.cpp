@@ -308,6 +308,50 @@ TEST_CASE("standardized inputs: z-score per sequence value, robust scaling per p
   CHECK((col[15] + col[16]) / 2 == doctest::Approx(0.0f));
 }
 
+TEST_CASE("encodings: a fitted one reproduces its values, and applied to other data it scales, not refits") {
+  DataOptions o;
+  o.structure_profile = true;
+  const std::vector<std::string> fasta = {pysster_file("rna_pwm1.fasta"), pysster_file("rna_pwm2.fasta")};
+  const std::vector<std::string> add = {pysster_file("rna_pwm1_add.txt"), pysster_file("rna_pwm2_add.txt")};
+  const std::vector<std::string> pos = {pysster_file("rna_pwm1_pos.txt"), pysster_file("rna_pwm2_pos.txt")};
+  Data fitted = Data::from_fasta(fasta, Alphabet("ACGU", "()."), o);
+  fitted.add_additional(add, true);
+  fitted.add_categorical(add, {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16"});
+  fitted.add_positionwise(pos, "feat", true);
+  REQUIRE(fitted.additional_inputs().size() == 2);
+  const auto& z = fitted.additional_inputs()[0];
+  CHECK(z.mean == doctest::Approx(8.5));  // 1..16 twice
+  CHECK(z.sd == doctest::Approx(std::sqrt(21.25)));
+  CHECK(fitted.positionwise_inputs()[0].scaled());
+  // The same files encoded as fitted: the same values, names and encodings.
+  Data again = Data::from_fasta(fasta, Alphabet("ACGU", "()."), o);
+  for (const auto& a : fitted.additional_inputs()) again.add_additional(add, a);
+  again.add_positionwise(pos, fitted.positionwise_inputs()[0]);
+  CHECK(again.additional_inputs() == fitted.additional_inputs());
+  CHECK(again.positionwise_inputs() == fitted.positionwise_inputs());
+  CHECK(again.extra_names() == fitted.extra_names());
+  for (index_t i = 0; i < fitted.size(); ++i) {
+    CHECK(std::ranges::equal(again.extra(i), fitted.extra(i)));
+    CHECK(std::ranges::equal(again.dense(i), fitted.dense(i)));
+  }
+  // Other values: their own mean would differ, the fitted one is kept.
+  Data other = Data::from_fasta(fasta, Alphabet("ACGU", "()."), o);
+  TempDir dir;
+  std::string shifted, cats;
+  for (int i = 0; i < 32; ++i) {
+    shifted += std::to_string(100 + i) + "\n";
+    cats += i < 31 ? "1\n" : "17\n";
+  }
+  test::write_file(dir.file("shifted.txt"), shifted);
+  other.add_additional({dir.file("shifted.txt")}, z);
+  CHECK(other.extra(0)[0] == doctest::Approx((100 - 8.5) / std::sqrt(21.25)));
+  // A category the encoding does not know is an error naming file and line.
+  test::write_file(dir.file("cats.txt"), cats);
+  CHECK_THROWS_WITH_AS(other.add_additional({dir.file("cats.txt")}, fitted.additional_inputs()[1]),
+                       doctest::Contains("cats.txt line 32: '17' is not one of the categories 1, 10, 11"), Error);
+  CHECK(other.extra_size() == 1);  // nothing added by the failed call
+}
+
 TEST_CASE("gzip and plain FASTA load to identical data") {
   TempDir dir;
   for (const char* f : {"dna_pos.fasta", "dna_neg.fasta"})
@@ -412,7 +456,7 @@ TEST_CASE("unknown letters are replaced by seeded random letters and counted") {
   CHECK(d1.sequence_string(0) == d2.sequence_string(0));
   CHECK(d1.sequence_string(0) != d3.sequence_string(0));
   CHECK(d1.sequence_string(0).find_first_not_of("ACGT") == std::string::npos);
-  CHECK(d1.summary().find("replaced:   24 unknown sequence letters") != std::string::npos);
+  CHECK(d1.summary().find("replaced:   24 unknown letters") != std::string::npos);
   DataOptions strict;
   strict.replace_unknown = false;
   CHECK_THROWS_WITH_AS(Data::from_fasta({dir.file("n.fa")}, alphabet::dna(), strict),
@@ -647,10 +691,11 @@ TEST_CASE("save and load: everything round-trips; damaged files are rejected") {
   CHECK_THROWS_WITH_AS(Data::load(dir.file("cut.sstd")), doctest::Contains("cut.sstd: not a valid file"), Error);
   test::write_file(dir.file("magic.sstd"), "SSTR" + raw.substr(4));
   CHECK_THROWS_WITH_AS(Data::load(dir.file("magic.sstd")), doctest::Contains("does not start with 'SSTD'"), Error);
-  std::string v2 = raw;
-  v2[4] = 2;
-  test::write_file(dir.file("v2.sstd"), v2);
-  CHECK_THROWS_WITH_AS(Data::load(dir.file("v2.sstd")), doctest::Contains("data file version 2"), Error);
+  std::string newer = raw;
+  newer[4] = static_cast<char>(Data::file_version + 1);
+  test::write_file(dir.file("newer.sstd"), newer);
+  const std::string newer_message = "data file version " + std::to_string(Data::file_version + 1) + " is newer";
+  CHECK_THROWS_WITH_AS(Data::load(dir.file("newer.sstd")), doctest::Contains(newer_message.c_str()), Error);
   CHECK_THROWS_WITH_AS(Data::load(dir.file("none.sstd")), doctest::Contains("none.sstd: cannot open file"), Error);
 }
 

@@ -2,6 +2,7 @@
 
 #include <doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,26 @@ TEST_CASE("a structure letter outside the structure alphabet names file, record,
                       std::string::npos,
                   msg);
   }
+}
+
+TEST_CASE("replace_unknown_structure: unknown structure letters become seeded random ones, as pysster's") {
+  const SequenceEncoder enc(Alphabet("ACGU", "()."), 1, true, true);
+  index_t replaced = 0;
+  const auto x = encode(enc, record("ACGUACGUAC", "(.[[[]]].)"), 3, &replaced);
+  CHECK(replaced == 6);
+  CHECK(x[0] == 0);  // A(: known letters keep their symbols
+  CHECK(x[1] == 5);  // C.
+  for (int i = 2; i < 8; ++i) CHECK(x[to_size(i)] / 3 == at(std::vector<int>{0, 1, 2, 3, 0, 1, 2, 3}, i));  // the sequence letter stays
+  // Seeded by (seed, record key, position): the same again, another record key differs somewhere.
+  CHECK(encode(enc, record("ACGUACGUAC", "(.[[[]]].)"), 3) == x);
+  std::vector<int> structures;  // over many records every structure letter is drawn
+  for (std::uint64_t key = 0; key < 40; ++key)
+    for (int v : encode(enc, record("AAAAAAAAAA", "[[[[[[[[[["), key)) structures.push_back(v % 3);
+  for (int letter = 0; letter < 3; ++letter)
+    CHECK(std::count(structures.begin(), structures.end(), letter) > 80);
+  // The sequence letters' random choices are the same with or without it.
+  const SequenceEncoder plain(Alphabet("ACGU", "()."), 1);
+  CHECK(encode(enc, record("NNNN", "(..)"), 5) == encode(plain, record("NNNN", "(..)"), 5));
 }
 
 TEST_CASE("structure profile: symbols take the most probable structure letter") {

@@ -89,7 +89,7 @@ TEST_CASE("attribute: every method runs through one call, results in input order
     CHECK(all.symbols == x);
     CHECK(parse_method(method_name(method)) == method);
     if (method == AttributionMethod::deeplift_shap) continue;  // references are keyed by the record's index
-    for (std::size_t e = 0; e < 120; ++e)  // Eigen may round a row differently in another batch
+    for (std::size_t e = 0; e < 120; ++e)  // another batch may round a row differently
       CHECK(one.hypothetical[e] == doctest::Approx(all.hypothetical[360 + e]).epsilon(1e-5));
   }
   CHECK_THROWS_WITH_AS(parse_method("lime"), doctest::Contains("known: ism, saliency, gradxinput, deeplift, ig"), Error);

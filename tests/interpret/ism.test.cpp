@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attribution_test_util.hpp"
+#include "kernel_sets.hpp"
 #include "sster/interpret/ism.hpp"
 
 using namespace sster;
@@ -67,6 +68,12 @@ TEST_CASE("fast ISM equals naive ISM to 1e-5 on random networks of every support
       }
     }
   }
+}
+
+TEST_CASE("fast ISM equals naive ISM under every kernel set the CPU runs") {
+  Model m = test::random_model(Params{}.conv_num(2).kernel_num({20, 33}).kernel_len(5).neuron_num(40), 50, 3, 44);
+  const auto x = test::random_symbols(3, 50, 4, 44);
+  test::for_each_kernel_set([&] { CHECK(ism_difference(m, x, 3, {.class_index = 2}) < 1e-5); });
 }
 
 TEST_CASE("fast ISM: protein alphabet, one class of three; the sequence's own letters are 0") {

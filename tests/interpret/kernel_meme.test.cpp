@@ -72,15 +72,15 @@ TEST_CASE("save_kernel_memes: motifs.meme, and motifs_structure.meme only for ke
     REQUIRE(in.good());
     return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   };
-  test::TempDir dir("kernel-memes");
-  save_kernel_memes(plain, dir.path);
-  CHECK(read(dir.path / "motifs.meme") == kernel_meme_string(plain));
-  CHECK(!std::filesystem::exists(dir.path / "motifs_structure.meme"));
+  test::TempDir dir;
+  save_kernel_memes(plain, dir.path());
+  CHECK(read(dir.path() / "motifs.meme") == kernel_meme_string(plain));
+  CHECK(!std::filesystem::exists(dir.path() / "motifs_structure.meme"));
 
   const std::vector<KernelResult> structured{{0, KernelMotif{motif("ACGU", "ACGU"), motif("().", "(..)")}, 0.1},
                                              {1, KernelMotif{motif("ACGU", "UUUU"), motif("().", "....")}, 0.3}};
-  test::TempDir dir2("kernel-memes-structure");
-  save_kernel_memes(structured, dir2.path);
-  CHECK(read(dir2.path / "motifs.meme") == kernel_meme_string(structured));
-  CHECK(read(dir2.path / "motifs_structure.meme") == kernel_meme_string(structured, true));
+  test::TempDir dir2;
+  save_kernel_memes(structured, dir2.path());
+  CHECK(read(dir2.path() / "motifs.meme") == kernel_meme_string(structured));
+  CHECK(read(dir2.path() / "motifs_structure.meme") == kernel_meme_string(structured, true));
 }

@@ -35,9 +35,16 @@ Attributions with_actual(const std::vector<std::vector<double>>& values, const s
   return a;
 }
 
-std::vector<std::string> names(index_t n, const std::string& stem = "seq") {
+// stem + i, appended (GCC 12's -Wrestrict misfires on "literal" + string, PR 105651).
+std::string label(const char* stem, index_t i) {
+  std::string s = stem;
+  s += std::to_string(i);
+  return s;
+}
+
+std::vector<std::string> names(index_t n) {
   std::vector<std::string> out;
-  for (index_t i = 0; i < n; ++i) out.push_back(stem + std::to_string(i));
+  for (index_t i = 0; i < n; ++i) out.push_back(label("seq", i));
   return out;
 }
 
@@ -159,11 +166,11 @@ TEST_CASE("seqlet motifs: shifted, noisy and reverse-complement copies of two mo
     std::string s = random_letters(6 + shift) + site + random_letters(6 - shift);
     s = s.substr(3, 15);
     if (i % 2) s = reverse_complement(s);
-    seqlets.push_back({"p" + std::to_string(i), 0, 15, '+', 2.0 + i % 3, s});
+    seqlets.push_back({label("p", i), 0, 15, '+', 2.0 + i % 3, s});
   }
   for (int i = 0; i < 25; ++i)
-    seqlets.push_back({"n" + std::to_string(i), 0, 15, '+', -1.0, random_letters(3) + "CCCCGGGG" + random_letters(4)});
-  for (int i = 0; i < 3; ++i) seqlets.push_back({"x" + std::to_string(i), 0, 15, '+', 5.0, random_letters(15)});
+    seqlets.push_back({label("n", i), 0, 15, '+', -1.0, random_letters(3) + "CCCCGGGG" + random_letters(4)});
+  for (int i = 0; i < 3; ++i) seqlets.push_back({label("x", i), 0, 15, '+', 5.0, random_letters(15)});
   const auto motifs = cluster_seqlets(seqlets, "ACGT");
   REQUIRE(motifs.size() == 2);
   CHECK(motifs[0].sign == 1);

@@ -22,9 +22,9 @@ std::string read_text(const fs::path& p) {
 
 TEST_CASE("planted motifs: the top kernels find every motif at its offset") {
   auto& p = test::planted();
-  test::TempDir dir("planted");
+  test::TempDir dir;
   const auto acts = p.model.get_max_activations(p.data, Group::test);
-  const auto results = visualize_all_kernels(p.model, p.data, acts, dir.path);
+  const auto results = visualize_all_kernels(p.model, p.data, acts, dir.path());
   REQUIRE(results.size() == 16);
   for (std::size_t k = 0; k < results.size(); ++k) CHECK(results[k].kernel == static_cast<index_t>(k));
   const auto order = order_by_score(results);
@@ -55,9 +55,9 @@ TEST_CASE("planted motifs: the top kernels find every motif at its offset") {
 
 TEST_CASE("visualize_all_kernels: every image of summary.html exists, kernels in descending score order") {
   auto& p = test::planted();
-  test::TempDir dir("summary");
-  const auto results = visualize_all_kernels(p.model, p.data, Group::test, dir.path / "new" / "folder");
-  const fs::path out = dir.path / "new" / "folder";
+  test::TempDir dir;
+  const auto results = visualize_all_kernels(p.model, p.data, Group::test, dir.path() / "new" / "folder");
+  const fs::path out = dir.path() / "new" / "folder";
   const std::string html = read_text(out / "summary.html");
   const std::regex img("src=\"([^\"]+)\""), row("Kernel (\\d+)<br/>score = ([0-9.]+)");
   int images = 0;
@@ -82,10 +82,10 @@ TEST_CASE("visualize_all_kernels: every image of summary.html exists, kernels in
 
 TEST_CASE("visualize_kernel: one kernel's files, the same motif and score as visualize_all_kernels") {
   auto& p = test::planted();
-  test::TempDir dir("one");
+  test::TempDir dir;
   const auto acts = p.model.get_max_activations(p.data, Group::test);
   const auto all = kernel_motifs(p.model, p.data, acts);
-  const auto r = visualize_kernel(p.model, p.data, acts, 3, dir.path);
+  const auto r = visualize_kernel(p.model, p.data, acts, 3, dir.path());
   CHECK(r.kernel == 3);
   CHECK(r.score == all[3].score);
   const auto s = kernel_statistics(p.model, p.data, acts, 3);
@@ -94,10 +94,10 @@ TEST_CASE("visualize_kernel: one kernel's files, the same motif and score as vis
   CHECK(r.motif.sequence.pwm() == all[3].motif.sequence.pwm());
   for (const char* f : {"motif_kernel_3.png", "position_kernel_3.png", "activations_kernel_3.png"}) {
     CAPTURE(f);
-    CHECK(fs::exists(dir.path / f));
+    CHECK(fs::exists(dir.path() / f));
   }
-  CHECK(!fs::exists(dir.path / "motif_kernel_2.png"));
-  CHECK_THROWS_WITH_AS(visualize_kernel(p.model, p.data, acts, 16, dir.path),
+  CHECK(!fs::exists(dir.path() / "motif_kernel_2.png"));
+  CHECK_THROWS_WITH_AS(visualize_kernel(p.model, p.data, acts, 16, dir.path()),
                        "kernel 16 does not exist (the first convolution has 16 kernels: 0 to 15)", Error);
 }
 
@@ -118,22 +118,22 @@ TEST_CASE("kernel statistics are identical on 1 and 2 threads") {
 }
 
 TEST_CASE("position-wise inputs: additional_features_kernel_<i>.png with their mean +- sd under the windows") {
-  test::TempDir dir("positionwise");
+  test::TempDir dir;
   Data data = test::tutorial_planted_data(100);
   {  // feature value = position, so a window starting at s reads s, s + 1, ...
-    std::ofstream f(dir.path / "pos.txt");
+    std::ofstream f(dir.path() / "pos.txt");
     for (index_t i = 0; i < data.size(); ++i) {
       for (index_t t = 0; t < data.length(); ++t) f << (t ? " " : "") << t;
       f << "\n";
     }
   }
-  data.add_positionwise((dir.path / "pos.txt").string(), "position");
+  data.add_positionwise((dir.path() / "pos.txt").string(), "position");
   Model model(Params{}.conv_num(1).kernel_num(3).kernel_len(6).neuron_num(4), data, 2);  // untrained is enough
   const auto acts = model.get_max_activations(data, Group::all);
-  const auto results = visualize_all_kernels(model, data, acts, dir.path / "out");
+  const auto results = visualize_all_kernels(model, data, acts, dir.path() / "out");
   for (index_t k = 0; k < 3; ++k)
-    CHECK(fs::exists(dir.path / "out" / ("additional_features_kernel_" + std::to_string(k) + ".png")));
-  CHECK(read_text(dir.path / "out" / "summary.html").find("additional_features_kernel_0.png\" height=225") !=
+    CHECK(fs::exists(dir.path() / "out" / ("additional_features_kernel_" + std::to_string(k) + ".png")));
+  CHECK(read_text(dir.path() / "out" / "summary.html").find("additional_features_kernel_0.png\" height=225") !=
         std::string::npos);
   const auto s = kernel_statistics(model, data, acts, 1);
   const auto f = detail::window_features(data, s);
@@ -161,22 +161,22 @@ TEST_CASE("pysster's rna_pwm data: structure probabilities and two position-wise
       {test::shared_data("pysster-tests/rna_pwm2_pos.txt"), test::shared_data("pysster-tests/rna_pwm1_pos.txt")},
       "feat2");
   Model model(Params{}.conv_num(1).kernel_num(3).kernel_len(4).neuron_num(2), data, 2);  // untrained is enough
-  test::TempDir dir("rna-pwm");
-  const auto results = visualize_all_kernels(model, data, Group::all, dir.path);
+  test::TempDir dir;
+  const auto results = visualize_all_kernels(model, data, Group::all, dir.path());
   REQUIRE(results.size() == 3);
   for (const auto& r : results) {
     REQUIRE(r.motif.structure.has_value());
     CHECK(r.motif.sequence.length() == 4);
-    CHECK(fs::exists(dir.path / ("additional_features_kernel_" + std::to_string(r.kernel) + ".png")));
+    CHECK(fs::exists(dir.path() / ("additional_features_kernel_" + std::to_string(r.kernel) + ".png")));
   }
-  CHECK(read_text(dir.path / "summary.html").find("height=450") != std::string::npos);  // 2 features x 225
+  CHECK(read_text(dir.path() / "summary.html").find("height=450") != std::string::npos);  // 2 features x 225
 }
 
 TEST_CASE("a model without a first convolution has no kernels to show") {
   const Data data = test::tutorial_planted_data(50);
   Model model(Params{}.conv_num(0).neuron_num(4), data, 1);
-  test::TempDir dir("noconv");
-  CHECK_THROWS_WITH_AS(visualize_all_kernels(model, data, Group::all, dir.path),
+  test::TempDir dir;
+  CHECK_THROWS_WITH_AS(visualize_all_kernels(model, data, Group::all, dir.path()),
                        "get_max_activations: the first layer is not a convolution", Error);
 }
 

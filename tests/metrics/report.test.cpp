@@ -35,6 +35,7 @@ TEST_CASE("three classes, single-label: pysster's table, confusion and averages"
         "     class_2     0.667     1.000     0.800     0.893     0.583  |       2\n"
         "\n\n"
         "weighted avg     0.759     0.667     0.665     0.871     0.770  |        \n\n");
+  CHECK(r.pysster_binary_note().empty());  // only two classes have pysster's binary figures
   // Class 0: called 0 for rows 0, 3, 5, 8 of which 0 and 8 are class 0: precision 2/4;
   // true class 0 are rows 0, 6, 8 of which 2 called 0: recall 2/3; F1 = 2*(1/2)(2/3)/(7/6) = 4/7.
   CHECK(r.classes[0].precision == doctest::Approx(0.5));
@@ -91,6 +92,12 @@ TEST_CASE("two classes: per-class AUCs, or pysster's class-0 AUCs on request") {
   CHECK(own.classes[1].roc_auc == doctest::Approx(0.75));
   CHECK(own.classes[0].pr_auc == doctest::Approx(0.7152777777777777));
   CHECK(own.confusion == std::vector<index_t>{3, 1, 2, 4});
+  // pysster's figures, class 0's, on a line of their own, labelled: the same
+  // in both reports (its rows), the per-class report keeps its own rows.
+  const std::string note = "pysster's binary figures (class 0 'neg', which pysster prints for both classes): roc-auc"
+                           "     0.750    pr-auc     0.715\n";
+  CHECK(own.pysster_binary_note() == note);
+  CHECK(pysster.pysster_binary_note().find("roc-auc     0.750    pr-auc     0.715\n") != std::string::npos);
 }
 
 TEST_CASE("multi-label: rows not summing to 1 mean a class is called at p > 0.5") {

@@ -30,8 +30,14 @@ TEST_CASE("2x2 grid: every combination trained, the best validation score wins, 
   fs::remove_all(dir);
   GridOptions opts;
   opts.folder = dir.string();
+  opts.verbose = true;
+  std::vector<std::string> lines;  // the verbose lines, to opts.print instead of std::cerr
+  opts.print = [&](const std::string& line) { lines.push_back(line); };
   auto [best, ranked] = grid.train(data, opts);
   REQUIRE(ranked.size() == 4);
+  REQUIRE(lines.size() == 4);
+  std::sort(lines.begin(), lines.end());
+  CHECK(lines[0].rfind("combination 1/4 (kernel_num=2 kernel_len=3): ", 0) == 0);
   for (std::size_t i = 1; i < ranked.size(); ++i) CHECK(ranked[i - 1].score >= ranked[i].score);
   // the returned model is the top-ranked combination, and scores as ranked
   CHECK(best.params() == ranked[0].params);
@@ -89,4 +95,28 @@ TEST_CASE("pysster's test_Grid_Search: candidates, the table's lines, ROC and PR
       CHECK(w.size() == 4);
     }
   }
+}
+
+TEST_CASE("grid search scores a binary problem by class 0's AUCs, as pysster; per_class by each class's own") {
+  auto data = test::planted_data(test::small_planted(400, 40));
+  Model model(Params{}.conv_num(1).kernel_num(4).neuron_num(8).epochs(2), data, 3);
+  model.train(data, false);
+  // The oracle: roc.hpp's AUCs of each class's probability column on the validation records.
+  const auto p = model.predict(data, Group::val);
+  const auto val = data.indices(Group::val);
+  auto column_auc = [&](index_t c, bool pr) {
+    std::vector<double> score, truth;
+    for (std::size_t i = 0; i < val.size(); ++i) {
+      score.push_back(p(static_cast<index_t>(i), c));
+      truth.push_back(data.targets(val[i])[to_size(c)]);
+    }
+    return pr ? average_precision(score, truth) : roc_auc(score, truth);
+  };
+  const auto counts = data.class_counts(Group::val);
+  const double n0 = static_cast<double>(counts[0]), n1 = static_cast<double>(counts[1]);
+  CHECK(column_auc(0, true) != doctest::Approx(column_auc(1, true)));  // PR-AUC depends on the class
+  CHECK(GridSearch::validation_score(model, data, GridMetric::pr_auc) == doctest::Approx(column_auc(0, true)));
+  CHECK(GridSearch::validation_score(model, data, GridMetric::roc_auc) == doctest::Approx(column_auc(0, false)));
+  CHECK(GridSearch::validation_score(model, data, GridMetric::pr_auc, true) ==
+        doctest::Approx((n0 * column_auc(0, true) + n1 * column_auc(1, true)) / (n0 + n1)));
 }

@@ -1,5 +1,7 @@
 #include <doctest.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -60,4 +62,60 @@ TEST_CASE("a model with structure profiles, additional and position-wise inputs 
   auto loaded = Model::load(dir.string());
   CHECK((loaded.predict(data, Group::all).array() == p.array()).all());
   std::filesystem::remove(dir);
+}
+
+TEST_CASE("a model keeps its inputs' encodings and its split recipe in its file; damaged ones are errors") {
+  Data data = profile_data();
+  data.add_additional({pysster_file("rna_pwm1_add.txt"), pysster_file("rna_pwm2_add.txt")}, true);
+  data.add_categorical({pysster_file("rna_pwm1_add.txt"), pysster_file("rna_pwm2_add.txt")},
+                       {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16"});
+  data.add_positionwise({pysster_file("rna_pwm1_pos.txt"), pysster_file("rna_pwm2_pos.txt")}, "scaled", true);
+  Model model(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), data, 1);
+  CHECK(model.info().additional == data.additional_inputs());
+  CHECK(model.info().positionwise == data.positionwise_inputs());
+  CHECK_FALSE(model.info().split);
+  const SplitRecipe recipe{.seed = 5, .train_fraction = 0.6, .val_fraction = 0.2, .file_records = {16, 16}};
+  model.set_split_recipe(recipe);
+  const Model loaded = Model::from_file(model.to_file(), "m.sster");
+  CHECK(loaded.info().additional == data.additional_inputs());
+  CHECK(loaded.info().positionwise == data.positionwise_inputs());
+  REQUIRE(loaded.info().split);
+  CHECK(*loaded.info().split == recipe);
+  CHECK(loaded.info().split->same_groups(recipe));
+  for (const auto& other : {SplitRecipe{.seed = 6, .train_fraction = 0.6, .val_fraction = 0.2, .file_records = {16, 16}},
+                            SplitRecipe{.seed = 5, .file_records = {16, 16}},
+                            SplitRecipe{.seed = 5, .train_fraction = 0.6, .val_fraction = 0.2, .file_records = {16, 15}}})
+    CHECK_FALSE(recipe.same_groups(other));
+  // Held-out files given for both groups: the seed draws nothing.
+  const SplitRecipe both{.kind = SplitRecipe::Kind::held_out, .seed = 1, .train_fraction = 0.85, .file_records = {9, 2, 3},
+                         .val_files = 1, .test_files = 1};
+  SplitRecipe reseeded = both;
+  reseeded.seed = 2;
+  CHECK(both.same_groups(reseeded));
+  reseeded.test_files = 0;
+  CHECK_FALSE(both.same_groups(reseeded));
+
+  // Files without the keys (written before sster kept them): plain numbers.
+  ModelFile file = model.to_file();
+  file.header["input"].erase("additional");
+  file.header["input"].erase("positionwise");
+  file.header["input"].erase("split");
+  const Model old = Model::from_file(file, "old.sster");
+  CHECK(old.info().additional.size() == 18);
+  CHECK(old.info().additional[0] == AdditionalInput{.name = "additional_1"});
+  CHECK_FALSE(old.info().positionwise[0].scaled());
+  CHECK_FALSE(old.info().split);
+  // Damage is an Error naming the file and what is wrong.
+  auto damaged = [&](const char* pointer, nlohmann::json value, const char* message) {
+    ModelFile f = model.to_file();
+    f.header[nlohmann::json::json_pointer(pointer)] = value;
+    CHECK_THROWS_WITH_AS(Model::from_file(f, "bad.sster"), doctest::Contains(message), Error);
+  };
+  damaged("/input/additional/1/zscore/sd", -1.0, "negative standard deviation");
+  damaged("/input/additional/0/categories", nlohmann::json::array({"a", "b"}), "give 19 columns, the model has 18");
+  damaged("/input/positionwise/1/robust_scale/center", nlohmann::json::array({1.0}), "its scaling has 1 positions");
+  damaged("/input/positionwise/1/robust_scale/scale/0", 0.0, "not finite and non-zero");
+  damaged("/input/split/kind", "shuffled", "unknown kind 'shuffled'");
+  damaged("/input/split/train_fraction", 1.5, "'train_fraction' is not within 0..1");
+  damaged("/input/split/file_records/0", -3, "record count");
 }

@@ -187,12 +187,13 @@ Record compute() {
   const Case lstm{"bidirectional LSTM stack",
                   Params{}.conv_num(1).kernel_num(7).kernel_len(5).rnn_type("LSTM").rnn_num(2).rnn_units({6, 5})
                       .rnn_bidirectional({1, 0}).rnn_dropout_input({0.2, 0.1}).rnn_dropout_recurrent({0.3, 0.2})
+                      .rnn_dropout_masks("shared")  // as recorded (per-gate masks: tests/rnn/cells.test.cpp)
                       .neuron_num(4),
                   InputSpec{.length = 28, .symbols = 4}, 3, 5, LossKind::sigmoid_cross_entropy};
   network_case(lstm, 6, out);
   const Case gru{"bidirectional GRU with additional inputs",
                  Params{}.conv_num(2).kernel_num(5).kernel_len(3).rnn_type("GRU").rnn_units(4)
-                     .rnn_dropout_recurrent(0.2).neuron_num(3),
+                     .rnn_dropout_recurrent(0.2).rnn_dropout_masks("shared").neuron_num(3),
                  InputSpec{.length = 40, .symbols = 4, .extra = 2}, 2, 4};
   network_case(gru, 7, out);
   // dropout_1, conv1d_1, max_pooling1d_1, dropout_2, conv1d_2, max_pooling1d_2, ..., dense_2

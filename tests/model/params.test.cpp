@@ -105,8 +105,9 @@ TEST_CASE("JSON by name: every pysster parameter, whole-valued numbers accepted,
       "kernel_constraint", "rnn_type", "rnn_num", "rnn_units", "rnn_bidirectional", "rnn_dropout_input",
       "rnn_dropout_recurrent"};
   const auto j = Params{}.to_json();
-  CHECK(j.size() == pysster.size());
+  CHECK(j.size() == pysster.size() + 1);  // and sster's rnn_dropout_masks
   for (const auto& name : pysster) CHECK(j.contains(name));
+  CHECK(j["rnn_dropout_masks"] == "per_gate");
   auto written = j;
   written["kernel_num"] = 30.0;
   written["rnn_bidirectional"] = 0;
@@ -121,4 +122,28 @@ TEST_CASE("JSON by name: every pysster parameter, whole-valued numbers accepted,
   written["rnn_type"] = 3;
   CHECK_THROWS_WITH_AS(Params::from_json(written), doctest::Contains("'rnn_type'"), sster::Error);
   CHECK_THROWS_WITH_AS(Params{}.values("rnn_type"), doctest::Contains("not numeric"), sster::Error);
+}
+
+TEST_CASE("rnn_dropout_masks: per_gate by default (pysster's Keras), shared on request; files without it mean shared") {
+  CHECK(Params{}.values().rnn_dropout_masks == RnnDropoutMasks::per_gate);
+  Params shared;
+  shared.set("rnn_dropout_masks=shared");
+  CHECK(shared.values().rnn_dropout_masks == RnnDropoutMasks::shared);
+  CHECK(Params{}.rnn_dropout_masks("shared") == shared);
+  CHECK_FALSE(shared == Params{});
+  CHECK_THROWS_WITH_AS(Params{}.set("rnn_dropout_masks=gate"), doctest::Contains("per_gate or shared"), sster::Error);
+  // JSON and key=value round trips keep either value.
+  for (const Params& p : {Params{}, shared}) {
+    CHECK(Params::from_json(p.to_json()) == p);
+    Params q;
+    for (const auto& s : p.to_strings()) q.set(s);
+    CHECK(q == p);
+  }
+  // Model files written before the parameter existed were trained with shared
+  // masks: their params have no key, read back as shared, and write back
+  // without it, so those files save byte for byte.
+  auto old = Params{}.to_json();
+  old.erase("rnn_dropout_masks");
+  CHECK(Params::from_json(old).values().rnn_dropout_masks == RnnDropoutMasks::shared);
+  CHECK(shared.to_json() == old);
 }

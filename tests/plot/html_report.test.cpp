@@ -22,3 +22,13 @@ TEST_CASE("kernel summary HTML is pysster's html_report, rows in the given order
   CHECK(with_features.find("position_kernel_0.png\" height=300/>") != std::string::npos);
   CHECK_THROWS_AS(sster::kernel_summary_html(std::vector<sster::index_t>{3}, scores, 2), sster::Error);
 }
+
+TEST_CASE("kernel summary HTML: a note per kernel under its score, escaped; none without") {
+  const std::vector<sster::index_t> order{1, 0};
+  const std::vector<double> scores{0.5, 0.75};
+  const std::vector<std::string> notes{"", "MA0004.1 Arnt <p=1e-05>"};
+  const std::string html = sster::kernel_summary_html(order, scores, 2, 0, notes);
+  CHECK(html.find("<td>Kernel 1<br/>score = 0.750<br/>MA0004.1 Arnt &lt;p=1e-05&gt;</td>\n") != std::string::npos);
+  CHECK(html.find("<td>Kernel 0<br/>score = 0.500</td>\n") != std::string::npos);
+  CHECK(sster::kernel_summary_html(order, scores, 2) == sster::kernel_summary_html(order, scores, 2, 0, {}));
+}

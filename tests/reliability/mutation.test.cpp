@@ -146,7 +146,8 @@ std::string mutate_model_header(const std::string& bytes, Mutator& m, std::strin
   static const std::vector<nlohmann::json> values = {
       -1, 0, 1, 2, 3, 255, 256, 1e18, -1e18, 1e300, 2147483648LL, 4294967296LL, 9223372036854775807LL,
       18446744073709551615ULL, 1.5, -0.5, "x", "", nullptr, true, false, nlohmann::json::array(),
-      nlohmann::json::object(), {1, 2}, "LSTM", "GRU", "ACGT", "ACGU ().", " ", "A A A"};
+      nlohmann::json::object(), {1, 2}, "LSTM", "GRU", "ACGT", "ACGU ().", " ", "A A A", "per_gate", "shared",
+      "random", "held_out", "file"};
   const std::size_t action = m.below(10);
   if (action < 6 && !pointers.empty()) {
     const std::string p = pointers[m.below(pointers.size())];

@@ -88,6 +88,10 @@ TEST_CASE("Bidirectional gradients: LSTM and GRU, with and without dropout, stac
     test::check_rnn_gradients(bld, in, 1002, drop);
     Bidirectional<GRU<double>> bgd(test::make_rnn<GRU<double>>(3, 3, seq, 0.3, 0.3));
     test::check_rnn_gradients(bgd, in, 1003, drop);
+    Bidirectional<LSTM<double>> bls(test::make_rnn<LSTM<double>>(3, 3, seq, 0.3, 0.3, false, 7, false));
+    test::check_rnn_gradients(bls, in, 1006, drop);
+    Bidirectional<GRU<double>> bgs(test::make_rnn<GRU<double>>(3, 3, seq, 0.3, 0.3, false, 7, false));
+    test::check_rnn_gradients(bgs, in, 1007, drop);
   }
   // pysster's stack: every RNN layer but the last returns sequences.
   test::Stacked<Bidirectional<LSTM<double>>, Bidirectional<LSTM<double>>> stack;

@@ -71,11 +71,11 @@ TEST_CASE("stacked GRUs: return_sequences into a reversed GRU") {
   test::check_rnn_gradients(gg, {2, 5, 3}, 801, Context{.training = true, .seed = 1, .step = 0, .first_sample = 0});
 }
 
-TEST_CASE("GRU recurrent dropout masks the state entering U, not the z-mix") {
+TEST_CASE("GRU recurrent dropout masks the state entering U, not the z-mix (shared masks)") {
   // One unit, one input, two steps, recurrent dropout on: whatever the mask,
   // h1 = z h0 + (1 - z) h~ uses the unmasked h0; only the U products see the mask.
   const index_t C = 1, H = 1, L = 2;
-  auto l = test::make_rnn<GRU<double>>(C, H, true, 0.0, 0.5);
+  auto l = test::make_rnn<GRU<double>>(C, H, true, 0.0, 0.5, false, 7, false);
   std::vector<double> p = {0.5, -0.5, 1.0, 1.0, -1.0, 2.0, 0.1, 0.0, -0.1}, g(p.size());
   l.bind(p.data(), g.data());
   Tensor<double> x({1, L, C});
@@ -96,4 +96,29 @@ TEST_CASE("GRU recurrent dropout masks the state entering U, not the z-mix") {
   }
   CHECK(dropped > 0);
   CHECK(kept > 0);
+}
+
+TEST_CASE("GRU per-gate recurrent dropout: z, r and the candidate each see h0 under their own mask") {
+  // As above with Keras' implementation=1: h_tm1_z, h_tm1_r, h_tm1_h are h0
+  // times masks 0, 1, 2; the mix still uses the unmasked h0.
+  const index_t C = 1, H = 1, L = 2;
+  auto l = test::make_rnn<GRU<double>>(C, H, true, 0.0, 0.5);
+  std::vector<double> p = {0.5, -0.5, 1.0, 1.0, -1.0, 2.0, 0.1, 0.0, -0.1}, g(p.size());
+  l.bind(p.data(), g.data());
+  Tensor<double> x({1, L, C});
+  x[0] = 1;
+  x[1] = -1;
+  int mixed = 0;  // steps whose three masks are not all equal
+  for (std::uint64_t step = 0; step < 40; ++step) {
+    const Context ctx{.training = true, .seed = 12, .step = step, .first_sample = 0};
+    const auto y = test::run(l, x, ctx);
+    const double h0 = y[0];
+    std::vector<double> m;
+    detail::draw_recurrent_mask(ctx, l.id, 1, 0.5, 1, 1, m, 3);
+    mixed += !(m[0] == m[1] && m[1] == m[2]);
+    const double z = test::ref_hs(-0.5 + 0.1 + h0 * m[0] * 1.0), r = test::ref_hs(0.5 + 0.0 - h0 * m[1]);
+    const double hc = std::tanh(-1.0 - 0.1 + r * h0 * m[2] * 2.0);
+    CHECK(y[1] == doctest::Approx(z * h0 + (1 - z) * hc).epsilon(1e-12));
+  }
+  CHECK(mixed > 10);
 }

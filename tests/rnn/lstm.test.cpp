@@ -89,9 +89,9 @@ TEST_CASE("stacked recurrent gradients: LSTM (return_sequences) into GRU and int
   test::check_rnn_gradients(ll, in, 403);
 }
 
-TEST_CASE("LSTM input dropout: one mask per sample and feature, the same at every step") {
+TEST_CASE("LSTM input dropout with shared masks: one mask per sample and feature, the same at every step") {
   const index_t B = 16, L = 7, C = 40, H = 3;
-  auto l = test::make_rnn<LSTM<double>>(C, H, true, 0.5, 0.0);
+  auto l = test::make_rnn<LSTM<double>>(C, H, true, 0.5, 0.0, false, 7, false);
   auto p = test::bind_random<double>(l, 31);
   const auto x = test::random_tensor<double>({B, L, C}, 32);
   Context ctx{.training = true, .seed = 1, .step = 0, .first_sample = 0};
@@ -111,10 +111,10 @@ TEST_CASE("LSTM input dropout: one mask per sample and feature, the same at ever
   CHECK(dropped < 3 * B * C / 4);
 }
 
-TEST_CASE("LSTM recurrent dropout: one mask per sample and unit, the same at every step") {
+TEST_CASE("LSTM recurrent dropout with shared masks: one mask per sample and unit, the same at every step") {
   // With one sample, dU = sum_t mask * h_{t-1} dz_t^T: the rows of dropped units are zero.
   const index_t L = 6, C = 3, H = 48;
-  auto l = test::make_rnn<LSTM<double>>(C, H, false, 0.0, 0.5);
+  auto l = test::make_rnn<LSTM<double>>(C, H, false, 0.0, 0.5, false, 7, false);
   auto p = test::bind_random<double>(l, 41);
   const auto x = test::random_tensor<double>({1, L, C}, 42);
   Context ctx{.training = true, .seed = 2, .step = 3, .first_sample = 0};
@@ -130,4 +130,32 @@ TEST_CASE("LSTM recurrent dropout: one mask per sample and unit, the same at eve
   }
   CHECK(zero_rows > H / 4);
   CHECK(zero_rows < 3 * H / 4);
+}
+
+TEST_CASE("LSTM recurrent dropout with per-gate masks: each gate's block of U loses the rows its own mask drops") {
+  // With one sample, dU[:, gate g] = sum_t (mask_g * h_{t-1}) dz_t,g^T: row k of
+  // gate g's block is zero exactly where mask g drops unit k.
+  const index_t L = 6, C = 3, H = 48, G = 4;
+  auto l = test::make_rnn<LSTM<double>>(C, H, false, 0.0, 0.5);
+  auto p = test::bind_random<double>(l, 41);
+  const auto x = test::random_tensor<double>({1, L, C}, 42);
+  Context ctx{.training = true, .seed = 2, .step = 3, .first_sample = 0};
+  Tensor<double> y(l.output_shape(x.shape())), gin(x.shape());
+  l.forward(x, y, ctx);
+  l.backward(x, y, test::random_tensor<double>(y.shape(), 43), gin, ctx);
+  std::vector<double> masks;
+  detail::draw_recurrent_mask(ctx, l.id, 1, 0.5, 1, H, masks, G);
+  const double* du = p.grads.data() + C * G * H;
+  index_t differ = 0;  // units some gates drop and others keep
+  for (index_t k = 0; k < H; ++k) {
+    bool all_same = true;
+    for (index_t g = 0; g < G; ++g) {
+      bool zero = true;
+      for (index_t j = 0; j < H; ++j) zero = zero && du[k * G * H + g * H + j] == 0.0;
+      CHECK(zero == (at(masks, g * H + k) == 0.0));
+      all_same = all_same && (at(masks, g * H + k) == 0.0) == (at(masks, k) == 0.0);
+    }
+    differ += !all_same;
+  }
+  CHECK(differ > H / 4);
 }

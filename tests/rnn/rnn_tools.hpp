@@ -17,8 +17,9 @@ namespace sster::test {
 // A recurrent layer (LSTM<T>, GRU<T>) configured as the tests need it.
 template <class Rnn>
 Rnn make_rnn(index_t inputs, index_t units, bool return_sequences, double dropout = 0, double recurrent_dropout = 0,
-             bool reverse = false, std::uint64_t id = 7) {
+             bool reverse = false, std::uint64_t id = 7, bool per_gate_masks = true) {
   Rnn l;
+  l.per_gate_masks = per_gate_masks;
   l.inputs = inputs;
   l.units = units;
   l.return_sequences = return_sequences;
@@ -133,13 +134,25 @@ void check_rnn_gradients(Lay& layer, Shape in_shape, std::uint64_t seed, Context
 
 inline double ref_hs(double x) { return std::clamp(0.2 * x + 0.5, 0.0, 1.0); }
 
-// Keras 2.2 LSTMCell.call (implementation 1, no dropout) for one sample,
-// indexed exactly as Keras slices its weights: kernel[:, g*H : (g+1)*H] is
-// gate g in the order i, f, c, o. params = kernel (C, 4H), recurrent (H, 4H),
-// bias (4H). x: (L, C). Returns the states in processing order (L, H), i.e.
-// what Keras returns with return_sequences (reversed input when go_backwards).
+// Dropout masks of one sample for the references: per gate g the input mask
+// input[g C .. g C + C) and the recurrent mask recurrent[g H .. g H + H), as
+// Keras 2.2's implementation=1 applies them (inputs_i = inputs * dp_mask[0],
+// h_tm1_i = h_tm1 * rec_dp_mask[0], ...). Empty: no dropout.
+struct GateMasks {
+  std::vector<double> input, recurrent;
+  double in(index_t gate, index_t C, index_t k) const { return input.empty() ? 1.0 : at(input, gate * C + k); }
+  double rec(index_t gate, index_t H, index_t k) const {
+    return recurrent.empty() ? 1.0 : at(recurrent, gate * H + k);
+  }
+};
+
+// Keras 2.2 LSTMCell.call (implementation 1) for one sample, indexed
+// exactly as Keras slices its weights: kernel[:, g*H : (g+1)*H] is gate g in
+// the order i, f, c, o. params = kernel (C, 4H), recurrent (H, 4H), bias
+// (4H). x: (L, C). Returns the states in processing order (L, H), i.e. what
+// Keras returns with return_sequences (reversed input when go_backwards).
 inline std::vector<double> keras_lstm(const std::vector<double>& p, index_t C, index_t H, const std::vector<double>& x,
-                                      index_t L, bool go_backwards) {
+                                      index_t L, bool go_backwards, const GateMasks& m = {}) {
   const double* W = p.data();
   const double* U = W + C * 4 * H;
   const double* b = U + H * 4 * H;
@@ -148,9 +161,10 @@ inline std::vector<double> keras_lstm(const std::vector<double>& p, index_t C, i
     const index_t t = go_backwards ? L - 1 - s : s;
     std::vector<double> a(to_size(4 * H));
     for (index_t n = 0; n < 4 * H; ++n) {
+      const index_t gate = n / H;
       double v = b[n];
-      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * W[k * 4 * H + n];
-      for (index_t k = 0; k < H; ++k) v += at(h, k) * U[k * 4 * H + n];
+      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * m.in(gate, C, k) * W[k * 4 * H + n];
+      for (index_t k = 0; k < H; ++k) v += at(h, k) * m.rec(gate, H, k) * U[k * 4 * H + n];
       at(a, n) = v;
     }
     for (index_t j = 0; j < H; ++j) {
@@ -164,10 +178,10 @@ inline std::vector<double> keras_lstm(const std::vector<double>& p, index_t C, i
   return out;
 }
 
-// Keras 2.2 GRUCell.call (implementation 1, reset_after=False, no dropout),
-// gate order z, r, h; params = kernel (C, 3H), recurrent (H, 3H), bias (3H).
+// Keras 2.2 GRUCell.call (implementation 1, reset_after=False), gate order
+// z, r, h; params = kernel (C, 3H), recurrent (H, 3H), bias (3H).
 inline std::vector<double> keras_gru(const std::vector<double>& p, index_t C, index_t H, const std::vector<double>& x,
-                                     index_t L, bool go_backwards) {
+                                     index_t L, bool go_backwards, const GateMasks& m = {}) {
   const double* W = p.data();
   const double* U = W + C * 3 * H;
   const double* b = U + H * 3 * H;
@@ -177,22 +191,22 @@ inline std::vector<double> keras_gru(const std::vector<double>& p, index_t C, in
     std::vector<double> xp(to_size(3 * H)), z(to_size(H)), r(z), hh(z);
     for (index_t n = 0; n < 3 * H; ++n) {
       double v = b[n];
-      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * W[k * 3 * H + n];
+      for (index_t k = 0; k < C; ++k) v += at(x, t * C + k) * m.in(n / H, C, k) * W[k * 3 * H + n];
       at(xp, n) = v;
     }
     for (index_t j = 0; j < H; ++j) {
       double rz = 0, rr = 0;
       for (index_t k = 0; k < H; ++k) {
-        rz += at(h, k) * U[k * 3 * H + j];
-        rr += at(h, k) * U[k * 3 * H + H + j];
+        rz += at(h, k) * m.rec(0, H, k) * U[k * 3 * H + j];
+        rr += at(h, k) * m.rec(1, H, k) * U[k * 3 * H + H + j];
       }
       at(z, j) = ref_hs(at(xp, j) + rz);
       at(r, j) = ref_hs(at(xp, H + j) + rr);
     }
     for (index_t j = 0; j < H; ++j) {
-      double rh = 0;  // K.dot(r * h_tm1, recurrent_kernel_h)
+      double rh = 0;  // K.dot(r * h_tm1_h, recurrent_kernel_h)
       for (index_t k = 0; k < H; ++k)
-        rh += at(r, k) * at(h, k) * U[k * 3 * H + 2 * H + j];
+        rh += at(r, k) * at(h, k) * m.rec(2, H, k) * U[k * 3 * H + 2 * H + j];
       at(hh, j) = std::tanh(at(xp, 2 * H + j) + rh);
     }
     for (index_t j = 0; j < H; ++j) {

@@ -1,19 +1,26 @@
 #pragma once
-// Options shared by the subcommands: which files hold the data, how they
-// split and whether they are folded first (DataArgs), and a model with
-// labelled data to evaluate or explain it on (ModelDataArgs).
+// Options shared by the subcommands: which files hold the data, their extra
+// inputs, how they split and whether they are folded first (DataArgs), and a
+// model with labelled data to evaluate or explain it on (ModelDataArgs).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "cli/fold_input.hpp"
+#include "cli/input_files.hpp"
+#include "cli/split_choice.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/dist/job_error.hpp"
+#include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster::cli {
@@ -92,6 +99,11 @@ struct DataArgs {
   index_t fold_span = 0;
   bool quiet = false;  // no folding messages or progress
   std::string files_option = "--class";  // the option naming the class files
+  std::string split_fractions;              // "TRAIN,VAL" as given; sets the two below
+  double train_fraction = 0.7, val_fraction = 0.15;
+  std::string class_names = "files";        // or "index": class_0, class_1, ... (pysster)
+  std::string unknown_structure = "error";  // or "random" (pysster)
+  InputFiles inputs;
 
   // training: also the split options. files_option: "--class", or another
   // name where --class means something else (sster attribute's target class).
@@ -105,13 +117,30 @@ struct DataArgs {
     cmd->add_flag("--structure-profile", structure_profile,
                   "the structure is a profile: one line of probabilities per --structure letter after each "
                   "sequence (pysster's structure_pwm files, sster fold --profile)");
+    cmd->add_option("--unknown-structure", unknown_structure,
+                    "a structure letter outside --structure: an error, or replaced by a random letter (seeded by "
+                    "--split-seed), as pysster does")
+        ->check(CLI::IsMember({"error", "random"}))
+        ->capture_default_str();
     cmd->add_flag("--pad", pad, "pad shorter sequences at the end instead of rejecting unequal lengths");
     add_fold_options(cmd, training);
+    inputs.add_to(cmd, training);
     if (!training) return;
+    cmd->add_option("--class-names", class_names,
+                    "name the classes after their files, or by index (class_0, class_1, ... as pysster); kept in the model")
+        ->check(CLI::IsMember({"files", "index"}))
+        ->capture_default_str();
     cmd->add_option("--split", split_file, "split file (one train/val/test per record) instead of a random 70/15/15");
     add_held_out_options(cmd);
-    cmd->add_option("--split-seed", split_seed, "seed of the random split")->capture_default_str();
+    add_seed_options(cmd);
     cmd->add_flag("--no-class-weights", no_class_weights, "weight every class equally in the loss");
+  }
+
+  void add_seed_options(CLI::App* cmd) {
+    cmd->add_option("--split-seed", split_seed, "seed of the random split")->capture_default_str();
+    cmd->add_option("--split-fractions", split_fractions,
+                    "TRAIN,VAL: the random split's training and validation shares (e.g. 0.6,0.2; the test group "
+                    "gets the rest), as pysster's train_val_test_split; default 0.7,0.15");
   }
 
   // The split rule, for a subcommand's --help.
@@ -160,7 +189,9 @@ struct DataArgs {
                     "train if --val is given too");
   }
 
-  Data load() const {
+  // model: encode the extra inputs as the model's training data was; without
+  // one, fit their encodings on these records.
+  Data load(const ModelInfo* model = nullptr) const {
     require(class_files.empty() != multilabel_file.empty(), "give either " + files_option + " files or one --multilabel file");
     const bool multilabel = !multilabel_file.empty();
     const std::size_t per_group = multilabel ? 1 : class_files.size();
@@ -180,11 +211,16 @@ struct DataArgs {
     files.insert(files.end(), val_files.begin(), val_files.end());
     files.insert(files.end(), test_files.begin(), test_files.end());
 
+    require(split_fractions.empty() || (split_file.empty() && !held_out),
+            "--split-fractions sets the shares of a random split; --split, --val and --test give the groups instead");
     DataOptions o;
     o.seed = split_seed;
     o.pad = pad;
     o.class_weights = !no_class_weights;
     o.structure_profile = structure_profile;
+    o.replace_unknown_structure = unknown_structure == "random";
+    std::tie(o.train_fraction, o.val_fraction) =
+        split_fractions.empty() ? std::pair(train_fraction, val_fraction) : parse_split_fractions(split_fractions);
     const auto fold = fold_spec();
     if (fold) {  // read the folded copies: sequences in ACGU, with structures or profiles
       for (auto& f : files) f = folded_input(f, *fold, quiet);
@@ -214,7 +250,29 @@ struct DataArgs {
                                       test_files.empty() ? std::nullopt : std::optional(test),
                                       held_out_train_fraction, split_seed));
     }
+    if (class_names == "index") d.set_class_names(default_class_names(d.classes()));  // pysster's class_0, ...
+    if (model) inputs.add_as(d, *model);
+    else inputs.add_fitted(d);
     return d;
+  }
+
+  // How load() split the records, for the model to keep.
+  SplitRecipe split_recipe(const Data& d) const {
+    SplitRecipe r{.seed = split_seed, .file_records = d.file_records()};
+    if (!split_file.empty()) {
+      r.kind = SplitRecipe::Kind::file;
+      r.split_file = split_file;
+      r.split_crc = split_crc32(d);
+    } else if (!val_files.empty() || !test_files.empty()) {
+      r.kind = SplitRecipe::Kind::held_out;
+      r.train_fraction = held_out_train_fraction;
+      r.val_files = std::ssize(val_files);
+      r.test_files = std::ssize(test_files);
+    } else {
+      r.train_fraction = d.options().train_fraction;
+      r.val_fraction = d.options().val_fraction;
+    }
+    return r;
   }
 };
 
@@ -236,12 +294,19 @@ inline Data load_on_ranks(dist::Communicator& world, DataArgs& args, bool quiet)
 }
 
 // A model file and labelled data to evaluate or explain it on: the files,
-// and which group of their records to use. The alphabet, structure letters
-// and class count default to the model's; the data must fit the model.
+// and which group of their records to use. The alphabet, structure letters,
+// class count and extra inputs' encodings are the model's (and the folding,
+// unless --structure or --fold say otherwise); the data must fit the model.
+// Without --group: all records, or with test_by_default (report, predict)
+// the model's test group when these are its training files split as in
+// training (the model keeps how: SplitRecipe), with the model's split seed
+// and fractions unless split options are given.
 struct ModelDataArgs {
   std::string model_file;
   DataArgs data;
-  std::string group = "all";
+  std::string group;  // empty: as said above
+  bool test_by_default = false;  // set before add_to
+  std::vector<CLI::Option*> split_options;  // given: the model's split is not taken
 
   // model_required: false where the subcommand can do without a model
   // (motifs --from-seqlets); files: the option naming the class files.
@@ -250,36 +315,58 @@ struct ModelDataArgs {
     if (model_required) model->required();
     data.add_to(cmd, false, files);
     cmd->add_option("--group", group,
-                    "records to use: all, or train/val/test of the split (the one training used with the same "
-                    "files, --val/--test files and --split-seed)")
-        ->check(CLI::IsMember({"all", "train", "val", "test"}))
-        ->capture_default_str();
-    cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)");
+                    std::string("records to use: all, or train/val/test of the split (the one training used with the "
+                                "same files, --val/--test files and split options). Default: ") +
+                        (test_by_default ? "test, when these are the files the model was trained on (it remembers "
+                                           "how they were split), else all"
+                                         : "all"))
+        ->check(CLI::IsMember({"all", "train", "val", "test"}));
+    split_options.push_back(cmd->add_option("--split", data.split_file, "split file (one train/val/test per record)"));
     data.add_held_out_options(cmd);
-    cmd->add_option("--split-seed", data.split_seed, "seed of the random 70/15/15 split")->capture_default_str();
+    data.add_seed_options(cmd);
+    split_options.push_back(cmd->get_option("--split-seed"));
+    split_options.push_back(cmd->get_option("--split-fractions"));
   }
 
   Model load_model() const { return Model::load(model_file); }
 
-  // The data, read with the model's alphabet and class names (and folded
-  // as the model's training data was, unless --structure or --fold say otherwise).
+  // The data, read with the model's alphabet, class names and input
+  // encodings (and folded as the model's training data was, unless
+  // --structure or --fold say otherwise).
   Data load_data(const Model& m) {
-    if (data.fold_mode.empty() && data.structure.empty()) data.fold_settings = m.info().fold;
-    if (m.info().profile_channels > 0) data.structure_profile = true;
-    if (data.alphabet == "auto") data.alphabet = m.info().alphabet.sequence();
-    if (data.structure.empty()) data.structure = m.info().alphabet.structure();
-    if (data.classes == 0) data.classes = m.info().classes();
-    Data d = data.load();
-    require(d.classes() == m.info().classes(), "the model has " + std::to_string(m.info().classes()) +
-                                                   " classes, but " + std::to_string(d.classes()) +
-                                                   " class files were given");
-    d.set_class_names(m.info().class_names);
+    const auto& info = m.info();
+    if (data.fold_mode.empty() && data.structure.empty()) data.fold_settings = info.fold;
+    if (info.profile_channels > 0) data.structure_profile = true;
+    if (data.alphabet == "auto") data.alphabet = info.alphabet.sequence();
+    if (data.structure.empty()) data.structure = info.alphabet.structure();
+    if (data.classes == 0) data.classes = info.classes();
+    const bool split_given = std::any_of(split_options.begin(), split_options.end(), [](auto* o) { return o->count() > 0; });
+    if (info.split && !split_given) adopt(*info.split);
+    Data d = data.load(&info);
+    require(d.classes() == info.classes(), "the model has " + std::to_string(info.classes()) + " classes, but " +
+                                               std::to_string(d.classes()) + " class files were given");
+    d.set_class_names(info.class_names);
     m.check_compatible(d);
+    if (group.empty()) group = test_by_default ? default_group(d, info.split, data.split_recipe(d)) : "all";
     require(!d.indices(selected_group()).empty(), "the group '" + group + "' has no records");
     return d;
   }
 
   Group selected_group() const { return parse_group(group); }
+
+ private:
+  // The model's split seed and fractions, and its split file if it is still there.
+  void adopt(const SplitRecipe& r) {
+    data.split_seed = r.seed;
+    if (r.kind == SplitRecipe::Kind::random) {
+      data.train_fraction = r.train_fraction;
+      data.val_fraction = r.val_fraction;
+    }
+    std::error_code ec;
+    const bool held_out = !data.val_files.empty() || !data.test_files.empty();  // then not the training files
+    if (r.kind == SplitRecipe::Kind::file && !held_out && std::filesystem::exists(r.split_file, ec))
+      data.split_file = r.split_file;
+  }
 };
 
 }  // namespace sster::cli

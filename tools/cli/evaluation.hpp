@@ -63,7 +63,7 @@ inline History history_of(const Model& model) {
 // precision_recall.png and, for a trained model, history.png.
 inline void write_report(const Evaluation& e, const Model& model, const std::filesystem::path& dir) {
   create_folders(dir);
-  write_file_atomic(dir / "report.txt", e.report.text());
+  write_file_atomic(dir / "report.txt", e.report.text() + e.report.pysster_binary_note());
   write_file_atomic(dir / "report.tsv", e.report.tsv());
   if (!e.report.multi_label) write_file_atomic(dir / "confusion.tsv", e.report.confusion_tsv());
   plot_roc(e.curves(true), dir / "roc.png");

@@ -36,6 +36,7 @@ void add_grid_search(CLI::App& app) {
     DataArgs data;
     std::vector<std::string> grid, params;
     std::string dir, output, metric = "roc";
+    bool per_class = false;
     std::uint64_t seed = 1;
     bool resume = false;
   };
@@ -46,9 +47,14 @@ void add_grid_search(CLI::App& app) {
   cmd->add_option("--grid", args->grid, "values to try, e.g. kernel_num=20,50 or kernel_num=(20,40),(30,60); repeat")
       ->required();
   cmd->add_option("--param", args->params, "fixed hyperparameter as key=value; repeat");
-  cmd->add_option("--metric", args->metric, "roc or pr: weighted average ROC-AUC or PR-AUC on validation")
+  cmd->add_option("--metric", args->metric,
+                  "roc or pr: weighted average ROC-AUC or PR-AUC on validation; with two classes class 0's, as "
+                  "pysster's Grid_Search(pr_auc=True) ranks")
       ->check(CLI::IsMember({"roc", "pr"}))
       ->capture_default_str();
+  cmd->add_flag("--per-class", args->per_class,
+                "with two classes, score each class on its own probability column (sster's report rows) instead of "
+                "class 0's for both");
   cmd->add_option("--seed", args->seed, "seed of every model")->capture_default_str();
   add_dir_option(cmd, args->dir, "folder for finished combinations and the results table (resume by rerunning)",
                  "--folder", true);
@@ -68,11 +74,12 @@ void add_grid_search(CLI::App& app) {
       for (const auto& g : args->grid) grid.push_back(GridSearch::parse(g));
       search.emplace(grid, base);
       o.metric = args->metric == "pr" ? GridMetric::pr_auc : GridMetric::roc_auc;
+      o.per_class = args->per_class;
       o.seed = args->seed;
       o.folder = args->dir;
       o.verbose = world.root();
       if (world.root()) {
-        const index_t done = GridRecord(*search, o.folder).finished_count();
+        const index_t done = GridRecord(*search, o).finished_count();
         require(!args->resume || done > 0, "--resume: " + o.folder + " records no finished combination");
         if (done > 0)
           std::cerr << "resuming: " << done << " of " << search->combinations().size() << " combinations finished in "
@@ -84,6 +91,7 @@ void add_grid_search(CLI::App& app) {
                                       : std::optional(search->train(*data, o));
     if (!result) return;  // not rank 0
     auto& [best, ranked] = *result;
+    best.set_split_recipe(args->data.split_recipe(*data));
     if (const auto fold = args->data.fold_spec()) best.set_fold(fold->to_string());
     best.save(args->output);
     std::cout << search->table(ranked, o.metric);

@@ -1,5 +1,6 @@
 // sster report: pysster's performance report of a model on labelled FASTA
-// files (see evaluation.hpp for the files it writes).
+// files (see evaluation.hpp for the files it writes). On the files it was
+// trained on, the model's test group by default (common.hpp).
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -16,6 +17,7 @@ void add_report(CLI::App& app) {
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("report", "performance report of a model on labelled FASTA files");
+  args->in.test_by_default = true;
   args->in.add_to(cmd);
   add_dir_option(cmd, args->dir, "folder for report.txt/.tsv, confusion.tsv, roc.png, precision_recall.png, history.png",
                  "-o,--output", true);
@@ -24,7 +26,7 @@ void add_report(CLI::App& app) {
     const Data data = args->in.load_data(model);
     const auto e = evaluate(model, data, args->in.selected_group());
     write_report(e, model, args->dir);
-    std::cout << e.report.text();
+    std::cout << e.report.text() << e.report.pysster_binary_note();
   });
 }
 

@@ -24,6 +24,7 @@ void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
 void add_fold(CLI::App& app);
 void add_attribute(CLI::App& app);
+void add_tomtom(CLI::App& app);
 
 // The subcommands that share their work over the ranks of an MPI job (the
 // others refuse to start on more than one rank).

@@ -96,6 +96,7 @@ void add_train(CLI::App& app) {
       } else {
         trained.emplace(params, data, args->seed);
         if (const auto fold = args->data.fold_spec()) trained->set_fold(fold->to_string());
+        trained->set_split_recipe(args->data.split_recipe(data));  // report finds the test group with it
       }
     });
     Model& model = *trained;

@@ -85,7 +85,7 @@ inline void parse_header_labels(const std::string& header, index_t classes, cons
 class DataBuilder {
  public:
   DataBuilder(const Alphabet& alphabet, const DataOptions& options)
-      : alphabet_(alphabet), options_(options), encoder_(alphabet, options.seed, options.replace_unknown) {
+      : alphabet_(alphabet), options_(options), encoder_(alphabet, options.seed, options.replace_unknown, options.replace_unknown_structure) {
     require(alphabet.size() > 0, "Data: the alphabet is empty");
     require(!options.structure_profile || alphabet.has_structure(),
             "Data: structure_profile needs an alphabet with structure letters, e.g. Alphabet(\"ACGU\", \"().\")");

@@ -5,7 +5,10 @@
 // That one table says, per field, which member of Data it holds, how its
 // values are stored (element type), how many there are (shape rule) and
 // which values are valid (range check): save and load both walk it, so the
-// writer and the reader cannot drift apart.
+// writer and the reader cannot drift apart. A field added in a later format
+// version says since when: save writes the oldest version that can hold the
+// data set (so files of data sets without the newer content stay as they
+// were), load reads what the file's version has.
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -135,7 +138,7 @@ struct DataFile {
     }
   };
 
-  // The alphabet as its string (sequence letters, then '|' and structure letters).
+  // The alphabet as its string (sequence letters, then a space and the structure letters).
   struct AlphabetText {
     void write(BinaryWriter& out, const Data& d) const { out.string(d.alphabet_.to_string()); }
     void read(BinaryReader& in, Data& d) const {
@@ -192,6 +195,36 @@ struct DataFile {
     }
   };
 
+  // How each additional input was encoded (version 2): uint64 count, then
+  // per input its name, uint64 category count and the categories, whether it
+  // is z-scored (byte), mean and sd (float64). Version 1 files have plain
+  // numbers only, one per column.
+  struct AdditionalEncodings {
+    void write(BinaryWriter& out, const Data& d) const {
+      out.put(static_cast<std::uint64_t>(d.additional_.size()));
+      for (const auto& a : d.additional_) {
+        out.string(a.name);
+        out.put(static_cast<std::uint64_t>(a.categories.size()));
+        for (const auto& c : a.categories) out.string(c);
+        out.put(static_cast<std::uint8_t>(a.standardized));
+        out.put(a.mean);
+        out.put(a.sd);
+      }
+    }
+    void read(BinaryReader& in, Data& d) const {
+      const std::size_t inputs = in.check_count(in.get<std::uint64_t>(), 29);
+      for (std::size_t k = 0; k < inputs; ++k) {
+        AdditionalInput a{.name = in.string()};
+        const std::size_t categories = in.check_count(in.get<std::uint64_t>(), 4);
+        for (std::size_t c = 0; c < categories; ++c) a.categories.push_back(in.string());
+        a.standardized = in.get<std::uint8_t>() != 0;
+        a.mean = in.get<double>();
+        a.sd = in.get<double>();
+        d.additional_.push_back(std::move(a));
+      }
+    }
+  };
+
   // Stores nothing: once the sizes are read, and before anything is sized
   // from them, they must match the alphabet and fit in the bytes left.
   struct SizesFit {
@@ -222,6 +255,7 @@ struct DataFile {
     Codec codec;
     Check check;
     bool size = false;
+    std::uint32_t since = 1;  // the format version that added it
   };
   struct AnyValue {
     std::string operator()(const Data&) const { return {}; }
@@ -229,6 +263,11 @@ struct DataFile {
   template <class Codec, class Check = AnyValue>
   static Field<Codec, Check> field(const char* name, Codec codec, Check check = {}) {
     return {name, codec, check};
+  }
+  template <class F>
+  static F added_in(std::uint32_t version, F f) {
+    f.since = version;
+    return f;
   }
   template <class Stored, class Member>
   static Scalar<Stored, Member> scalar(Member member) {
@@ -285,6 +324,14 @@ struct DataFile {
           if (std::string error = all_finite(*v); !error.empty()) return error;
       return std::string();
     };
+    auto encodings_fit = [](const Data& d) {
+      index_t columns = 0;
+      for (const auto& a : d.additional_) {
+        columns += a.columns();
+        if (!std::isfinite(a.mean) || !std::isfinite(a.sd) || a.sd < 0) return std::string("an additional input's scaling is not finite");
+      }
+      return columns == d.E_ ? std::string() : std::string("the additional inputs' encodings do not match their columns");
+    };
     auto valid_split = [](const Data& d) {
       try {
         validate_split(d.split_, d.n_);
@@ -329,20 +376,29 @@ struct DataFile {
         field("training records", indices(group(&Split::train))),
         field("validation records", indices(group(&Split::val))),
         field("test records", indices(group(&Split::test)), valid_split),
+        added_in(2, field("additional input encodings", AdditionalEncodings{}, encodings_fit)),
     };
   }
 
-  static void write(BinaryWriter& out, const Data& d) {
-    std::apply([&](const auto&... f) { (f.codec.write(out, d), ...); }, fields());
+  // The oldest version that holds d: 2 once an additional input is more
+  // than a plain number (categorical or z-scored).
+  static std::uint32_t version_for(const Data& d) {
+    return d.additional_ == plain_additional_inputs(d.extra_names_) ? 1 : 2;
   }
-  static void read(BinaryReader& in, Data& d) {
+
+  static void write(BinaryWriter& out, const Data& d, std::uint32_t version) {
+    std::apply([&](const auto&... f) { ((f.since <= version ? f.codec.write(out, d) : void()), ...); }, fields());
+  }
+  static void read(BinaryReader& in, Data& d, std::uint32_t version) {
     const auto table = fields();
-    std::apply([&](const auto&... f) { (read_field(in, d, f), ...); }, table);
+    std::apply([&](const auto&... f) { (read_field(in, d, f, version), ...); }, table);
     in.verify_checksum();
+    if (version < 2) d.additional_ = plain_additional_inputs(d.extra_names_);
     std::apply([&](const auto&... f) { (check_value(in, d, f), ...); }, table);
   }
   template <class F>
-  static void read_field(BinaryReader& in, Data& d, const F& f) {
+  static void read_field(BinaryReader& in, Data& d, const F& f, std::uint32_t version) {
+    if (f.since > version) return;
     f.codec.read(in, d);
     if (f.size) check(in, d, f);
   }
@@ -362,8 +418,9 @@ inline void Data::save(const std::string& path) const {
   require(n_ > 0, path + ": cannot save an empty data set");
   AtomicFile file(path);
   BinaryWriter out(file);
-  out.header("SSTD", file_version);
-  detail::DataFile::write(out, *this);
+  const std::uint32_t version = detail::DataFile::version_for(*this);
+  out.header("SSTD", version);
+  detail::DataFile::write(out, *this, version);
   out.finish();
   file.commit();
 }
@@ -382,7 +439,7 @@ inline Data Data::load(const std::string& path) {
   if (version == 0) throw in.corrupt("format version 0 does not exist");
   Data d;
   try {
-    detail::DataFile::read(in, d);
+    detail::DataFile::read(in, d, version);
   } catch (const Error&) {
     switch (in.diagnose()) {
       case BinaryReader::Failure::malformed: throw;

@@ -19,17 +19,10 @@
 namespace sster {
 
 inline void Data::add_additional(const std::vector<std::string>& files, bool standardize) {
-  std::vector<double> values;
-  std::vector<index_t> counts;
-  for (const auto& f : files) {
-    auto v = read_numbers(f);
-    counts.push_back(static_cast<index_t>(v.size()));
-    values.insert(values.end(), v.begin(), v.end());
-  }
-  check_line_counts(files, counts, "values");
-  if (standardize) zscore(values);
-  std::vector<float> column(values.begin(), values.end());
-  append_extra(column, 1, {detail::class_name_from_file(files.front())});
+  require(!files.empty(), "additional data: no files given");
+  const auto values = read_additional_numbers(files);
+  const std::string name = detail::class_name_from_file(files.front());
+  append_additional(values, standardize ? fitted_zscore(name, values) : AdditionalInput{.name = name});
 }
 inline void Data::add_additional(const std::string& file, bool standardize) {
   add_additional(std::vector<std::string>{file}, standardize);
@@ -40,42 +33,94 @@ inline void Data::add_categorical(const std::vector<std::string>& files, std::ve
   std::sort(categories.begin(), categories.end());
   for (std::size_t k = 1; k < categories.size(); ++k)
     require(categories[k] != categories[k - 1], "add_categorical: category '" + categories[k] + "' given twice");
-  const auto K = categories.size();
+  require(!files.empty(), "additional data: no files given");
+  append_categories(files, {.name = detail::class_name_from_file(files.front()), .categories = std::move(categories)});
+}
+inline void Data::add_categorical(const std::string& file, std::vector<std::string> categories) {
+  add_categorical(std::vector<std::string>{file}, std::move(categories));
+}
+
+inline void Data::add_additional(const std::vector<std::string>& files, const AdditionalInput& as) {
+  if (as.categorical()) return append_categories(files, as);
+  append_additional(read_additional_numbers(files), as);
+}
+
+inline std::vector<double> Data::read_additional_numbers(const std::vector<std::string>& files) const {
+  std::vector<double> values;
+  std::vector<index_t> counts;
+  for (const auto& f : files) {
+    auto v = read_numbers(f);
+    counts.push_back(static_cast<index_t>(v.size()));
+    values.insert(values.end(), v.begin(), v.end());
+  }
+  check_line_counts(files, counts, "values");
+  return values;
+}
+
+inline void Data::append_additional(const std::vector<double>& numbers, const AdditionalInput& as) {
+  std::vector<float> column;
+  for (double x : numbers) column.push_back(static_cast<float>(as.scaled(x)));
+  append_extra(column, 1, {as.name});
+  additional_.push_back(as);
+}
+
+inline void Data::append_categories(const std::vector<std::string>& files, const AdditionalInput& as) {
+  const auto K = to_size(as.columns());
   std::vector<float> onehot;
   std::vector<index_t> counts;
   for (const auto& f : files) {
     index_t count = 0;
     detail::for_each_value_line(f, [&](std::string_view v, index_t line) {
-      const auto it = std::lower_bound(categories.begin(), categories.end(), v);
-      if (it == categories.end() || *it != v) {
-        std::string list;
-        for (std::size_t k = 0; k < K && k < 20; ++k) list += (k ? ", " : "") + categories[k];
-        if (K > 20) list += ", ...";
+      const index_t column = as.category_column(v);
+      if (column < 0)
         throw Error(f + " line " + std::to_string(line) + ": " + quote_excerpt(v) + " is not one of the categories " +
-                    list);
-      }
+                    as.category_list());
       const std::size_t at = onehot.size();
       onehot.resize(at + K, 0.0f);
-      onehot[at + to_size(it - categories.begin())] = 1.0f;
+      onehot[at + to_size(column)] = 1.0f;
       ++count;
     });
     counts.push_back(count);
   }
   check_line_counts(files, counts, "values");
   std::vector<std::string> names;
-  const std::string stem = detail::class_name_from_file(files.front());
-  for (const auto& c : categories) names.push_back(stem + "=" + c);
+  for (const auto& c : as.categories) names.push_back(as.name + "=" + c);
   append_extra(onehot, static_cast<index_t>(K), names);
-}
-inline void Data::add_categorical(const std::string& file, std::vector<std::string> categories) {
-  add_categorical(std::vector<std::string>{file}, std::move(categories));
+  additional_.push_back(as);
 }
 
 inline void Data::add_positionwise(const std::vector<std::string>& files, const std::string& identifier,
                                    bool standardize) {
+  std::vector<float> column = read_positionwise(files);
+  PositionwiseInput as{.name = identifier};
+  if (standardize) {
+    const auto L = to_size(L_);
+    as.center.resize(L);
+    as.scale.resize(L);
+    std::vector<double> v(to_size(n()));
+    for (std::size_t t = 0; t < L; ++t) {
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = column[i * L + t];
+      std::sort(v.begin(), v.end());
+      const double med = percentile_sorted(v, 50), iqr = percentile_sorted(v, 75) - percentile_sorted(v, 25);
+      as.center[t] = static_cast<float>(med);
+      as.scale[t] = static_cast<float>(iqr == 0 ? 1.0 : iqr);  // sklearn leaves constant columns unscaled
+    }
+  }
+  append_positionwise(std::move(column), std::move(as));
+}
+inline void Data::add_positionwise(const std::string& file, const std::string& identifier, bool standardize) {
+  add_positionwise(std::vector<std::string>{file}, identifier, standardize);
+}
+
+inline void Data::add_positionwise(const std::vector<std::string>& files, const PositionwiseInput& as) {
+  require(!as.scaled() || (std::ssize(as.center) == L_ && std::ssize(as.scale) == L_),
+          "position-wise input '" + as.name + "': its scaling has " + std::to_string(as.center.size()) +
+              " positions, the sequences " + std::to_string(L_));
+  append_positionwise(read_positionwise(files), as);
+}
+
+inline std::vector<float> Data::read_positionwise(const std::vector<std::string>& files) const {
   require(size() > 0, "add_positionwise: the data set is empty");
-  require(std::find(dense_names_.begin(), dense_names_.end(), identifier) == dense_names_.end(),
-          "add_positionwise: identifier '" + identifier + "' already exists");
   const auto L = to_size(L_);
   std::vector<float> column;  // n x L
   std::vector<index_t> counts;
@@ -96,20 +141,16 @@ inline void Data::add_positionwise(const std::vector<std::string>& files, const 
     }
   }
   check_line_counts(files, counts, "lines");
-  std::vector<float> center, scale;
-  if (standardize) {
-    center.resize(L);
-    scale.resize(L);
-    std::vector<double> v(to_size(n()));
-    for (std::size_t t = 0; t < L; ++t) {
-      for (std::size_t i = 0; i < v.size(); ++i) v[i] = column[i * L + t];
-      std::sort(v.begin(), v.end());
-      const double med = percentile_sorted(v, 50), iqr = percentile_sorted(v, 75) - percentile_sorted(v, 25);
-      center[t] = static_cast<float>(med);
-      scale[t] = static_cast<float>(iqr == 0 ? 1.0 : iqr);  // sklearn leaves constant columns unscaled
-      for (std::size_t i = 0; i < v.size(); ++i) column[i * L + t] = (column[i * L + t] - center[t]) / scale[t];
-    }
-  }
+  return column;
+}
+
+inline void Data::append_positionwise(std::vector<float> column, PositionwiseInput as) {
+  require(std::find(dense_names_.begin(), dense_names_.end(), as.name) == dense_names_.end(),
+          "add_positionwise: identifier '" + as.name + "' already exists");
+  const auto L = to_size(L_);
+  if (as.scaled())
+    for (std::size_t i = 0; i < to_size(n()); ++i)
+      for (std::size_t t = 0; t < L; ++t) column[i * L + t] = as.scaled(column[i * L + t], static_cast<index_t>(t));
   // Interleave: dense_ is n x L x D, the new channel last.
   const auto D = to_size(D_);
   std::vector<float> dense(to_size(n()) * L * (D + 1));
@@ -120,13 +161,10 @@ inline void Data::add_positionwise(const std::vector<std::string>& files, const 
       dense[dst + D] = column[i * L + t];
     }
   dense_ = std::move(dense);
-  dense_names_.push_back(identifier);
-  dense_center_.push_back(std::move(center));
-  dense_scale_.push_back(std::move(scale));
+  dense_names_.push_back(std::move(as.name));
+  dense_center_.push_back(std::move(as.center));
+  dense_scale_.push_back(std::move(as.scale));
   ++D_;
-}
-inline void Data::add_positionwise(const std::string& file, const std::string& identifier, bool standardize) {
-  add_positionwise(std::vector<std::string>{file}, identifier, standardize);
 }
 
 inline void Data::check_line_counts(const std::vector<std::string>& files, const std::vector<index_t>& counts,

@@ -41,6 +41,7 @@
 #include "sster/data/alphabet.hpp"
 #include "sster/data/byte_array.hpp"
 #include "sster/data/class_weights.hpp"
+#include "sster/data/input_encoding.hpp"
 #include "sster/data/split.hpp"
 #include "sster/data/text_file.hpp"
 
@@ -54,6 +55,9 @@ struct DataOptions {
   bool structure_profile = false;     // structures are rows of probabilities (pysster's structure_pwm)
   bool balanced_binary_quirk = true;  // pysster: class 0 of a balanced binary set weighs 1.5
   bool replace_unknown = true;        // false: a sequence letter outside the alphabet is an error
+  // true: a structure letter outside the alphabet is replaced by a random one, as
+  // pysster does (sster's default is an error). Used while reading; not in data files.
+  bool replace_unknown_structure = false;
 };
 
 namespace detail {
@@ -63,7 +67,7 @@ struct DataFile;
 
 class Data {
  public:
-  static constexpr std::uint32_t file_version = 1;
+  static constexpr std::uint32_t file_version = 2;  // the newest data file format (data/data_file.hpp)
 
   Data() = default;
 
@@ -108,6 +112,18 @@ class Data {
   // available through dense_unscaled().
   void add_positionwise(const std::vector<std::string>& files, const std::string& identifier, bool standardize = false);
   void add_positionwise(const std::string& file, const std::string& identifier, bool standardize = false);
+  // The same inputs for other data, encoded as `as` says (what a model kept
+  // of its training data): the same categories, the same scaling, the same names.
+  void add_additional(const std::vector<std::string>& files, const AdditionalInput& as);
+  void add_positionwise(const std::vector<std::string>& files, const PositionwiseInput& as);
+  // How each additional input was encoded, in the order added (its columns
+  // follow one another in extra()), and each position-wise channel's scaling.
+  const std::vector<AdditionalInput>& additional_inputs() const { return additional_; }
+  std::vector<PositionwiseInput> positionwise_inputs() const {
+    std::vector<PositionwiseInput> out;
+    for (index_t c = 0; c < D_; ++c) out.push_back({at(dense_names_, c), at(dense_center_, c), at(dense_scale_, c)});
+    return out;
+  }
 
   // ---- shape
   index_t size() const { return n_; }
@@ -283,7 +299,8 @@ class Data {
   }
 
   // ---- bookkeeping
-  // Sequence letters outside the alphabet that were replaced by random letters.
+  // Letters outside the alphabet that were replaced by random letters (sequence
+  // letters, and structure letters with DataOptions::replace_unknown_structure).
   index_t replaced_symbols() const { return replaced_; }
   const std::vector<std::string>& files() const { return files_; }
   const std::vector<index_t>& file_records() const { return file_records_; }
@@ -334,7 +351,7 @@ class Data {
       s += " x structure " + alphabet_.structure() + (S_ > 0 ? " (probabilities)" : "");
     s += " (" + std::to_string(alphabet_.size()) + " symbols)\n";
     if (replaced_ > 0)
-      s += "replaced:   " + std::to_string(replaced_) + " unknown sequence letters by random letters\n";
+      s += "replaced:   " + std::to_string(replaced_) + " unknown letters by random letters\n";
     if (D_ > 0) {
       s += "position-wise inputs:";
       for (const auto& d : dense_names_) s += " " + d;
@@ -379,6 +396,15 @@ class Data {
                          const char* what) const;
   // Adds `width` columns per record (values: n x width) after the current extra inputs.
   void append_extra(const std::vector<float>& values, index_t width, const std::vector<std::string>& names);
+  // The numbers of `files`, one per record, checked against the records.
+  std::vector<double> read_additional_numbers(const std::vector<std::string>& files) const;
+  // Appends one input's columns: numbers scaled as `as` says, or categories one-hot.
+  void append_additional(const std::vector<double>& numbers, const AdditionalInput& as);
+  void append_categories(const std::vector<std::string>& files, const AdditionalInput& as);
+  // n x length() values of `files`, one line per record, checked against the records.
+  std::vector<float> read_positionwise(const std::vector<std::string>& files) const;
+  // Appends one position-wise channel (column: n x length(), scaled as `as` says, in place).
+  void append_positionwise(std::vector<float> column, PositionwiseInput as);
 
   Alphabet alphabet_;
   DataOptions options_;
@@ -399,6 +425,7 @@ class Data {
   index_t E_ = 0;
   std::vector<float> extra_;    // n x E
   std::vector<std::string> extra_names_;
+  std::vector<AdditionalInput> additional_;  // the inputs behind the E columns
   Split split_;
   std::vector<index_t> all_;
   index_t replaced_ = 0;

@@ -4,8 +4,11 @@
 // Sequence letters outside the alphabet (N, X, ...) are replaced by a random
 // letter of the alphabet, as pysster does; the choice is a pure function of
 // (seed, record key, position), so it does not depend on reading order or
-// threads. With replace_unknown off they are an error instead. Structure letters outside the structure alphabet are an error (a
-// wrong structure alphabet is a mistake worth reporting, not noise). For a
+// threads. With replace_unknown off they are an error instead. Structure
+// letters outside the structure alphabet are an error (a wrong structure
+// alphabet is a mistake worth reporting, not noise), unless
+// replace_unknown_structure asks for pysster's way: a random structure
+// letter, keyed like the sequence letters (counters from 2^32 on). For a
 // structure profile the structure part of each symbol is the most probable
 // row; the probabilities themselves stay available as floats.
 #include <array>
@@ -23,8 +26,12 @@ namespace sster {
 
 class SequenceEncoder {
  public:
-  SequenceEncoder(Alphabet alphabet, std::uint64_t seed, bool replace_unknown = true)
-      : alphabet_(std::move(alphabet)), key_(seed, Purpose::unknown_symbol), replace_unknown_(replace_unknown) {
+  SequenceEncoder(Alphabet alphabet, std::uint64_t seed, bool replace_unknown = true,
+                  bool replace_unknown_structure = false)
+      : alphabet_(std::move(alphabet)),
+        key_(seed, Purpose::unknown_symbol),
+        replace_unknown_(replace_unknown),
+        replace_unknown_structure_(replace_unknown_structure) {
     require(alphabet_.size() > 0, "SequenceEncoder: the alphabet is empty");
     for (int c = 0; c < 256; ++c) {
       const int s = alphabet_.sequence_letter_index(static_cast<char>(c));
@@ -37,7 +44,7 @@ class SequenceEncoder {
   const Alphabet& alphabet() const { return alphabet_; }
 
   // Writes rec.sequence.size() symbols to out and returns how many sequence
-  // letters were replaced. `path` names the file in error messages;
+  // (and structure) letters were replaced. `path` names the file in error messages;
   // record_key (e.g. the record's index in the data set) keys the replacements.
   index_t encode(const FastaRecord& rec, const std::string& path, std::uint64_t record_key, std::uint8_t* out) const {
     const auto n = rec.sequence.size();
@@ -77,8 +84,11 @@ class SequenceEncoder {
                   alphabet_.describe_structure());
     const char* st = rec.structure.data();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint8_t t = struct_[static_cast<unsigned char>(st[i])];
-      if (t == unknown) {
+      std::uint8_t t = struct_[static_cast<unsigned char>(st[i])];
+      if (t == unknown && replace_unknown_structure_) {
+        t = static_cast<std::uint8_t>(key.below(structure_counters + i, S));
+        ++replaced;
+      } else if (t == unknown) {
         const auto pos = static_cast<index_t>(i);
         throw Error(fasta_location(path, rec.number, rec.structure_line(pos)) + ": " + quote_char(st[i]) +
                     " (structure position " + std::to_string(pos + 1) + ") is not in " +
@@ -98,6 +108,7 @@ class SequenceEncoder {
 
  private:
   static constexpr std::uint8_t unknown = 0xFF;
+  static constexpr std::uint64_t structure_counters = std::uint64_t{1} << 32;  // past any sequence position
   Error unknown_letter(const FastaRecord& rec, const std::string& path, std::size_t i) const {
     const auto pos = static_cast<index_t>(i);
     return Error(fasta_location(path, rec.number, rec.sequence_line(pos)) + ": " + quote_char(rec.sequence[i]) +
@@ -111,7 +122,7 @@ class SequenceEncoder {
 
   Alphabet alphabet_;
   RandomKey key_;
-  bool replace_unknown_;
+  bool replace_unknown_, replace_unknown_structure_;
   std::array<std::uint8_t, 256> seq_{};
   std::array<std::uint8_t, 256> struct_{};
 };

@@ -18,6 +18,7 @@
 #include "sster/core/error.hpp"
 #include "sster/core/tensor.hpp"
 #include "sster/data/fasta.hpp"
+#include "sster/data/input_encoding.hpp"
 #include "sster/data/line_reader.hpp"
 
 namespace sster {
@@ -28,27 +29,65 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
+}  // namespace detail
+
+// The value lines of a file one by one (trimmed), with the rule of every
+// reader here: blank lines only at the end. For streaming: a caller that
+// pairs the lines with records it reads elsewhere.
+class ValueLineReader {
+ public:
+  explicit ValueLineReader(const std::string& path) : path_(path), reader_(path) {}
+  const std::string& path() const { return path_; }
+  // The next value line and its number; false at the end of the file.
+  bool next(std::string_view& line, index_t& number) {
+    while (reader_.next(line)) {
+      line = detail::trim(line);
+      if (line.empty()) {
+        if (blank_ == 0) blank_ = reader_.line_number();
+        continue;
+      }
+      if (blank_ != 0)
+        throw Error(path_ + " line " + std::to_string(blank_) +
+                    ": empty line between values (expected one line per sequence)");
+      number = reader_.line_number();
+      ++lines_;
+      return true;
+    }
+    if (reader_.bytes_out() == 0) throw Error(path_ + ": the file is empty");
+    require(lines_ > 0, path_ + ": no values (only empty lines)");
+    return false;
+  }
+  index_t lines() const { return lines_; }
+
+ private:
+  std::string path_;
+  LineReader reader_;
+  index_t blank_ = 0;  // first blank line not yet followed by text
+  index_t lines_ = 0;
+};
+
+namespace detail {
 // Calls fn(trimmed line, line number) for every record line of a file.
 template <class Fn>
 void for_each_value_line(const std::string& path, Fn&& fn) {
-  LineReader reader(path);
+  ValueLineReader reader(path);
   std::string_view line;
-  index_t blank = 0;  // first blank line not yet followed by text
-  index_t lines = 0;
-  while (reader.next(line)) {
-    line = trim(line);
-    if (line.empty()) {
-      if (blank == 0) blank = reader.line_number();
-      continue;
-    }
-    if (blank != 0)
-      throw Error(path + " line " + std::to_string(blank) +
-                  ": empty line between values (expected one line per sequence)");
-    fn(line, reader.line_number());
-    ++lines;
-  }
-  if (reader.bytes_out() == 0) throw Error(path + ": the file is empty");
-  require(lines > 0, path + ": no values (only empty lines)");
+  index_t number = 0;
+  while (reader.next(line, number)) fn(line, number);
+}
+
+// The one finite number of a value line; where() names it in errors.
+template <class Where>
+double parse_number_line(std::string_view line, const Where& where) {
+  float v = 0;
+  const std::size_t n = FastaReader::parse_floats(line, &v, 1, where);
+  if (n != 1)
+    throw Error(where() + ": expected one number per line, found " + std::to_string(n) + " in " + quote_excerpt(line));
+  // Parse again in double precision: parse_floats validated the text.
+  const char* p = line.data() + (line.front() == '+' ? 1 : 0);
+  double d = 0;
+  std::from_chars(p, line.data() + line.size(), d);
+  return d;
 }
 }  // namespace detail
 
@@ -56,17 +95,7 @@ void for_each_value_line(const std::string& path, Fn&& fn) {
 inline std::vector<double> read_numbers(const std::string& path) {
   std::vector<double> values;
   detail::for_each_value_line(path, [&](std::string_view line, index_t no) {
-    auto where = [&] { return path + " line " + std::to_string(no); };
-    float v = 0;
-    const std::size_t n = FastaReader::parse_floats(line, &v, 1, where);
-    if (n != 1)
-      throw Error(where() + ": expected one number per line, found " + std::to_string(n) + " in " +
-                  quote_excerpt(line));
-    // Parse again in double precision: parse_floats validated the text.
-    const char* p = line.data() + (line.front() == '+' ? 1 : 0);
-    double d = 0;
-    std::from_chars(p, line.data() + line.size(), d);
-    values.push_back(d);
+    values.push_back(detail::parse_number_line(line, [&] { return path + " line " + std::to_string(no); }));
   });
   return values;
 }
@@ -116,14 +145,8 @@ inline double percentile_sorted(const std::vector<double>& sorted, double q) {
 // z-score with the population standard deviation (scipy.stats.zscore, ddof 0).
 // A constant column has no spread: it becomes all zeros instead of NaN.
 inline void zscore(std::vector<double>& v) {
-  if (v.empty()) return;
-  double mean = 0;
-  for (double x : v) mean += x;
-  mean /= static_cast<double>(v.size());
-  double var = 0;
-  for (double x : v) var += (x - mean) * (x - mean);
-  const double sd = std::sqrt(var / static_cast<double>(v.size()));
-  for (double& x : v) x = sd > 0 ? (x - mean) / sd : 0.0;
+  const AdditionalInput z = fitted_zscore("", v);
+  for (double& x : v) x = z.scaled(x);
 }
 
 }  // namespace sster

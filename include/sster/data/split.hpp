@@ -11,6 +11,9 @@
 // split_with_held_out is the split when validation and/or test records come
 // in files of their own: those records keep their group, the others are
 // split at random into what is left (see there).
+//
+// SplitRecipe is how a data set was split, as a model remembers it: enough to
+// make the same groups again from the same files.
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
@@ -50,6 +53,48 @@ struct Split {
   std::vector<index_t> train, val, test;
   bool operator==(const Split&) const = default;
 };
+
+struct SplitRecipe {
+  enum class Kind {
+    random,    // random_split(records, train_fraction, val_fraction, seed)
+    held_out,  // the last val_files then test_files files are validation and test
+               // records (split_with_held_out, seed, held-out train fraction)
+    file,      // a split file: its path and its CRC-32
+  };
+  Kind kind = Kind::random;
+  std::uint64_t seed = 42;
+  double train_fraction = 0.7, val_fraction = 0.15;
+  std::vector<index_t> file_records;  // records of each file read, in reading order
+  index_t val_files = 0, test_files = 0;
+  std::string split_file;
+  std::uint32_t split_crc = 0;  // of split_file_text: the groups, however the file was written
+
+  // Whether files with these record counts are the ones the recipe split.
+  bool same_files(const std::vector<index_t>& records) const { return records == file_records; }
+  // Whether both recipes put the same records of the same files in the same
+  // groups (the split file's path and a seed that draws nothing may differ).
+  bool same_groups(const SplitRecipe& o) const {
+    if (kind != o.kind || file_records != o.file_records) return false;
+    switch (kind) {
+      case Kind::random: return seed == o.seed && train_fraction == o.train_fraction && val_fraction == o.val_fraction;
+      case Kind::held_out:
+        return val_files == o.val_files && test_files == o.test_files && train_fraction == o.train_fraction &&
+               ((val_files > 0 && test_files > 0) || seed == o.seed);
+      case Kind::file: return split_crc == o.split_crc;
+    }
+    return false;
+  }
+  bool operator==(const SplitRecipe&) const = default;
+};
+
+inline const char* split_kind_name(SplitRecipe::Kind k) {
+  switch (k) {
+    case SplitRecipe::Kind::random: return "random";
+    case SplitRecipe::Kind::held_out: return "held_out";
+    case SplitRecipe::Kind::file: return "file";
+  }
+  return "?";
+}
 
 // Throws unless every index is in [0, n) and no index is in two groups (or twice in one).
 inline void validate_split(const Split& split, index_t n) {

@@ -51,7 +51,7 @@ inline std::string model_bytes(const Model& model) { return model_file_bytes(mod
 class GridDealer {
  public:
   GridDealer(Communicator& comm, const GridSearch& search, const GridOptions& o)
-      : comm_(comm), record_(search, o.folder, o.verbose) {
+      : comm_(comm), record_(search, o) {
     for (index_t i : record_.pending()) queue_.push_back(i);
   }
 

@@ -8,13 +8,15 @@
 //   a.hypothetical  // (n, L, A);  a.actual(i, t): position t of sequence i
 //
 // The family: attribution_target.hpp (what is explained: a class's logit or
-// probability), ism.hpp (exact fast ISM beside ism_ref, the naive one),
-// gradients.hpp (saliency, gradient x input, integrated gradients, any
-// network), deeplift_shap.hpp (DeepLIFT's rescale rule with dinucleotide-
-// shuffled references, shuffle.hpp), feed_forward.hpp (the stage view fast
-// ISM and DeepLIFT walk), seqlets.hpp (motif instances from attributions),
-// attribution_plot.hpp (logos, the ISM heat map), io/npz.hpp (TF-MoDISco's
-// input). The CLI: `sster attribute` (docs/attribution.md).
+// probability), ism.hpp (exact fast ISM beside ism_ref, the naive one; its
+// vector loops per kernel set in ism_kernels.hpp), gradients.hpp (saliency,
+// gradient x input, integrated gradients, any network), deeplift_shap.hpp
+// (DeepLIFT's rescale rule with dinucleotide-shuffled references,
+// shuffle.hpp), feed_forward.hpp (the stage view fast ISM and DeepLIFT
+// walk), seqlets.hpp (motif instances from attributions; seqlet_tsv.hpp,
+// seqlet_motifs.hpp), attribution_plot.hpp (logos, the ISM heat map),
+// attribution_npz.hpp (TF-MoDISco's input, on io/npz.hpp). The CLI:
+// `sster attribute` (docs/attribution.md).
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -34,7 +34,6 @@
 #include <span>
 #include <vector>
 
-#include "sster/core/eigen.hpp"
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
@@ -45,6 +44,7 @@
 #include "sster/interpret/gradients.hpp"
 #include "sster/interpret/shuffle.hpp"
 #include "sster/model/model.hpp"
+#include "sster/nn/kernels/small_gemm.hpp"
 
 namespace sster {
 
@@ -81,11 +81,17 @@ class DeepLiftRun {
  public:
   DeepLiftRun(const FeedForward& ff, const AttributionTarget& target) : ff_(ff), target_(target) {
     for (const ConvStage& s : ff.convs()) {  // (W*K, C): w[W-1-j', c, k] at row j'*K + k
-      RowMatrix<float> f(s.W * s.K, s.C);
+      std::vector<float> f(to_size(s.W * s.K * s.C));
       for (index_t j = 0; j < s.W; ++j)
         for (index_t c = 0; c < s.C; ++c)
-          for (index_t k = 0; k < s.K; ++k) f((s.W - 1 - j) * s.K + k, c) = s.w[(j * s.C + c) * s.K + k];
+          for (index_t k = 0; k < s.K; ++k) at(f, ((s.W - 1 - j) * s.K + k) * s.C + c) = s.w[(j * s.C + c) * s.K + k];
       flipped_.push_back(std::move(f));
+    }
+    for (const DenseStage& d : ff.dense()) {  // (units, inputs)
+      std::vector<float> t(to_size(d.units * d.inputs));
+      for (index_t i = 0; i < d.inputs; ++i)
+        for (index_t u = 0; u < d.units; ++u) at(t, u * d.inputs + i) = d.w[i * d.units + u];
+      transposed_.push_back(std::move(t));
     }
   }
 
@@ -124,8 +130,9 @@ class DeepLiftRun {
       const float* z = pass_.dense_pre[j].data();
       for (index_t u = 0; u < d.units; ++u) at(m, u) *= rescale(z[u], z[r * d.units + u], d.relu);
       std::vector<float> in(to_size(d.inputs));
-      matrix(in.data(), 1, d.inputs).noalias() =
-          matrix(m.data(), 1, d.units) * matrix(d.w, d.inputs, d.units).transpose();
+      kernels::small_gemm<float>(m.data(), transposed_[j].data(), in.data(), nullptr, kernels::GemmInit::zero,
+                          {.rows = 1, .cols = d.inputs, .depth = d.units, .a_row = d.units, .a_col = 1,
+                           .ldb = d.inputs, .ldc = d.inputs});
       m = std::move(in);
     }
     for (std::size_t i = ff_.convs().size(); i-- > 0;) m = conv_stage(i, r, m);
@@ -164,13 +171,15 @@ class DeepLiftRun {
     // m_in[t] = sum_j w[j] m_z[t - j]: the padded multipliers' windows
     // against the flipped kernel.
     std::vector<float> m_in(to_size(s.in_len * s.C));
-    matrix(m_in.data(), s.in_len, s.C).noalias() = windows(padded_.data(), s.in_len, W * K, K) * flipped_[i];
+    kernels::small_gemm<float>(padded_.data(), flipped_[i].data(), m_in.data(), nullptr, kernels::GemmInit::zero,
+                        {.rows = s.in_len, .cols = s.C, .depth = W * K, .a_row = K, .a_col = 1, .ldb = s.C, .ldc = s.C});
     return m_in;
   }
 
   const FeedForward& ff_;
   AttributionTarget target_;
-  std::vector<RowMatrix<float>> flipped_;  // per conv stage: (W*K, C)
+  std::vector<std::vector<float>> flipped_;     // per conv stage: (W*K, C)
+  std::vector<std::vector<float>> transposed_;  // per dense stage: (units, inputs)
   FeedForwardPass pass_;
   std::vector<float> share_, grad_, padded_;
 };

@@ -13,7 +13,8 @@
 // methods that work on any network (gradients, naive ISM) remain for them.
 // The view points into the model's weights: it lives as long as the model.
 //
-// forward() runs B samples through the stages in float with Eigen GEMMs and
+// forward() runs B samples through the stages in float with the engine's own
+// small GEMMs (nn/kernels/small_gemm.hpp, at the CPU's vector width) and
 // keeps every stage's values; it computes what the network computes, up to
 // the order of float sums. Pooling winners are the first maximum of the
 // activated values, as Keras and PyTorch pick them.
@@ -23,11 +24,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "sster/core/eigen.hpp"
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/symbol.hpp"
 #include "sster/model/network.hpp"
+#include "sster/nn/kernels/small_gemm.hpp"
 
 namespace sster {
 
@@ -138,9 +139,9 @@ class FeedForward {
     for (std::size_t j = 0; j < dense_.size(); ++j) {
       const DenseStage& d = dense_[j];
       p.dense_pre[j].resize(to_size(B * d.units));
-      auto z = matrix(p.dense_pre[j].data(), B, d.units);
-      z.noalias() = matrix(in, B, d.inputs) * matrix(d.w, d.inputs, d.units);
-      z.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(d.b, d.units);
+      kernels::small_gemm(in, d.w, p.dense_pre[j].data(), d.b, kernels::GemmInit::row,
+                          {.rows = B, .cols = d.units, .depth = d.inputs, .a_row = d.inputs, .a_col = 1,
+                           .ldb = d.units, .ldc = d.units});
       p.dense_out[j] = p.dense_pre[j];
       if (d.relu)
         for (float& v : p.dense_out[j]) v = std::max(v, 0.0f);
@@ -150,9 +151,9 @@ class FeedForward {
 
   // z (conv_len, K) = the stage's convolution of one sample x (in_len, C), bias included.
   static void convolve(const ConvStage& s, const float* x, float* z) {
-    auto out = matrix(z, s.conv_len(), s.K);
-    out.noalias() = windows(x, s.conv_len(), s.W * s.C, s.C) * matrix(s.w, s.W * s.C, s.K);
-    out.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(s.b, s.K);
+    kernels::small_gemm(x, s.w, z, s.b, kernels::GemmInit::row,
+                        {.rows = s.conv_len(), .cols = s.K, .depth = s.W * s.C, .a_row = s.C, .a_col = 1, .ldb = s.K,
+                         .ldc = s.K});
   }
   static float activate(const ConvStage& s, float z) { return s.relu ? std::max(z, 0.0f) : z; }
   // Activation and pooling of one sample: z (conv_len, K) -> y, winner (out_len, K).

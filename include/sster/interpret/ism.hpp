@@ -33,9 +33,9 @@
 #include "sster/core/error.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
-#include "sster/core/simd.hpp"
 #include "sster/interpret/attribution_target.hpp"
 #include "sster/interpret/feed_forward.hpp"
+#include "sster/interpret/ism_kernels.hpp"
 #include "sster/model/model.hpp"
 
 namespace sster {
@@ -72,125 +72,65 @@ inline void target_values(Model& model, const std::uint8_t* symbols, index_t B, 
   });
 }
 
-constexpr index_t simd_round_up(index_t n) {
-  constexpr auto w = static_cast<index_t>(simd::width<float>);
-  return (n + w - 1) / w * w;
-}
-
-// One nonzero change of a stage's input: row r, channel (or feature) c.
-struct InputChange {
-  index_t r, c;
-  float d;
-};
-
-inline constexpr int isa_registers = simd::width<float> >= 16 ? 32 : 16;  // AVX-512: 32, else 16
-
-// The change of a convolution's output rows tb..tb+rows-1 (R of them kept in
-// registers, NV vectors of columns each) from the input changes e..end:
-// out[t] += d * w[r - t, c] for every change whose row r reaches t
-// (0 <= r - t < W). w and out point at the panel's first column; tap j of
-// channel c starts at w + c * channel + j * ld, row tb + i of out at
-// out + i * ld. Each change costs one broadcast and, per reached row, NV
-// weight loads and FMAs; the rows stay in registers for all changes
-// (measured: 2-3x the throughput of adding every change to rows in memory),
-// and changes come channel by channel, so one channel's taps stay in L1.
-template <int NV, int R>
-void conv_change_rows(const InputChange* e, const InputChange* end, index_t tb, index_t rows, index_t W,
-                      const float* w, index_t channel, index_t ld, float* out) {
-  using V = simd::batch<float>;
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  V acc[R][NV];
-#pragma GCC unroll 32
-  for (int i = 0; i < R; ++i)
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[i][v] = i < rows ? V::load_aligned(out + i * ld + v * width) : V(0.0f);
-  for (; e != end; ++e) {
-    const index_t j0 = e->r - tb;  // the tap that reaches row tb
-    if (j0 < 0 || j0 >= R + W - 1) continue;
-    const float* wc = w + e->c * channel;
-    const V d(e->d);
-#pragma GCC unroll 32
-    for (int i = 0; i < R; ++i) {
-      const index_t j = j0 - i;
-      if (j < 0 || j >= W) continue;
-#pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) acc[i][v] = d * V::load_aligned(wc + j * ld + v * width) + acc[i][v];
-    }
+// The nonzero entries of a change matrix (rows, cols; `ld` apart) as
+// changes into out (room for rows * cols); returns how many. For a conv
+// stage (feature false) channel by channel, so one channel's taps stay in
+// L1; for a dense layer (feature true) row by row, c numbering the
+// flattened feature r * cols + c. Branch-free: about half the entries are
+// 0, in no pattern a branch predictor could learn (the branching loop took
+// a quarter of fast ISM's time in a profile).
+inline index_t collect_changes(const float* m, index_t r0, index_t rows, index_t cols, index_t ld, bool feature,
+                               InputChange* out) {
+  index_t n = 0;
+  auto take = [&](index_t r, index_t c) {
+    const float d = m[r * ld + c];
+    const index_t row = r0 + r;
+    out[n] = {static_cast<std::int32_t>(row), static_cast<std::int32_t>(feature ? row * cols + c : c), d};
+    n += d != 0.0f;
+  };
+  if (feature) {
+    for (index_t r = 0; r < rows; ++r)
+      for (index_t c = 0; c < cols; ++c) take(r, c);
+  } else {
+    for (index_t c = 0; c < cols; ++c)
+      for (index_t r = 0; r < rows; ++r) take(r, c);
   }
-#pragma GCC unroll 32
-  for (int i = 0; i < R; ++i)
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v)
-      if (i < rows) acc[i][v].store_aligned(out + i * ld + v * width);
+  return n;
 }
 
-// All rows t0..t1 of one panel of NV vectors (out: row t0), in blocks of R
-// rows, each block going through every change (those out of its reach are
-// skipped at once).
-template <int NV>
-void conv_change_panel(const std::vector<InputChange>& changes, index_t t0, index_t t1, index_t W, const float* w,
-                       index_t channel, index_t ld, float* out) {
-  constexpr int R = std::min(12, (isa_registers - NV - 2) / NV);
-  for (index_t tb = t0; tb <= t1; tb += R)
-    conv_change_rows<NV, R>(changes.data(), changes.data() + changes.size(), tb, std::min<index_t>(R, t1 - tb + 1), W,
-                            w, channel, ld, out + (tb - t0) * ld);
-}
-
-// out[0, NV vectors) += sum over changes of d * rows[c] (rows `ld` apart):
-// a dense layer's pre-activations from its changed inputs, in registers.
-template <int NV>
-void dense_change_panel(const std::vector<InputChange>& changes, const float* rows, index_t ld, float* out) {
-  using V = simd::batch<float>;
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  V acc[NV];
-#pragma GCC unroll 8
-  for (int v = 0; v < NV; ++v) acc[v] = V::load_aligned(out + v * width);
-  for (const InputChange& e : changes) {
-    const V d(e.d);
-    const float* row = rows + e.c * ld;
-#pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) acc[v] = d * V::load_aligned(row + v * width) + acc[v];
-  }
-#pragma GCC unroll 8
-  for (int v = 0; v < NV; ++v) acc[v].store_aligned(out + v * width);
-}
-
-// Calls fn(std::integral_constant<int, nv>, column) for panels of up to
-// `most` vectors (at most 8) covering n padded columns.
-template <int most, class Fn>
-void for_each_panel(index_t n, Fn&& fn) {
-  constexpr auto width = static_cast<index_t>(simd::width<float>);
-  for (index_t col = 0; col < n;) {
-    const index_t nv = std::min<index_t>(most, (n - col) / width);
-    [&]<int... v>(std::integer_sequence<int, v...>) {
-      ((nv == v + 1 ? (fn(std::integral_constant<int, v + 1>{}, col), 0) : 0), ...);
-    }(std::make_integer_sequence<int, most>{});
-    col += nv * width;
-  }
-}
-
-// The weights fast ISM reads, copied once with every row padded to whole
-// SIMD vectors (zeros after the K real columns).
+// The weights fast ISM reads, copied once with every row padded to
+// ism_row_floats (zeros after the K real columns), and each channel's taps
+// together with max_block_rows - 1 zero taps on both sides (conv_change_rows
+// reads them instead of testing which rows a change reaches).
 struct FastIsmWeights {
+  static constexpr index_t pad = max_block_rows - 1;
   const FeedForward* ff = nullptr;
   std::vector<index_t> Kp;                  // conv stage i: padded kernel count
-  std::vector<AlignedVector<float>> conv;   // conv stage i: (C, W, Kp), each channel's taps together
+  std::vector<AlignedVector<float>> conv;   // conv stage i: (C, pad + W + pad, Kp)
   index_t Up = 0;                           // dense 0: padded unit count
   AlignedVector<float> dense0;              // (inputs, Up)
 
   explicit FastIsmWeights(const FeedForward& f) : ff(&f) {
     for (const ConvStage& s : f.convs()) {
-      const index_t kp = simd_round_up(s.K);
+      const index_t kp = ism_padded(s.K);
       Kp.push_back(kp);
-      AlignedVector<float> w(to_size(s.W * s.C * kp), 0.0f);
+      AlignedVector<float> w(to_size(s.C * taps(s) * kp), 0.0f);
       for (index_t j = 0; j < s.W; ++j)
-        for (index_t c = 0; c < s.C; ++c) std::copy_n(s.w + (j * s.C + c) * s.K, s.K, w.data() + (c * s.W + j) * kp);
+        for (index_t c = 0; c < s.C; ++c)
+          std::copy_n(s.w + (j * s.C + c) * s.K, s.K, w.data() + (c * taps(s) + pad + j) * kp);
       conv.push_back(std::move(w));
     }
     const DenseStage& d = f.dense().front();
-    Up = simd_round_up(d.units);
+    Up = ism_padded(d.units);
     dense0.assign(to_size(d.inputs * Up), 0.0f);
     for (index_t r = 0; r < d.inputs; ++r) std::copy_n(d.w + r * d.units, d.units, dense0.data() + r * Up);
+  }
+
+  static index_t taps(const ConvStage& s) { return pad + s.W + pad; }
+  // Tap j (0..W-1, or a zero tap down to -pad) of channel c of conv stage i.
+  const float* tap(std::size_t i, index_t c, index_t j) const {
+    const ConvStage& s = ff->convs()[i];
+    return conv[i].data() + (c * taps(s) + pad + j) * Kp[i];
   }
 };
 
@@ -261,11 +201,10 @@ class FastIsmRun {
   Span first_stage(index_t q, std::uint8_t c) {
     const ConvStage& s = ff_.convs()[0];
     const index_t kp = w_.Kp[0], t0 = std::max<index_t>(0, q - s.W + 1), t1 = std::min(q, s.conv_len() - 1);
-    const float* w = w_.conv[0].data();
     float* rows = rows_[0].data();
     for (index_t t = t0; t <= t1; ++t) {
-      const float* plus = w + (c * s.W + q - t) * kp;
-      const float* minus = w + (x_[q] * s.W + q - t) * kp;
+      const float* plus = w_.tap(0, c, q - t);
+      const float* minus = w_.tap(0, x_[q], q - t);
       const float* base = pre_[0].data() + t * kp;
       float* row = rows + (t - t0) * kp;
       for (index_t k = 0; k < kp; ++k) row[k] = base[k] + (plus[k] - minus[k]);
@@ -279,16 +218,15 @@ class FastIsmRun {
     const ConvStage& s = ff_.convs()[i];
     const index_t kp = w_.Kp[i], cp = w_.Kp[i - 1];
     const index_t t0 = std::max<index_t>(0, in.r0 - s.W + 1), t1 = std::min(in.r1, s.conv_len() - 1);
-    changes_.clear();
-    const float* change = change_[i - 1].data();
-    for (index_t c = 0; c < s.C; ++c)
-      for (index_t r = in.r0; r <= in.r1; ++r)
-        if (const float d = change[(r - in.r0) * cp + c]; d != 0.0f) changes_.push_back({r, c, d});
-    if (t0 > t1 || changes_.empty()) return {};
+    if (t0 > t1) return {};
+    changes_.resize(to_size(in.rows() * s.C));
+    const index_t count = collect_changes(change_[i - 1].data(), in.r0, in.rows(), s.C, cp, false, changes_.data());
+    if (count == 0) return {};
     float* rows = rows_[i].data();  // conv rows t0..t1
     std::copy_n(pre_[i].data() + t0 * kp, (t1 - t0 + 1) * kp, rows);
-    for_each_panel<4>(kp, [&]<int nv>(std::integral_constant<int, nv>, index_t col) {
-      conv_change_panel<nv>(changes_, t0, t1, s.W, w_.conv[i].data() + col, s.W * kp, kp, rows + col);
+    with_ism_kernels([&](auto k) {
+      decltype(k)::conv_change(changes_.data(), count, t0, t1, s.W, w_.tap(i, 0, 0), FastIsmWeights::taps(s) * kp, kp,
+                               rows);
     });
     return pool_change(i, t0, t1);
   }
@@ -323,14 +261,9 @@ class FastIsmRun {
   void dense_change(Span in) {
     const std::size_t last = ff_.convs().size() - 1;
     const index_t K = ff_.convs()[last].K, kp = w_.Kp[last];
-    const float* change = change_[last].data();
-    changes_.clear();
-    for (index_t r = in.r0; r <= in.r1; ++r)
-      for (index_t k = 0; k < K; ++k)
-        if (const float d = change[(r - in.r0) * kp + k]; d != 0.0f) changes_.push_back({r, r * K + k, d});
-    for_each_panel<8>(w_.Up, [&]<int nv>(std::integral_constant<int, nv>, index_t col) {
-      dense_change_panel<nv>(changes_, w_.dense0.data() + col, w_.Up, a_.data() + col);
-    });
+    changes_.resize(to_size(in.rows() * K));
+    const index_t count = collect_changes(change_[last].data(), in.r0, in.rows(), K, kp, true, changes_.data());
+    with_ism_kernels([&](auto k) { decltype(k)::dense_change(changes_.data(), count, w_.dense0.data(), w_.Up, a_.data()); });
   }
 
   // From the first dense layer's pre-activations a_ to the target.

@@ -20,6 +20,7 @@ namespace sster {
 struct KernelMatch {
   index_t kernel = 0;
   std::optional<TomtomMatch> best{};  // the match with the smallest p-value that passes the threshold
+  std::vector<TomtomMatch> matches{};  // every match that passes it, best first (tomtom's rows of this query)
 };
 
 // One entry per kernel, in the order of `results`.
@@ -32,8 +33,11 @@ inline std::vector<KernelMatch> annotate_kernels(std::span<const KernelResult> r
     queries.push_back(r.motif.sequence.to_pwm("kernel_" + std::to_string(r.kernel)));
     out.push_back({r.kernel});
   }
-  for (auto& row : tomtom(queries, targets, options))  // each query's rows come best first
-    if (!at(out, row.query).best) at(out, row.query).best = std::move(row);
+  for (auto& row : tomtom(queries, targets, options)) {  // each query's rows come best first
+    auto& m = at(out, row.query);
+    if (!m.best) m.best = row;
+    m.matches.push_back(std::move(row));
+  }
   return out;
 }
 

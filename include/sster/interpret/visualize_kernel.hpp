@@ -164,6 +164,17 @@ inline std::vector<index_t> order_by_score(std::span<const KernelResult> results
   return order;
 }
 
+// summary.html for visualize_all_kernels' results (kernel order), best
+// score first; `notes`, indexed by kernel, adds a line under each score.
+inline void write_kernel_summary(const std::filesystem::path& folder, std::span<const KernelResult> results,
+                                 const Data& data, std::span<const std::string> notes = {}) {
+  std::vector<double> scores;
+  for (const auto& r : results) scores.push_back(r.score);
+  // pysster's page: 225 px of additional-feature plot per position-wise input.
+  write_kernel_summary(folder, order_by_score(results), scores, data.classes(),
+                       static_cast<int>(data.dense_channels() * 225), notes);
+}
+
 // Every kernel's motif and score without drawing anything (kernel order).
 inline std::vector<KernelResult> kernel_motifs(Model& model, const Data& data, const MaxActivations& acts,
                                                const KernelPlotOptions& options = {}) {
@@ -193,14 +204,8 @@ inline std::vector<KernelResult> visualize_all_kernels(Model& model, const Data&
     at(drawn, k) = plot_kernel(data, at(stats, k), folder, options);
   });
   std::vector<KernelResult> results;
-  std::vector<double> scores;
-  for (auto& r : drawn) {
-    scores.push_back(r->score);
-    results.push_back(std::move(*r));
-  }
-  const auto order = order_by_score(results);
-  // pysster's page: 225 px of additional-feature plot per position-wise input.
-  write_kernel_summary(folder, order, scores, data.classes(), static_cast<int>(data.dense_channels() * 225));
+  for (auto& r : drawn) results.push_back(std::move(*r));
+  write_kernel_summary(folder, results, data);
   return results;
 }
 inline std::vector<KernelResult> visualize_all_kernels(Model& model, const Data& data, Group group,

@@ -64,6 +64,9 @@ struct PerformanceReport {
 
   // The table exactly as pysster prints it (same widths, blank lines and "|").
   std::string text() const;
+  // Two classes: the figures pysster prints in both rows (and its grid search
+  // ranks by), class 0's ROC-AUC and PR-AUC, as a labelled line; else "".
+  std::string pysster_binary_note() const;
   // Tab-separated: header, one row per class, "macro avg", "weighted avg";
   // numbers with all the digits needed to read them back exactly.
   std::string tsv() const;
@@ -114,6 +117,13 @@ inline std::string PerformanceReport::text() const {
   out += "\n\n";
   out += detail::pysster_row(weighted_avg, " ") + "\n\n";
   return out;
+}
+
+inline std::string PerformanceReport::pysster_binary_note() const {
+  if (classes.size() != 2) return "";
+  const auto& c = classes[0];
+  return "pysster's binary figures (class 0 '" + c.name + "', which pysster prints for both classes): roc-auc" +
+         detail::format_fixed("%10.3f", c.roc_auc) + "    pr-auc" + detail::format_fixed("%10.3f", c.pr_auc) + "\n";
 }
 
 inline std::string PerformanceReport::tsv() const {

@@ -35,6 +35,7 @@ index_t add_recurrent(const ParamValues& p, index_t channels, Add& add) {
       layer.return_sequences = i + 1 < layers;
       layer.dropout = p.rnn_dropout_input[i];
       layer.recurrent_dropout = p.rnn_dropout_recurrent[i];
+      layer.per_gate_masks = p.rnn_dropout_masks == RnnDropoutMasks::per_gate;
       const bool both = p.rnn_bidirectional[i];
       if (both) add(Bidirectional<decltype(layer)>(layer));
       else add(layer);

@@ -25,6 +25,7 @@
 #include "sster/model/architecture.hpp"
 #include "sster/model/batch.hpp"
 #include "sster/model/engine.hpp"
+#include "sster/model/input_json.hpp"
 #include "sster/model/params.hpp"
 #include "sster/model/serialize.hpp"
 #include "sster/model/summary.hpp"
@@ -47,6 +48,13 @@ struct ModelInfo {
   // spelling, e.g. "annotate"); empty when the structures came with the data.
   // The tool folds new input the same way; the library only keeps the note.
   std::string fold;
+  // How each additional input (its columns together: `extra`) and each
+  // position-wise channel was encoded and scaled in the training data: new
+  // data is encoded the same way.
+  std::vector<AdditionalInput> additional;
+  std::vector<PositionwiseInput> positionwise;
+  // How the training data was split, when the trainer said (Model::set_split_recipe).
+  std::optional<SplitRecipe> split;
 
   index_t classes() const { return static_cast<index_t>(class_names.size()); }
   InputSpec input_spec() const {
@@ -63,13 +71,20 @@ struct ModelInfo {
             .extra = d.extra_size(),
             .class_names = d.class_names(),
             .multilabel = d.multilabel(),
-            .profile_channels = d.profile_channels()};
+            .profile_channels = d.profile_channels(),
+            .additional = d.additional_inputs(),
+            .positionwise = d.positionwise_inputs()};
   }
+  // The keys beyond the sizes appear only when there is something to say, so
+  // files of models without such inputs stay as they were.
   nlohmann::json to_json() const {
     nlohmann::json j = {{"alphabet", alphabet.to_string()}, {"length", length},         {"dense_channels", dense_channels},
                         {"extra", extra},                   {"classes", class_names}, {"multilabel", multilabel},
                         {"profile_channels", profile_channels}};
-    if (!fold.empty()) j["fold"] = fold;  // only then: files of models without it stay as they were
+    if (!fold.empty()) j["fold"] = fold;
+    for (const auto& a : additional) j["additional"].push_back(sster::to_json(a));
+    for (const auto& p : positionwise) j["positionwise"].push_back(sster::to_json(p));
+    if (split) j["split"] = sster::to_json(*split);
     return j;
   }
   // Model files are input too: every size is range-checked before anything
@@ -88,7 +103,29 @@ struct ModelInfo {
     require(m.profile_channels == 0 || m.profile_channels == m.alphabet.structure_size(),
             std::to_string(m.profile_channels) + " structure profile channels for the structure alphabet '" +
                 m.alphabet.structure() + "'");
+    read_inputs(j, m);
+    if (j.contains("split")) m.split = split_recipe_from_json(j.at("split"));
     return m;
+  }
+
+ private:
+  // Files written before sster kept the encodings: plain numbers, unscaled.
+  static void read_inputs(const nlohmann::json& j, ModelInfo& m) {
+    if (j.contains("additional"))
+      for (const auto& a : j.at("additional")) m.additional.push_back(additional_input_from_json(a));
+    else
+      for (index_t k = 0; k < m.extra; ++k) m.additional.push_back({.name = "additional_" + std::to_string(k + 1)});
+    index_t columns = 0;
+    for (const auto& a : m.additional) columns += a.columns();
+    require(columns == m.extra, "the additional inputs' encodings give " + std::to_string(columns) + " columns, the model has " +
+                                    std::to_string(m.extra));
+    if (j.contains("positionwise"))
+      for (const auto& p : j.at("positionwise")) m.positionwise.push_back(positionwise_input_from_json(p, m.length));
+    else
+      for (index_t k = 0; k < m.dense_channels; ++k) m.positionwise.push_back({.name = "positionwise_" + std::to_string(k + 1)});
+    require(std::ssize(m.positionwise) == m.dense_channels,
+            std::to_string(m.positionwise.size()) + " position-wise inputs described for " +
+                std::to_string(m.dense_channels) + " position-wise channels");
   }
 };
 
@@ -174,6 +211,8 @@ class Model {
   const std::vector<EpochRecord>& history() const { return history_; }
   // Notes how the structure input was folded (ModelInfo::fold); saved with the model.
   void set_fold(std::string fold) { info_.fold = std::move(fold); }
+  // Notes how the training data was split (ModelInfo::split); saved with the model.
+  void set_split_recipe(SplitRecipe recipe) { info_.split = std::move(recipe); }
   Engine<float>& engine() { return *engine_; }
   // All weights, flat, in layer order (Keras shapes: network().param_specs(i)).
   const AlignedVector<float>& weights() const { return engine_->parameters(); }
@@ -270,9 +309,11 @@ class Model {
   }
 
   // Probabilities (records of `group`, classes), in the group's record order.
-  RowMatrix<float> predict(const Data& data, Group group) {
+  RowMatrix<float> predict(const Data& data, Group group) { return predict(data, data.indices(group)); }
+
+  // Probabilities (records idx, classes), in idx's order.
+  RowMatrix<float> predict(const Data& data, std::span<const index_t> idx) {
     check_compatible(data);
-    const auto idx = data.indices(group);
     RowMatrix<float> out(static_cast<index_t>(idx.size()), info_.classes());
     for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t first) {
       Batch<float> inputs_only = b;

@@ -9,12 +9,9 @@
 // Adding a parameter: a member in ParamValues (its default is pysster's) and
 // one row in param::fields; JSON, key=value, grid search and `sster summary`
 // follow from the row. A named setter below is optional sugar for C++ users.
-// A choice is an enum plus its words in enum order, e.g.
-//   enum class RnnDropoutMasks { per_gate, shared };
-//   inline constexpr std::array<const char*, 2> rnn_dropout_masks_words{"per_gate", "shared"};
-//   Choice{"rnn_dropout_masks", &ParamValues::rnn_dropout_masks, rnn_dropout_masks_words},
+// A choice is an enum plus its words in enum order (rnn_type, rnn_dropout_masks).
 // Model files store the parameters as JSON by name, so files written before
-// a parameter existed read with its default.
+// a parameter existed read with its default (rnn_dropout_masks: see to_json).
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -31,6 +28,11 @@ namespace sster {
 
 enum class RnnType { lstm, gru, none };
 inline constexpr std::array<const char*, 3> rnn_type_words{"LSTM", "GRU", "none"};
+// sster's: recurrent dropout draws one input and one recurrent mask per gate,
+// as pysster's Keras (implementation=1), or one of each shared by all gates,
+// which trains faster (nn/recurrent.hpp).
+enum class RnnDropoutMasks { per_gate, shared };
+inline constexpr std::array<const char*, 2> rnn_dropout_masks_words{"per_gate", "shared"};
 
 // The typed values, defaults as pysster's Model._check_params.
 struct ParamValues {
@@ -56,6 +58,7 @@ struct ParamValues {
   PerLayer<bool> rnn_bidirectional = true;
   PerLayer<double> rnn_dropout_input = 0.2;
   PerLayer<double> rnn_dropout_recurrent = 0.0;
+  RnnDropoutMasks rnn_dropout_masks = RnnDropoutMasks::per_gate;
 
   bool operator==(const ParamValues&) const = default;
 };
@@ -90,6 +93,7 @@ inline constexpr auto fields = std::tuple{
     Number{"rnn_bidirectional", &ParamValues::rnn_bidirectional, closed(0, 1), rnn},
     Number{"rnn_dropout_input", &ParamValues::rnn_dropout_input, below(0, 1), rnn},
     Number{"rnn_dropout_recurrent", &ParamValues::rnn_dropout_recurrent, below(0, 1), rnn},
+    Choice{"rnn_dropout_masks", &ParamValues::rnn_dropout_masks, rnn_dropout_masks_words},
 };
 
 // f(row) for every row of the table.
@@ -147,14 +151,19 @@ class Params {
     param::for_each_field([&](const auto& field) { field.check_count(values_); });
   }
 
+  // Model files written before rnn_dropout_masks existed hold models trained
+  // with shared masks: a file without the key means shared, and a shared
+  // model's JSON leaves it out (so those files save again byte for byte).
   nlohmann::json to_json() const {
     nlohmann::json j = nlohmann::json::object();
     param::for_each_field([&](const auto& field) { j[field.name] = field.to_json(values_); });
+    if (values_.rnn_dropout_masks == RnnDropoutMasks::shared) j.erase("rnn_dropout_masks");
     return j;
   }
   static Params from_json(const nlohmann::json& j) {
     require(j.is_object(), "parameters: expected a JSON object");
     Params p;
+    p.values_.rnn_dropout_masks = RnnDropoutMasks::shared;  // unless the file says (see to_json)
     for (const auto& item : j.items())
       p.with_field(item.key(), [&](const auto& field) { field.from_json(p.values_, item.value()); });
     p.validate();
@@ -163,7 +172,8 @@ class Params {
   // "key=value" lines, pysster's tuple syntax for per-layer values.
   std::vector<std::string> to_strings() const {
     std::vector<std::string> out;
-    const auto json = to_json();  // items() must not outlive it
+    auto json = to_json();  // items() must not outlive it
+    json["rnn_dropout_masks"] = rnn_dropout_masks_words[static_cast<std::size_t>(values_.rnn_dropout_masks)];
     for (const auto& [key, value] : json.items()) {
       std::string text = value.is_null() ? "none" : value.is_array() ? "(" : value.dump();
       if (value.is_array()) {
@@ -204,6 +214,7 @@ class Params {
   Params& rnn_bidirectional(Numbers v) { return assign(&ParamValues::rnn_bidirectional, v); }
   Params& rnn_dropout_input(Numbers v) { return assign(&ParamValues::rnn_dropout_input, v); }
   Params& rnn_dropout_recurrent(Numbers v) { return assign(&ParamValues::rnn_dropout_recurrent, v); }
+  Params& rnn_dropout_masks(const std::string& masks) { return assign(&ParamValues::rnn_dropout_masks, masks); }
 
  private:
   // f(row) for the row named `name`; an Error listing the known names otherwise.

@@ -10,9 +10,10 @@
 // Initialisation as pysster's Keras: kernel RandomUniform(-0.05, 0.05) with
 // max_norm on the first axis, recurrent kernel orthogonal over the whole
 // (H, 3H) matrix without constraint, bias zero.
-// Dropout: see nn/recurrent.hpp. The recurrent mask multiplies h_{t-1} where
-// it enters U (in all three products); the mix h_t = z * h_{t-1} + ... uses
-// the unmasked state, as Keras' implementation=1 does.
+// Dropout: see nn/recurrent.hpp. The recurrent masks multiply h_{t-1} where
+// it enters U (each gate's mask in its product; for the candidate before the
+// reset gate: r * (h_{t-1} * mask_h)); the mix h_t = z * h_{t-1} + ... uses
+// the unmasked state, as Keras 2.2 does.
 // reverse: as in LSTM (output position t = state after reading input t).
 #include <algorithm>
 #include <cstdint>
@@ -37,6 +38,7 @@ struct GRU {
   double recurrent_dropout = 0;  // recurrent dropout rate
   std::uint64_t id = 0;          // dropout-mask key, unique per layer
   bool reverse = false;
+  bool per_gate_masks = true;    // one dropout mask per gate (Keras' implementation=1), else one for all
 
   Shape output_shape(Shape in) const { return detail::recurrent_output_shape(*this, "GRU", in); }
   std::vector<ParamSpec> param_specs() const {
@@ -54,10 +56,10 @@ struct GRU {
     for (index_t s = 0; s < L; ++s) {
       const index_t t = k.time(s);
       k.load_prev(s);
-      if (s > 0) k.recurrent_product(k.hprev, t, weights_.u, 0, 2 * H);  // z and r
+      if (s > 0) k.recurrent_products(t, weights_.u, 0, 2);  // z and r
       for (index_t b = 0; b < B; ++b)
-        kernels::gru_gates_forward(k.row(k.z, b, t), k.row(k.hprev, b, t), k.row(rh_, b, t), H);
-      if (s > 0) k.recurrent_product(rh_, t, weights_.u, 2 * H, H);  // candidate
+        kernels::gru_gates_forward(k.row(k.z, b, t), k.prev(b, t, 2), k.row(rh_, b, t), H);
+      if (s > 0) k.recurrent_product(rh_, 0, t, weights_.u, 2 * H, H);  // candidate
       for (index_t b = 0; b < B; ++b) {
         const T* hp = s > 0 ? k.row(k.h, b, k.time(s - 1)) : nullptr;  // h_{t-1}; none before the first step
         kernels::gru_state_forward(k.row(k.z, b, t), hp, k.row(k.h, b, t), H);
@@ -85,22 +87,21 @@ struct GRU {
       }
       k.recurrent_grad(t, 2 * H, H, ds_.data(), false);  // gradient at r * hm
       for (index_t b = 0; b < B; ++b)
-        kernels::gru_reset_backward(k.row(k.z, b, t), k.row(k.hprev, b, t), ds_.data() + b * H, k.row(k.dz, b, t),
+        kernels::gru_reset_backward(k.row(k.z, b, t), k.prev(b, t, 2), ds_.data() + b * H, k.row(k.dz, b, t),
                                     dhm_.data() + b * H, H);
-      k.recurrent_grad(t, 0, 2 * H, dhm_.data(), true);
-      k.add_masked(dhm_.data());
+      k.add_recurrent_grads(t, 0, 2, dhm_.data(), 2);  // z and r, plus the candidate's share in dhm_
     }
-    k.recurrent_kernel_grad(k.hprev, 0, 2 * H, weights_.du);
-    k.recurrent_kernel_grad(rh_, 2 * H, H, weights_.du);
+    k.recurrent_kernel_grads(0, 2, weights_.du);
+    k.recurrent_kernel_grad(rh_, 0, 2 * H, H, weights_.du);
     k.input_grads(x, weights_.w, weights_.dw, weights_.db, grad_in);
   }
 
  private:
   detail::RecurrentWeights<T> weights_;
   detail::RecurrentCore<T> core_;
-  Tensor<T> rh_;   // (B, L, H) r * masked h_{t-1}: what U_h multiplies
+  Tensor<T> rh_;   // (B, L, H) r * h_{t-1} under the candidate's mask: what U_h multiplies
   Tensor<T> ds_;   // (B, 1, H) gradient at r * masked h_{t-1}
-  Tensor<T> dhm_;  // (B, 1, H) gradient at the masked h_{t-1}
+  Tensor<T> dhm_;  // (B, 1, H) gradient at h_{t-1} under the candidate's mask, then scratch
 };
 
 static_assert(Layer<GRU<float>, float>);

@@ -12,8 +12,8 @@
 // the forget slice one (unit_forget_bias). The bias is four specs, bias_i,
 // bias_f (Init::ones), bias_c, bias_o, adjacent in memory: together exactly
 // Keras' (4H) bias.
-// Dropout: see nn/recurrent.hpp (one mask per sample and feature, shared by
-// all time steps and gates; identity at inference).
+// Dropout: see nn/recurrent.hpp (masks per sample and feature, shared by all
+// time steps; one per gate, or one for all gates; identity at inference).
 // With reverse = true the steps run from position L-1 to 0 and position t of
 // the output holds the state after reading input t: Keras' go_backwards with
 // its output re-reversed, as Bidirectional needs it.
@@ -39,6 +39,7 @@ struct LSTM {
   double recurrent_dropout = 0;  // recurrent dropout rate
   std::uint64_t id = 0;          // dropout-mask key, unique per layer
   bool reverse = false;
+  bool per_gate_masks = true;    // one dropout mask per gate (Keras' implementation=1), else one for all
 
   Shape output_shape(Shape in) const { return detail::recurrent_output_shape(*this, "LSTM", in); }
   std::vector<ParamSpec> param_specs() const {
@@ -59,7 +60,7 @@ struct LSTM {
     for (index_t s = 0; s < L; ++s) {
       const index_t t = k.time(s);
       k.load_prev(s);
-      if (s > 0) k.recurrent_product(k.hprev, t, weights_.u, 0, gates * H);
+      if (s > 0) k.recurrent_products(t, weights_.u, 0, gates);
       for (index_t b = 0; b < B; ++b) {
         const T* cp = s > 0 ? k.row(c_, b, k.time(s - 1)) : nullptr;  // c_{t-1}; none before the first step
         kernels::lstm_cell_forward(k.row(k.z, b, t), cp, k.row(c_, b, t), k.row(k.h, b, t), H);
@@ -85,10 +86,9 @@ struct LSTM {
       }
       if (s == 0) break;
       k.dh.fill(T{0});
-      k.recurrent_grad(t, 0, gates * H, dhm_.data(), false);
-      k.add_masked(dhm_.data());
+      k.add_recurrent_grads(t, 0, gates, dhm_.data());
     }
-    k.recurrent_kernel_grad(k.hprev, 0, gates * H, weights_.du);
+    k.recurrent_kernel_grads(0, gates, weights_.du);
     k.input_grads(x, weights_.w, weights_.dw, weights_.db, grad_in);
   }
 
@@ -97,7 +97,7 @@ struct LSTM {
   detail::RecurrentCore<T> core_;
   Tensor<T> c_;    // (B, L, H) cell state after each step
   Tensor<T> dc_;   // (B, 1, H) gradient at the cell state entering the current step
-  Tensor<T> dhm_;  // (B, 1, H) gradient at the masked previous state
+  Tensor<T> dhm_;  // (B, 1, H) scratch: gradient at a masked previous state
 };
 
 static_assert(Layer<LSTM<float>, float>);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sster/core/error.hpp"
@@ -15,11 +16,32 @@
 
 namespace sster {
 
+namespace detail {
+// Text as HTML: the five characters with a meaning there escaped.
+inline std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+}  // namespace detail
+
 // `order`: kernel indices in display order (pysster: by descending score); `scores`
 // indexed by kernel. `additional_height` > 0 adds additional_features_kernel_<i>.png
 // under each motif at that height (pysster: 225 per position-wise feature).
+// `notes`, if given, indexed by kernel: a line of text under each score (sster
+// motifs --tomtom: the kernel's best match); empty notes add nothing.
 inline std::string kernel_summary_html(std::span<const index_t> order, std::span<const double> scores,
-                                       index_t class_num, int additional_height = 0) {
+                                       index_t class_num, int additional_height = 0,
+                                       std::span<const std::string> notes = {}) {
   std::string out =
       "<!doctype html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n"
       "<title>Kernel Summary</title>\n<style media=\"screen\" type=\"text/css\">\n"
@@ -35,9 +57,10 @@ inline std::string kernel_summary_html(std::span<const index_t> order, std::span
             "kernel summary: kernel " + std::to_string(k) + " has no score (" + std::to_string(scores.size()) +
                 " scores)");
     const int kernel = static_cast<int>(k);
-    std::snprintf(buf, sizeof buf, "<tr>\n<td>Kernel %d<br/>score = %.3f</td>\n", kernel,
-                  at(scores, k));
+    std::snprintf(buf, sizeof buf, "<tr>\n<td>Kernel %d<br/>score = %.3f", kernel, at(scores, k));
     out += buf;
+    if (to_size(k) < notes.size() && !at(notes, k).empty()) out += "<br/>" + detail::html_escape(at(notes, k));
+    out += "</td>\n";
     if (additional_height <= 0) {
       std::snprintf(buf, sizeof buf, "<td><img src=\"motif_kernel_%d.png\" height=150/></td>\n", kernel);
     } else {
@@ -59,8 +82,9 @@ inline std::string kernel_summary_html(std::span<const index_t> order, std::span
 
 // Writes <folder>/summary.html atomically.
 inline void write_kernel_summary(const std::filesystem::path& folder, std::span<const index_t> order,
-                                 std::span<const double> scores, index_t class_num, int additional_height = 0) {
-  write_file_atomic(folder / "summary.html", kernel_summary_html(order, scores, class_num, additional_height));
+                                 std::span<const double> scores, index_t class_num, int additional_height = 0,
+                                 std::span<const std::string> notes = {}) {
+  write_file_atomic(folder / "summary.html", kernel_summary_html(order, scores, class_num, additional_height, notes));
 }
 
 }  // namespace sster

@@ -2,7 +2,11 @@
 // sster::GridSearch: pysster's Grid_Search. Every combination of the given
 // parameter values is trained on the training set and scored on the
 // validation set by the support-weighted average ROC-AUC (or PR-AUC) over
-// classes; the best model is returned with the ranked table of all.
+// classes of pysster's performance report; the best model is returned with
+// the ranked table of all. With two classes that report scores both rows by
+// class 0's column, so the figure is class 0's AUC (for PR-AUC it differs
+// from class 1's); GridOptions::per_class scores each class on its own
+// column instead, as sster's reports do.
 //
 // With an output folder the search is resumable: each finished combination
 // is saved there (combination_<i>.sster) and recorded in finished.tsv
@@ -18,6 +22,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -39,9 +44,13 @@ enum class GridMetric { roc_auc, pr_auc };
 
 struct GridOptions {
   GridMetric metric = GridMetric::roc_auc;
+  bool per_class = false;  // two classes: each on its own column, not class 0's for both (pysster)
   std::uint64_t seed = 1;
   std::string folder;  // empty: nothing saved, not resumable
-  bool verbose = false;
+  bool verbose = false;  // a line per trained combination
+  // Where those lines go (a notebook's output through the Python package);
+  // empty: std::cerr. Called from the training threads, one call at a time.
+  std::function<void(const std::string& line)> print;
 };
 
 struct GridResult {
@@ -98,7 +107,7 @@ class GridSearch {
                                              const TrainObserver& observer = {}) const {
     Model model(params_of(i), data, o.seed);
     model.train(data, observer);
-    const double score = validation_score(model, data, o.metric);
+    const double score = validation_score(model, data, o.metric, o.per_class);
     return {std::move(model), score};
   }
 
@@ -148,8 +157,9 @@ class GridSearch {
   // pysster's column names ("pre-auc" is its name for the PR-AUC).
   static const char* metric_name(GridMetric m) { return m == GridMetric::roc_auc ? "roc-auc" : "pre-auc"; }
 
-  // Support-weighted average over classes of ROC-AUC or PR-AUC on the validation set.
-  static double validation_score(Model& model, const Data& data, GridMetric metric) {
+  // Support-weighted average over classes of ROC-AUC or PR-AUC on the
+  // validation set; with two classes class 0's, unless per_class.
+  static double validation_score(Model& model, const Data& data, GridMetric metric, bool per_class = false) {
     const auto p = model.predict(data, Group::val);
     std::vector<float> targets;
     for (index_t i : data.indices(Group::val)) {
@@ -158,6 +168,7 @@ class GridSearch {
     }
     ReportOptions opts;
     opts.mode = model.info().multilabel ? ReportMode::multi_label : ReportMode::single_label;
+    opts.pysster_binary_auc = !per_class;
     const auto report = performance_report(std::span<const float>(p.data(), to_size(p.size())),
                                            std::span<const float>(targets), model.info().class_names, opts);
     return metric == GridMetric::roc_auc ? report.weighted_avg.roc_auc : report.weighted_avg.pr_auc;
@@ -193,9 +204,9 @@ class GridSearch {
 // of an MPI job).
 class GridRecord {
  public:
-  // Reads what `folder` records as finished (nothing without a folder).
-  GridRecord(const GridSearch& search, std::string folder, bool verbose = false)
-      : search_(search), folder_(std::move(folder)), verbose_(verbose) {
+  // Reads what o.folder records as finished (nothing without a folder).
+  GridRecord(const GridSearch& search, const GridOptions& o)
+      : search_(search), folder_(o.folder), verbose_(o.verbose), print_(o.print) {
     if (folder_.empty()) return;
     create_folders(folder_);
     std::ifstream in(std::filesystem::path(folder_) / "finished.tsv");
@@ -257,19 +268,26 @@ class GridRecord {
       for (const auto& [k, v] : scores_) out << k << "\t" << v << "\n";
       write_file_atomic(std::filesystem::path(folder_) / "finished.tsv", out.str());
     }
-    if (verbose_)
-      std::cerr << "combination " << i + 1 << "/" << search_.combinations().size() << " (" << search_.key(i)
-                << "): " << score << "\n";
+    if (verbose_) report_progress(i, score);
+  }
+  void report_progress(index_t i, double score) const {
+    std::ostringstream line;
+    line << "combination " << i + 1 << "/" << search_.combinations().size() << " (" << search_.key(i) << "): " << score;
+    if (print_)
+      print_(line.str());
+    else
+      std::cerr << line.str() << "\n";
   }
 
   const GridSearch& search_;
   std::string folder_;
   bool verbose_;
+  std::function<void(const std::string& line)> print_;
   std::map<std::string, double> scores_;  // by GridSearch::key
 };
 
 inline std::pair<Model, std::vector<GridResult>> GridSearch::train(const Data& data, const GridOptions& o) const {
-  GridRecord record(*this, o.folder, o.verbose);
+  GridRecord record(*this, o);
   const auto todo = record.pending();
   std::mutex lock;
   std::vector<std::optional<Model>> trained(combinations_.size());
