@@ -199,6 +199,51 @@ TEST_CASE("sster predict on 2 and 3 ranks: the output of one process, byte for b
     CHECK(f.path().filename().string().find(".tmp") == std::string::npos);
 }
 
+TEST_CASE("sster predict on 2 and 3 ranks with an additional input, and on a labelled group: one process's output") {
+  ScratchDir dir("dist-predict-inputs");
+  const std::string classes = simulated_classes(dir, 300);
+  auto numbers = [&](const std::string& name, int lines, int salt) {
+    std::string text;
+    for (int i = 0; i < lines; ++i) text += std::to_string((i * 7 + salt) % 13) + "\n";
+    return dir.write(name, text);
+  };
+  const std::string inputs = " --additional " + numbers("pos.txt", 300, 1) + "," + numbers("neg.txt", 300, 5);
+  auto r = run_sster("train" + classes + inputs + " --param conv_num=1 --param epochs=1 -q -o " + (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("simulate -d " + (dir / "big") + " -n 500 --length 50 --seed 3 --motif CACGTG@10");
+  REQUIRE(r.exit_code == 0);
+  const std::string stream = "predict " + (dir / "m.sster") + " " + (dir / "big/positives.fasta.gz") +
+                             " --additional " + numbers("big.txt", 500, 2);
+  const std::string group = "predict " + (dir / "m.sster") + classes + inputs + " --group all";
+  for (const std::string& predict : {stream, group}) {
+    CAPTURE(predict);
+    const auto alone = run_logged(SSTER_EXE " " + predict, dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(alone.exit_code == 0);
+    REQUIRE(std::count(alone.out.begin(), alone.out.end(), '\n') > 500);
+    for (int n : {2, 3}) {
+      CAPTURE(n);
+      const std::string out = dir / ("ranks" + std::to_string(n) + ".tsv");
+      r = run_logged(sster_on(n) + predict + " -o " + out, dir / "log");
+      INFO(read_text(dir / "log"));
+      REQUIRE(r.exit_code == 0);
+      CHECK(read_text(out) == alone.out);
+    }
+  }
+  // An input file with too few or too many lines: one process's message, once.
+  for (const auto& [lines, message] : {std::pair{400, "short.txt: 400 lines, but "}, {501, "short.txt line 501: more lines than"}}) {
+    const std::string bad = "predict " + (dir / "m.sster") + " " + (dir / "big/positives.fasta.gz") + " --additional " +
+                            numbers("short.txt", lines, 2) + " -o " + (dir / "bad.tsv");
+    r = run_logged(sster_on(3) + bad, dir / "log");
+    const auto log = read_text(dir / "log");
+    INFO(log);
+    CHECK(r.exit_code == 2);
+    CHECK(log.find(message) != std::string::npos);
+    CHECK(log.find("sster: error") == log.rfind("sster: error"));
+    CHECK(!std::filesystem::exists(dir / "bad.tsv"));
+  }
+}
+
 TEST_CASE("sster attribute on 2 and 3 ranks: the npz files, seqlets and pictures of one process") {
   ScratchDir dir("dist-attribute");
   const std::string classes = simulated_classes(dir, 300);

@@ -51,12 +51,12 @@ TEST_CASE("2x2 grid: every combination trained, the best validation score wins, 
   std::string key = "kernel_num=" + worst.values[0] + " kernel_len=" + worst.values[1];
   std::ifstream in(dir / "finished.tsv");
   std::string text, line;
-  int lines = 0;
+  int recorded = 0;
   while (std::getline(in, line)) {
-    ++lines;
+    ++recorded;
     text += line.rfind(key + "\t", 0) == 0 ? key + "\t2\n" : line + "\n";
   }
-  CHECK(lines == 4);
+  CHECK(recorded == 4);
   in.close();
   std::ofstream(dir / "finished.tsv") << text;
   auto [again, reranked] = grid.train(data, opts);
@@ -98,7 +98,7 @@ TEST_CASE("pysster's test_Grid_Search: candidates, the table's lines, ROC and PR
 }
 
 TEST_CASE("grid search scores a binary problem by class 0's AUCs, as pysster; per_class by each class's own") {
-  auto data = test::planted_data(test::small_planted(400, 40));
+  auto data = test::planted_data(test::small_planted(400, 50));
   Model model(Params{}.conv_num(1).kernel_num(4).neuron_num(8).epochs(2), data, 3);
   model.train(data, false);
   // The oracle: roc.hpp's AUCs of each class's probability column on the validation records.
