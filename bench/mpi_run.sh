@@ -7,7 +7,11 @@
 # 2 ranks what the gradient exchanges cost per batch within training
 # (waiting for the slower rank included) and on their own
 # (bench/mpi_exchange: the fastest of 500 exchanges, and the bytes a rank
-# sends: the figures the README's projection uses). Needs the sster tool and
+# sends: the figures the README's projection uses). On a machine shared with
+# other work, ranks that spin while they wait (Open MPI's default) lose their
+# core to it; "ranks2_yield" runs 2 ranks that yield instead
+# (OMPI_MCA_mpi_yield_when_idle=1), and "threads2" one process of 2 threads,
+# what the machine's second core gives without MPI. Needs the sster tool and
 # mpi_exchange built with MPI (build/) and mpirun.
 #
 #   bench/mpi_run.sh [--repeat N] [--epochs E] [--batch B]   (SSTER_BUILD_DIR, default build)
@@ -58,13 +62,17 @@ echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; PUM2, $train
      "batch $batch ($(( (batch + 31) / 32 )) chunks), $epochs epochs"
 best() { sort -n | tail -1; }
 declare -A result
-for kind in alone ranks1 ranks2; do
+for kind in alone threads2 ranks1 ranks2 ranks2_yield; do
   for ((i = 0; i < repeat; i++)); do
     case $kind in
       alone) "$sster" --threads 1 train $data $params -q -o "$work/m.sster" 2>"$work/log" ;;
+      threads2) "$sster" --threads 2 train $data $params -q -o "$work/m.sster" 2>"$work/log" ;;
       ranks1) mpirun -n 1 "$sster" --threads 1 train $data $params -q -o "$work/m.sster" 2>"$work/log" ;;
       ranks2) mpirun -n 2 "$sster" --threads 1 train $data $params -o "$work/m.sster" 2>"$work/log"
               grep "data-parallel on" "$work/log" >>"$work/traffic" ;;
+      ranks2_yield) OMPI_MCA_mpi_yield_when_idle=1 mpirun -n 2 "$sster" --threads 1 train $data $params -o "$work/m.sster" \
+                      2>"$work/log"
+                    grep "data-parallel on" "$work/log" | sed 's/^/(yield) /' >>"$work/traffic" ;;
     esac
     speed "$work/m.sster" "$train_records" >>"$work/$kind"
     cp "$work/m.sster" "$work/$kind.sster"
@@ -72,10 +80,11 @@ for kind in alone ranks1 ranks2; do
   result[$kind]=$(best <"$work/$kind")
   echo "  $kind: ${result[$kind]} samples/s (best of $repeat; load $(cut -d' ' -f1-3 /proc/loadavg))"
 done
-python3 - "${result[alone]}" "${result[ranks2]}" <<'EOF'
+python3 - "${result[alone]}" "${result[ranks2]}" "${result[ranks2_yield]}" "${result[threads2]}" <<'EOF'
 import sys
-alone, two = map(float, sys.argv[1:])
-print(f"speed-up on 2 ranks x 1 thread: {two / alone:.2f}")
+alone, two, two_yield, threads = map(float, sys.argv[1:])
+print(f"speed-up on 2 ranks x 1 thread: {two / alone:.2f} (ranks that yield while waiting: {two_yield / alone:.2f}; "
+      f"one process of 2 threads: {threads / alone:.2f})")
 EOF
 echo "gradient exchange on 2 ranks, each run:"
 sed 's/^/  /' "$work/traffic"
