@@ -31,13 +31,13 @@ TEST_CASE("2x2 grid: every combination trained, the best validation score wins, 
   GridOptions opts;
   opts.folder = dir.string();
   opts.verbose = true;
-  std::vector<std::string> lines;  // the verbose lines, to opts.print instead of std::cerr
-  opts.print = [&](const std::string& line) { lines.push_back(line); };
+  std::vector<std::string> printed;  // the verbose lines, to opts.print instead of std::cerr
+  opts.print = [&](const std::string& line) { printed.push_back(line); };
   auto [best, ranked] = grid.train(data, opts);
   REQUIRE(ranked.size() == 4);
-  REQUIRE(lines.size() == 4);
-  std::sort(lines.begin(), lines.end());
-  CHECK(lines[0].rfind("combination 1/4 (kernel_num=2 kernel_len=3): ", 0) == 0);
+  REQUIRE(printed.size() == 4);
+  std::sort(printed.begin(), printed.end());
+  CHECK(printed[0].rfind("combination 1/4 (kernel_num=2 kernel_len=3): ", 0) == 0);
   for (std::size_t i = 1; i < ranked.size(); ++i) CHECK(ranked[i - 1].score >= ranked[i].score);
   // the returned model is the top-ranked combination, and scores as ranked
   CHECK(best.params() == ranked[0].params);
