@@ -51,12 +51,12 @@ TEST_CASE("2x2 grid: every combination trained, the best validation score wins, 
   std::string key = "kernel_num=" + worst.values[0] + " kernel_len=" + worst.values[1];
   std::ifstream in(dir / "finished.tsv");
   std::string text, line;
-  int recorded = 0;
+  int lines = 0;
   while (std::getline(in, line)) {
-    ++recorded;
+    ++lines;
     text += line.rfind(key + "\t", 0) == 0 ? key + "\t2\n" : line + "\n";
   }
-  CHECK(recorded == 4);
+  CHECK(lines == 4);
   in.close();
   std::ofstream(dir / "finished.tsv") << text;
   auto [again, reranked] = grid.train(data, opts);
