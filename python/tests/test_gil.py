@@ -72,9 +72,17 @@ def test_ctrl_c_stops_after_the_batch_and_train_continues(data, monkeypatch):
     whole = Model(params, data, seed=2)
     whole.train(data, verbose=False)
 
-    def interrupt_during_epoch_2(line):  # the progress line of epoch 1
+    sent = threading.Event()
+
+    def interrupt():
+        os.kill(os.getpid(), signal.SIGINT)
+        sent.set()
+
+    def interrupt_during_epoch_2(line):  # the progress line of each epoch
         if line.split()[1] == "1":
-            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+            threading.Timer(0.05, interrupt).start()
+        else:  # a busy machine may delay the timer: wait for it, so the signal lands before the end
+            sent.wait(60)
 
     monkeypatch.setattr(importlib.import_module("sster.Model"), "_print_line", interrupt_during_epoch_2)
     model = Model(params, data, seed=2)
