@@ -15,19 +15,21 @@
 #      (the reference extended with pysster's recurrent block);
 #   6. accuracy: test ROC-AUC of the default model on the planted-motif set
 #      and on PUM2, and of the PyTorch reference on PUM2 (its train mode);
-#   7. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
+#   7. genome scale (2 threads): stride-1 scan positions/s against scoring the
+#      same windows one by one with predict, and variant effects variants/s;
+#   8. the machine's GEMM peak (Eigen) and FMA peak, data parsing, kernels
 #      (_ref vs fast), RNA folding (MFE, partition function, RNAplfold) at
 #      100, 200, 500 nt with its growth exponent, and a length x kernel_num
 #      scaling table (2 threads);
-#   8. the Python package against the C++ library: pysster's Model API on
+#   9. the Python package against the C++ library: pysster's Model API on
 #      PUM2 through Python and through C++ (bench/python_overhead.py), when
 #      build-python/venv holds the package (tools/run bench installs it);
-#   9. one report on stdout and in bench/RESULTS.md, headed by the CPU model
+#  10. one report on stdout and in bench/RESULTS.md, headed by the CPU model
 #      and the kernel set; its last two lines are
 #      "ratio vs onnxruntime (2 threads): infer Z.ZZ" and
 #      "ratio vs pytorch (2 threads): train X.XX, infer Y.YY", the latter
 #      against the faster PyTorch build of each column;
-#  10. attribution (bench/attribution_run.sh): fast vs naive ISM, every
+#  11. attribution (bench/attribution_run.sh): fast vs naive ISM, every
 #      method's sequences/s, and tangermeme on the same network when
 #      bench/.venv has it; its section of bench/RESULTS.md.
 # Every measurement runs in a process of its own. Throughput runs are repeated
@@ -38,7 +40,7 @@
 #
 #   bench/run.sh [--repeat N] [--quick] [--core] [--samples N] [--epochs E] [--results FILE]
 #     --quick    no scaling table and a smaller parsing run (for a smoke test)
-#     --core     the speed of the conv networks only (steps 1-4, 7 without
+#     --core     the speed of the conv networks only (steps 1-4, 8 without
 #                parsing): no recurrent, accuracy or parsing runs; e.g.
 #                SSTER_KERNELS=avx2 bench/run.sh --core --results FILE
 #     --samples  the first N sequences of each PUM2 class for the default
@@ -210,7 +212,15 @@ if [ "$core" = 0 ]; then
   fi
 fi
 
-# 7. Machine peaks, parsing, kernels, scaling.
+# 7. Genome scale: stride-1 scan against per-window predict, variants/s.
+if [ "$core" = 0 ]; then
+  for r in $(seq "$repeat"); do
+    step "genome scale: scan vs per-window predict, variant effects, 2 threads, run $r/$repeat"
+    "$bench" genome --threads 2 --json "$out/genome_$r.json" >/dev/null
+  done
+fi
+
+# 8. Machine peaks, parsing, kernels, scaling.
 for t in 1 2; do
   step "GEMM and FMA peak, $t thread(s)"
   "$bench" gemm --threads "$t" --json "$out/gemm_$t.json" >/dev/null
@@ -235,7 +245,7 @@ if [ "$quick" = 0 ]; then
   done
 fi
 
-# 8. The Python package against the library; its section joins the report.
+# 9. The Python package against the library; its section joins the report.
 if build-python/venv/bin/python -c "import sster" 2>/dev/null; then
   step "Python package overhead: pysster's Model API through Python and C++"
   build-python/venv/bin/python bench/python_overhead.py --cxx "$build/bench/model_api_bench" --pos "$pos" \
@@ -244,10 +254,10 @@ else
   echo "(no Python package in build-python/venv: tools/run bench installs it)" | tee "$out/python.md"
 fi
 
-# 9. The report (the BLAS is checked once more there; the Python section is
+# 10. The report (the BLAS is checked once more there; the Python section is
 # read from $out/python.md).
 "$bench" report --dir "$out" --results "$results" --load-before "$load_before" --load "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 10. Attribution, and its section of the results (needs tools/sster for export-json).
+# 11. Attribution, and its section of the results (needs tools/sster for export-json).
 [ -x "$build/tools/sster" ] || meson compile -C "$build" tools/sster >&2
 SSTER_BUILD_DIR="$build" bench/attribution_run.sh --results "$results" >/dev/null

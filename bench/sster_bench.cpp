@@ -25,6 +25,10 @@
 //   sster_bench attribution-report --dir D [--results FILE]
 //       the "Attribution" section from D's attribution.json (and
 //       tangermeme.json), into FILE in place of the old one
+//   sster_bench genome [--threads T] [--bases N] [--length L] [--json F]
+//       genome scale on pysster's default network and one random sequence:
+//       stride-1 scan positions/s against the same windows scored one by one
+//       with predict, and variant effects (VEP) variants/s
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
@@ -72,14 +76,18 @@
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
 #include "attribution.hpp"
+#include "genome_bench.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
 #include "throughput.hpp"
 
 using namespace sster;
-using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Inside the namespace: htslib (genome_bench.hpp) declares an enumerator
+// `json` at global scope, which this alias hides here.
+using json = nlohmann::json;
 
 // Prints a measurement's JSON, and writes it to `file` unless empty.
 void emit(const json& j, const std::string& file) {
@@ -653,6 +661,59 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+struct GenomeOptions {
+  bench::GenomeBenchOptions measure;
+  std::string json;
+};
+
+int cmd_genome(const GenomeOptions& o) {
+  json j = bench::measure_genome(o.measure);
+  j["cpu"] = cpu_model();
+  emit(j, o.json);
+  return 0;
+}
+
+// Scan speed-up and variants/s, when bench/run.sh measured them (the best of
+// each rate over the runs, as for throughput).
+std::string genome_section(const fs::path& dir) {
+  std::vector<json> runs;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("genome_", 0) == 0 && name.ends_with(".json")) runs.push_back(read_json(e.path()));
+  }
+  if (runs.empty()) return "";
+  auto best = [&](const char* key) {
+    double b = 0;
+    for (const auto& r : runs) b = std::max(b, r[key].get<double>());
+    return b;
+  };
+  const json& r = runs.front();
+  const double scan = best("scan_positions_per_s"), window = best("per_window_positions_per_s");
+  double worst = 0;
+  std::string all;
+  for (const auto& x : runs) {
+    worst = std::max(worst, x["max_abs_difference"].get<double>());
+    all += (all.empty() ? "" : ", ") + fmt("%.1fx", x["scan_speedup"].get<double>());
+  }
+  Table t{{"", "threads", "rate", "unit"}, {}};
+  t.rows.push_back({"scan, stride 1 (convolutions shared)", std::to_string(r["threads"].get<int>()), thousands(scan),
+                    "positions/s"});
+  t.rows.push_back({"the same windows one by one (predict)", std::to_string(r["threads"].get<int>()), thousands(window),
+                    "positions/s"});
+  t.rows.push_back({"scan speed-up", "", fmt("%.1fx", scan / window), ""});
+  t.rows.push_back({"variant effects (vep)", std::to_string(r["threads"].get<int>()), thousands(best("vep_variants_per_s")),
+                    "variants/s"});
+  return "## Genome scale (" + std::to_string(r["threads"].get<int>()) + " threads, default architecture, windows of " +
+         std::to_string(r["length"].get<int>()) + ", one random sequence of " + thousands(r["bases"].get<double>()) +
+         " bases)\n\n" + t.markdown() +
+         "\n- scan: every window of the sequence at stride 1, bigWig/bedGraph output not included; one by one: the "
+         "first " + thousands(r["per_window_windows"].get<double>()) +
+         " windows, batches of 4096 through Model::predict; largest difference between the two: " +
+         fmt("%.1e", worst) + "\n- vep: " + thousands(r["variants"].get<double>()) +
+         " variants (SNVs, 10% deletions, 10% insertions) through VariantEffects, TSV rows formatted\n"
+         "- speed-up of every run: " + all + "\n\n";
+}
+
 // The Python package's section (bench/python_overhead.py's Markdown), when
 // bench/run.sh measured it.
 std::string python_section(const fs::path& dir) {
@@ -1014,7 +1075,8 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir) << fold_speed_section(dir) << python_section(dir);
+  md << recurrent_section(dir) << accuracy_section(dir) << genome_section(dir) << fold_speed_section(dir)
+     << python_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";
   Table fl{{"threads", "sster training", "sster inference", tl + " training", tl + " inference", ul + " training",
@@ -1159,6 +1221,16 @@ void add_subcommands(CLI::App& app, std::function<int()>& run) {
   c->callback([&run, attribution_report] {
     run = [attribution_report] { return cmd_attribution_report(attribution_report->first, attribution_report->second); };
   });
+
+  c = app.add_subcommand("genome", "scan positions/s against per-window predict, and variant effects variants/s");
+  auto genome = std::make_shared<GenomeOptions>();
+  c->add_option("--threads", genome->measure.threads, "threads to use")->capture_default_str();
+  c->add_option("--bases", genome->measure.bases, "length of the random sequence")->capture_default_str();
+  c->add_option("--length", genome->measure.length, "the model's window")->capture_default_str();
+  c->add_option("--per-window", genome->measure.per_window, "windows scored one by one")->capture_default_str();
+  c->add_option("--variants", genome->measure.variants, "variants scored")->capture_default_str();
+  json_option(c, genome->json);
+  c->callback([&run, genome] { run = [genome] { return cmd_genome(*genome); }; });
 
   c = app.add_subcommand("check-torch", "fails (exit 1) when a PyTorch result ran on a reference BLAS");
   auto files = std::make_shared<std::vector<std::string>>();

@@ -1,17 +1,21 @@
-// gallery: the pictures sster draws, from simulated numbers. They are the
-// ones in docs/gallery/ that the README shows: `build/examples/gallery
-// docs/gallery` redraws them, and tests/examples fails when they are stale.
+// gallery: the pictures sster draws, from simulated numbers and a scan of a
+// simulated genome. They are the ones in docs/gallery/ that the README
+// shows: `build/examples/gallery docs/gallery` redraws them, and
+// tests/examples fails when they are stale.
 //   gallery [out-folder]   (default gallery-out/)
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
 #include "sster/core/random.hpp"
+#include "sster/genome/scan.hpp"
 #include "sster/interpret/plot_clustering.hpp"
 #include "sster/interpret/visualize_kernel.hpp"
 #include "sster/plot/curves.hpp"
+#include "sster/plot/track.hpp"
 
 sster::RandomStream rng(sster::RandomKey(42, sster::Purpose::simulate));
 
@@ -69,6 +73,55 @@ sster::MaxActivations max_activations() {
   return a;
 }
 
+// A model of 100-base windows that finds GATTACAGCA: a convolution scoring
+// matches (+1) against mismatches (-1), firing from 8 matches of 10, and a
+// dense unit that weighs the hits by their closeness to the window's centre.
+sster::Model motif_finder(const std::string& motif, sster::index_t L) {
+  const auto W = static_cast<sster::index_t>(motif.size());
+  const auto p = sster::Params{}.conv_num(1).kernel_num(1).kernel_len(W).pool_size(1).pool_stride(1).neuron_num(1);
+  sster::Model m(p, sster::ModelInfo{sster::alphabet::dna(), L, 0, 0, {"background", "site"}, false, 0}, 1);
+  std::vector<float> w;
+  for (char base : motif)
+    for (char c : std::string("ACGT")) w.push_back(c == base ? 1.f : -1.f);  // conv kernel (W, 4, 1)
+  w.push_back(-static_cast<float>(W - 5));                                    // conv bias
+  const double centre = (L - W) / 2.0;
+  for (sster::index_t f = 0; f <= L - W; ++f) w.push_back(static_cast<float>(1 - std::abs(f - centre) / centre));
+  for (float v : {0.f, 0.f, 1.2f, 0.f, -4.f}) w.push_back(v);  // dense bias; output kernel (1, 2) and bias
+  std::copy(w.begin(), w.end(), m.engine().parameters().begin());
+  return m;
+}
+
+// `sster scan --strand both --rc-merge none` over 800 bases of a random
+// sequence with the motif planted at 400 (plus strand) and 800 (minus).
+void scan_track(const std::filesystem::path& out) {
+  const std::string motif = "GATTACAGCA";
+  std::string seq;
+  for (int i = 0; i < 1300; ++i) seq += "ACGT"[rng.below(4)];
+  seq.replace(400, motif.size(), motif);
+  seq.replace(800, motif.size(), "TGCTGTAATC");  // the motif's reverse complement
+  const auto dir = std::filesystem::temp_directory_path() / ("sster-gallery-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  sster::write_file_atomic(dir / "g.fa", ">chr1\n" + seq + "\n");
+  sster::Model model = motif_finder(motif, 100);
+  const sster::GenomeFasta genome((dir / "g.fa").string());
+  const sster::ScanPlan plan(genome, {{0, 200, 1100}}, 100, 1);
+  sster::Scanner scanner(model, genome, {.both_strands = true, .merge = sster::RcMerge::none});
+  sster::TrackPlot t{.title = "sster scan: class 'site', windows of 100 bases, stride 1",
+                     .xlabel = "chr1 position (window centre, 0-based)",
+                     .ylabel = "probability", .y = sster::Range{-0.02, 1.02}};
+  t.series = {{"plus strand", {}, {}}, {"minus strand", {}, {}}};
+  scanner.run(plan, 0, plan.size(), [&](const sster::UnitScores& s) {
+    for (sster::index_t k = 0; k < s.unit.windows; ++k)
+      for (sster::index_t strand = 0; strand < 2; ++strand) {
+        t.series[sster::to_size(strand)].position.push_back(static_cast<double>(s.unit.start + k + 49));  // centre
+        t.series[sster::to_size(strand)].value.push_back(s.value(k, strand, 1));
+      }
+  });
+  t.marks = {{400, 410, "GATTACAGCA, + strand"}, {800, 810, "GATTACAGCA, - strand"}};
+  sster::plot_track(t, out / "scan_track.png");
+  std::filesystem::remove_all(dir);
+}
+
 int main(int argc, char** argv) {
   const std::filesystem::path out = argc > 1 ? argv[1] : "gallery-out";
   std::filesystem::create_directories(out);
@@ -91,4 +144,5 @@ int main(int argc, char** argv) {
     roc.push_back(c);
   }
   sster::plot_roc(roc, out / "roc.png");
+  scan_track(out);
 }

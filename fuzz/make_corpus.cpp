@@ -1,5 +1,6 @@
 // Writes the seed corpus of every fuzz target into OUT/<target>/: pysster's
 // test inputs (plain and gzip-compressed), split and additional-data files, MEME files, seqlet TSVs,
+// genome FASTA, FASTA index, BED and VCF files,
 // and data and model files of every feature, made in memory by
 // fuzz/targets.hpp (the same seeds the mutation test starts from).
 //   make_corpus PYSSTER_TESTS_FOLDER OUT_FOLDER
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
     text("extra", fuzz::extra_seed_files(), fuzz::extra_inline_seeds());
     text("meme", fuzz::meme_seed_files(), fuzz::meme_inline_seeds());
     text("seqlets", {}, fuzz::seqlet_inline_seeds());
+    text("genome_fasta", {}, fuzz::genome_fasta_inline_seeds());
+    text("bed", {}, fuzz::bed_inline_seeds());
+    text("vcf", {}, fuzz::vcf_inline_seeds());
     const auto data = fuzz::data_seeds(tests);
     for (std::size_t i = 0; i < data.size(); ++i) put("data_file", "seed_" + std::to_string(i) + ".sstd", data[i]);
     const auto models = fuzz::model_seeds(tests);

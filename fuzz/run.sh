@@ -5,7 +5,7 @@
 # starting from a corpus made from the test data. `tools/run fuzz` calls this
 # after installing clang and its fuzzing runtime.
 #   fuzz/run.sh [SECONDS [TARGET...]]    60 seconds each, every target by default
-# Targets: fasta extra data_file model_file meme seqlets (fuzz/<target>.fuzz.cpp). A crash,
+# Targets: fasta extra data_file model_file meme seqlets genome_fasta bed vcf (fuzz/<target>.fuzz.cpp). A crash,
 # a timeout (20 s on one input) or an allocation past 2 GB is saved under
 # build-fuzz/crashes/<target>/; replay it with `build-fuzz/<target> FILE`.
 # The grown corpus stays in build-fuzz/corpus/<target>/ for the next run.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fasta extra data_file model_file meme seqlets)
+[ ${#targets[@]} -gt 0 ] || targets=(fasta extra data_file model_file meme seqlets genome_fasta bed vcf)
 out=build-fuzz
 mkdir -p "$out"
 
@@ -27,7 +27,7 @@ version=$(meson introspect --projectinfo meson.build 2>/dev/null |
 sed "s/@VERSION@/$version/" include/sster/version.hpp.in > "$out/include/sster/version.hpp"
 
 CXX=${CXX:-clang++}
-deps="eigen3 tbb xsimd zlib nlohmann_json stb"
+deps="eigen3 tbb xsimd zlib nlohmann_json stb htslib"
 # shellcheck disable=SC2046 # pkg-config prints one flag per word
 flags=(-std=c++20 -O1 -g -march=native -DEIGEN_DONT_PARALLELIZE -Iinclude -I"$out/include" -Ifuzz $(pkg-config --cflags $deps))
 # shellcheck disable=SC2046

@@ -22,8 +22,16 @@
 //   seqlets      read_seqlets (plain or gzip); a file that loaded must write
 //                (seqlet_tsv) and read back the same seqlets, and small ones
 //                are clustered into motifs (cluster_seqlets)
+//   genome_fasta GenomeFasta (faidx: plain, bgzip, gzip, ragged lines) on the
+//                bytes as a FASTA, and as the .fai index of a valid FASTA;
+//                what loads is read whole and scanned
+//   bed          read_bed against a fixed genome, then the scan of its regions
+//   vcf          VcfReader (VCF, gzip, bgzip, BCF) and VariantEffects against
+//                a fixed genome, as TSV and as an annotated VCF
 #include <sys/mman.h>
 #include <unistd.h>
+#include <htslib/bgzf.h>
+#include <htslib/hts_log.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -41,6 +49,11 @@
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
 #include "sster/fold/output.hpp"
+#include "sster/genome/genome_fasta.hpp"
+#include "sster/genome/regions.hpp"
+#include "sster/genome/scan.hpp"
+#include "sster/genome/variant_effects.hpp"
+#include "sster/genome/vcf.hpp"
 #include "sster/interpret/seqlet_motifs.hpp"
 #include "sster/interpret/seqlet_tsv.hpp"
 #include "sster/interpret/tomtom.hpp"
@@ -407,6 +420,107 @@ inline Tally seqlets(std::string_view bytes) {
   return t;
 }
 
+// ---- genome files: readers that take paths next to each other (a FASTA
+// and its index), a fixed genome and a tiny model to scan and score with
+
+inline const detail::TempFolder& genome_folder() {
+  static const detail::TempFolder folder("the genome fuzz targets");
+  hts_set_log_level(HTS_LOG_OFF);  // damaged inputs: htslib's own messages would only be noise
+  return folder;
+}
+inline std::string genome_file(const std::string& name, std::string_view bytes) {
+  const std::string path = genome_folder().file(name);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) throw std::runtime_error("fuzz: cannot write " + path);
+  std::fclose(f);
+  return path;
+}
+// chr1 and chr2 with lower case, N and an IUPAC code; what the BED and VCF
+// inputs refer to.
+inline std::string fixed_genome_text() {
+  std::string a, b;
+  for (int i = 0; i < 300; ++i) a += "ACGTTGCA"[(i * 7 + i / 5) % 8];
+  for (int i = 0; i < 120; ++i) b += "acgtNRGT"[(i * 3 + i / 7) % 8];
+  return ">chr1 one\n" + a.substr(0, 150) + "\n" + a.substr(150) + "\n>chr2\n" + b + "\n";
+}
+inline const GenomeFasta& fixed_genome() {
+  static const GenomeFasta genome(genome_file("fixed.fa", fixed_genome_text()));
+  return genome;
+}
+// A DNA model of windows of 12 bases, two classes.
+inline Model& genome_model() {
+  static Model model(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3),
+                     ModelInfo{alphabet::dna(), 12, 0, 0, {"a", "b"}, false, 0}, 1);
+  return model;
+}
+// Scans the regions (their first 2000 windows or so) both ways the options differ most.
+inline void scan_some(const GenomeFasta& genome, std::vector<GenomeRegion> regions) {
+  for (const bool both : {false, true}) {
+    const ScanPlan plan(genome, regions, genome_model().info().length, both ? 3 : 1, 256);
+    Scanner scanner(genome_model(), genome,
+                    {.both_strands = both, .merge = RcMerge::none, .unknown = both ? UnknownBases::zero : UnknownBases::skip});
+    scanner.run(plan, 0, std::min<index_t>(plan.size(), 8), [](const UnitScores& s) { (void)s.value(0, 0, 0); });
+  }
+}
+
+inline Tally genome_fasta(std::string_view bytes) {
+  Tally t;
+  std::filesystem::remove(genome_folder().file("g.fa.fai"));
+  const std::string path = genome_file("g.fa", bytes);
+  attempt(t, [&] {
+    const GenomeFasta g(path);
+    index_t total = 0;
+    for (index_t i = 0; i < g.size(); ++i) total += g.length(i);
+    if (total > (index_t{1} << 20)) return;
+    for (index_t i = 0; i < g.size(); ++i) {
+      (void)g.fetch(i, 0, g.length(i));
+      (void)g.location(i, g.length(i) / 2);
+    }
+    scan_some(g, whole_sequences(g));
+  });
+  // the bytes as the index of a valid FASTA
+  genome_file("i.fa", fixed_genome_text());
+  genome_file("i.fa.fai", bytes);
+  attempt(t, [&] {
+    const GenomeFasta g(genome_folder().file("i.fa"));
+    for (index_t i = 0; i < g.size(); ++i) (void)g.fetch(i, 0, std::min<index_t>(g.length(i), 1 << 16));
+  });
+  return t;
+}
+
+inline Tally bed(std::string_view bytes) {
+  Tally t;
+  const std::string path = genome_file("r.bed", bytes);
+  attempt(t, [&] { scan_some(fixed_genome(), read_bed(path, fixed_genome())); });
+  return t;
+}
+
+inline Tally vcf(std::string_view bytes) {
+  Tally t;
+  const std::string path = genome_file("v.vcf", bytes);
+  for (const bool both : {false, true})
+    attempt(t, [&] {
+      VcfReader reader(path);
+      VariantEffects effects(genome_model(), fixed_genome(),
+                             {.both_strands = both, .merge = both ? RcMerge::none : RcMerge::mean, .logits = both});
+      std::string out = effects.tsv_header();
+      effects.run(reader, 0, 500, [&](const RecordEffects& e) { out += effects.tsv_rows(e) + effects.na_rows(e); });
+    });
+  attempt(t, [&] {
+    VcfReader reader(path);
+    VariantEffects effects(genome_model(), fixed_genome(), {.unknown = UnknownBases::skip});
+    VcfAnnotator out(genome_folder().file(reader.is_bcf() ? "out.bcf" : "out.vcf.gz"), reader,
+                     {{"SSTER_DIFF_a", "a"}}, "SSTER_FLAG", "flag");
+    effects.run(reader, 0, 500, [&](const RecordEffects& e) {
+      auto values = effects.info_values(e);
+      values.resize(1);
+      out.write(e.record, values, !e.ref_match);
+    });
+    out.commit();
+  });
+  return t;
+}
+
 // ---- seeds: valid files of every kind, made in memory
 
 inline std::string read_file_bytes(const std::string& path) {
@@ -556,6 +670,38 @@ inline std::vector<std::string> meme_inline_seeds() {
           "MEME version 4\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 U 0.25\nMOTIF r\n"
           "letter-probability matrix:\n0.1 0.2 0.3 0.4\n1 0 0 0\n\nMOTIF s two\nletter-probability matrix: w= 1\n"
           "0 0 0 1\n"};
+}
+// Genome FASTA files (ragged, lower case, N, bgzip) and FASTA indexes.
+inline std::vector<std::string> genome_fasta_inline_seeds() {
+  std::string bgzip;
+  {
+    const std::string path = genome_folder().file("seed.fa.gz");
+    BGZF* f = bgzf_open(path.c_str(), "w");
+    const std::string text = fixed_genome_text();
+    if (!f || bgzf_write(f, text.data(), text.size()) < 0 || bgzf_close(f) != 0)
+      throw std::runtime_error("fuzz: cannot write a bgzip seed");
+    bgzip = read_file_bytes(path);
+  }
+  return {fixed_genome_text(), ">a\nACGTNNNNacgt\nAC\n\n>b x\nGGGGCCCCAAAATTTTGGGGCC\n>c\n\n", bgzip,
+          "chr1\t300\t10\t150\t151\nchr2\t120\t318\t120\t121\n"};
+}
+inline std::vector<std::string> bed_inline_seeds() {
+  return {"track name=t\n# regions\nchr1\t0\t100\tx\t0\t+\nchr1\t50\t200\nchr1\t250\t300\nchr2\t10\t90\n",
+          "chr2 0 120\nchr1 12 40\n"};
+}
+inline std::vector<std::string> vcf_inline_seeds() {
+  const std::string head =
+      "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=300>\n##INFO=<ID=DP,Number=1,Type=Integer,Description=\"d\">\n"
+      "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"g\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ts1\n";
+  const GenomeFasta& g = fixed_genome();
+  auto ref = [&](index_t seq, index_t pos1, index_t n) { return g.fetch(seq, pos1 - 1, pos1 - 1 + n); };
+  std::string body = "chr1\t40\trs1\t" + ref(0, 40, 1) + "\tA,C\t50\tPASS\tDP=4\tGT\t0/1\n";
+  body += "chr1\t100\t.\t" + ref(0, 100, 3) + "\t" + ref(0, 100, 1) + "\t.\t.\t.\tGT\t1/1\n";
+  body += "chr1\t120\tins\t" + ref(0, 120, 1) + "\t" + ref(0, 120, 1) + "GGT\t.\t.\t.\tGT\t0/1\n";
+  body += "chr1\t3\tnear\t" + ref(0, 3, 1) + "\tT\t.\t.\t.\tGT\t0/1\n";
+  body += "chr1\t200\tsym\t" + ref(0, 200, 1) + "\t<DEL>,*\t.\t.\t.\tGT\t0/1\n";
+  body += "2\t60\tchr\tA\tG\t.\t.\t.\tGT\t0/1\n";
+  return {head + body, "##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr2\t50\t.\tN\tA\t.\t.\t.\n"};
 }
 inline std::vector<std::string> extra_seed_files() {
   return {"rna_pwm1_add.txt", "rna_pwm2_add.txt", "rna_pwm1_pos.txt", "rna_pwm2_pos.txt"};

@@ -104,6 +104,8 @@ int main(int argc, char** argv) try {
   sster::cli::add_cluster(app);
   sster::cli::add_optimize(app);
   sster::cli::add_meme(app);
+  sster::cli::add_scan(app);
+  sster::cli::add_vep(app);
   sster::cli::add_fold(app);
   sster::cli::add_attribute(app);
   sster::cli::add_tomtom(app);

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <csignal>
+#include <cstdio>
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -159,28 +162,36 @@ TEST_CASE("Ctrl-C saves a checkpoint; --resume ends with the same model as an un
   auto r = run_sster("simulate -d " + dir.path.string() + " -n 3000 --length 80 --motif CACGTG@10");
   REQUIRE(r.exit_code == 0);
   const std::string data = " --class " + (dir / "positives.fasta.gz") + " --class " + (dir / "negatives.fasta.gz") +
-                           " --param conv_num=1 --param epochs=6 --param patience_stopping=100 --seed 4 -q";
-  r = run_sster("train" + data + " -o " + (dir / "a.sster"));
+                           " --param conv_num=1 --param epochs=6 --param patience_stopping=100 --seed 4";
+  r = run_sster("train" + data + " -q -o " + (dir / "a.sster"));
   REQUIRE(r.exit_code == 0);
   CHECK(!std::filesystem::exists(dir / "a.sster.checkpoint"));  // removed when done
 
-  // interrupt a second run after a moment (SIGINT, as Ctrl-C sends)
-  const std::string cmd = "timeout --preserve-status -s INT 0.7 " + std::string(SSTER_EXE) + " train" + data + " -o " + (dir / "b.sster") + " 2>&1";
+  // Interrupt a second run once it reports its first epoch (SIGINT, as Ctrl-C
+  // sends), so a slow start cannot meet the signal before the handler; the
+  // shell prints the pid that exec hands on to sster.
+  const std::string cmd =
+      "sh -c 'echo $$; exec " + std::string(SSTER_EXE) + " train" + data + " -o " + (dir / "b.sster") + "' 2>&1";
   std::FILE* p = ::popen(cmd.c_str(), "r");
-  std::string out;
+  REQUIRE(p != nullptr);
   char buf[512];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  const int status = ::pclose(p);
-  if (WEXITSTATUS(status) == 2) {
-    CHECK(out.find("--resume") != std::string::npos);
-    REQUIRE(std::filesystem::exists(dir / "b.sster.checkpoint"));
-    CHECK(!std::filesystem::exists(dir / "b.sster"));
-    r = run_sster("train" + data + " --resume -o " + (dir / "b.sster"));
-    REQUIRE(r.exit_code == 0);
-  } else {
-    MESSAGE("training finished before the interrupt; resume not exercised this time");
-    REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(std::fgets(buf, sizeof buf, p) != nullptr);
+  const pid_t pid = std::stoi(buf);
+  std::string out;
+  bool signalled = false;
+  while (std::fgets(buf, sizeof buf, p)) {
+    out += buf;
+    if (!signalled && std::string_view(buf).starts_with("epoch   1")) signalled = ::kill(pid, SIGINT) == 0;
   }
+  const int status = ::pclose(p);
+  CAPTURE(out);
+  REQUIRE(signalled);
+  REQUIRE(WEXITSTATUS(status) == 2);
+  CHECK(out.find("--resume") != std::string::npos);
+  REQUIRE(std::filesystem::exists(dir / "b.sster.checkpoint"));
+  CHECK(!std::filesystem::exists(dir / "b.sster"));
+  r = run_sster("train" + data + " -q --resume -o " + (dir / "b.sster"));
+  REQUIRE(r.exit_code == 0);
   r = run_sster("predict " + (dir / "a.sster") + " " + (dir / "positives.fasta.gz") + " -o " + (dir / "a.tsv"));
   REQUIRE(r.exit_code == 0);
   r = run_sster("predict " + (dir / "b.sster") + " " + (dir / "positives.fasta.gz") + " -o " + (dir / "b.tsv"));

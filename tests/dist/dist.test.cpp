@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "cli/cli_test_util.hpp"
 #include "sster/model/model.hpp"
@@ -277,6 +279,85 @@ TEST_CASE("sster attribute on 2 and 3 ranks: the npz files, seqlets and pictures
     }
     CHECK(pictures == 4);
   }
+}
+
+TEST_CASE("sster scan and vep on 2 and 3 ranks: the tracks, best windows and variant tables of one process") {
+  ScratchDir dir("dist-genome");
+  auto r = run_sster("train" + simulated_classes(dir, 200) + " --param conv_num=1 --param epochs=1 -q -o " +
+                     (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  // Two random sequences of 150,000 bases (an N run in each): 6 units of
+  // 65,536 bases at most, shared unevenly.
+  std::mt19937 rng(7);
+  std::vector<std::string> chroms;
+  std::string fasta;
+  for (const char* name : {"chrA", "chrB"}) {
+    std::string seq;
+    for (int i = 0; i < 150000; ++i) seq += i >= 1000 && i < 1100 ? 'N' : "ACGT"[rng() % 4];
+    fasta += std::string(">") + name + "\n";
+    for (std::size_t i = 0; i < seq.size(); i += 60) fasta += seq.substr(i, 60) + "\n";
+    chroms.push_back(seq);
+  }
+  const std::string genome = dir.write("genome.fa", fasta);
+  // 3,000 variants (SNVs, an insertion, a deletion; some near the ends, one symbolic)
+  std::string vcf = "##fileformat=VCFv4.2\n##contig=<ID=chrA>\n##contig=<ID=chrB>\n"
+                    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n";
+  for (int v = 0; v < 3000; ++v) {
+    const int c = v < 1500 ? 0 : 1, pos = 5 + (v % 1500) * 99;
+    const std::string ref = chroms[c].substr(pos - 1, v % 7 == 3 ? 3 : 1);
+    const std::string alt = v == 10 ? "<DEL>" : v % 7 == 3 ? ref.substr(0, 1) : v % 7 == 5 ? ref + "GA" : ref == "A" ? "C" : "A";
+    vcf += std::string(c ? "chrB" : "chrA") + "\t" + std::to_string(pos) + "\tv" + std::to_string(v) + "\t" + ref + "\t" +
+           alt + "\t.\t.\t.\n";
+  }
+  const std::string variants = dir.write("variants.vcf", vcf);
+  const std::string model = dir / "m.sster";
+  struct Run {
+    std::string args;
+    std::vector<std::string> outputs;  // suffixes of OUT
+  };
+  const std::vector<Run> runs = {
+      {"scan " + model + " " + genome + " --stride 3 --top 20 -o OUT.bedgraph", {".bedgraph", ".top.tsv"}},
+      {"scan " + model + " " + genome + " --strand both --rc-merge none --class all -o OUT.bw",
+       {".positives.plus.bw", ".positives.minus.bw", ".negatives.plus.bw", ".negatives.minus.bw"}},
+      {"vep " + model + " --vcf " + variants + " --fasta " + genome + " --strand both --logits -o OUT.tsv",
+       {".tsv", ".na.tsv"}},
+      {"vep " + model + " --vcf " + variants + " --fasta " + genome + " -o OUT.vcf.gz", {".vcf.gz", ".na.tsv"}},
+  };
+  auto run_as = [&](const Run& run, const std::string& launcher, const std::string& name) {
+    std::string args = run.args;
+    args.replace(args.find("OUT"), 3, dir / name);
+    const auto result = run_logged(launcher + args, dir / "log");
+    INFO(read_text(dir / "log"));
+    REQUIRE(result.exit_code == 0);
+  };
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    CAPTURE(runs[k].args);
+    const std::string alone = "alone" + std::to_string(k);
+    run_as(runs[k], SSTER_EXE " ", alone);
+    for (int n : {2, 3}) {
+      CAPTURE(n);
+      const std::string name = "ranks" + std::to_string(n) + "_" + std::to_string(k);
+      run_as(runs[k], sster_on(n), name);
+      for (const auto& suffix : runs[k].outputs) {
+        CAPTURE(suffix);
+        const std::string one = read_text(dir / (alone + suffix));
+        CHECK(one.size() > 100);
+        CHECK(read_text(dir / (name + suffix)) == one);
+      }
+    }
+  }
+  // A bad record in the last rank's share: one process's message, once, and no output.
+  vcf += "chrA\t99999999\tfar\tA\tC\t.\t.\t.\n";
+  const std::string bad = dir.write("bad.vcf", vcf);
+  r = run_logged(sster_on(3) + "vep " + model + " --vcf " + bad + " --fasta " + genome + " -o " + (dir / "bad.tsv"),
+                 dir / "log");
+  const auto log = read_text(dir / "log");
+  INFO(log);
+  CHECK(r.exit_code == 2);
+  CHECK(log.find("bad.vcf line 3005") != std::string::npos);
+  CHECK(log.find("sster: error") == log.rfind("sster: error"));
+  CHECK(!std::filesystem::exists(dir / "bad.tsv"));
+  CHECK(!std::filesystem::exists(dir / "bad.na.tsv"));
 }
 
 TEST_CASE("subcommands that do not share their work refuse to start on several ranks") {

@@ -98,7 +98,7 @@ TEST_CASE("pysster's test_Grid_Search: candidates, the table's lines, ROC and PR
 }
 
 TEST_CASE("grid search scores a binary problem by class 0's AUCs, as pysster; per_class by each class's own") {
-  auto data = test::planted_data(test::small_planted(400, 50));
+  auto data = test::planted_data(test::small_planted(400, 60));
   Model model(Params{}.conv_num(1).kernel_num(4).neuron_num(8).epochs(2), data, 3);
   model.train(data, false);
   // The oracle: roc.hpp's AUCs of each class's probability column on the validation records.

@@ -344,3 +344,13 @@ TEST_CASE("pysster's test_Model: multi-label RNA with structure, seeds, training
   CHECK(allclose(first_kernel(m1, 2), first_kernel(m3, 2), 0.001));
   CHECK_FALSE(allclose(first_kernel(m2, 2), first_kernel(m3, 2), 0.001));
 }
+
+TEST_CASE("model files: no rnn_dropout_masks key means shared masks (files written before it), and back") {
+  const Params shared = Params{}.rnn_dropout_masks("shared");
+  auto old = Params{}.to_json();
+  old.erase("rnn_dropout_masks");
+  CHECK(params_from_file(old) == shared);
+  CHECK(params_to_file(shared) == old);  // such files save again byte for byte
+  CHECK(params_from_file(params_to_file(Params{})) == Params{});
+  CHECK(params_to_file(Params{})["rnn_dropout_masks"] == "per_gate");
+}

@@ -29,6 +29,7 @@ bool has(const std::string& message, const std::string& part) { return message.f
 void set_u32(std::string& bytes, std::size_t at, std::uint32_t v) {
   for (int b = 0; b < 4; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
+
 void set_u64(std::string& bytes, std::size_t at, std::uint64_t v) {
   for (int b = 0; b < 8; ++b) bytes[at + to_size(b)] = static_cast<char>(v >> (8 * b));
 }
@@ -124,7 +125,7 @@ TEST_CASE("data files: truncation, bit flips, wrong magic, future versions: one 
     }
     CHECK(has(load("SSTR" + good.substr(4)), "does not start with 'SSTD'"));
     CHECK(has(load("not a data file at all"), "does not start with 'SSTD'"));
-    for (std::uint32_t v : {2u, 0xFFFFFFFFu}) {
+    for (std::uint32_t v : {Data::file_version + 1, 0xFFFFFFFFu}) {
       std::string future = good;
       set_u32(future, 4, v);
       CHECK(has(load(future), "data file version " + std::to_string(v) + " is newer than this sster reads"));
@@ -157,12 +158,14 @@ TEST_CASE("crafted data files with a valid checksum: sizes and values are still 
       CHECK(has(m, "not a valid file"));
     }
   }
-  // A NaN among the additional inputs (the floats just before the split).
+  // A NaN among the additional inputs: their floats, found in the file by
+  // the first record's (sections after them depend on the file's version).
   const std::string& pwm = seeds[2];
   const Data d = Data::load(s.write("pwm.sstd", pwm));
   REQUIRE(d.extra_size() > 0);
-  const std::size_t split = 3 * 8 + 8 * to_size(d.size());
-  const std::size_t extra = pwm.size() - 4 - split - 4 * to_size(d.size() * d.extra_size());
+  const auto first = d.extra(0);
+  const std::size_t extra = pwm.find(std::string_view(reinterpret_cast<const char*>(first.data()), 4 * first.size()));
+  REQUIRE(extra != std::string::npos);
   for (float bad : {std::nanf(""), INFINITY, -INFINITY}) {
     std::string crafted = pwm;
     std::memcpy(crafted.data() + extra, &bad, 4);

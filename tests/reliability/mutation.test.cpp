@@ -1,5 +1,5 @@
 // Corpus mutation: thousands of damaged inputs made from pysster's test files,
-// MEME motif files and saved data and model files, run through the fuzz targets' bodies
+// MEME motif files, genome FASTA, FASTA index, BED and VCF files and saved data and model files, run through the fuzz targets' bodies
 // (fuzz/targets.hpp). Every input must load or throw sster::Error: a crash,
 // a hang or any other exception fails the test and names the input (also
 // saved under the temp folder for replay with the fuzzers).
@@ -201,6 +201,9 @@ TEST_CASE("corpus mutation: every damaged input loads or throws sster::Error") {
   all.push_back(campaign("meme", meme, 3000, 6, true, fuzz::meme, dog));
 
   all.push_back(campaign("seqlets", fuzz::seqlet_inline_seeds(), 1500, 7, true, fuzz::seqlets, dog));
+  all.push_back(campaign("genome_fasta", fuzz::genome_fasta_inline_seeds(), 1500, 10, true, fuzz::genome_fasta, dog));
+  all.push_back(campaign("bed", fuzz::bed_inline_seeds(), 1500, 11, true, fuzz::bed, dog));
+  all.push_back(campaign("vcf", fuzz::vcf_inline_seeds(), 2000, 12, true, fuzz::vcf, dog));
 
   const auto data = fuzz::data_seeds(pysster_tests);
   all.push_back(campaign("data_file", data, 2500, 3, false, fuzz::data_file, dog));

@@ -5,12 +5,14 @@
 // and precision-recall curves, and the training history plot.
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "sster/core/atomic_file.hpp"
 #include "sster/metrics/class_curves.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
+#include "sster/model/strand_merge.hpp"
 #include "sster/plot/curves.hpp"
 
 namespace sster::cli {
@@ -30,8 +32,10 @@ struct Evaluation {
   }
 };
 
-inline Evaluation evaluate(Model& model, const Data& data, Group group) {
-  Evaluation e{model.predict(data, group), {}, {}};
+// The model's predictions on a group; with `strands`, each record's merged
+// with its reverse complement's (strand_merge.hpp).
+inline Evaluation evaluate(Model& model, const Data& data, Group group, std::optional<RcMerge> strands = {}) {
+  Evaluation e{strands ? predict_both_strands(model, data, group, *strands) : model.predict(data, group), {}, {}};
   for (index_t i : data.indices(group)) {
     const auto t = data.targets(i);
     e.targets.insert(e.targets.end(), t.begin(), t.end());

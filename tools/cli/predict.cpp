@@ -7,7 +7,9 @@
 //   sster predict MODEL --class P --class N [--group G]  the records of a
 //       group of labelled files, as report chooses them (the model's test
 //       group on its training files).
-// The output file appears only when complete. Under mpirun each rank scores
+// --rc-merge mean|max also scores each record's reverse complement (DNA and
+// RNA models) and merges the two. The output file appears only when
+// complete. Under mpirun each rank scores
 // (and folds) a contiguous share of the records and rank 0 merges the shares
 // in input order (dist/shards.hpp): the same bytes as one process.
 #include <CLI/CLI.hpp>
@@ -27,6 +29,7 @@
 #include "sster/data/encoding.hpp"
 #include "sster/dist/shards.hpp"
 #include "sster/model/model.hpp"
+#include "sster/model/strand_merge.hpp"
 
 namespace sster::cli {
 
@@ -63,10 +66,17 @@ struct RecordShare {
 
 // Scores the records of `input` (only `share`'s, when given) with `model`,
 // writing TSV rows to `out`. A model trained with --fold folds the input
-// first, as its training data was; the fold's counts are returned.
+// first, as its training data was; the fold's counts are returned. With
+// `strands`, each record's score is merged with its reverse complement's.
 FoldCounts predict_stream(Model& model, const std::string& model_file, const std::string& input, const DataArgs& args,
-                          std::FILE* out, std::optional<RecordShare> share = {}) {
+                          std::optional<RcMerge> strands, std::FILE* out, std::optional<RecordShare> share = {}) {
   const auto& info = model.info();
+  std::optional<ReverseComplement> rc;
+  if (strands) {
+    require(info.dense_channels == 0 && info.profile_channels == 0,
+            "--rc-merge: position-wise values and structure profiles have no reverse complement");
+    rc.emplace(info.alphabet, "--rc-merge");
+  }
   const SequenceEncoder encoder(info.alphabet, model.seed(), true, args.unknown_structure == "random");
   StreamedInputs inputs(args.inputs, info, input);
   if (share) inputs.skip(share->records.begin);
@@ -74,17 +84,22 @@ FoldCounts predict_stream(Model& model, const std::string& model_file, const std
   const index_t L = info.length, K = info.classes(), P = info.profile_channels, D = info.dense_channels, E = info.extra;
   std::vector<std::uint8_t> symbols(to_size(block * L));
   std::vector<float> profiles(to_size(block * L * P)), dense(to_size(block * L * D)), extra(to_size(block * E));
-  std::vector<float> probs(to_size(block * K));
+  std::vector<float> probs(to_size(block * K)), minus(strands ? to_size(block * K) : 0);
   std::vector<std::string> names;
   auto flush = [&] {
     const auto n = static_cast<index_t>(names.size());
     if (n == 0) return;
-    model.predict(InputBatch<float>{.B = n,
-                                    .symbols = symbols.data(),
-                                    .dense = D ? dense.data() : nullptr,
-                                    .extra = E ? extra.data() : nullptr,
-                                    .profile = P ? profiles.data() : nullptr},
-                  probs.data());
+    InputBatch<float> batch{.B = n,
+                            .symbols = symbols.data(),
+                            .dense = D ? dense.data() : nullptr,
+                            .extra = E ? extra.data() : nullptr,
+                            .profile = P ? profiles.data() : nullptr};
+    model.predict(batch, probs.data());
+    if (rc) {  // the same records reverse-complemented, their per-sequence values as they are
+      for (index_t i = 0; i < n; ++i) rc->apply(symbols.data() + i * L, L, symbols.data() + i * L);
+      model.predict(batch, minus.data());
+      merge_strands(*strands, n * K, probs.data(), minus.data());
+    }
     for (index_t i = 0; i < n; ++i) predict_row(at(names, i), probs.data() + i * K, K, out);
     names.clear();
   };
@@ -118,12 +133,13 @@ FoldCounts predict_stream(Model& model, const std::string& model_file, const std
 }
 
 // Scores the chosen group of labelled files (only the records `mine` of
-// the group, counted from 0, when given), without the header.
-void predict_group(Model& model, const Data& data, Group group, std::FILE* out,
+// the group, counted from 0, when given; on both strands with `strands`),
+// without the header.
+void predict_group(Model& model, const Data& data, Group group, std::optional<RcMerge> strands, std::FILE* out,
                    std::optional<ChunkRange> mine = {}) {
   auto idx = data.indices(group);
   if (mine) idx = idx.subspan(to_size(mine->begin), to_size(mine->end - mine->begin));
-  const auto probs = model.predict(data, idx);
+  const auto probs = strands ? predict_both_strands(model, data, idx, *strands) : model.predict(data, idx);
   for (index_t r = 0; r < std::ssize(idx); ++r)
     predict_row(data.name(at(idx, r)), probs.data() + r * probs.cols(), probs.cols(), out);
 }
@@ -132,7 +148,7 @@ void predict_group(Model& model, const Data& data, Group group, std::FILE* out,
 // records (of the FASTA file, counted by every rank: reading is cheap next
 // to scoring; or of the group, which every rank loads).
 void predict_shared(dist::Communicator& world, ModelDataArgs& in, const std::string& input, bool labelled,
-                    const std::string& output) {
+                    std::optional<RcMerge> strands, const std::string& output) {
   std::optional<Model> model;
   std::optional<Data> data;
   std::optional<AtomicFile> file;
@@ -155,9 +171,9 @@ void predict_shared(dist::Communicator& world, ModelDataArgs& in, const std::str
   dist::write_in_order(world, out, [&](std::FILE* part) {
     const ChunkRange mine = dist::share(records, world);
     if (labelled)
-      predict_group(*model, *data, in.selected_group(), part, mine);
+      predict_group(*model, *data, in.selected_group(), strands, part, mine);
     else
-      counts = predict_stream(*model, in.model_file, input, in.data, part,
+      counts = predict_stream(*model, in.model_file, input, in.data, strands, part,
                               RecordShare{.records = mine, .last = world.rank() == world.size() - 1});
   });
   const auto with_unknown = world.all_gather_value(counts.with_unknown), unknown = world.all_gather_value(counts.unknown);
@@ -172,7 +188,7 @@ void predict_shared(dist::Communicator& world, ModelDataArgs& in, const std::str
 void add_predict(CLI::App& app) {
   struct Args {
     ModelDataArgs in;
-    std::string input, output;
+    std::string input, output, strands;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("predict",
@@ -182,6 +198,9 @@ void add_predict(CLI::App& app) {
   args->in.add_to(cmd);
   cmd->add_option("input", args->input, "FASTA file, plain or gzip (or give --class/--multilabel files)");
   cmd->add_option("-o,--output", args->output, "TSV file to write (default: standard output)");
+  cmd->add_option("--rc-merge", args->strands,
+                  "also score each record's reverse complement and merge the two: mean or max (DNA and RNA models)")
+      ->check(CLI::IsMember({"mean", "max"}));
   cmd->callback([args] {
     auto& world = dist::Communicator::world();
     auto& data = args->in.data;
@@ -191,8 +210,9 @@ void add_predict(CLI::App& app) {
               "give a FASTA file to score, or labelled --class/--multilabel files, not both");
       require(labelled || args->in.group.empty(), "--group chooses records of --class/--multilabel files");
     });
+    const auto strands = args->strands.empty() ? std::nullopt : std::optional(parse_rc_merge(args->strands));
     if (world.distributed()) {
-      predict_shared(world, args->in, args->input, labelled, args->output);
+      predict_shared(world, args->in, args->input, labelled, strands, args->output);
       return;
     }
     Model model = args->in.load_model();
@@ -200,10 +220,10 @@ void add_predict(CLI::App& app) {
       if (labelled) {
         const Data d = args->in.load_data(model);
         predict_header(model.info(), out);
-        predict_group(model, d, args->in.selected_group(), out);
+        predict_group(model, d, args->in.selected_group(), strands, out);
       } else {
         predict_header(model.info(), out);
-        warn_unknown(args->input, predict_stream(model, args->in.model_file, args->input, data, out));
+        warn_unknown(args->input, predict_stream(model, args->in.model_file, args->input, data, strands, out));
       }
     };
     if (args->output.empty()) {

@@ -1,8 +1,9 @@
 #pragma once
-// Training progress on stderr: a live bar (epoch, batch, loss, val loss,
-// samples/s, ETA) when stderr is a terminal, one plain line per epoch
-// otherwise (logs, CI), nothing with --quiet. FoldProgress: the same for
-// folding.
+// Progress on stderr, only when stderr is a terminal, never with --quiet:
+//   Progress       training: a live bar (epoch, batch, loss, val loss,
+//                  samples/s, ETA), and one plain line per epoch also in logs
+//   CountProgress  a long count (scan windows, variants): done, rate, ETA
+//   FoldProgress   folding: how much of the input is read, records, rate, ETA
 #include <unistd.h>
 
 #include <algorithm>
@@ -60,6 +61,46 @@ class Progress {
   clock::time_point epoch_start_ = clock::now();
   double last_draw_ = 0;
   std::string last_val_ = "val_loss -";
+};
+
+// "scan  45%  450000/1000000 windows  120000/s  eta 5s" (without a total:
+// "vep  12000 records  5000/s"), redrawn at most ten times a second;
+// finish() clears the line.
+class CountProgress {
+ public:
+  CountProgress(bool quiet, std::string label, std::string what, index_t total)
+      : show_(!quiet && ::isatty(2) == 1), label_(std::move(label)), what_(std::move(what)), total_(total) {}
+
+  void add(index_t n) {
+    done_ += n;
+    if (!show_) return;
+    const double s = std::chrono::duration<double>(clock::now() - start_).count();
+    if (done_ < total_ && s - last_draw_ < 0.1) return;
+    last_draw_ = s;
+    const double rate = s > 0 ? static_cast<double>(done_) / s : 0;
+    if (total_ <= 0) {  // the total is not known beforehand
+      std::fprintf(stderr, "\r\033[K%s  %lld %s  %.0f/s", label_.c_str(), static_cast<long long>(done_), what_.c_str(),
+                   rate);
+      std::fflush(stderr);
+      return;
+    }
+    const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
+    std::fprintf(stderr, "\r\033[K%s %3.0f%%  %lld/%lld %s  %.0f/s  eta %.0fs", label_.c_str(),
+                 total_ > 0 ? 100.0 * static_cast<double>(done_) / static_cast<double>(total_) : 100.0,
+                 static_cast<long long>(done_), static_cast<long long>(total_), what_.c_str(), rate, eta);
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (show_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  bool show_;
+  std::string label_, what_;
+  index_t total_, done_ = 0;
+  clock::time_point start_ = clock::now();
+  double last_draw_ = -1;
 };
 
 // Folding progress on stderr while it is a terminal: how much of the input

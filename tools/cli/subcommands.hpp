@@ -22,6 +22,8 @@ void add_motifs(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_optimize(CLI::App& app);
 void add_meme(CLI::App& app);
+void add_scan(CLI::App& app);
+void add_vep(CLI::App& app);
 void add_fold(CLI::App& app);
 void add_attribute(CLI::App& app);
 void add_tomtom(CLI::App& app);
@@ -29,7 +31,8 @@ void add_tomtom(CLI::App& app);
 // The subcommands that share their work over the ranks of an MPI job (the
 // others refuse to start on more than one rank).
 inline bool runs_on_mpi(const std::string& name) {
-  return name == "train" || name == "predict" || name == "grid-search" || name == "attribute";
+  return name == "train" || name == "predict" || name == "grid-search" || name == "attribute" || name == "scan" ||
+         name == "vep";
 }
 
 }  // namespace sster::cli

@@ -54,7 +54,7 @@ void add_train(CLI::App& app) {
     std::vector<std::string> params;
     std::uint64_t seed = 1;
     std::string output, checkpoint;
-    bool quiet = false, resume = false;
+    bool quiet = false, resume = false, rc_augment = false;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("train", "train a model on one FASTA file per class");
@@ -65,6 +65,8 @@ void add_train(CLI::App& app) {
   cmd->add_option("-o,--output", args->output, "model file to write (.sster)")->required();
   cmd->add_option("--checkpoint", args->checkpoint, "checkpoint written after every epoch (default: OUTPUT.checkpoint)");
   cmd->add_flag("--resume", args->resume, "continue the interrupted run saved in the checkpoint");
+  cmd->add_flag("--rc-augment", args->rc_augment,
+                "every epoch also trains on each training sequence's reverse complement (DNA and RNA)");
   cmd->add_flag("-q,--quiet", args->quiet, "no progress output");
   cmd->callback([args] {
     auto& world = dist::Communicator::world();
@@ -93,10 +95,13 @@ void add_train(CLI::App& app) {
         require(trained->training_in_progress(), checkpoint + " holds no unfinished training run");
         require(args->params.empty() || trained->params() == params,
                 "--resume: the --param values differ from the checkpoint's; leave them out to continue as saved");
+        require(!args->rc_augment || trained->rc_augment(),
+                "--resume: the checkpoint's run trains without --rc-augment; leave it out to continue as saved");
       } else {
         trained.emplace(params, data, args->seed);
         if (const auto fold = args->data.fold_spec()) trained->set_fold(fold->to_string());
         trained->set_split_recipe(args->data.split_recipe(data));  // report finds the test group with it
+        trained->set_rc_augment(args->rc_augment);
       }
     });
     Model& model = *trained;
@@ -106,7 +111,8 @@ void add_train(CLI::App& app) {
       sharing = std::make_shared<dist::DataParallel<float>>(world);
       model.engine().share_chunks(sharing);
     }
-    Progress progress(!speak, static_cast<index_t>(data.indices(Group::train).size()),
+    const index_t strands = model.rc_augment() ? 2 : 1;
+    Progress progress(!speak, strands * static_cast<index_t>(data.indices(Group::train).size()),
                       model.params().values().batch_size, model.params().values().epochs);
     TrainObserver observer = progress.observer();
     const auto show = observer.on_epoch;

@@ -6,6 +6,7 @@
 //                       commit() (an error, an exception) the temporary file
 //                       is removed and the target left untouched.
 //   write_file_atomic   the same for bytes already in memory.
+//   A library that writes a file by name writes staging_path() instead.
 //   create_folders      an output folder and its parents.
 // Any failure is an sster::Error naming the target. Targets that are not
 // regular files (/dev/stdout, /dev/full, pipes) are written in place:
@@ -84,6 +85,9 @@ class AtomicFile {
     committed_ = true;
   }
   const std::string& path() const { return path_; }
+  // Where the bytes go until commit(), for writers that open the file by
+  // name themselves (libBigWig, htslib); they must close it before commit().
+  const std::string& staging_path() const { return temp_.empty() ? path_ : temp_; }
 
  private:
   [[noreturn]] void fail(int err) const {

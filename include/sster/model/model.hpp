@@ -22,6 +22,7 @@
 #include "sster/core/index.hpp"
 #include "sster/core/json_fields.hpp"
 #include "sster/data/dataset.hpp"
+#include "sster/data/reverse_complement.hpp"
 #include "sster/model/architecture.hpp"
 #include "sster/model/batch.hpp"
 #include "sster/model/engine.hpp"
@@ -241,6 +242,7 @@ class Model {
     const auto val = data.indices(Group::val);
     require(!data.indices(Group::train).empty(), "train: the data set has no training records");
     require(!val.empty(), "train: the data set has no validation records (needed for early stopping)");
+    const auto rc = strand_augmentation(data, rc_augment());  // checked before a run starts
     if (!training_) start_run(data);
     auto& s = *training_;
     require(s.data_fingerprint == data_fingerprint(data),
@@ -250,15 +252,15 @@ class Model {
     const int end = s.first_epoch + static_cast<int>(params_.values().epochs);
     while (s.epoch < end) {
       const auto start = std::chrono::steady_clock::now();
-      const auto order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
+      const auto order = epoch_samples(data, s);
       const auto n = static_cast<index_t>(order.size());
       const index_t batches = (n + batch - 1) / batch;
       for (; s.next_batch < batches; ++s.next_batch) {
         const index_t b = s.next_batch;
         const std::span<const index_t> idx(order.data() + b * batch, to_size(std::min(batch, n - b * batch)));
         const double loss =
-            engine_->train_step(buffer_.gather(data, idx, &class_weights), static_cast<index_t>(idx.size()), adam(),
-                                kernel_constraint());
+            engine_->train_step(buffer_.gather(data, idx, &class_weights, rc ? &*rc : nullptr),
+                                static_cast<index_t>(idx.size()), adam(), kernel_constraint());
         if (!std::isfinite(loss)) diverged(loss, b, batches);
         s.loss_sum += loss;
         const auto trained = static_cast<double>(b * batch + std::ssize(idx));  // the last batch may be smaller
@@ -293,6 +295,13 @@ class Model {
 
   // Whether an interrupted run is waiting to be continued by train().
   bool training_in_progress() const { return training_.has_value(); }
+
+  // Whether the next training run also trains on every training sequence's
+  // reverse complement, every epoch (DNA and RNA sequences without
+  // structure, profiles or position-wise values). A run resumed from a
+  // checkpoint keeps the choice it started with.
+  void set_rc_augment(bool on) { rc_augment_ = on; }
+  bool rc_augment() const { return training_ ? training_->rc_augment : rc_augment_; }
 
   static std::string format_epoch(const EpochRecord& r) {
     char line[160];
@@ -417,6 +426,28 @@ class Model {
 
   Adam adam() const { return Adam{.learning_rate = learning_rate_}; }
 
+  // The reverse complement a run with rc_augment trains on (checked against
+  // the data), or nothing.
+  static std::optional<ReverseComplement> strand_augmentation(const Data& data, bool rc_augment) {
+    if (!rc_augment) return std::nullopt;
+    require(data.dense_channels() == 0 && !data.has_profile(),
+            "--rc-augment: position-wise values and structure profiles have no reverse complement");
+    return ReverseComplement(data.alphabet(), "--rc-augment");
+  }
+
+  // The epoch's samples: the training records in a fresh order, and with
+  // rc_augment their reverse complements too (reverse_sample), shuffled
+  // among them.
+  std::vector<index_t> epoch_samples(const Data& data, const TrainingState& s) const {
+    std::vector<index_t> order = data.epoch_order(seed_, static_cast<std::uint64_t>(s.epoch));
+    if (!s.rc_augment) return order;
+    const std::size_t n = order.size();
+    for (std::size_t i = 0; i < n; ++i) order.push_back(reverse_sample(order[i]));
+    RandomStream rng(RandomKey(seed_, Purpose::shuffle).with({static_cast<std::uint64_t>(s.epoch), 1}));
+    shuffle(order.begin(), order.end(), rng);
+    return order;
+  }
+
   void start_run(const Data& data) {
     TrainingState s;
     s.first_epoch = s.epoch = static_cast<int>(history_.size()) + 1;
@@ -424,6 +455,7 @@ class Model {
                                  static_cast<int>(params_.values().patience_stopping));
     s.best = engine_->parameters();
     s.data_fingerprint = data_fingerprint(data);
+    s.rc_augment = rc_augment_;
     training_ = std::move(s);
   }
 
@@ -455,6 +487,7 @@ class Model {
   std::unique_ptr<Engine<float>> engine_;
   std::vector<EpochRecord> history_;
   double learning_rate_ = 0;
+  bool rc_augment_ = false;
   std::optional<TrainingState> training_;
   BatchBuffer buffer_;
 };

@@ -18,6 +18,19 @@
 
 namespace sster {
 
+// Model files written before rnn_dropout_masks existed hold models trained
+// with shared masks: in a file, no key means shared, and a shared model is
+// written without it, so those files save again byte for byte.
+inline nlohmann::json params_to_file(const Params& p) {
+  auto j = p.to_json();
+  if (p.values().rnn_dropout_masks == RnnDropoutMasks::shared) j.erase("rnn_dropout_masks");
+  return j;
+}
+inline Params params_from_file(nlohmann::json j) {
+  if (j.is_object() && !j.contains("rnn_dropout_masks")) j["rnn_dropout_masks"] = "shared";
+  return Params::from_json(j);
+}
+
 inline void Model::save(const std::string& path) const { write_model_file(to_file(), path); }
 
 inline Model Model::load(const std::string& path) { return from_file(read_model_file(path), path); }
@@ -40,7 +53,7 @@ inline ModelFile Model::to_file(const TrainingState* run) const {
   auto as_vector = [](const auto& a) { return std::vector<float>(a.begin(), a.end()); };
   ModelFile file{.header = {{"format", "sster model"},
                             {"sster_version", library_version},
-                            {"params", params_.to_json()},
+                            {"params", params_to_file(params_)},
                             {"input", info_.to_json()},
                             {"seed", seed_},
                             {"layers", layers},
@@ -62,7 +75,7 @@ inline ModelFile Model::to_file(const TrainingState* run) const {
 inline Model Model::from_file(const ModelFile& file, const std::string& name) {
   try {
     const auto& h = file.header;
-    Params params = Params::from_json(h.at("params"));
+    Params params = params_from_file(h.at("params"));
     ModelInfo info = ModelInfo::from_json(h.at("input"));
     // The architecture must match the stored weights before its buffers are
     // allocated: a damaged header must not ask for terabytes.

@@ -11,7 +11,8 @@
 // follow from the row. A named setter below is optional sugar for C++ users.
 // A choice is an enum plus its words in enum order (rnn_type, rnn_dropout_masks).
 // Model files store the parameters as JSON by name, so files written before
-// a parameter existed read with its default (rnn_dropout_masks: see to_json).
+// a parameter existed read with its default (rnn_dropout_masks: see
+// model/model_file.hpp).
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -151,19 +152,16 @@ class Params {
     param::for_each_field([&](const auto& field) { field.check_count(values_); });
   }
 
-  // Model files written before rnn_dropout_masks existed hold models trained
-  // with shared masks: a file without the key means shared, and a shared
-  // model's JSON leaves it out (so those files save again byte for byte).
+  // Every parameter by name; a key that is missing takes its default. (Model
+  // files keep their own rule for rnn_dropout_masks: model/model_file.hpp.)
   nlohmann::json to_json() const {
     nlohmann::json j = nlohmann::json::object();
     param::for_each_field([&](const auto& field) { j[field.name] = field.to_json(values_); });
-    if (values_.rnn_dropout_masks == RnnDropoutMasks::shared) j.erase("rnn_dropout_masks");
     return j;
   }
   static Params from_json(const nlohmann::json& j) {
     require(j.is_object(), "parameters: expected a JSON object");
     Params p;
-    p.values_.rnn_dropout_masks = RnnDropoutMasks::shared;  // unless the file says (see to_json)
     for (const auto& item : j.items())
       p.with_field(item.key(), [&](const auto& field) { field.from_json(p.values_, item.value()); });
     p.validate();
@@ -172,8 +170,7 @@ class Params {
   // "key=value" lines, pysster's tuple syntax for per-layer values.
   std::vector<std::string> to_strings() const {
     std::vector<std::string> out;
-    auto json = to_json();  // items() must not outlive it
-    json["rnn_dropout_masks"] = rnn_dropout_masks_words[static_cast<std::size_t>(values_.rnn_dropout_masks)];
+    const auto json = to_json();  // items() must not outlive it
     for (const auto& [key, value] : json.items()) {
       std::string text = value.is_null() ? "none" : value.is_array() ? "(" : value.dump();
       if (value.is_array()) {

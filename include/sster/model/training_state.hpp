@@ -23,11 +23,16 @@ struct TrainingState {
   PlateauSchedule schedule{5, 15};
   AlignedVector<float> best;  // weights of the best validation loss so far
   std::uint32_t data_fingerprint = 0;
+  bool rc_augment = false;  // every epoch also trains on the reverse complements
 
+  // rc_augment only when on: a checkpoint of a run without it keeps the
+  // bytes sster 0.1.0 wrote.
   nlohmann::json to_json() const {
-    return {{"first_epoch", first_epoch}, {"epoch", epoch},          {"next_batch", next_batch},
-            {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
-            {"data_fingerprint", data_fingerprint}};
+    nlohmann::json j{{"first_epoch", first_epoch}, {"epoch", epoch},          {"next_batch", next_batch},
+                     {"loss_sum", loss_sum},       {"seconds", seconds},      {"schedule", schedule.to_json()},
+                     {"data_fingerprint", data_fingerprint}};
+    if (rc_augment) j["rc_augment"] = true;
+    return j;
   }
   // From a checkpoint file: ranges are checked, since next_batch indexes
   // into the epoch's order.
@@ -42,6 +47,7 @@ struct TrainingState {
     require(std::isfinite(s.loss_sum) && std::isfinite(s.seconds), "the training state holds a non-finite loss or time");
     s.schedule = PlateauSchedule::from_json(j.at("schedule"));
     s.data_fingerprint = json_integer<std::uint32_t>(j, "data_fingerprint");
+    if (j.contains("rc_augment")) s.rc_augment = j.at("rc_augment").get<bool>();  // absent before 0.2
     return s;
   }
 };
