@@ -2,7 +2,9 @@
 
 #include <doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "data_test_util.hpp"
@@ -57,6 +59,35 @@ TEST_CASE("wrapped sequences, blank lines, names and line numbers") {
   CHECK(recs[1].line == 6);
   CHECK(recs[2].sequence == "A");
   CHECK(recs[2].number == 3);
+}
+
+TEST_CASE("restrict_to: one share of a file, numbers and lines of the whole file, the records before it checked") {
+  TempDir dir;
+  std::string text;
+  for (int i = 1; i <= 7; ++i) text += ">r" + std::to_string(i) + "\nAC\nGT\n";
+  test::write_file(dir.file("a.fa"), text);
+  for (const auto [first, end] : {std::pair<index_t, index_t>{0, 3}, {3, 5}, {5, 7}, {6, 100}, {2, 2}, {9, 12}}) {
+    CAPTURE(first);
+    CAPTURE(end);
+    FastaReader reader(dir.file("a.fa"));
+    reader.restrict_to(first, end);
+    std::vector<index_t> numbers;
+    for (FastaRecord rec; reader.next(rec);) {
+      CHECK(rec.name == "r" + std::to_string(rec.number));
+      CHECK(rec.line == 3 * rec.number - 2);
+      CHECK(rec.sequence == "ACGT");
+      numbers.push_back(rec.number);
+    }
+    std::vector<index_t> expected;
+    for (index_t i = first; i < std::min<index_t>(end, 7); ++i) expected.push_back(i + 1);
+    CHECK(numbers == expected);
+  }
+  // a damaged record before the share is still an error (every share reports it)
+  test::write_file(dir.file("b.fa"), ">r1\nACGT\n>r2\n>r3\nACGT\n");
+  FastaReader reader(dir.file("b.fa"));
+  reader.restrict_to(2, 3);
+  FastaRecord rec;
+  CHECK_THROWS_WITH_AS(reader.next(rec), doctest::Contains("record 2"), Error);
 }
 
 TEST_CASE("sequence + structure records: pysster's rna.fasta and RNAfold output") {

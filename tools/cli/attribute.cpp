@@ -3,10 +3,15 @@
 // group of a split: TF-MoDISco's npz pair, attribution logos (and ISM heat
 // maps) as PNG, and a seqlet TSV. Records go through in blocks, so the npz
 // files of a large set never sit in memory; every output is written
-// atomically, and none before every record has been attributed.
+// atomically, and none before every record has been attributed. Under
+// mpirun each rank attributes a contiguous share of the blocks and rank 0
+// writes every block's results in order (dist/shards.hpp): the same files
+// as one process.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -20,6 +25,7 @@
 #include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
 #include "sster/data/encoding.hpp"
+#include "sster/dist/shards.hpp"
 #include "sster/interpret/attribution.hpp"
 #include "sster/interpret/attribution_npz.hpp"
 #include "sster/interpret/attribution_plot.hpp"
@@ -136,55 +142,111 @@ std::string file_stem(index_t i, const std::string& name) {
   return std::to_string(i) + "_" + safe;
 }
 
-void run_attribute(AttributeArgs& a) {
-  require(!a.npz.empty() || !a.png_dir.empty() || !a.seqlets.empty(),
-          "nothing to write: give --npz PREFIX, --png DIR and/or --seqlets FILE");
-  require(a.records.empty() || a.top == 0, "give --records or --top, not both");
-  Model model = a.in.load_model();
-  const ModelInfo& info = model.info();
-  require(info.extra == 0 && info.dense_channels == 0 && info.profile_channels == 0,
-          "sster attribute explains sequences only; this model also needs structure profiles or additional inputs");
-  const bool from_fasta = !a.fasta.empty();
-  require(from_fasta != (!a.in.data.class_files.empty() || !a.in.data.multilabel_file.empty()),
-          "give either a FASTA file or --data files (with --group), not both");
-  const Records r = from_fasta ? read_fasta_records(model, a.fasta) : group_records(a, model);
-  const AttributionMethod method = parse_method(a.method);
-  const AttributionOptions o{.target = parse_target(a, info), .references = a.references, .steps = a.steps, .seed = a.seed};
-  const std::string class_label = at(info.class_names, o.target.class_index);
-  const std::string target_label = class_label + (a.scale == "prob" ? " probability" : " logit");
-  const index_t L = info.length, A = info.alphabet.size(), n = r.size();
+// A block's attributions as bytes, to travel from one rank to rank 0, and
+// back. The bytes never leave the job, so they are not checked.
+std::string attribution_bytes(const Attributions& a) {
+  std::string out;
+  auto put = [&](const void* p, std::size_t n) { out.append(static_cast<const char*>(p), n); };
+  const std::int64_t head[] = {static_cast<std::int64_t>(a.method), a.n, a.length, a.letters};
+  put(head, sizeof head);
+  auto put_vector = [&](const auto& v) {
+    const auto n = static_cast<std::uint64_t>(v.size());
+    put(&n, sizeof n);
+    put(v.data(), v.size() * sizeof v[0]);
+  };
+  put_vector(a.symbols), put_vector(a.hypothetical), put_vector(a.output), put_vector(a.reference), put_vector(a.deltas);
+  return out;
+}
 
+Attributions attributions_from_bytes(std::string_view bytes) {
+  std::size_t offset = 0;
+  auto get = [&](void* p, std::size_t n) {
+    std::memcpy(p, bytes.data() + offset, n);
+    offset += n;
+  };
+  std::int64_t head[4];
+  get(head, sizeof head);
+  Attributions a{.method = static_cast<AttributionMethod>(head[0]), .n = head[1], .length = head[2], .letters = head[3]};
+  auto get_vector = [&](auto& v) {
+    std::uint64_t n = 0;
+    get(&n, sizeof n);
+    v.resize(n);
+    get(v.data(), n * sizeof v[0]);
+  };
+  get_vector(a.symbols), get_vector(a.hypothetical), get_vector(a.output), get_vector(a.reference), get_vector(a.deltas);
+  return a;
+}
+
+void run_attribute(AttributeArgs& a) {
+  auto& world = dist::Communicator::world();
+  std::optional<Model> loaded;
+  Records r;
+  AttributionMethod method{};
+  AttributionOptions o;
   // The output files open (as temporary files) before the work: a folder
-  // that is not there fails now, not after the attributions.
+  // that is not there fails now, not after the attributions. Rank 0 alone
+  // writes them.
   std::optional<AttributionNpz> npz;
-  if (!a.npz.empty()) npz.emplace(a.npz, n, A, L);
   std::optional<AtomicFile> seqlet_file;
   std::optional<double> threshold;
-  if (!a.seqlets.empty()) {
-    seqlet_file.emplace(a.seqlets);
-    const auto null = seqlet_null_sequences(r.symbols, n, L, a.null_sequences, a.seqlet.seed);
-    threshold = seqlet_threshold(attribute(model, null, ssize(null) / L, method, o), a.seqlet);
-  }
   std::vector<index_t> plotted;
-  if (!a.png_dir.empty()) plotted = records_to_plot(a, model, r, o.target);
+  dist::run_together(world, [&] {
+    require(!a.npz.empty() || !a.png_dir.empty() || !a.seqlets.empty(),
+            "nothing to write: give --npz PREFIX, --png DIR and/or --seqlets FILE");
+    require(a.records.empty() || a.top == 0, "give --records or --top, not both");
+    loaded.emplace(a.in.load_model());
+    const ModelInfo& info = loaded->info();
+    require(info.extra == 0 && info.dense_channels == 0 && info.profile_channels == 0,
+            "sster attribute explains sequences only; this model also needs structure profiles or additional inputs");
+    const bool from_fasta = !a.fasta.empty();
+    require(from_fasta != (!a.in.data.class_files.empty() || !a.in.data.multilabel_file.empty()),
+            "give either a FASTA file or --data files (with --group), not both");
+    r = from_fasta ? read_fasta_records(*loaded, a.fasta) : group_records(a, *loaded);
+    method = parse_method(a.method);
+    o = {.target = parse_target(a, info), .references = a.references, .steps = a.steps, .seed = a.seed};
+    if (!world.root()) return;
+    if (!a.npz.empty()) npz.emplace(a.npz, r.size(), info.alphabet.size(), info.length);
+    if (!a.seqlets.empty()) {
+      seqlet_file.emplace(a.seqlets);
+      const auto null = seqlet_null_sequences(r.symbols, r.size(), info.length, a.null_sequences, a.seqlet.seed);
+      threshold = seqlet_threshold(attribute(*loaded, null, ssize(null) / info.length, method, o), a.seqlet);
+    }
+    if (!a.png_dir.empty()) plotted = records_to_plot(a, *loaded, r, o.target);
+  });
+  Model& model = *loaded;
+  const ModelInfo& info = model.info();
+  const std::string class_label = at(info.class_names, o.target.class_index);
+  const std::string target_label = class_label + (a.scale == "prob" ? " probability" : " logit");
+  const index_t L = info.length, n = r.size();
   std::vector<Seqlet> seqlets;
-  constexpr index_t block = 512;
   std::vector<std::pair<std::filesystem::path, std::string>> pictures;  // written at the end
-  for (index_t first = 0; first < n; first += block) {
-    const index_t count = std::min(block, n - first);
-    const Attributions attr =
-        attribute(model, std::span(r.symbols).subspan(to_size(first * L), to_size(count * L)), count, method, o);
+  index_t first = 0;  // of the next block rank 0 handles
+  auto handle = [&](const Attributions& attr) {
     if (npz) npz->add(attr);
-    const std::span names(r.names.data() + first, to_size(count));
+    const std::span names(r.names.data() + first, to_size(attr.n));
     if (threshold) {
       const auto found = call_seqlets(attr, *threshold, info.alphabet, names, a.seqlet);
       seqlets.insert(seqlets.end(), found.begin(), found.end());
     }
     for (index_t i : plotted)
-      if (i >= first && i < first + count)
+      if (i >= first && i < first + attr.n)
         pictures.emplace_back(std::filesystem::path(a.png_dir) / (file_stem(i, at(r.names, i)) + ".png"),
                               encode_png(render_attribution(attr, i - first, info.alphabet, at(r.names, i), target_label)));
+    first += attr.n;
+  };
+  // Blocks of 512 records whatever the number of ranks, so each is
+  // attributed as one process attributes it; each rank takes a contiguous
+  // share of them and rank 0 handles them all, in order.
+  constexpr index_t block = 512;
+  dist::OrderedBlocks results(world, [&](std::string_view bytes) { handle(attributions_from_bytes(bytes)); });
+  const ChunkRange mine = dist::share((n + block - 1) / block, world);
+  for (index_t b = mine.begin; b < mine.end; ++b) {
+    const index_t count = std::min(block, n - b * block);
+    results.add(attribution_bytes(
+        attribute(model, std::span(r.symbols).subspan(to_size(b * block * L), to_size(count * L)), count, method, o)));
   }
+  results.merge();
+  if (!world.root()) return;
   if (npz) npz->commit();
   if (!a.png_dir.empty()) create_folders(a.png_dir);
   for (const auto& [path, png] : pictures) write_file_atomic(path, png);

@@ -19,6 +19,7 @@
 #include "cli/input_files.hpp"
 #include "cli/split_choice.hpp"
 #include "sster/data/dataset.hpp"
+#include "sster/dist/job_error.hpp"
 #include "sster/metrics/report.hpp"
 #include "sster/model/model.hpp"
 
@@ -274,6 +275,23 @@ struct DataArgs {
     return r;
   }
 };
+
+// The data of an MPI job's rank: every rank reads the files; with --fold,
+// rank 0 folds them first, so that the others find the folds in the cache
+// (a folder they share) instead of folding them again. Bad input is one
+// JobError on every rank. Without MPI: args.load().
+inline Data load_on_ranks(dist::Communicator& world, DataArgs& args, bool quiet) {
+  args.quiet = quiet;
+  std::optional<Data> data;
+  const bool fold_first = world.distributed() && args.fold_spec().has_value();
+  dist::run_together(world, [&] {
+    if (world.root() || !fold_first) data.emplace(args.load());
+  });
+  dist::run_together(world, [&] {
+    if (!data) data.emplace(args.load());
+  });
+  return std::move(*data);
+}
 
 // A model file and labelled data to evaluate or explain it on: the files,
 // and which group of their records to use. The alphabet, structure letters,

@@ -275,10 +275,13 @@ inline std::string folded_input(const std::string& input, const FoldSpec& spec, 
 
 // Calls fn(const FastaRecord&) for every record of `input` folded as `spec`
 // says: the sequence as folded (upper case, T as U) with its annotation as
-// the structure, or with its profile; name, number and line as read.
+// the structure, or with its profile; name, number and line as read. With
+// `records`, only those (counted from 0) are folded.
 template <class Fn>
-FoldCounts for_each_folded(const std::string& input, const FoldSpec& spec, bool quiet, Fn&& fn) {
+FoldCounts for_each_folded(const std::string& input, const FoldSpec& spec, bool quiet, Fn&& fn,
+                           std::optional<ChunkRange> records = {}) {
   FastaReader reader(input);
+  if (records) reader.restrict_to(records->begin, records->end);
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(input, ec);
   FoldProgress progress(quiet, input, ec ? 0 : bytes);

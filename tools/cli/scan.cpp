@@ -3,19 +3,26 @@
 // model's length, `--stride` apart, is scored (sharing the convolutions of
 // overlapping windows, genome/sliding_network.hpp), unit by unit, so memory
 // stays bounded by a unit whatever the sequence's length. Outputs appear
-// only when complete.
+// only when complete. Under mpirun each rank scans a contiguous share of
+// the units and rank 0 writes them all in order: the same files as one
+// process.
 #include <CLI/CLI.hpp>
 #include <htslib/hts_log.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
+#include "sster/core/binary_file.hpp"
+#include "sster/dist/shards.hpp"
 #include "sster/genome/regions.hpp"
 #include "sster/genome/scan.hpp"
 #include "sster/genome/scan_output.hpp"
@@ -66,67 +73,134 @@ std::string with_part(const std::string& out, const std::string& part) {
   return (p.parent_path() / (p.stem().string() + "." + name + p.extension().string())).string();
 }
 
-void run_scan(const ScanArgs& a) {
-  hts_set_log_level(HTS_LOG_OFF);  // sster reports htslib's failures itself
-  Model model = Model::load(a.model);
-  const ModelInfo& info = model.info();
-  const std::vector<index_t> classes = chosen_classes(a, info);
-  const ScanOptions options{.both_strands = a.strand == "both",
-                            .merge = parse_rc_merge(a.merge),
-                            .unknown = parse_unknown_bases(a.unknown)};
-  const GenomeFasta genome(a.genome);
-  require(genome.size() > 0, a.genome + ": no sequences");
-  Scanner scanner(model, genome, options);
-  const ScanPlan plan(genome, a.regions.empty() ? whole_sequences(genome) : read_bed(a.regions, genome), info.length,
-                      a.stride);
-  require(plan.windows() > 0, "no window to score: every " + std::string(a.regions.empty() ? "sequence" : "region") +
-                                  " is shorter than the model's " + std::to_string(info.length) + " bases");
+// A unit's scores as bytes, to travel from a rank to rank 0 (they never
+// leave the job).
+std::string unit_bytes(const UnitScores& s) {
+  std::string bytes;
+  BinaryWriter w(bytes);
+  w.put<std::int64_t>(s.unit.number);
+  w.put<std::int64_t>(s.strands);
+  w.put<std::int64_t>(s.classes);
+  w.put<std::uint64_t>(s.values.size());
+  w.array(s.values.data(), s.values.size());
+  w.put<std::uint64_t>(s.scored.size());
+  w.array(s.scored.data(), s.scored.size());
+  w.finish();
+  return bytes;
+}
 
+UnitScores unit_from_bytes(std::string_view bytes, const ScanPlan& plan) {
+  BinaryReader r(bytes, "a rank's scores");
+  UnitScores s;
+  s.unit = plan.unit(r.get<std::int64_t>());
+  s.strands = r.get<std::int64_t>();
+  s.classes = r.get<std::int64_t>();
+  s.values.resize(r.get<std::uint64_t>());
+  r.array(s.values.data(), s.values.size());
+  s.scored.resize(r.get<std::uint64_t>());
+  r.array(s.scored.data(), s.scored.size());
+  return s;
+}
+
+// What rank 0 writes: the tracks and the best windows, fed unit by unit in
+// plan order.
+struct ScanOutputs {
+  std::vector<std::unique_ptr<TrackWriter>> tracks;
+  std::optional<TopWindows> top;
+  std::unique_ptr<AtomicFile> top_file;
+};
+
+ScanOutputs open_outputs(const ScanArgs& a, const ModelInfo& info, const GenomeFasta& genome, const ScanPlan& plan,
+                         const std::vector<index_t>& classes, index_t strands) {
   const TrackGeometry geometry{info.length, a.stride, parse_anchor(a.anchor)};
-  const index_t strands = scanner.strands();
   // bigWig zoom levels sit in memory until the file closes: only while they stay small
   const bool zoom = BigWigWriter::zoom_bytes(plan.windows()) <= zoom_memory;
   if (!zoom && track_format_of(a.output) == TrackFormat::bigwig && !a.quiet)
     std::cerr << "sster: note: the bigWig tracks get no zoom levels: for " << plan.windows()
               << " windows libBigWig would hold " << static_cast<long long>(BigWigWriter::zoom_bytes(plan.windows()) / 1e6)
               << " MB of them in memory per track (a larger --stride, or bedGraph and bedGraphToBigWig, give them)\n";
-  std::vector<std::unique_ptr<TrackWriter>> tracks;
+  ScanOutputs o;
   for (index_t c : classes)
     for (index_t s = 0; s < strands; ++s) {
       std::string path = a.output;
       if (classes.size() > 1) path = with_part(path, at(info.class_names, c));
       if (strands > 1) path = with_part(path, s == 0 ? "plus" : "minus");
-      tracks.push_back(std::make_unique<TrackWriter>(path, genome, geometry, TrackChoice{c, s}, zoom));
+      o.tracks.push_back(std::make_unique<TrackWriter>(path, genome, geometry, TrackChoice{c, s}, zoom));
     }
-  TopWindows top(a.top, classes.front());
-  std::unique_ptr<AtomicFile> top_file;
+  o.top.emplace(a.top, classes.front());
   if (a.top > 0) {
     std::filesystem::path p(a.output);
-    top_file = std::make_unique<AtomicFile>((p.parent_path() / (p.stem().string() + ".top.tsv")).string());
+    o.top_file = std::make_unique<AtomicFile>((p.parent_path() / (p.stem().string() + ".top.tsv")).string());
   }
+  return o;
+}
 
-  CountProgress progress(a.quiet, "scan", "windows", plan.windows());
+// Under mpirun every rank scans a contiguous share of the plan's units (a
+// unit's scores do not depend on the others), and rank 0 writes every
+// unit's scores in plan order (dist::OrderedBlocks): the same files as one
+// process.
+void run_scan(ScanArgs a) {
+  hts_set_log_level(HTS_LOG_OFF);  // sster reports htslib's failures itself
+  auto& world = dist::Communicator::world();
+  a.quiet = a.quiet || !world.root();
+  std::optional<Model> model;
+  std::optional<GenomeFasta> genome;
+  std::optional<Scanner> scanner;
+  std::optional<ScanPlan> plan;
+  std::vector<index_t> classes;
+  ScanOptions options;
+  ScanOutputs out;
+  dist::run_together(world, [&] {
+    model.emplace(Model::load(a.model));
+    classes = chosen_classes(a, model->info());
+    options = {.both_strands = a.strand == "both", .merge = parse_rc_merge(a.merge), .unknown = parse_unknown_bases(a.unknown)};
+    genome.emplace(a.genome);
+    require(genome->size() > 0, a.genome + ": no sequences");
+    scanner.emplace(*model, *genome, options);
+    plan.emplace(*genome, a.regions.empty() ? whole_sequences(*genome) : read_bed(a.regions, *genome),
+                 model->info().length, a.stride);
+    require(plan->windows() > 0, "no window to score: every " + std::string(a.regions.empty() ? "sequence" : "region") +
+                                     " is shorter than the model's " + std::to_string(model->info().length) + " bases");
+    if (world.root()) out = open_outputs(a, model->info(), *genome, *plan, classes, scanner->strands());
+  });
+  const ModelInfo& info = model->info();
+  const index_t strands = scanner->strands();
+
+  CountProgress progress(a.quiet, "scan", "windows", plan->windows());
   index_t skipped = 0;
-  scanner.run(plan, 0, plan.size(), [&](const UnitScores& s) {
-    for (auto& t : tracks) t->add(s);
-    top.add(s, a.stride);
+  auto write = [&](const UnitScores& s) {
+    for (auto& t : out.tracks) t->add(s);
+    out.top->add(s, a.stride);
     skipped += std::count(s.scored.begin(), s.scored.end(), std::uint8_t{0});
     progress.add(s.unit.windows);
+  };
+  dist::OrderedBlocks others(world, [&](std::string_view bytes) { write(unit_from_bytes(bytes, *plan)); });
+  const ChunkRange mine = dist::share(plan->size(), world);
+  dist::run_together(world, [&] {
+    scanner->run(*plan, mine.begin, mine.end, [&](const UnitScores& s) {
+      if (world.root())
+        write(s);
+      else
+        others.add(unit_bytes(s));
+    });
   });
+  others.merge();
+  if (!world.root()) return;
   progress.finish();
-  if (skipped == plan.windows()) throw Error("every window holds an unknown base (N): nothing to write (see --unknown)");
-  if (top_file) {
-    top_file->write(top.tsv(genome, info.class_names, info.length, strands > 1 ? "+-" : options.both_strands ? "." : "+"));
-    top_file->commit();
+  if (skipped == plan->windows()) throw Error("every window holds an unknown base (N): nothing to write (see --unknown)");
+  if (out.top_file) {
+    out.top_file->write(
+        out.top->tsv(*genome, info.class_names, info.length, strands > 1 ? "+-" : options.both_strands ? "." : "+"));
+    out.top_file->commit();
   }
-  for (auto& t : tracks) t->commit();
+  for (auto& t : out.tracks) t->commit();
   if (!a.quiet) {
-    std::cerr << "scanned " << plan.windows() << " windows of " << info.length << " bases in "
-              << plan.regions().size() - to_size(plan.regions_too_short()) << " "
+    std::cerr << "scanned " << plan->windows() << " windows of " << info.length << " bases in "
+              << plan->regions().size() - to_size(plan->regions_too_short()) << " "
               << (a.regions.empty() ? "sequences" : "regions");
     if (skipped > 0) std::cerr << "; " << skipped << " windows with unknown bases left out";
-    if (plan.regions_too_short() > 0)
-      std::cerr << "; " << plan.regions_too_short() << (a.regions.empty() ? " sequences" : " regions")
+    if (plan->regions_too_short() > 0)
+      std::cerr << "; " << plan->regions_too_short() << (a.regions.empty() ? " sequences" : " regions")
                 << " shorter than the model skipped";
     std::cerr << "\n";
   }

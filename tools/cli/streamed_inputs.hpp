@@ -56,6 +56,13 @@ class StreamedInputs {
     }
   }
 
+  // Passes over the lines of the first `records` records (the records
+  // before one rank's share of the file).
+  void skip(index_t records) {
+    for (std::size_t r = 0; r < readers_.size(); ++r)
+      for (index_t record = 1; record <= records; ++record) next(r, record);
+  }
+
   // After the last record: no file may have lines left.
   void finish(index_t records) {
     for (auto& reader : readers_) {

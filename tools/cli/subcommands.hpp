@@ -2,6 +2,8 @@
 // The subcommands of the sster tool, one translation unit each
 // (tools/cli/<name>.cpp): add_<name> registers the subcommand, its options
 // and what it does on `app`.
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -25,5 +27,12 @@ void add_vep(CLI::App& app);
 void add_fold(CLI::App& app);
 void add_attribute(CLI::App& app);
 void add_tomtom(CLI::App& app);
+
+// The subcommands that share their work over the ranks of an MPI job (the
+// others refuse to start on more than one rank).
+inline bool runs_on_mpi(const std::string& name) {
+  return name == "train" || name == "predict" || name == "grid-search" || name == "attribute" || name == "scan" ||
+         name == "vep";
+}
 
 }  // namespace sster::cli

@@ -2,18 +2,26 @@
 // scores of the window around the REF and around the ALT, their difference
 // and log2 fold change (genome/variant_effects.hpp), as TSV or as the VCF
 // annotated with INFO fields; ALTs that cannot be scored go to OUT.na.tsv
-// with the reason. Outputs appear only when complete.
+// with the reason. Outputs appear only when complete. Under mpirun each rank
+// scores a contiguous share of the records and rank 0 writes them all in
+// file order: the same files as one process.
 #include <CLI/CLI.hpp>
 #include <htslib/hts_log.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
+#include "sster/core/binary_file.hpp"
+#include "sster/dist/shards.hpp"
 #include "sster/genome/variant_effects.hpp"
 
 namespace sster::cli {
@@ -41,56 +49,129 @@ std::string na_path(const std::string& out) {
   return base + ".na.tsv";
 }
 
-void run_vep(const VepArgs& a) {
-  hts_set_log_level(HTS_LOG_OFF);  // sster reports htslib's failures itself
-  const bool vcf_out = a.format.empty() ? names_vcf(a.output) : a.format == "vcf";
-  Model model = Model::load(a.model);
-  const VepOptions options{.both_strands = a.strand == "both",
-                           .merge = parse_rc_merge(a.merge),
-                           .unknown = parse_unknown_bases(a.unknown),
-                           .centre = a.centre,
-                           .logits = a.logits};
-  require(!vcf_out || !options.both_strands || options.merge != RcMerge::none,
-          "-O vcf writes one score per ALT allele: with --strand both, merge the strands (--rc-merge mean or max)");
-  const GenomeFasta genome(a.fasta);
-  VariantEffects effects(model, genome, options);
-  VcfReader vcf(a.vcf);
+// A record's effects, without the record, as bytes: from a rank to rank 0,
+// which reads the record itself (they never leave the job).
+std::string effects_bytes(const RecordEffects& e) {
+  std::string bytes;
+  BinaryWriter w(bytes);
+  w.put<std::int64_t>(e.record.number);
+  w.put<std::uint8_t>(e.ref_match);
+  for (const auto& allele : e.alleles) {
+    w.string(allele.na_reason);
+    w.put<std::uint8_t>(allele.contains_unknown);
+    for (const auto* scores : {&allele.ref, &allele.alt_scores}) {
+      w.put<std::uint64_t>(scores->size());
+      w.array(scores->data(), scores->size());
+    }
+  }
+  w.finish();
+  return bytes;
+}
 
-  AtomicFile na(na_path(a.output));
-  na.write(VariantEffects::na_header());
+// The effects of the next record of `vcf`, from a rank's bytes.
+RecordEffects effects_from_bytes(std::string_view bytes, VcfReader& vcf) {
+  BinaryReader r(bytes, "a rank's variant effects");
+  RecordEffects e;
+  const auto number = r.get<std::int64_t>();
+  require(vcf.next(e.record) && e.record.number == number,
+          vcf.path() + ": record " + std::to_string(number + 1) + " is not where it was when the ranks read it");
+  e.ref_match = r.get<std::uint8_t>() != 0;
+  for (const auto& alt : e.record.alts) {
+    AlleleEffect& allele = e.alleles.emplace_back(AlleleEffect{.alt = alt});
+    allele.na_reason = r.string();
+    allele.contains_unknown = r.get<std::uint8_t>() != 0;
+    for (auto* scores : {&allele.ref, &allele.alt_scores}) {
+      scores->resize(r.get<std::uint64_t>());
+      r.array(scores->data(), scores->size());
+    }
+  }
+  return e;
+}
+
+index_t count_records(const std::string& path) {
+  VcfReader vcf(path);
+  VcfRecord r;
+  while (vcf.next(r)) {
+  }
+  return vcf.records_read();
+}
+
+// Under mpirun every rank scores a contiguous share of the VCF's records,
+// and rank 0 writes every record's rows in file order, reading the records
+// of the other ranks' shares itself (dist::OrderedBlocks): the same files
+// as one process.
+void run_vep(VepArgs a) {
+  hts_set_log_level(HTS_LOG_OFF);  // sster reports htslib's failures itself
+  auto& world = dist::Communicator::world();
+  a.quiet = a.quiet || !world.root();
+  const bool vcf_out = a.format.empty() ? names_vcf(a.output) : a.format == "vcf";
+  std::optional<Model> model;
+  std::optional<GenomeFasta> genome;
+  std::optional<VariantEffects> effects;
+  std::optional<VcfReader> vcf;
+  std::optional<AtomicFile> na;
   std::unique_ptr<AtomicFile> tsv;
   std::unique_ptr<VcfAnnotator> annotated;
-  if (vcf_out) {
-    std::vector<VcfAnnotator::Field> fields;
-    for (const auto& c : model.info().class_names) {
-      fields.push_back({info_key("SSTER_REF_", c), "sster: probability of class " + c + " with the REF allele"});
-      fields.push_back({info_key("SSTER_ALT_", c), "sster: probability of class " + c + " with the ALT allele"});
-      fields.push_back({info_key("SSTER_DIFF_", c), "sster: ALT minus REF probability of class " + c});
-      fields.push_back({info_key("SSTER_LOG2FC_", c), "sster: log2 of ALT over REF probability of class " + c});
+  ChunkRange mine{0, -1};  // every record
+  dist::run_together(world, [&] {
+    model.emplace(Model::load(a.model));
+    const VepOptions options{.both_strands = a.strand == "both",
+                             .merge = parse_rc_merge(a.merge),
+                             .unknown = parse_unknown_bases(a.unknown),
+                             .centre = a.centre,
+                             .logits = a.logits};
+    require(!vcf_out || !options.both_strands || options.merge != RcMerge::none,
+            "-O vcf writes one score per ALT allele: with --strand both, merge the strands (--rc-merge mean or max)");
+    genome.emplace(a.fasta);
+    effects.emplace(*model, *genome, options);
+    vcf.emplace(a.vcf);
+    if (world.distributed()) mine = dist::share(count_records(a.vcf), world);
+    if (!world.root()) return;
+    na.emplace(na_path(a.output));
+    na->write(VariantEffects::na_header());
+    if (vcf_out) {
+      std::vector<VcfAnnotator::Field> fields;
+      for (const auto& c : model->info().class_names) {
+        fields.push_back({info_key("SSTER_REF_", c), "sster: probability of class " + c + " with the REF allele"});
+        fields.push_back({info_key("SSTER_ALT_", c), "sster: probability of class " + c + " with the ALT allele"});
+        fields.push_back({info_key("SSTER_DIFF_", c), "sster: ALT minus REF probability of class " + c});
+        fields.push_back({info_key("SSTER_LOG2FC_", c), "sster: log2 of ALT over REF probability of class " + c});
+      }
+      annotated = std::make_unique<VcfAnnotator>(a.output, *vcf, fields, "SSTER_REF_MISMATCH",
+                                                 "sster: the REF allele differs from the genome (scored as given)");
+    } else {
+      tsv = std::make_unique<AtomicFile>(a.output);
+      tsv->write(effects->tsv_header());
     }
-    annotated = std::make_unique<VcfAnnotator>(a.output, vcf, fields, "SSTER_REF_MISMATCH",
-                                               "sster: the REF allele differs from the genome (scored as given)");
-  } else {
-    tsv = std::make_unique<AtomicFile>(a.output);
-    tsv->write(effects.tsv_header());
-  }
+  });
 
   CountProgress progress(a.quiet, "vep", "records", 0);
   index_t records = 0, alleles = 0, not_scored = 0, mismatches = 0;
-  effects.run(vcf, 0, -1, [&](const RecordEffects& e) {
+  auto write = [&](const RecordEffects& e) {
     ++records;
     alleles += ssize(e.alleles);
     mismatches += !e.ref_match;
     for (const auto& allele : e.alleles) not_scored += !allele.na_reason.empty();
-    na.write(effects.na_rows(e));
-    if (tsv) tsv->write(effects.tsv_rows(e));
-    else annotated->write(e.record, effects.info_values(e), !e.ref_match);
+    na->write(effects->na_rows(e));
+    if (tsv) tsv->write(effects->tsv_rows(e));
+    else annotated->write(e.record, effects->info_values(e), !e.ref_match);
     progress.add(1);
+  };
+  dist::OrderedBlocks others(world, [&](std::string_view bytes) { write(effects_from_bytes(bytes, *vcf)); });
+  dist::run_together(world, [&] {
+    effects->run(*vcf, mine.begin, mine.end, [&](const RecordEffects& e) {
+      if (world.root())
+        write(e);
+      else
+        others.add(effects_bytes(e));
+    });
   });
+  others.merge();
+  if (!world.root()) return;
   progress.finish();
   if (tsv) tsv->commit();
   else annotated->commit();
-  na.commit();
+  na->commit();
   if (!a.quiet)
     std::cerr << "scored " << alleles - not_scored << " of " << alleles << " ALT alleles in " << records
               << " records; " << not_scored << " listed in " << na_path(a.output) << " with the reason; " << mismatches

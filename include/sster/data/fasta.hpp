@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -105,7 +106,39 @@ class FastaReader {
   // record and line) for malformed input, for an empty file and for a file
   // without records.
   bool next(FastaRecord& rec) {
+    while (records_ < first_)  // read past (and check) the records before the range
+      if (!next_in_file(rec)) return false;
+    return records_ < end_ && next_in_file(rec);
+  }
+
+  // From now on next() returns only the records [first, end) of the file,
+  // counted from 0 (their numbers and lines stay those of the whole file):
+  // one share of a file split among processes.
+  void restrict_to(index_t first, index_t end) {
+    first_ = first;
+    end_ = end;
+  }
+
+  const std::string& path() const { return lines_.path(); }
+  FastaFormat format() const { return format_; }
+  bool gzipped() const { return lines_.gzipped(); }
+  index_t records() const { return records_; }          // records read so far
+  index_t line_number() const { return lines_.line_number(); }
+  std::uint64_t bytes_in() const { return lines_.bytes_in(); }
+  std::uint64_t bytes_out() const { return lines_.bytes_out(); }
+  std::string where(const FastaRecord& rec) const { return fasta_location(path(), rec.number, rec.line); }
+  std::string where(const FastaRecord& rec, index_t line) const { return fasta_location(path(), rec.number, line); }
+
+ private:
+  struct BodyLine {
+    std::size_t offset, size;
+    index_t line;
+  };
+
+  // The file's next record, whatever the range.
+  bool next_in_file(FastaRecord& rec) {
     if (!have_header_ && !read_first_header()) return false;
+
     rec.name.assign(header_);
     rec.number = ++records_;
     rec.line = header_line_;
@@ -142,22 +175,6 @@ class FastaReader {
     if (format_ == FastaFormat::sequence_profile) split_profile(rec);
     return true;
   }
-
-  const std::string& path() const { return lines_.path(); }
-  FastaFormat format() const { return format_; }
-  bool gzipped() const { return lines_.gzipped(); }
-  index_t records() const { return records_; }          // records returned so far
-  index_t line_number() const { return lines_.line_number(); }
-  std::uint64_t bytes_in() const { return lines_.bytes_in(); }
-  std::uint64_t bytes_out() const { return lines_.bytes_out(); }
-  std::string where(const FastaRecord& rec) const { return fasta_location(path(), rec.number, rec.line); }
-  std::string where(const FastaRecord& rec, index_t line) const { return fasta_location(path(), rec.number, line); }
-
- private:
-  struct BodyLine {
-    std::size_t offset, size;
-    index_t line;
-  };
 
   static std::string_view rstrip(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -305,6 +322,7 @@ class FastaReader {
   bool have_header_ = false;
   bool started_ = false;
   index_t records_ = 0;
+  index_t first_ = 0, end_ = std::numeric_limits<index_t>::max();  // restrict_to
   std::string body_;
   std::vector<BodyLine> body_lines_;
 };

@@ -152,12 +152,13 @@ class VariantEffects {
 
   // Scores records [first, last) of the VCF (last < 0: to its end), read
   // from where the reader stands, and calls sink(const RecordEffects&) for
-  // each in file order.
+  // each in file order. The reader stops after record last - 1, so the
+  // records after it can be read on from there.
   template <class Sink>
   void run(VcfReader& vcf, index_t first, index_t last, Sink&& sink) {
     std::vector<RecordEffects> pending;
     VcfRecord r;
-    while (vcf.next(r) && (last < 0 || r.number < last)) {
+    while ((last < 0 || vcf.records_read() < last) && vcf.next(r)) {
       if (r.number < first) continue;
       prepare(vcf, std::move(r), pending);
       if (ssize(jobs_) >= batch_alleles) {

@@ -68,6 +68,9 @@ class VcfReader {
     return bcf_ ? path_ + " record " + std::to_string(r.number + 1) : path_ + " line " + std::to_string(r.line);
   }
 
+  // Records read so far: the number the next one gets.
+  index_t records_read() const { return read_; }
+
   // The next record; false at the end of the file.
   bool next(VcfRecord& r) {
     std::shared_ptr<bcf1_t> raw(bcf_init(), detail::BcfRecordDeleter{});

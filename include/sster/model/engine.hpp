@@ -6,16 +6,20 @@
 // own replica of the network (same parameter buffer, own activations and own
 // gradient buffer), and the chunk gradients are summed in chunk order before
 // the Adam step. Dropout masks are keyed by (seed, step, sample in batch).
-// So 1 thread and N threads produce bit-identical weights.
+// So 1 thread and N threads produce bit-identical weights. The same seam
+// spreads the chunks over processes (share_chunks, model/chunk_sharing.hpp):
+// 1 or N processes give bit-identical weights too.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sster/core/aligned.hpp"
 #include "sster/core/index.hpp"
 #include "sster/core/parallel.hpp"
 #include "sster/core/simd.hpp"
+#include "sster/model/chunk_sharing.hpp"
 #include "sster/model/network.hpp"
 #include "sster/nn/loss.hpp"
 #include "sster/optim/adam.hpp"
@@ -66,36 +70,59 @@ class Engine {
   AdamState& adam_state() { return adam_state_; }
   void set_step(std::uint64_t step) { step_ = step; }
 
+  // From now on every training step (and loss()) computes only this
+  // process's chunks and `sharing` combines them with the other processes';
+  // null: this process computes every chunk again.
+  void share_chunks(std::shared_ptr<ChunkSharing<T>> sharing) { sharing_ = std::move(sharing); }
+
   // One optimiser step: forward, loss, backward on every chunk, gradients
   // summed in chunk order, Adam, max-norm. Returns the summed weighted loss.
   double train_step(const Batch<T>& batch, index_t B, const Adam& adam, double max_norm) {
-    const index_t chunks = (B + chunk_ - 1) / chunk_;
-    ensure_replicas(chunks);
+    const index_t chunks = chunk_count(B);
+    const ChunkRange own = own_chunks(chunks);
+    ensure_replicas(own.end - own.begin);
     std::vector<double> losses(to_size(chunks));
-    parallel_for_each_index(chunks, [&](index_t c) {
-      const auto r = chunk_range_of(c, B);
+    parallel_for_each_index(own.end - own.begin, [&](index_t i) {
+      const auto r = chunk_range_of(own.begin + i, B);
       Context ctx{.training = true, .seed = seed_, .step = step_, .first_sample = r.begin};
-      at(losses, c) = run_chunk(to_size(c), batch, r, B, ctx, true);
+      at(losses, own.begin + i) = run_chunk(to_size(i), batch, r, B, ctx, true);
     });
-    optimizer_step(chunks, adam, max_norm);
+    if (sharing_) {
+      std::vector<const T*> own_grads;
+      for (index_t i = 0; i < own.end - own.begin; ++i) own_grads.push_back(at(grads_, i).data());
+      shared_sum_.resize(params_.size());
+      sharing_->sum_in_chunk_order(chunks, own_grads, static_cast<index_t>(params_.size()), shared_sum_.data(), losses);
+      optimizer_step(shared_sum_.data(), 1, adam, max_norm);
+    } else {
+      optimizer_step(grads_[0].data(), chunks, adam, max_norm);
+    }
     ++step_;
-    double total = 0;
-    for (double l : losses) total += l;
-    return total;
+    return sum_in_order(losses);
+  }
+
+  // The summed loss of a batch against batch.targets, without gradients
+  // (a validation loss); shared like a training step.
+  double loss(const Batch<T>& batch, index_t B) {
+    const index_t chunks = chunk_count(B);
+    std::vector<double> losses(to_size(chunks));
+    for_each_chunk_of(own_chunks(chunks), B, [&](std::size_t replica, index_t begin, index_t end) {
+      Context ctx{.first_sample = begin};
+      at(losses, begin / chunk_) = run_chunk(replica, batch, {begin, end}, B, ctx, false);
+    });
+    if (sharing_) sharing_->share_losses(chunks, losses);
+    return sum_in_order(losses);
   }
 
   // Probabilities (B, classes) for a batch of any size, and the summed loss
   // against batch.targets when they are given (0 otherwise).
   double predict(const Batch<T>& batch, index_t B, T* probs) {
-    std::vector<double> losses(to_size((B + chunk_ - 1) / chunk_));
+    std::vector<double> losses(to_size(chunk_count(B)));
     for_each_chunk(B, [&](std::size_t replica, index_t begin, index_t end) {
       Context ctx{.first_sample = begin};
       at(losses, begin / chunk_) = run_chunk(replica, batch, {begin, end}, B, ctx, false);
       std::copy_n(chunk_probs_[replica].data(), (end - begin) * classes(), probs + begin * classes());
     });
-    double total = 0;
-    for (double l : losses) total += l;
-    return total;
+    return sum_in_order(losses);
   }
 
   // Keras' max_norm on every constrained kernel (not biases, not the output
@@ -114,35 +141,48 @@ class Engine {
   // rounds, and a chunk's result does not depend on the replica computing it.
   template <class Fn>
   void for_each_chunk(index_t B, Fn&& fn) {
-    const index_t chunks = (B + chunk_ - 1) / chunk_;
-    const index_t workers = std::min(chunks, std::max<index_t>(threads(), static_cast<index_t>(replicas_.size())));
+    for_each_chunk_of({0, chunk_count(B)}, B, fn);
+  }
+  Network<T>& network(std::size_t replica) { return replicas_[replica]; }
+
+ private:
+  index_t chunk_count(index_t B) const { return (B + chunk_ - 1) / chunk_; }
+  ChunkRange chunk_range_of(index_t c, index_t B) const { return {c * chunk_, std::min(B, (c + 1) * chunk_)}; }
+  ChunkRange own_chunks(index_t chunks) const { return sharing_ ? sharing_->own_chunks(chunks) : ChunkRange{0, chunks}; }
+  static double sum_in_order(const std::vector<double>& values) {
+    double total = 0;
+    for (double v : values) total += v;
+    return total;
+  }
+
+  // for_each_chunk over the chunks [chunks.begin, chunks.end) only.
+  template <class Fn>
+  void for_each_chunk_of(ChunkRange chunks, index_t B, Fn&& fn) {
+    const index_t count = chunks.end - chunks.begin;
+    const index_t workers = std::min(count, std::max<index_t>(threads(), static_cast<index_t>(replicas_.size())));
     ensure_replicas(workers);
-    std::atomic<index_t> next{0};
+    std::atomic<index_t> next{chunks.begin};
     parallel_for_each_index(workers, [&](index_t i) {
-      for (index_t c = next++; c < chunks; c = next++) {
+      for (index_t c = next++; c < chunks.end; c = next++) {
         const auto r = chunk_range_of(c, B);
         fn(to_size(i), r.begin, r.end);
       }
     });
   }
-  Network<T>& network(std::size_t replica) { return replicas_[replica]; }
 
- private:
-  ChunkRange chunk_range_of(index_t c, index_t B) const { return {c * chunk_, std::min(B, (c + 1) * chunk_)}; }
-
-  // The chunks' gradients summed in chunk order, Adam, max-norm: in parallel
-  // over fixed blocks of parameters. Every parameter's arithmetic is the same
-  // whichever thread runs its block, so the weights do not depend on the
-  // thread count. (Serial, this step was 3% of a 1-thread training step and
-  // 6% of a 2-thread one.)
-  void optimizer_step(index_t chunks, const Adam& adam, double max_norm) {
+  // Adam and max-norm with the gradient g + grads_[1] + ... + grads_[parts - 1],
+  // summed in that order (g is grads_[0] itself, or a sum formed elsewhere
+  // with parts = 1): in parallel over fixed blocks of parameters. Every
+  // parameter's arithmetic is the same whichever thread runs its block, so
+  // the weights do not depend on the thread count. (Serial, this step was 3%
+  // of a 1-thread training step and 6% of a 2-thread one.)
+  void optimizer_step(T* g, index_t parts, const Adam& adam, double max_norm) {
     constexpr index_t block = 16384;  // floats: 64 KiB, a multiple of every SIMD width
     const index_t n = static_cast<index_t>(params_.size());
     const auto coefficients = adam.begin_step(adam_state_, n);
     parallel_for_each_index((n + block - 1) / block, [&](index_t b) {
       const index_t begin = b * block, end = std::min(n, begin + block);
-      T* g = grads_[0].data();
-      for (index_t c = 1; c < chunks; ++c)
+      for (index_t c = 1; c < parts; ++c)
         simd::add(end - begin, at(grads_, c).data() + begin, g + begin);
       Adam::update(coefficients, adam_state_, params_.data(), g, begin, end);
     });
@@ -193,6 +233,8 @@ class Engine {
   std::vector<std::vector<T>> chunk_probs_;
   std::vector<Tensor<T>> chunk_grad_;
   AdamState adam_state_;
+  std::shared_ptr<ChunkSharing<T>> sharing_;
+  AlignedVector<T> shared_sum_;  // the chunks' gradient sum a ChunkSharing forms
 };
 
 }  // namespace sster

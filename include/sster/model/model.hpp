@@ -313,17 +313,16 @@ class Model {
   // Mean unweighted loss over the records idx (Keras' validation loss).
   double evaluate_loss(const Data& data, std::span<const index_t> idx) {
     double total = 0;
-    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) {
-      probs_.resize(to_size(n * info_.classes()));
-      total += engine_->predict(b, n, probs_.data());
-    });
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) { total += engine_->loss(b, n); });
     return total / static_cast<double>(idx.size());
   }
 
   // Probabilities (records of `group`, classes), in the group's record order.
-  RowMatrix<float> predict(const Data& data, Group group) {
+  RowMatrix<float> predict(const Data& data, Group group) { return predict(data, data.indices(group)); }
+
+  // Probabilities (records idx, classes), in idx's order.
+  RowMatrix<float> predict(const Data& data, std::span<const index_t> idx) {
     check_compatible(data);
-    const auto idx = data.indices(group);
     RowMatrix<float> out(static_cast<index_t>(idx.size()), info_.classes());
     for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t first) {
       Batch<float> inputs_only = b;
@@ -491,7 +490,6 @@ class Model {
   bool rc_augment_ = false;
   std::optional<TrainingState> training_;
   BatchBuffer buffer_;
-  std::vector<float> probs_;
 };
 
 }  // namespace sster

@@ -33,16 +33,16 @@ void merge_strands(RcMerge m, index_t n, T* plus, const T* minus) {
     for (index_t i = 0; i < n; ++i) plus[i] = std::max(plus[i], minus[i]);
 }
 
-// Model::predict(data, group) with each record's score merged with its
+// Model::predict(data, idx) with each record's score merged with its
 // reverse complement's (over its length; padding stays at the end). DNA and
 // RNA records of symbols and per-sequence values only.
-inline RowMatrix<float> predict_both_strands(Model& model, const Data& data, Group group, RcMerge merge) {
+inline RowMatrix<float> predict_both_strands(Model& model, const Data& data, std::span<const index_t> idx,
+                                             RcMerge merge) {
   require(merge != RcMerge::none, "predict_both_strands: merge the strands with mean or max");
   require(data.dense_channels() == 0 && !data.has_profile(),
           "--rc-merge: position-wise values and structure profiles have no reverse complement");
   const ReverseComplement rc(data.alphabet(), "--rc-merge");
-  RowMatrix<float> plus = model.predict(data, group);
-  const auto idx = data.indices(group);
+  RowMatrix<float> plus = model.predict(data, idx);
   const index_t n = ssize(idx), L = data.length(), E = data.extra_size(), K = model.info().classes();
   constexpr index_t block = 1024;
   std::vector<std::uint8_t> symbols;
@@ -63,6 +63,11 @@ inline RowMatrix<float> predict_both_strands(Model& model, const Data& data, Gro
     merge_strands(merge, B * K, plus.data() + first * K, minus.data());
   }
   return plus;
+}
+
+// The same for the records of `group`, in the group's record order.
+inline RowMatrix<float> predict_both_strands(Model& model, const Data& data, Group group, RcMerge merge) {
+  return predict_both_strands(model, data, data.indices(group), merge);
 }
 
 }  // namespace sster

@@ -9,10 +9,11 @@
 // column instead, as sster's reports do.
 //
 // With an output folder the search is resumable: each finished combination
-// is saved there (combination_<i>.sster) and recorded in finished.tsv, and
-// a rerun skips what is recorded. Combinations train in parallel (each
-// model's batches are themselves parallel and deterministic, so the results
-// do not depend on how many run at once).
+// is saved there (combination_<i>.sster) and recorded in finished.tsv
+// (GridRecord), and a rerun skips what is recorded. Combinations train in
+// parallel (each model's batches are themselves parallel and deterministic,
+// so the results do not depend on how many run at once); over the ranks of
+// an MPI job, dist/grid_search.hpp deals them out with the same pieces.
 //
 // search/ sits above model/ and metrics/: it trains models and scores them,
 // so neither of those needs the other.
@@ -28,6 +29,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -55,7 +57,10 @@ struct GridResult {
   std::vector<std::string> values;  // one per grid parameter, as given
   Params params;
   double score = 0;
+  index_t combination = 0;  // its index in GridSearch::combinations()
 };
+
+class GridRecord;
 
 class GridSearch {
  public:
@@ -94,44 +99,24 @@ class GridSearch {
   const std::vector<std::vector<std::string>>& combinations() const { return combinations_; }
 
   // Trains what is not finished yet; returns the best model and the ranking.
-  std::pair<Model, std::vector<GridResult>> train(const Data& data, const GridOptions& o = {}) {
-    auto finished = read_finished(o.folder);
-    std::vector<index_t> todo;
-    for (index_t i = 0; i < static_cast<index_t>(combinations_.size()); ++i)
-      if (!finished.count(key(i))) todo.push_back(i);
-    std::mutex lock;
-    std::vector<std::optional<Model>> trained(combinations_.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
-      for (std::size_t t = range.begin(); t != range.end(); ++t) {
-        const index_t i = todo[t];
-        Model model(params_of(i), data, o.seed);
-        model.train(data, false);
-        const double score = validation_score(model, data, o.metric, o.per_class);
-        std::lock_guard guard(lock);
-        finished[key(i)] = score;
-        if (!o.folder.empty()) {
-          model.save(model_path(o.folder, i));
-          write_finished(o.folder, finished);
-        }
-        if (o.verbose) report_progress(o, i, score);
-        at(trained, i).emplace(std::move(model));
-      }
-    }, tbb::simple_partitioner());
-    std::vector<GridResult> results;
-    for (index_t i = 0; i < static_cast<index_t>(combinations_.size()); ++i)
-      results.push_back({at(combinations_, i), params_of(i), finished.at(key(i))});
-    std::vector<index_t> order(results.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<index_t>(i);
-    std::stable_sort(order.begin(), order.end(), [&](index_t a, index_t b) {
-      return at(results, a).score > at(results, b).score;
-    });
-    const index_t best = order.front();
-    std::vector<GridResult> ranked;
-    for (index_t i : order) ranked.push_back(at(results, i));
-    auto& slot = at(trained, best);
-    Model best_model = slot ? std::move(*slot) : Model::load(model_path(o.folder, best));
-    if (!o.folder.empty()) write_file_atomic(std::filesystem::path(o.folder) / "grid_search.tsv", tsv(ranked, o.metric));
-    return {std::move(best_model), std::move(ranked)};
+  std::pair<Model, std::vector<GridResult>> train(const Data& data, const GridOptions& o = {}) const;
+
+  // Combination i, trained and scored as every combination is (the same
+  // seed for all); the observer sees its training.
+  std::pair<Model, double> train_combination(index_t i, const Data& data, const GridOptions& o,
+                                             const TrainObserver& observer = {}) const {
+    Model model(params_of(i), data, o.seed);
+    model.train(data, observer);
+    const double score = validation_score(model, data, o.metric, o.per_class);
+    return {std::move(model), score};
+  }
+
+  // "conv_num=1 kernel_num=(20,40)": identifies combination i in finished.tsv.
+  std::string key(index_t i) const {
+    std::string k;
+    for (std::size_t p = 0; p < grid_.size(); ++p)
+      k += (p ? " " : "") + grid_[p].first + "=" + at(combinations_, i)[p];
+    return k;
   }
 
   // pysster's summary table: one line per combination, best first.
@@ -190,15 +175,6 @@ class GridSearch {
   }
 
  private:
-  void report_progress(const GridOptions& o, index_t i, double score) const {
-    std::ostringstream line;
-    line << "combination " << i + 1 << "/" << combinations_.size() << " (" << key(i) << "): " << score;
-    if (o.print)
-      o.print(line.str());
-    else
-      std::cerr << line.str() << "\n";
-  }
-
   std::vector<std::vector<std::string>> expand(std::size_t p, std::vector<std::string> prefix) const {
     if (p == grid_.size()) return {prefix};
     std::vector<std::vector<std::string>> out;
@@ -209,49 +185,124 @@ class GridSearch {
     }
     return out;
   }
+  friend class GridRecord;
   Params params_of(index_t i) const {
     Params p = base_;
     for (std::size_t k = 0; k < grid_.size(); ++k) p.set(grid_[k].first, at(combinations_, i)[k]);
     p.validate();
     return p;
   }
-  // "conv_num=1 kernel_num=(20,40)": identifies a combination in finished.tsv.
-  std::string key(index_t i) const {
-    std::string k;
-    for (std::size_t p = 0; p < grid_.size(); ++p)
-      k += (p ? " " : "") + grid_[p].first + "=" + at(combinations_, i)[p];
-    return k;
-  }
-  static std::string model_path(const std::string& folder, index_t i) {
-    return (std::filesystem::path(folder) / ("combination_" + std::to_string(i + 1) + ".sster")).string();
-  }
-  static std::map<std::string, double> read_finished(const std::string& folder) {
-    std::map<std::string, double> done;
-    if (folder.empty()) return done;
-    create_folders(folder);
-    std::ifstream in(std::filesystem::path(folder) / "finished.tsv");
+  std::vector<std::pair<std::string, std::vector<std::string>>> grid_;
+  Params base_;
+  std::vector<std::vector<std::string>> combinations_;
+};
+
+// What a search has finished: every combination's validation score and,
+// with an output folder, its model (combination_<i>.sster) and
+// finished.tsv, each rewritten atomically as a combination finishes, so that
+// a rerun resumes where the last one stopped. One process keeps it (rank 0
+// of an MPI job).
+class GridRecord {
+ public:
+  // Reads what o.folder records as finished (nothing without a folder).
+  GridRecord(const GridSearch& search, const GridOptions& o)
+      : search_(search), folder_(o.folder), verbose_(o.verbose), print_(o.print) {
+    if (folder_.empty()) return;
+    create_folders(folder_);
+    std::ifstream in(std::filesystem::path(folder_) / "finished.tsv");
     std::string line;
     while (std::getline(in, line)) {
       const auto tab = line.rfind('\t');
       if (tab == std::string::npos) continue;
       try {
-        done[line.substr(0, tab)] = std::stod(line.substr(tab + 1));
+        scores_[line.substr(0, tab)] = std::stod(line.substr(tab + 1));
       } catch (const std::exception&) {
-        throw Error(folder + "/finished.tsv: '" + line + "' is not 'combination<TAB>score'");
+        throw Error(folder_ + "/finished.tsv: '" + line + "' is not 'combination<TAB>score'");
       }
     }
-    return done;
-  }
-  static void write_finished(const std::string& folder, const std::map<std::string, double>& done) {
-    std::ostringstream out;
-    out.precision(17);
-    for (const auto& [k, v] : done) out << k << "\t" << v << "\n";
-    write_file_atomic(std::filesystem::path(folder) / "finished.tsv", out.str());
   }
 
-  std::vector<std::pair<std::string, std::vector<std::string>>> grid_;
-  Params base_;
-  std::vector<std::vector<std::string>> combinations_;
+  // The combinations not finished yet, in grid order.
+  std::vector<index_t> pending() const {
+    std::vector<index_t> todo;
+    for (index_t i = 0; i < std::ssize(search_.combinations()); ++i)
+      if (!scores_.count(search_.key(i))) todo.push_back(i);
+    return todo;
+  }
+  index_t finished_count() const { return std::ssize(search_.combinations()) - std::ssize(pending()); }
+
+  // Combination i is finished: saves its model, then finished.tsv.
+  void add(index_t i, double score, const Model& model) {
+    if (!folder_.empty()) model.save(model_path(i));
+    add_score(i, score);
+  }
+  // The same for a model that arrives as the bytes of its file.
+  void add(index_t i, double score, std::string_view model_file) {
+    if (!folder_.empty()) write_file_atomic(model_path(i), model_file);
+    add_score(i, score);
+  }
+
+  // Every combination, best first (the grid order among equal scores);
+  // with a folder, also written to grid_search.tsv. All must be finished.
+  std::vector<GridResult> ranked(GridMetric metric) const {
+    std::vector<GridResult> results;
+    for (index_t i = 0; i < std::ssize(search_.combinations()); ++i)
+      results.push_back({at(search_.combinations(), i), search_.params_of(i), scores_.at(search_.key(i)), i});
+    std::stable_sort(results.begin(), results.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+    if (!folder_.empty()) write_file_atomic(std::filesystem::path(folder_) / "grid_search.tsv", search_.tsv(results, metric));
+    return results;
+  }
+
+  // The model of a combination finished by an earlier run (from the folder).
+  Model load(index_t i) const { return Model::load(model_path(i)); }
+
+ private:
+  std::string model_path(index_t i) const {
+    return (std::filesystem::path(folder_) / ("combination_" + std::to_string(i + 1) + ".sster")).string();
+  }
+  void add_score(index_t i, double score) {
+    scores_[search_.key(i)] = score;
+    if (!folder_.empty()) {
+      std::ostringstream out;
+      out.precision(17);
+      for (const auto& [k, v] : scores_) out << k << "\t" << v << "\n";
+      write_file_atomic(std::filesystem::path(folder_) / "finished.tsv", out.str());
+    }
+    if (verbose_) report_progress(i, score);
+  }
+  void report_progress(index_t i, double score) const {
+    std::ostringstream line;
+    line << "combination " << i + 1 << "/" << search_.combinations().size() << " (" << search_.key(i) << "): " << score;
+    if (print_)
+      print_(line.str());
+    else
+      std::cerr << line.str() << "\n";
+  }
+
+  const GridSearch& search_;
+  std::string folder_;
+  bool verbose_;
+  std::function<void(const std::string& line)> print_;
+  std::map<std::string, double> scores_;  // by GridSearch::key
 };
+
+inline std::pair<Model, std::vector<GridResult>> GridSearch::train(const Data& data, const GridOptions& o) const {
+  GridRecord record(*this, o);
+  const auto todo = record.pending();
+  std::mutex lock;
+  std::vector<std::optional<Model>> trained(combinations_.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const auto& range) {
+    for (std::size_t t = range.begin(); t != range.end(); ++t) {
+      const index_t i = todo[t];
+      auto [model, score] = train_combination(i, data, o);
+      std::lock_guard guard(lock);
+      record.add(i, score, model);
+      at(trained, i).emplace(std::move(model));
+    }
+  }, tbb::simple_partitioner());
+  auto ranked = record.ranked(o.metric);
+  auto& best = at(trained, ranked.front().combination);
+  return {best ? std::move(*best) : record.load(ranked.front().combination), std::move(ranked)};
+}
 
 }  // namespace sster
