@@ -100,6 +100,16 @@ TEST_CASE("sliding scores: paths of thousands of windows, their dense layers a b
   check_windows(m, x, {2, 2, 1300});              // a path with a step: no WindowDense
 }
 
+TEST_CASE("sliding scores: sequences of several tiles, the convolutions repeated where tiles meet") {
+  const index_t L = 60, tile = SlidingNetwork::tile_bases;
+  Model m = model_for(Params{}.kernel_num(6).kernel_len(7).neuron_num(10), L, 2, false);
+  const auto x = random_symbols(2 * tile + 3 * L, 4, 5);
+  const index_t windows = ssize(x) - L + 1;
+  check_windows(m, x, {0, 1, windows});                     // two whole tiles and a short one
+  check_windows(m, x, {tile - 3, 1, tile + 10});            // tiles that start inside the sequence
+  check_windows(m, x, {4, 3, (windows - 4 + 2) / 3});       // a step: tiles of tile / 3 windows
+}
+
 TEST_CASE("recurrent networks are scored window by window, with the same results") {
   const index_t L = 30;
   Model m = model_for(Params{}.kernel_num(4).kernel_len(3).rnn_type("GRU").rnn_units(5), L, 2, false);

@@ -71,6 +71,9 @@ TEST_CASE_TEMPLATE("maxpool1d kernels: fast equals reference (ties, overlapping 
     kernels::maxpool1d_forward(x.data(), y.data(), a.data(), s);
     for (index_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == y_ref[i]);
     CHECK(a == a_ref);
+    Tensor<T> values(y.shape(), std::nan(""));
+    kernels::maxpool1d_forward_values(x.data(), values.data(), s);
+    for (index_t i = 0; i < y.size(); ++i) REQUIRE(values[i] == y_ref[i]);
     auto g = sster::test::random_tensor<T>(y.shape(), 2);
     Tensor<T> dx_ref(x.shape()), dx(x.shape(), std::nan(""));
     kernels::maxpool1d_backward_ref(g.data(), a_ref.data(), dx_ref.data(), s);

@@ -35,7 +35,9 @@ struct ScanUnit {
 
 class ScanPlan {
  public:
-  static constexpr index_t default_unit_bases = index_t{1} << 16;
+  // Units are what threads share (and MPI ranks): a few per thread even on
+  // a 1 Mb sequence, so that the last one keeps no thread waiting long.
+  static constexpr index_t default_unit_bases = index_t{1} << 14;
 
   ScanPlan(const GenomeFasta& genome, std::vector<GenomeRegion> regions, index_t window, index_t stride,
            index_t unit_bases = default_unit_bases)

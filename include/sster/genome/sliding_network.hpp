@@ -25,6 +25,10 @@
 // The network's own layers do the convolutions (their parts overloads stop
 // before the pooling, nn/layer.hpp), so the scores equal the network's on
 // each window up to the summation order of the first dense layer (~1e-6).
+// The windows go through this a tile at a time (tile_bases window starts),
+// so that each block's output stays in the core's cache; a tile repeats the
+// convolutions of the L - 1 positions it shares with the next (~5% of them).
+//
 // Networks this does not fit (recurrent layers: a window's state depends on
 // where it starts) are evaluated window by window through the network itself.
 // The scores are class probabilities (softmax or sigmoid, as the model's loss).
@@ -33,6 +37,7 @@
 // model, and each thread needs a copy of its own (it keeps its buffers).
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -63,6 +68,10 @@ struct WindowRange {
 
 class SlidingNetwork {
  public:
+  // Window starts per pass of the shared evaluation (a tile): its blocks'
+  // outputs then fit in L2.
+  static constexpr index_t tile_bases = 4096;
+
   SlidingNetwork(const Network<float>& net, LossKind loss) : loss_(loss), fallback_(net) {
     const InputSpec& in = net.input();
     require(in.symbols_only() && in.extra == 0,
@@ -86,8 +95,15 @@ class SlidingNetwork {
             "SlidingNetwork::score: the windows do not fit in the sequence");
     if (w.count == 0) return;
     logits_.assign(to_size(w.count * classes_), 0.f);
-    if (sliding_ && !per_window_cheaper(n, w)) score_shared(x, n, w);
-    else score_each(x, w);
+    if (sliding_ && !per_window_cheaper(n, w)) {
+      const index_t per_tile = std::max<index_t>(1, tile_bases / w.step);
+      for (index_t k0 = 0; k0 < w.count; k0 += per_tile) {
+        const WindowRange t{w.at(k0), w.step, std::min(per_tile, w.count - k0)};
+        score_shared(x + t.first, t.last() + L_ - t.first, {0, t.step, t.count}, logits_.data() + k0 * classes_);
+      }
+    } else {
+      score_each(x, w);
+    }
     output_probabilities(loss_, w.count, classes_, logits_.data(), probs);
   }
 
@@ -162,12 +178,9 @@ class SlidingNetwork {
     const Dense<float>& d = dense_.front();
     const index_t F = d.inputs, units = d.units, Kp = kernels::simd_padded<float>(units);
     auto w = std::make_shared<AlignedVector<float>>(to_size(F * Kp), 0.f);
-    auto b = std::make_shared<AlignedVector<float>>(to_size(Kp), 0.f);
     for (index_t i = 0; i < F; ++i) std::copy_n(d.w_ + i * units, units, w->data() + i * Kp);
-    std::copy_n(d.b_, units, b->data());
     dense_w_ = std::move(w);
-    dense_b_ = std::move(b);
-    if (!blocks_.empty()) window_dense_.emplace(d.w_, d.b_, features_rows_, features_channels_, units);
+    if (!blocks_.empty()) window_dense_.emplace(d.w_, features_rows_, features_channels_, units);
     double dense_cost = 0, convs = 0;
     for (const auto& layer : dense_) dense_cost += static_cast<double>(layer.inputs * layer.units);
     for (const auto& blk : blocks_) {
@@ -184,8 +197,10 @@ class SlidingNetwork {
 
   // ---- shared evaluation
 
-  void score_shared(const std::uint8_t* x, index_t n, WindowRange w) {
+  // The windows w of the n symbols x, their logits to `logits` (w.count, classes).
+  void score_shared(const std::uint8_t* x, index_t n, WindowRange w, float* logits) {
     windows_ = w;
+    shared_logits_ = logits;
     if (blocks_.empty()) {
       dense_from_symbols(x, n);
       return;
@@ -226,8 +241,7 @@ class SlidingNetwork {
       const kernels::PoolShape ps{1, rows - phase, blk.kernels, blk.pool, blk.stride};
       Tensor<float>& p = pooled_[b];
       p.resize({1, ps.out_len(), blk.kernels});
-      argmax_.resize(to_size(p.size()));
-      kernels::maxpool1d_forward(c.data() + phase * blk.kernels, p.data(), argmax_.data(), ps);
+      kernels::maxpool1d_forward_values(c.data() + phase * blk.kernels, p.data(), ps);
       if (b + 1 < blocks_.size()) descend(b + 1, nullptr, &p, ps.out_len(), next_base, next_mult);
       else dense_from_features(p, next_base, next_mult);
     }
@@ -258,13 +272,13 @@ class SlidingNetwork {
       const WindowRange q{path.at(k0), path.step, std::min(dense_block, path.count - k0)};
       hidden_pad_.resize(to_size(q.count * Kp));
       if (q.step == 1 && q.count >= WindowDense<float>::min_windows)
-        window_dense_->apply(f.data() + q.first * C, q.count + features_rows_ - 1, hidden_pad_.data(), Kp);
+        window_dense_->apply_without_bias(f.data() + q.first * C, q.count + features_rows_ - 1, hidden_pad_.data());
       else
-        kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), dense_b_->data(),
-                            kernels::GemmInit::row,
+        kernels::small_gemm(f.data() + q.first * C, dense_w_->data(), hidden_pad_.data(), static_cast<const float*>(nullptr),
+                            kernels::GemmInit::zero,
                             {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1,
                              .ldb = Kp, .ldc = Kp});
-      finish_dense(q, base, mult, Kp);
+      finish_dense(q, base, mult, Kp, d.b_);
     }
   }
 
@@ -281,17 +295,22 @@ class SlidingNetwork {
     hidden_pad_.assign(to_size(q.count * Kp), 0.f);
     for (index_t k = 0; k < q.count; ++k)
       std::copy_n(conv_[0].data() + q.at(k) * d.units, d.units, hidden_pad_.data() + k * Kp);
-    finish_dense(q, 0, 1, Kp);  // q: the window offsets themselves
+    finish_dense(q, 0, 1, Kp, nullptr);  // q: the window offsets themselves; the bias is in
   }
 
-  // hidden_pad_ (q.count, Kp) holds the first dense layer's output before
-  // its activation; the rest of the dense layers, then the logits land in
-  // logits_ at the windows' rows.
-  void finish_dense(WindowRange q, index_t base, index_t mult, index_t Kp) {
+  // hidden_pad_ (q.count, Kp) holds the first dense layer's products, then
+  // `bias` (unless null) and its activation go on; the rest of the dense
+  // layers, then the logits land in shared_logits_ at the windows' rows.
+  void finish_dense(WindowRange q, index_t base, index_t mult, index_t Kp, const float* bias) {
     const Dense<float>& d = dense_.front();
     Tensor<float>* h = &acts_[0];
     h->resize({q.count, 1, d.units});
-    for (index_t k = 0; k < q.count; ++k) std::copy_n(hidden_pad_.data() + k * Kp, d.units, h->sample(k));
+    for (index_t k = 0; k < q.count; ++k) {
+      const float* from = hidden_pad_.data() + k * Kp;
+      float* to = h->sample(k);
+      if (bias) std::transform(from, from + d.units, bias, to, std::plus<>{});
+      else std::copy_n(from, d.units, to);
+    }
     if (d.activation == Activation::relu) simd::relu(h->size(), h->data());
     Context ctx;
     for (std::size_t i = 1; i < dense_.size(); ++i) {
@@ -302,7 +321,7 @@ class SlidingNetwork {
     }
     for (index_t k = 0; k < q.count; ++k) {
       const index_t o = base + mult * q.at(k), row = (o - windows_.first) / windows_.step;
-      std::copy_n(h->sample(k), classes_, logits_.data() + row * classes_);
+      std::copy_n(h->sample(k), classes_, shared_logits_ + row * classes_);
     }
   }
 
@@ -322,7 +341,7 @@ class SlidingNetwork {
 
   // Windows per pass of the dense layers: a power of two, so every block
   // but the last splits into WindowDense's even and odd windows alike.
-  static constexpr index_t dense_block = 512;
+  static constexpr index_t dense_block = 1024;
 
   LossKind loss_;
   Network<float> fallback_;  // window by window, and the weights' owner view
@@ -331,14 +350,14 @@ class SlidingNetwork {
   std::vector<Block> blocks_;
   std::vector<Dense<float>> dense_;
   index_t features_rows_ = 0, features_channels_ = 0;
-  std::shared_ptr<const AlignedVector<float>> dense_w_, dense_b_;  // (F, Kp), (Kp)
+  std::shared_ptr<const AlignedVector<float>> dense_w_;  // (F, Kp)
   std::optional<WindowDense<float>> window_dense_;                  // with conv blocks
   double shared_row_cost_ = 0, shared_window_cost_ = 0, window_cost_ = 0;  // multiply-adds (per_window_cheaper)
 
   // Per call.
   WindowRange windows_;
+  float* shared_logits_ = nullptr;
   std::vector<Tensor<float>> conv_, pooled_;  // per block: its conv output, the current phase's pooled output
-  std::vector<std::int32_t> argmax_;
   AlignedVector<float> hidden_pad_;
   Tensor<float> acts_[2];
   std::vector<float> logits_;

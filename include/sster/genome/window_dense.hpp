@@ -44,41 +44,38 @@ class WindowDense {
   static constexpr index_t min_windows = 64;   // fewer windows: one GEMM too
 
   // w (R * C, U), bias (U) or null.
-  WindowDense(const T* w, const T* bias, index_t R, index_t C, index_t U)
-      : C_(C), U_(U), Up_(kernels::simd_padded<T>(U)), bias_(to_size(Up_), T{0}) {
-    if (bias) std::copy_n(bias, U, bias_.data());
+  WindowDense(const T* w, index_t R, index_t C, index_t U) : C_(C), Up_(kernels::simd_padded<T>(U)) {
     AlignedVector<T> padded(to_size(R * C * Up_), T{0});
     for (index_t i = 0; i < R * C; ++i) std::copy_n(w + i * U, U, padded.data() + i * Up_);
-    index_t nodes = 0;
-    root_ = build(padded, R, nodes);
-    scratch_.resize(to_size(nodes));
+    root_ = build(padded, R, 0);
+    index_t depths = 1;
+    for (const Node* n = root_.get(); n->even; n = n->even.get()) ++depths;
+    scratch_.resize(to_size(depths));
   }
 
   index_t rows() const { return root_->R; }
 
-  // out (Q, U) with row stride ldo >= U, Q = n - R + 1 >= 1.
-  void apply(const T* f, index_t n, T* out, index_t ldo) {
-    const index_t Q = n - root_->R + 1;
-    result_.resize(to_size(Q * Up_));
-    correlate(*root_, f, n, result_.data());
-    for (index_t q = 0; q < Q; ++q)
-      for (index_t u = 0; u < U_; ++u) out[q * ldo + u] = result_[to_size(q * Up_ + u)] + bias_[to_size(u)];
-  }
+  // Columns of out, U padded to whole SIMD vectors.
+  index_t padded_units() const { return Up_; }
+
+  // out (Q, padded_units()) without the bias, Q = n - R + 1 >= 1; the
+  // columns past U are zero.
+  void apply_without_bias(const T* f, index_t n, T* out) { correlate(*root_, f, n, out); }
 
  private:
   // A filter of R rows, and below it (when R > leaf_rows) the half-length
   // filters of its even rows, its odd rows and their sum. Built once, shared
   // by copies (each copy has its own scratch).
   struct Node {
-    index_t R = 0, id = 0;
+    index_t R = 0, depth = 0;
     AlignedVector<T> w;  // (R * C, Up)
     std::unique_ptr<const Node> even, odd, sum;
   };
 
-  std::unique_ptr<const Node> build(const AlignedVector<T>& w, index_t R, index_t& nodes) const {
+  std::unique_ptr<const Node> build(const AlignedVector<T>& w, index_t R, index_t depth) const {
     auto node = std::make_unique<Node>();
     node->R = R;
-    node->id = nodes++;
+    node->depth = depth;
     node->w = w;
     if (R <= leaf_rows) return node;
     const index_t J = (R + 1) / 2, row = C_ * Up_;
@@ -86,9 +83,9 @@ class WindowDense {
     for (index_t r = 0; r < R; ++r)
       std::copy_n(w.data() + r * row, row, (r % 2 ? odd : even).data() + r / 2 * row);
     for (std::size_t i = 0; i < sum.size(); ++i) sum[i] = even[i] + odd[i];
-    node->even = build(even, J, nodes);
-    node->odd = build(odd, J, nodes);
-    node->sum = build(sum, J, nodes);
+    node->even = build(even, J, depth + 1);
+    node->odd = build(odd, J, depth + 1);
+    node->sum = build(sum, J, depth + 1);
     return node;
   }
 
@@ -104,17 +101,20 @@ class WindowDense {
     const index_t n0 = (padded + 1) / 2, n1 = padded / 2, ns = std::min(n1, n0 - 1);
     const index_t Qa = n0 - J + 1, Qb = n1 - J + 1, Qc = ns - J + 1;
     // the even rows x0, the odd rows x1, s = x1 + (x0 shifted by one), and the three products
-    auto& buf = at(scratch_, node.id);
+    // The children run one after another, each done with the scratch of
+    // their depth before the next starts: one set per depth keeps the
+    // working set in cache.
+    auto& buf = at(scratch_, node.depth);
     for (std::size_t i = 0; i < 3; ++i) buf[i].resize(to_size(n0 * C_));
     buf[3].resize(to_size(Qa * Up_));
     buf[4].resize(to_size(Qb * Up_));
     buf[5].resize(to_size(Qc * Up_));
     T *x0 = buf[0].data(), *x1 = buf[1].data(), *s = buf[2].data();
-    for (index_t i = 0; i < n0; ++i)
-      for (index_t c = 0; c < C_; ++c) {
-        x0[i * C_ + c] = 2 * i < n ? f[2 * i * C_ + c] : T{0};
-        if (i < n1) x1[i * C_ + c] = 2 * i + 1 < n ? f[(2 * i + 1) * C_ + c] : T{0};
-      }
+    for (index_t r = 0; r < padded; ++r) {  // row r of f (zero past n) to row r / 2 of x0 or x1
+      T* to = (r % 2 ? x1 : x0) + r / 2 * C_;
+      if (r < n) std::copy_n(f + r * C_, C_, to);
+      else std::fill_n(to, C_, T{0});
+    }
     for (index_t i = 0; i < ns * C_; ++i) s[i] = x1[i] + x0[i + C_];
     T *pa = buf[3].data(), *pb = buf[4].data(), *pc = buf[5].data();
     correlate(*node.even, x0, n0, pa);
@@ -133,11 +133,9 @@ class WindowDense {
     }
   }
 
-  index_t C_, U_, Up_;
-  AlignedVector<T> bias_;
+  index_t C_, Up_;
   std::shared_ptr<const Node> root_;
-  std::vector<std::array<AlignedVector<T>, 6>> scratch_;  // per node
-  AlignedVector<T> result_;
+  std::vector<std::array<AlignedVector<T>, 6>> scratch_;  // per depth of the tree
 };
 
 }  // namespace sster

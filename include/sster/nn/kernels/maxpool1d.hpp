@@ -72,6 +72,23 @@ void maxpool1d_forward(const T* x, T* y, std::int32_t* argmax, const PoolShape& 
   }
 }
 
+// The maxima alone, for inference (genome/sliding_network.hpp): no winners
+// to remember for a backward pass.
+template <class T>
+void maxpool1d_forward_values(const T* x, T* y, const PoolShape& s) {
+  const index_t lo = s.out_len(), C = s.C;
+  for (index_t n = 0; n < s.B; ++n) {
+    const T* xn = x + n * s.L * C;
+    for (index_t t = 0; t < lo; ++t) {
+      T* yt = y + (n * lo + t) * C;
+      const T* window = xn + t * s.stride * C;
+      for (index_t c = 0; c < C; ++c) yt[c] = window[c];
+      for (index_t i = 1; i < s.size; ++i)
+        for (index_t c = 0; c < C; ++c) yt[c] = std::max(yt[c], window[i * C + c]);
+    }
+  }
+}
+
 template <class T>
 void maxpool1d_backward(const T* g, const std::int32_t* argmax, T* dx, const PoolShape& s) {
   const index_t lo = s.out_len(), C = s.C;
