@@ -105,7 +105,9 @@ py::array_t<float> predictions_of(Model& model, std::span<const std::uint8_t> sy
 // `print`, so a notebook shows it). Ctrl-C: Python's SIGINT handler only
 // sets a flag; training looks at it at most every 100 ms, from its
 // stop_requested hook, and stops after the current batch with the run
-// kept (train() again continues it); then KeyboardInterrupt is raised.
+// kept (train() again continues it); then KeyboardInterrupt is raised. A
+// signal handled while `print` runs (Python code: its KeyboardInterrupt
+// comes out of print), or any other error of print, stops it the same way.
 bool train(Model& model, const Data& data, bool verbose, const py::object& print) {
   std::optional<py::error_already_set> interrupt;
   auto last_look = std::chrono::steady_clock::now();
@@ -113,9 +115,14 @@ bool train(Model& model, const Data& data, bool verbose, const py::object& print
   if (verbose)
     observer.on_epoch = [&](const EpochRecord& r, const Checkpoint&) {
       py::gil_scoped_acquire gil;
-      print(Model::format_epoch(r));
+      try {
+        print(Model::format_epoch(r));
+      } catch (py::error_already_set& e) {
+        interrupt.emplace(std::move(e));
+      }
     };
   observer.stop_requested = [&] {
+    if (interrupt) return true;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_look < std::chrono::milliseconds(100)) return false;
     last_look = now;

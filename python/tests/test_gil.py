@@ -95,3 +95,26 @@ def test_ctrl_c_stops_after_the_batch_and_train_continues(data, monkeypatch):
     assert not model._native.training_in_progress
     assert len(model.history) == len(whole.history)
     assert (model.weights == whole.weights).all()
+
+
+def test_an_interrupt_inside_the_progress_line_stops_training_the_same_way(data, monkeypatch):
+    """A KeyboardInterrupt raised while the progress line prints (Python code,
+    where a signal's handler runs at once) stops training after the next batch
+    with the run kept, as a signal during a batch does."""
+    params = {"conv_num": 1, "kernel_num": 10, "epochs": 4}
+    whole = Model(params, data, seed=3)
+    whole.train(data, verbose=False)
+
+    def interrupted_print(line):
+        if line.split()[1] == "1":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib.import_module("sster.Model"), "_print_line", interrupted_print)
+    model = Model(params, data, seed=3)
+    with pytest.raises(KeyboardInterrupt):
+        model.train(data)
+    assert model._native.training_in_progress
+    assert len(model.history) == 1
+    model.train(data, verbose=False)
+    assert len(model.history) == len(whole.history)
+    assert (model.weights == whole.weights).all()
