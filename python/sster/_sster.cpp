@@ -63,6 +63,13 @@ py::array_t<T> view(T* data, std::vector<py::ssize_t> shape, py::handle owner) {
 }
 
 // Per-record rows of a group gathered into one (records, width) array.
+// A matrix member of MaxActivations as a numpy view that keeps the object alive.
+template <auto Member>
+auto matrix_view(py::object self) {
+  auto& a = self.cast<MaxActivations&>().*Member;
+  return view(a.data(), {a.rows(), a.cols()}, self);
+}
+
 template <class T, class Row>
 py::array_t<T> gather(const Data& d, Group g, py::ssize_t width, Row&& row) {
   const auto idx = d.indices(g);
@@ -274,21 +281,9 @@ PYBIND11_MODULE(_sster, m) {
       .def("structure", &Data::structure_string);
 
   py::class_<MaxActivations>(m, "MaxActivations")
-      .def_property_readonly("activations",
-                             [](py::object self) {
-                               auto& a = self.cast<MaxActivations&>().activations;
-                               return view(a.data(), {a.rows(), a.cols()}, self);
-                             })
-      .def_property_readonly("positions",
-                             [](py::object self) {
-                               auto& a = self.cast<MaxActivations&>().positions;
-                               return view(a.data(), {a.rows(), a.cols()}, self);
-                             })
-      .def_property_readonly("labels",
-                             [](py::object self) {
-                               auto& a = self.cast<MaxActivations&>().labels;
-                               return view(a.data(), {a.rows(), a.cols()}, self);
-                             })
+      .def_property_readonly("activations", &matrix_view<&MaxActivations::activations>)
+      .def_property_readonly("positions", &matrix_view<&MaxActivations::positions>)
+      .def_property_readonly("labels", &matrix_view<&MaxActivations::labels>)
       .def_property_readonly("indices",
                              [](py::object self) {
                                auto& a = self.cast<MaxActivations&>().indices;
