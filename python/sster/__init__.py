@@ -9,7 +9,7 @@ Bad input raises sster.Error (a ValueError) with the message the `sster`
 command-line tool prints.
 """
 
-from sster._sster import Error, Motif, __version__, set_threads, threads
+from sster._sster import Error, Motif, __version__, kernels, set_threads, threads
 from sster.Data import Data
 from sster.Model import Model
 from sster.Grid_Search import Grid_Search
@@ -17,4 +17,4 @@ from sster import utils
 
 Error.__module__ = "sster"  # shown as sster.Error
 
-__all__ = ["Data", "Model", "Grid_Search", "utils", "Motif", "Error", "set_threads", "threads", "__version__"]
+__all__ = ["Data", "Model", "Grid_Search", "utils", "Motif", "Error", "set_threads", "threads", "kernels", "__version__"]

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "sster/core/cpu.hpp"
 #include "sster/data/dataset.hpp"
 #include "sster/data/structure.hpp"
 #include "sster/interpret/attribution.hpp"
@@ -206,6 +207,8 @@ PYBIND11_MODULE(_sster, m) {
   m.attr("__version__") = library_version;
   m.def("set_threads", &set_threads, py::arg("n"), "Use n threads for training, prediction and plots.");
   m.def("threads", &threads, "The number of threads in use.");
+  m.def("kernels", &kernel_set_description,
+        "The SIMD kernel set in use and the ones this CPU supports (what `sster --version` prints).");
 
   py::class_<Data>(m, "Data")
       .def_static(

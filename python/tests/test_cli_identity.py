@@ -11,9 +11,23 @@ import subprocess
 import numpy as np
 import pytest
 
+import sster
 from sster import Data, Model, utils
 
 PARAMS = {"conv_num": 1, "kernel_num": 8, "kernel_len": 10, "neuron_num": 16, "epochs": 3}
+
+
+@pytest.fixture(scope="module")
+def cli(cli):
+    """The tool, when it was compiled like this package: the bits agree only
+    between builds of one instruction-set baseline (a -Dnative=true build
+    vectorises the code outside the dispatched kernels differently)."""
+    tool = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[1]
+    package = "kernels: " + sster.kernels()
+    if tool != package:
+        pytest.skip("the tool was compiled for other instructions ({}) than the Python package ({}); "
+                    "tools/run test builds both portable".format(tool, package))
+    return cli
 
 
 @pytest.fixture(scope="module")
