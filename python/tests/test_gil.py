@@ -64,7 +64,16 @@ def test_predict_releases_the_gil(data):
     assert w.looks_inside >= 10
 
 
-def test_ctrl_c_stops_after_the_batch_and_train_continues(data, monkeypatch):
+@pytest.fixture
+def sigint_handler():
+    """Python's own SIGINT handler (KeyboardInterrupt), also when the test run
+    inherited SIGINT ignored, as a shell's background job does."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_after_the_batch_and_train_continues(data, monkeypatch, sigint_handler):
     """SIGINT while training (a notebook's interrupt): KeyboardInterrupt after
     the current batch, the run kept; train() again ends with the bits of an
     uninterrupted run."""
