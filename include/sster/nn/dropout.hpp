@@ -4,8 +4,10 @@
 // function of (seed, layer id, s, b, e), so it does not depend on how a batch
 // is split across threads.
 #include <algorithm>
+#include <cmath>
 
 #include "sster/core/random.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
 #include "sster/nn/layer.hpp"
 
 namespace sster {
@@ -55,14 +57,12 @@ struct Dropout : NoParams {
   // and can be configured with designated initialisers).
   void apply_mask(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) const {
     const index_t n = x.shape().per_sample();
-    const T s = scale();
-    const float r = static_cast<float>(rate);
-    for (index_t b = 0; b < x.shape().B; ++b) {
-      const auto key = sample_key(ctx, b);
-      const T* xb = x.sample(b);
-      T* yb = y.sample(b);
-      for (index_t e = 0; e < n; ++e) yb[e] = key.uniform_float(static_cast<std::uint64_t>(e)) >= r ? xb[e] * s : T{0};
-    }
+    // keep(): (bits >> 40) * 2^-24 >= rate, i.e. bits >> 40 >= ceil(rate * 2^24) (exact in double)
+    const auto threshold = static_cast<std::uint64_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
+    kernels::with_kernels<T>([&](auto k) {
+      for (index_t b = 0; b < x.shape().B; ++b)
+        decltype(k)::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), n);
+    });
   }
 };
 

@@ -25,6 +25,7 @@
 #include "sster/core/aligned.hpp"
 #include "sster/core/cpu.hpp"
 #include "sster/core/index.hpp"
+#include "sster/core/random.hpp"
 #include "sster/core/simd_ops.hpp"
 #include "sster/nn/kernels/conv_shape.hpp"
 #include "sster/nn/kernels/gemm_shape.hpp"

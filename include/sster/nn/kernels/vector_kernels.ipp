@@ -319,6 +319,16 @@ static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax,
   std::fill(g + lp * p.stride * Kp, g + lo * Kp, T{0});  // rows after the last window
 }
 
+// Inverted dropout of one sample's n values: y = x * scale where number e
+// of key's stream keeps value e (its top 24 bits at least `threshold`, the
+// integer form of Dropout::keep), else 0. A plain loop: the compiler
+// vectorises the hash for the struct's instructions.
+template <class T>
+static void dropout(const RandomKey& key, std::uint64_t threshold, T scale, const T* x, T* y, index_t n) {
+  for (index_t e = 0; e < n; ++e)
+    y[e] = (key.bits(static_cast<std::uint64_t>(e)) >> 40) >= threshold ? x[e] * scale : T{0};
+}
+
 // acc (Kp) += the sum of the rows of g (rows, Kp), in row order. The running
 // sum stays in a register: through memory every add would wait for the
 // previous one's store.
