@@ -238,12 +238,12 @@ void run_attribute(AttributeArgs& a) {
   // attributed as one process attributes it; each rank takes a contiguous
   // share of them and rank 0 handles them all, in order.
   constexpr index_t block = 512;
-  dist::OrderedBlocks results(world, [&](std::string_view bytes) { handle(attributions_from_bytes(bytes)); });
+  dist::OrderedBlocks<Attributions> results(world, handle, attribution_bytes, attributions_from_bytes);
   const ChunkRange mine = dist::share((n + block - 1) / block, world);
   for (index_t b = mine.begin; b < mine.end; ++b) {
     const index_t count = std::min(block, n - b * block);
-    results.add(attribution_bytes(
-        attribute(model, std::span(r.symbols).subspan(to_size(b * block * L), to_size(count * L)), count, method, o)));
+    results.add(
+        attribute(model, std::span(r.symbols).subspan(to_size(b * block * L), to_size(count * L)), count, method, o));
   }
   results.merge();
   if (!world.root()) return;

@@ -174,17 +174,11 @@ void run_scan(ScanArgs a) {
     skipped += std::count(s.scored.begin(), s.scored.end(), std::uint8_t{0});
     progress.add(s.unit.windows);
   };
-  dist::OrderedBlocks others(world, [&](std::string_view bytes) { write(unit_from_bytes(bytes, *plan)); });
+  dist::OrderedBlocks<UnitScores> units(world, write, unit_bytes,
+                                         [&](std::string_view bytes) { return unit_from_bytes(bytes, *plan); });
   const ChunkRange mine = dist::share(plan->size(), world);
-  dist::run_together(world, [&] {
-    scanner->run(*plan, mine.begin, mine.end, [&](const UnitScores& s) {
-      if (world.root())
-        write(s);
-      else
-        others.add(unit_bytes(s));
-    });
-  });
-  others.merge();
+  dist::run_together(world, [&] { scanner->run(*plan, mine.begin, mine.end, [&](const UnitScores& s) { units.add(s); }); });
+  units.merge();
   if (!world.root()) return;
   progress.finish();
   if (skipped == plan->windows()) throw Error("every window holds an unknown base (N): nothing to write (see --unknown)");

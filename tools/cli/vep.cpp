@@ -157,16 +157,12 @@ void run_vep(VepArgs a) {
     else annotated->write(e.record, effects->info_values(e), !e.ref_match);
     progress.add(1);
   };
-  dist::OrderedBlocks others(world, [&](std::string_view bytes) { write(effects_from_bytes(bytes, *vcf)); });
+  dist::OrderedBlocks<RecordEffects> records_in_order(
+      world, write, effects_bytes, [&](std::string_view bytes) { return effects_from_bytes(bytes, *vcf); });
   dist::run_together(world, [&] {
-    effects->run(*vcf, mine.begin, mine.end, [&](const RecordEffects& e) {
-      if (world.root())
-        write(e);
-      else
-        others.add(effects_bytes(e));
-    });
+    effects->run(*vcf, mine.begin, mine.end, [&](const RecordEffects& e) { records_in_order.add(e); });
   });
-  others.merge();
+  records_in_order.merge();
   if (!world.root()) return;
   progress.finish();
   if (tsv) tsv->commit();

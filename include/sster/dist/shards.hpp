@@ -16,7 +16,8 @@
 //
 // Results that rank 0 must read rather than copy (arrays for an npz file,
 // say) go through OrderedBlocks: each rank computes its share of the blocks,
-// and rank 0 handles every block's result, as bytes, in block order.
+// and rank 0 handles every block's result in block order (the other ranks'
+// travel as bytes).
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -89,14 +90,18 @@ class OrderedOutput {
 };
 
 // Results of blocks of work, handed to rank 0 in block order: rank 0's own
-// at once, every other rank's from its shard after merge().
+// at once, as they are; every other rank's encoded into its shard, and
+// decoded on rank 0 after merge().
+template <class Result>
 class OrderedBlocks {
  public:
   static constexpr int tag = 7302;
 
-  // consume(std::string_view bytes) runs on rank 0, once per block, in block order.
-  OrderedBlocks(Communicator& comm, std::function<void(std::string_view)> consume)
-      : comm_(comm), consume_(std::move(consume)) {
+  // consume(const Result&) runs on rank 0, once per block, in block order;
+  // decode(encode(r)) must give r back.
+  OrderedBlocks(Communicator& comm, std::function<void(const Result&)> consume,
+                std::function<std::string(const Result&)> encode, std::function<Result(std::string_view)> decode)
+      : comm_(comm), consume_(std::move(consume)), encode_(std::move(encode)), decode_(std::move(decode)) {
     if (comm_.root()) return;
     shard_ = std::tmpfile();
     require(shard_ != nullptr, std::string("cannot create a temporary file for this rank's results: ") +
@@ -109,11 +114,12 @@ class OrderedBlocks {
   }
 
   // The result of this rank's next block.
-  void add(std::string_view bytes) {
+  void add(const Result& result) {
     if (comm_.root()) {
-      consume_(bytes);
+      consume_(result);
       return;
     }
+    const std::string bytes = encode_(result);
     const auto n = static_cast<std::uint64_t>(bytes.size());
     require(std::fwrite(&n, sizeof n, 1, shard_) == 1 && std::fwrite(bytes.data(), 1, bytes.size(), shard_) == bytes.size(),
             std::string("cannot write this rank's results: ") + std::strerror(errno));
@@ -126,7 +132,7 @@ class OrderedBlocks {
     if (comm_.root()) {
       for (int r = 1; r < comm_.size(); ++r)
         for (std::string block = comm_.receive(r, tag); !block.empty(); block = comm_.receive(r, tag))
-          consume_(std::string_view(block).substr(1));  // past the marker that tells a block from the end
+          consume_(decode_(std::string_view(block).substr(1)));  // past the marker that tells a block from the end
       return;
     }
     require(std::fflush(shard_) == 0 && !std::ferror(shard_),
@@ -144,7 +150,9 @@ class OrderedBlocks {
 
  private:
   Communicator& comm_;
-  std::function<void(std::string_view)> consume_;
+  std::function<void(const Result&)> consume_;
+  std::function<std::string(const Result&)> encode_;
+  std::function<Result(std::string_view)> decode_;
   std::FILE* shard_ = nullptr;
 };
 
