@@ -64,19 +64,24 @@ TEST_CASE("Dropout: a sample's key gives the same mask as asking element by elem
   }
 }
 
-TEST_CASE("Dropout: every kernel set applies the mask keep() gives, element by element") {
+TEST_CASE("Dropout: every kernel set applies the mask keep() gives, element by element, forward and backward") {
   // rates whose float times 2^24 is a whole number (the threshold itself) and ones that are not
   for (const double rate : {0.1, 0.2, 0.25, 0.5, 1.0 / 3, 0.9, 1.0 - 0x1.0p-24}) {
     CAPTURE(rate);
     Dropout<float> d{.rate = rate, .id = 7};
     Context ctx{.training = true, .seed = 5, .step = 3, .first_sample = 32};
-    auto x = sster::test::random_tensor<float>({4, 37, 29}, 2);
+    // 37 x 29 values a sample: whole groups of 8 hashes and a tail
+    auto x = sster::test::random_tensor<float>({4, 37, 29}, 2), g = sster::test::random_tensor<float>({4, 37, 29}, 3);
     test::for_each_kernel_set([&] {
-      Tensor<float> y(x.shape());
+      Tensor<float> y(x.shape()), g_in(x.shape());
       d.forward(x, y, ctx);
+      d.backward(x, y, g, g_in, ctx);
       for (index_t b = 0; b < 4; ++b)
-        for (index_t e = 0; e < 37 * 29; ++e)
-          REQUIRE(y.sample(b)[e] == (d.keep(ctx, b, e) ? x.sample(b)[e] * d.scale() : 0.f));
+        for (index_t e = 0; e < 37 * 29; ++e) {
+          const bool keep = d.keep(ctx, b, e);
+          REQUIRE(y.sample(b)[e] == (keep ? x.sample(b)[e] * d.scale() : 0.f));
+          REQUIRE(g_in.sample(b)[e] == (keep ? g.sample(b)[e] * d.scale() : 0.f));
+        }
     });
   }
 }

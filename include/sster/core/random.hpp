@@ -25,12 +25,19 @@ enum class Purpose : std::uint64_t {
 
 namespace detail {
 // SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mixer
-// whose outputs pass BigCrush when fed a counter.
-constexpr std::uint64_t mix64(std::uint64_t z) {
+// whose outputs pass BigCrush when fed a counter. In place, for
+// std::uint64_t or a vector of them (GCC's vector extensions; by reference,
+// as a vector passed by value has an ABI that depends on the instruction set).
+template <class U>
+constexpr void mix64_in_place(U& z) {
   z += 0x9e3779b97f4a7c15ULL;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+  z ^= z >> 31;
+}
+constexpr std::uint64_t mix64(std::uint64_t z) {
+  mix64_in_place(z);
+  return z;
 }
 }  // namespace detail
 
@@ -50,7 +57,17 @@ class RandomKey {
     return k;
   }
   // The counter-th 64-bit number of this key's stream.
-  constexpr std::uint64_t bits(std::uint64_t counter) const { return detail::mix64(state_ + counter * 0xd1b54a32d192ed03ULL); }
+  constexpr std::uint64_t bits(std::uint64_t counter) const {
+    draw(counter);
+    return counter;
+  }
+  // Replaces each counter of a vector (GCC's vector extensions) by its
+  // number of the stream: the dropout kernels hash eight at a time.
+  template <class U>
+  constexpr void draw(U& counters) const {
+    counters = state_ + counters * 0xd1b54a32d192ed03ULL;
+    detail::mix64_in_place(counters);
+  }
   // Uniform in [0, 1) with 53 random bits.
   constexpr double uniform(std::uint64_t counter) const { return static_cast<double>(bits(counter) >> 11) * 0x1.0p-53; }
   // Uniform float in [0, 1) with 24 random bits: cheap enough for dropout masks.

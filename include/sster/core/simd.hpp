@@ -37,18 +37,4 @@ void relu(index_t n, T* y) {
   for (index_t i = vec_end; i < n; ++i) y[i] = std::max(y[i], T{0});
 }
 
-// y[i] = max(y[i] + b[i % m], 0) for a row-major (n/m, m) block: bias + ReLU.
-template <class T>
-void bias_relu(index_t rows, index_t m, const T* bias, T* y) {
-  constexpr index_t w = width<T>;
-  const index_t vec_end = m - m % w;
-  const batch<T> zero(T{0});
-  for (index_t r = 0; r < rows; ++r) {
-    T* row = y + r * m;
-    for (index_t i = 0; i < vec_end; i += w)
-      xsimd::max(batch<T>::load_unaligned(row + i) + batch<T>::load_unaligned(bias + i), zero).store_unaligned(row + i);
-    for (index_t i = vec_end; i < m; ++i) row[i] = std::max(row[i] + bias[i], T{0});
-  }
-}
-
 }  // namespace sster::simd

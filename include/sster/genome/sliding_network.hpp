@@ -311,7 +311,7 @@ class SlidingNetwork {
       if (bias) std::transform(from, from + d.units, bias, to, std::plus<>{});
       else std::copy_n(from, d.units, to);
     }
-    if (d.activation == Activation::relu) simd::relu(h->size(), h->data());
+    apply_activation(d.activation, h->size(), h->data());
     Context ctx;
     for (std::size_t i = 1; i < dense_.size(); ++i) {
       Tensor<float>& next = acts_[i % 2];

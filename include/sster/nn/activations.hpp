@@ -10,14 +10,10 @@
 
 namespace sster {
 
-// y (rows, m) += bias, then the activation, in place.
+// The activation on y (n values), in place.
 template <class T>
-void apply_bias_activation(Activation act, index_t rows, index_t m, const T* bias, T* y) {
-  if (act == Activation::relu) {
-    simd::bias_relu(rows, m, bias, y);
-    return;
-  }
-  for (index_t r = 0; r < rows; ++r) simd::add(m, bias, y + r * m);
+void apply_activation(Activation act, index_t n, T* y) {
+  if (act == Activation::relu) simd::relu(n, y);
 }
 
 // Gradient through the activation, from its output: g_in = g_out * act'(y).

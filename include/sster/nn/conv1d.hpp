@@ -62,7 +62,7 @@ struct Conv1D {
     return {.size = size, .stride = stride, .relu = activation == Activation::relu};
   }
   void finish_forward(Tensor<T>& y) {
-    if (activation == Activation::relu) simd::relu(y.size(), y.data());  // the kernels added the bias
+    apply_activation(activation, y.size(), y.data());  // the kernels added the bias
   }
   const T* pre_activation_grad(const Tensor<T>& y, const Tensor<T>& grad_out) {
     if (activation == Activation::linear) return grad_out.data();

@@ -4,7 +4,10 @@
 // function of (seed, layer id, s, b, e), so it does not depend on how a batch
 // is split across threads.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "sster/core/random.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
@@ -41,29 +44,31 @@ struct Dropout : NoParams {
       std::copy_n(x.data(), x.size(), y.data());
       return;
     }
-    apply_mask(x, y, ctx);
+    const index_t n = x.shape().per_sample();
+    keep_.resize(to_size(x.size()));
+    // keep(): (bits >> 40) * 2^-24 >= rate, i.e. bits >> 40 >= ceil(rate * 2^24) (exact in double)
+    const auto threshold = static_cast<std::uint64_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
+    kernels::with_kernels<T>([&](auto k) {
+      for (index_t b = 0; b < x.shape().B; ++b)
+        decltype(k)::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), keep_.data() + b * n, n);
+    });
   }
-  // The mask is recomputed rather than cached: hashing is cheaper than the
-  // memory a cached mask would take per layer and chunk.
+  // Uses the mask the forward pass drew (a byte per value): on AVX2, hashing
+  // it again cost more than the whole backward pass of the layer.
   void backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context& ctx) {
     if (!active(ctx)) {
       std::copy_n(grad_out.data(), grad_out.size(), grad_in.data());
       return;
     }
-    apply_mask(grad_out, grad_in, ctx);
+    assert(to_size(grad_out.size()) == keep_.size());
+    kernels::with_kernels<T>([&](auto k) {
+      decltype(k)::dropout_backward(keep_.data(), scale(), grad_out.data(), grad_in.data(), grad_out.size());
+    });
   }
 
   // Internal state below (public only so the layer stays an aggregate
   // and can be configured with designated initialisers).
-  void apply_mask(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) const {
-    const index_t n = x.shape().per_sample();
-    // keep(): (bits >> 40) * 2^-24 >= rate, i.e. bits >> 40 >= ceil(rate * 2^24) (exact in double)
-    const auto threshold = static_cast<std::uint64_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
-    kernels::with_kernels<T>([&](auto k) {
-      for (index_t b = 0; b < x.shape().B; ++b)
-        decltype(k)::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), n);
-    });
-  }
+  std::vector<std::uint8_t> keep_;  // the forward pass's mask, 1 = kept
 };
 
 static_assert(Layer<Dropout<float>, float>);

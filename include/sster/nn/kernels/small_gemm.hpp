@@ -17,8 +17,8 @@
 //
 // Every element of C is one chain of fused multiply-adds in depth order,
 // starting from its initial value, whatever block it falls in: columns in
-// panels of whole SIMD vectors, the last cols % width columns by
-// small_gemm_ref itself. So a row of C is a function of that row of A alone,
+// panels of whole SIMD vectors, the last cols % width columns as one
+// zero-padded vector. So a row of C is a function of that row of A alone,
 // not of how many rows there are, of the pointer alignment or of the thread
 // count: a sample's output does not change with the batch split. (Eigen does
 // not promise this: its gebp kernel splits the depth sum over two

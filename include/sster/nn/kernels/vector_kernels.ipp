@@ -204,10 +204,30 @@ static void small_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mod
       j += nv * w;
     }
   }
-  if (vector_cols == s.cols) return;
-  GemmShape tail = s;
-  tail.cols = s.cols - vector_cols;
-  small_gemm_ref(a, b + vector_cols, c + vector_cols, mode == GemmInit::row ? init + vector_cols : init, mode, tail);
+  if (vector_cols < s.cols) gemm_tail(a, b, c, init, mode, s, vector_cols);
+}
+
+// Columns [j0, cols), fewer than a vector (a dense layer's 100 units, its 2
+// classes, a recurrent layer's 4H), as one vector: B's and C's tail copied
+// to buffers a vector wide and zero-padded (the padding lanes compute zeros
+// nobody reads), run through small_gemm and copied back. Each element still
+// is one chain of FMAs in depth order, so the bits equal small_gemm_ref's.
+template <class T>
+static void gemm_tail(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s, index_t j0) {
+  constexpr index_t w = Ops<T>::width;
+  const index_t n = s.cols - j0;
+  static thread_local AlignedVector<T> bt, ct, it;
+  bt.assign(to_size(s.depth * w), T{0});
+  for (index_t q = 0; q < s.depth; ++q) std::copy_n(b + q * s.ldb + j0, n, bt.data() + q * w);
+  ct.assign(to_size(s.rows * w), T{0});
+  if (mode == GemmInit::accumulate)
+    for (index_t r = 0; r < s.rows; ++r) std::copy_n(c + r * s.ldc + j0, n, ct.data() + r * w);
+  it.assign(to_size(w), T{0});
+  if (mode == GemmInit::row) std::copy_n(init + j0, n, it.data());
+  GemmShape padded = s;
+  padded.cols = padded.ldb = padded.ldc = w;
+  small_gemm(a, bt.data(), ct.data(), it.data(), mode, padded);
+  for (index_t r = 0; r < s.rows; ++r) std::copy_n(ct.data() + r * w, n, c + r * s.ldc + j0);
 }
 
 // ------------------------------------------------- conv epilogues
@@ -321,12 +341,65 @@ static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax,
 
 // Inverted dropout of one sample's n values: y = x * scale where number e
 // of key's stream keeps value e (its top 24 bits at least `threshold`, the
-// integer form of Dropout::keep), else 0. A plain loop: the compiler
-// vectorises the hash for the struct's instructions.
+// integer form of Dropout::keep), else 0; keep[e] = 1 or 0 says which, for
+// the backward pass. A vector of the set's width at a time in GCC's vector
+// extensions, which compile to the set's instructions: written as a plain
+// loop, GCC leaves the 64-bit hash scalar (and branchy) on AVX2, which has
+// no 64-bit multiply; as vectors it builds one from 32-bit multiplies.
+template <class T, class E>
+struct Lanes {  // GCC takes a dependent vector_size only in a typedef like this
+  typedef E type __attribute__((vector_size(Ops<T>::width * sizeof(E))));
+};
 template <class T>
-static void dropout(const RandomKey& key, std::uint64_t threshold, T scale, const T* x, T* y, index_t n) {
-  for (index_t e = 0; e < n; ++e)
-    y[e] = (key.bits(static_cast<std::uint64_t>(e)) >> 40) >= threshold ? x[e] * scale : T{0};
+using LaneMask = typename Lanes<T, std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>>::type;
+
+template <class T>
+static void dropout(const RandomKey& key, std::uint64_t threshold, T scale, const T* x, T* y, std::uint8_t* keep,
+                    index_t n) {
+  constexpr index_t lanes = Ops<T>::width;
+  using Counters = typename Lanes<T, std::uint64_t>::type;
+  using Values = typename Lanes<T, T>::type;
+  using Bytes = typename Lanes<T, std::uint8_t>::type;
+  Counters counter{};
+  for (index_t i = 0; i < lanes; ++i) counter[i] = static_cast<std::uint64_t>(i);
+  index_t e = 0;
+  for (; e + lanes <= n; e += lanes, counter += lanes) {
+    Counters bits = counter;
+    key.draw(bits);
+    // The top 24 bits, compared as 32-bit lanes (AVX2 has no unsigned 64-bit compare).
+    const auto top = __builtin_convertvector(bits >> 40, typename Lanes<T, std::int32_t>::type);
+    const LaneMask<T> kept = __builtin_convertvector(top >= static_cast<std::int32_t>(threshold), LaneMask<T>);
+    Values v;
+    std::memcpy(&v, x + e, sizeof v);
+    v *= scale;
+    const LaneMask<T> out = (LaneMask<T>)v & kept;  // 0.0 where dropped (a vector cast keeps the bits)
+    std::memcpy(y + e, &out, sizeof out);
+    const Bytes flags = __builtin_convertvector(-kept, Bytes);
+    std::memcpy(keep + e, &flags, sizeof flags);
+  }
+  for (; e < n; ++e) {
+    keep[e] = (key.bits(static_cast<std::uint64_t>(e)) >> 40) >= threshold;
+    y[e] = keep[e] ? x[e] * scale : T{0};
+  }
+}
+
+// The gradient through that dropout: g_in = g * scale where keep, else 0.
+template <class T>
+static void dropout_backward(const std::uint8_t* keep, T scale, const T* g, T* g_in, index_t n) {
+  constexpr index_t lanes = Ops<T>::width;
+  using Values = typename Lanes<T, T>::type;
+  using Bytes = typename Lanes<T, std::uint8_t>::type;
+  index_t e = 0;
+  for (; e + lanes <= n; e += lanes) {
+    Bytes flags;
+    std::memcpy(&flags, keep + e, sizeof flags);
+    Values v;
+    std::memcpy(&v, g + e, sizeof v);
+    v *= scale;
+    const LaneMask<T> out = (LaneMask<T>)v & -__builtin_convertvector(flags, LaneMask<T>);
+    std::memcpy(g_in + e, &out, sizeof out);
+  }
+  for (; e < n; ++e) g_in[e] = keep[e] ? g[e] * scale : T{0};
 }
 
 // acc (Kp) += the sum of the rows of g (rows, Kp), in row order. The running
