@@ -12,10 +12,6 @@ template <class T>
 using MatrixMap = Eigen::Map<RowMatrix<T>>;
 template <class T>
 using ConstMatrixMap = Eigen::Map<const RowMatrix<T>>;
-// Rows `stride` elements apart, possibly overlapping: a sliding window over a
-// channels-last sequence is such a matrix without any copy.
-template <class T>
-using StridedMap = Eigen::Map<const RowMatrix<T>, Eigen::Unaligned, Eigen::OuterStride<>>;
 
 template <class T>
 MatrixMap<T> matrix(T* p, index_t rows, index_t cols) {
@@ -24,10 +20,6 @@ MatrixMap<T> matrix(T* p, index_t rows, index_t cols) {
 template <class T>
 ConstMatrixMap<T> matrix(const T* p, index_t rows, index_t cols) {
   return ConstMatrixMap<T>(p, rows, cols);
-}
-template <class T>
-StridedMap<T> windows(const T* p, index_t rows, index_t cols, index_t stride) {
-  return StridedMap<T>(p, rows, cols, Eigen::OuterStride<>(stride));
 }
 
 }  // namespace sster
