@@ -278,7 +278,7 @@ class SlidingNetwork {
                             kernels::GemmInit::zero,
                             {.rows = q.count, .cols = Kp, .depth = d.inputs, .a_row = q.step * C, .a_col = 1,
                              .ldb = Kp, .ldc = Kp});
-      finish_dense(q, base, mult, Kp, d.b_);
+      finish_dense(q, base, mult, Kp);
     }
   }
 
@@ -290,26 +290,27 @@ class SlidingNetwork {
     const kernels::ConvShape s{1, n, features_channels_, d.units, L_};
     conv_.resize(1);
     conv_[0].resize({1, s.out_len(), d.units});
-    kernels::gather_conv1d_forward(x, static_cast<const float*>(nullptr), d.w_, d.b_, conv_[0].data(), s, scratch_);
+    // The bias goes on in finish_dense, as after conv blocks.
+    const std::vector<float> no_bias(to_size(d.units), 0.f);
+    kernels::gather_conv1d_forward(x, static_cast<const float*>(nullptr), d.w_, no_bias.data(), conv_[0].data(), s,
+                                   scratch_);
     const WindowRange q = windows_;
     hidden_pad_.assign(to_size(q.count * Kp), 0.f);
     for (index_t k = 0; k < q.count; ++k)
       std::copy_n(conv_[0].data() + q.at(k) * d.units, d.units, hidden_pad_.data() + k * Kp);
-    finish_dense(q, 0, 1, Kp, nullptr);  // q: the window offsets themselves; the bias is in
+    finish_dense(q, 0, 1, Kp);  // q: the window offsets themselves
   }
 
   // hidden_pad_ (q.count, Kp) holds the first dense layer's products, then
-  // `bias` (unless null) and its activation go on; the rest of the dense
-  // layers, then the logits land in shared_logits_ at the windows' rows.
-  void finish_dense(WindowRange q, index_t base, index_t mult, index_t Kp, const float* bias) {
+  // its bias and activation go on; the rest of the dense layers, then the
+  // logits land in shared_logits_ at the windows' rows.
+  void finish_dense(WindowRange q, index_t base, index_t mult, index_t Kp) {
     const Dense<float>& d = dense_.front();
     Tensor<float>* h = &acts_[0];
     h->resize({q.count, 1, d.units});
     for (index_t k = 0; k < q.count; ++k) {
       const float* from = hidden_pad_.data() + k * Kp;
-      float* to = h->sample(k);
-      if (bias) std::transform(from, from + d.units, bias, to, std::plus<>{});
-      else std::copy_n(from, d.units, to);
+      std::transform(from, from + d.units, static_cast<const float*>(d.b_), h->sample(k), std::plus<>{});
     }
     apply_activation(d.activation, h->size(), h->data());
     Context ctx;
