@@ -70,7 +70,7 @@ TEST_CASE("Dropout: every kernel set applies the mask keep() gives, element by e
     CAPTURE(rate);
     Dropout<float> d{.rate = rate, .id = 7};
     Context ctx{.training = true, .seed = 5, .step = 3, .first_sample = 32};
-    // 37 x 29 values a sample: whole groups of 8 hashes and a tail
+    // 37 x 29 = 1073 values a sample: whole vectors of every set's width (4, 8, 16) and a tail
     auto x = sster::test::random_tensor<float>({4, 37, 29}, 2), g = sster::test::random_tensor<float>({4, 37, 29}, 3);
     test::for_each_kernel_set([&] {
       Tensor<float> y(x.shape()), g_in(x.shape());

@@ -62,7 +62,7 @@ class RandomKey {
     return counter;
   }
   // Replaces each counter of a vector (GCC's vector extensions) by its
-  // number of the stream: the dropout kernels hash eight at a time.
+  // number of the stream: the dropout kernels hash a vector's worth at a time.
   template <class U>
   constexpr void draw(U& counters) const {
     counters = state_ + counters * 0xd1b54a32d192ed03ULL;
