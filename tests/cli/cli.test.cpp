@@ -1,10 +1,12 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <csignal>
 #include <cstdio>
 #include <numeric>
+#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -106,6 +108,79 @@ TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("conv1d_1") != std::string::npos);
   CHECK(r.out.find("epoch   1") != std::string::npos);
+}
+
+namespace {
+// Column `col` of every data row of a TSV (predict's output) or bedGraph (value: col 3).
+std::vector<double> column(const std::string& text, int col, bool header) {
+  std::istringstream in(text);
+  std::string line;
+  if (header) std::getline(in, line);
+  std::vector<double> v;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string field;
+    for (int i = 0; i <= col; ++i) f >> field;
+    v.push_back(std::stod(field));
+  }
+  return v;
+}
+double largest_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  REQUIRE(a.size() == b.size());
+  double d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+  return d;
+}
+}  // namespace
+
+TEST_CASE("train stores an int8 calibration; predict and scan --precision int8 score close to float") {
+  ScratchDir dir("int8");
+  auto r = run_sster("simulate -d " + dir.path.string() + " -n 400 --length 60 --motif CACGTG@10 --motif TGACTCA@40");
+  REQUIRE(r.exit_code == 0);
+  const auto pos = dir / "positives.fasta.gz", neg = dir / "negatives.fasta.gz";
+  r = run_sster("train --class " + pos + " --class " + neg + " --param kernel_len=8 --param epochs=4 --seed 3 -o " +
+                (dir / "m.sster"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "m.sster").find("\"int8_calibration\":{\"conv1d_2\"") != std::string::npos);
+  std::vector<double> scores[2];
+  for (int p = 0; p < 2; ++p) {
+    r = run_sster("predict " + (dir / "m.sster") + " " + pos + " -o " + (dir / "s.tsv") +
+                  (p ? " --precision int8" : ""));
+    REQUIRE(r.exit_code == 0);
+    scores[p] = column(read_text(dir / "s.tsv"), 1, true);
+  }
+  CHECK(scores[0].size() == 400);
+  const double moved = largest_difference(scores[0], scores[1]);
+  CHECK(moved > 0);
+  CHECK(moved < 0.05);
+  // scan: a random sequence with the first class's motif
+  std::string genome = ">chr1\n";
+  std::mt19937 rng(5);
+  for (int i = 0; i < 600; ++i) genome += "ACGT"[rng() % 4];
+  genome.replace(200, 6, "CACGTG");
+  dir.write("g.fa", genome + "\n");
+  std::vector<double> track[2];
+  for (int p = 0; p < 2; ++p) {
+    r = run_sster("scan " + (dir / "m.sster") + " " + (dir / "g.fa") + " -o " + (dir / "t.bedgraph") +
+                  (p ? " --precision int8" : ""));
+    CAPTURE(r.out);
+    REQUIRE(r.exit_code == 0);
+    track[p] = column(read_text(dir / "t.bedgraph"), 3, false);
+  }
+  CHECK(!track[0].empty());
+  const double scan_moved = largest_difference(track[0], track[1]);
+  CHECK(scan_moved > 0);
+  CHECK(scan_moved < 0.05);
+
+  // A model without a block int8 can run, and an unknown precision: exit 2.
+  r = run_sster("train --class " + pos + " --class " + neg + " --param conv_num=1 --param epochs=1 -o " + (dir / "one.sster"));
+  REQUIRE(r.exit_code == 0);
+  r = run_sster("predict " + (dir / "one.sster") + " " + pos + " --precision int8 -o " + (dir / "x.tsv"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find(dir / "one.sster") != std::string::npos);
+  CHECK(r.out.find("no int8 calibration") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir / "x.tsv"));
+  CHECK(run_sster("predict " + (dir / "m.sster") + " " + pos + " --precision int4").exit_code == 2);
 }
 
 TEST_CASE("bad input: exit code 2, a message naming the problem, no partial output") {

@@ -76,6 +76,39 @@ TEST_CASE("sliding scores equal per-window predictions: architectures") {
   }
 }
 
+TEST_CASE("sliding scores in int8 equal per-window int8 predictions") {
+  const index_t L = 48;
+  const Params small = Params{}.kernel_num(6).kernel_len(5).neuron_num(12);
+  for (const Params& p : {small, Params(small).conv_num(3).kernel_len({5, 3, 2}).pool_size({2, 3, 2}).pool_stride({2, 3, 1}),
+                          Params(small).pool_size(3).pool_stride(2), Params(small).pool_size(2).pool_stride(3)}) {
+    Model m = model_for(p, L, 3, false);
+    // Calibrated on windows of the sequence it scores.
+    const auto x = random_symbols(1000, 4, 11);
+    const std::string letters = alphabet::dna().sequence();
+    std::vector<std::string> windows;
+    std::vector<index_t> labels;
+    for (index_t o = 0; o + L <= ssize(x); o += 9) {
+      std::string w;
+      for (index_t i = 0; i < L; ++i) w += at(letters, x[to_size(o + i)]);
+      windows.push_back(w);
+      labels.push_back(o % 3);
+    }
+    Data d = Data::from_sequences(windows, labels, 3, alphabet::dna(), DataOptions{});
+    d.set_class_names(m.info().class_names);
+    m.calibrate_int8(d, d.indices(Group::all));
+    REQUIRE(!m.int8_calibration().empty());
+    const index_t last = ssize(x) - L;
+    const auto in_float = per_window(m, x, {0, 1, last + 1});
+    m.set_precision(Precision::int8);
+    const auto in_int8 = per_window(m, x, {0, 1, last + 1});
+    float moved = 0;
+    for (std::size_t i = 0; i < in_float.size(); ++i) moved = std::max(moved, std::abs(in_float[i] - in_int8[i]));
+    CHECK(moved > 0);  // the oracle itself ran in int8
+    check_windows(m, x, {0, 1, last + 1});
+    check_windows(m, x, {5, 3, last / 3 - 1});
+  }
+}
+
 TEST_CASE("sliding scores: windows with no letter (N as zero), long steps, one window") {
   const index_t L = 40;
   Model m = model_for(Params{}.kernel_num(5).kernel_len(4).neuron_num(8), L, 2, false);

@@ -9,7 +9,8 @@
 //       group on its training files).
 // --rc-merge mean|max also scores each record's reverse complement (DNA and
 // RNA models) and merges the two. The output file appears only when
-// complete. Under mpirun each rank scores
+// complete. --precision int8 runs the convolutions in 8-bit integers
+// (cli/precision_option.hpp). Under mpirun each rank scores
 // (and folds) a contiguous share of the records and rank 0 merges the shares
 // in input order (dist/shards.hpp): the same bytes as one process.
 #include <CLI/CLI.hpp>
@@ -23,6 +24,7 @@
 
 #include "cli/common.hpp"
 #include "cli/fold_input.hpp"
+#include "cli/precision_option.hpp"
 #include "cli/streamed_inputs.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
@@ -148,13 +150,14 @@ void predict_group(Model& model, const Data& data, Group group, std::optional<Rc
 // records (of the FASTA file, counted by every rank: reading is cheap next
 // to scoring; or of the group, which every rank loads).
 void predict_shared(dist::Communicator& world, ModelDataArgs& in, const std::string& input, bool labelled,
-                    std::optional<RcMerge> strands, const std::string& output) {
+                    std::optional<RcMerge> strands, const std::string& precision, const std::string& output) {
   std::optional<Model> model;
   std::optional<Data> data;
   std::optional<AtomicFile> file;
   index_t records = 0;
   dist::run_together(world, [&] {
     model.emplace(in.load_model());
+    use_precision(*model, precision, in.model_file);
     if (labelled) {
       in.data.quiet = !world.root();
       data.emplace(in.load_data(*model));
@@ -188,7 +191,7 @@ void predict_shared(dist::Communicator& world, ModelDataArgs& in, const std::str
 void add_predict(CLI::App& app) {
   struct Args {
     ModelDataArgs in;
-    std::string input, output, strands;
+    std::string input, output, strands, precision = "float32";
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("predict",
@@ -201,6 +204,7 @@ void add_predict(CLI::App& app) {
   cmd->add_option("--rc-merge", args->strands,
                   "also score each record's reverse complement and merge the two: mean or max (DNA and RNA models)")
       ->check(CLI::IsMember({"mean", "max"}));
+  add_precision_option(cmd, args->precision);
   cmd->callback([args] {
     auto& world = dist::Communicator::world();
     auto& data = args->in.data;
@@ -212,10 +216,11 @@ void add_predict(CLI::App& app) {
     });
     const auto strands = args->strands.empty() ? std::nullopt : std::optional(parse_rc_merge(args->strands));
     if (world.distributed()) {
-      predict_shared(world, args->in, args->input, labelled, strands, args->output);
+      predict_shared(world, args->in, args->input, labelled, strands, args->precision, args->output);
       return;
     }
     Model model = args->in.load_model();
+    use_precision(model, args->precision, args->in.model_file);
     auto run = [&](std::FILE* out) {
       if (labelled) {
         const Data d = args->in.load_data(model);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/precision_option.hpp"
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/core/binary_file.hpp"
@@ -36,6 +37,7 @@ constexpr double zoom_memory = 64e6;
 
 struct ScanArgs {
   std::string model, genome, regions, output, strand = "plus", merge = "mean", anchor = "centre", unknown = "skip";
+  std::string precision = "float32";
   std::vector<std::string> classes;
   index_t stride = 1, top = 0;
   bool quiet = false;
@@ -152,6 +154,7 @@ void run_scan(ScanArgs a) {
   ScanOutputs out;
   dist::run_together(world, [&] {
     model.emplace(Model::load(a.model));
+    use_precision(*model, a.precision, a.model);
     classes = chosen_classes(a, model->info());
     options = {.both_strands = a.strand == "both", .merge = parse_rc_merge(a.merge), .unknown = parse_unknown_bases(a.unknown)};
     genome.emplace(a.genome);
@@ -227,6 +230,7 @@ void add_scan(CLI::App& app) {
                   "with --strand both: the mean or max of the two strands' scores, or none (a track per strand)")
       ->check(CLI::IsMember({"mean", "max", "none"}))
       ->capture_default_str();
+  add_precision_option(cmd, a->precision);
   cmd->add_option("--class", a->classes,
                   "class to write (repeat, or all); default: the first class for bedGraph, every class for bigWig");
   cmd->add_option("--anchor", a->anchor,

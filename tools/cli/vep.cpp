@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/precision_option.hpp"
 #include "cli/progress.hpp"
 #include "cli/subcommands.hpp"
 #include "sster/core/atomic_file.hpp"
@@ -30,6 +31,7 @@ namespace {
 
 struct VepArgs {
   std::string model, vcf, fasta, output, format, strand = "plus", merge = "mean", unknown = "zero";
+  std::string precision = "float32";
   index_t centre = -1;
   bool logits = false, quiet = false;
 };
@@ -115,6 +117,7 @@ void run_vep(VepArgs a) {
   ChunkRange mine{0, -1};  // every record
   dist::run_together(world, [&] {
     model.emplace(Model::load(a.model));
+    use_precision(*model, a.precision, a.model);
     const VepOptions options{.both_strands = a.strand == "both",
                              .merge = parse_rc_merge(a.merge),
                              .unknown = parse_unknown_bases(a.unknown),
@@ -201,6 +204,7 @@ void add_vep(CLI::App& app) {
                   "with --strand both: the mean or max of the strands' scores, or none (a row per strand, TSV only)")
       ->check(CLI::IsMember({"mean", "max", "none"}))
       ->capture_default_str();
+  add_precision_option(cmd, a->precision);
   cmd->add_option("--centre", a->centre,
                   "window index (0-based) of the variant's centre base (base |allele|/2 of the allele); default "
                   "(L-1)/2, index 499 of a 1000-base window as Selene")

@@ -23,7 +23,8 @@
 // memory order.
 //
 // The network's own layers do the convolutions (their parts overloads stop
-// before the pooling, nn/layer.hpp), so the scores equal the network's on
+// before the pooling, nn/layer.hpp; their int8 versions when the network
+// runs them, Network::quantize), so the scores equal the network's on
 // each window up to the summation order of the first dense layer (~1e-6).
 // The windows go through this a tile at a time (tile_bases window starts),
 // so that each block's output stays in the core's cache; a tile repeats the
@@ -119,6 +120,7 @@ class SlidingNetwork {
   // One conv block as the network runs it, and its window's geometry.
   struct Block {
     std::variant<SymbolConvPool1D<float>, ConvPool1D<float>> layer;
+    std::optional<QuantizedConvPool> quantized;  // its int8 version, when the network runs one
     index_t width = 0, kernels = 0, pool = 0, stride = 0;
     index_t window_rows = 0;    // conv rows of one window at this block
     double row_cost = 0;        // multiply-adds per conv row
@@ -129,7 +131,8 @@ class SlidingNetwork {
   bool collect_layers(const Network<float>& net) {
     bool flattened = false;
     index_t length = L_, channels = net.input().symbols;
-    for (const auto& layer : net.layers()) {
+    for (std::size_t r = 0; r < net.layers().size(); ++r) {
+      const auto& layer = net.layers()[r];
       const bool fits = std::visit(
           [&]<class Lay>(const Lay& l) {
             if constexpr (std::is_same_v<Lay, SymbolConvPool1D<float>> || std::is_same_v<Lay, ConvPool1D<float>>) {
@@ -140,6 +143,7 @@ class SlidingNetwork {
                 else return l.block.pool;
               }();
               Block b{.layer = l, .width = c.width, .kernels = c.kernels, .pool = pool.size, .stride = pool.stride};
+              if (const auto* q = net.quantized(r)) b.quantized = *q;
               b.window_rows = length - c.width + 1;
               // The first block gathers one weight row per tap (symbols), the others multiply every channel.
               b.row_cost = static_cast<double>(c.width * c.kernels * (blocks_.empty() ? 1 : channels));
@@ -231,6 +235,8 @@ class SlidingNetwork {
         [&]<class Lay>(Lay& l) {
           if constexpr (std::is_same_v<Lay, SymbolConvPool1D<float>>)
             l.forward(SymbolInput{.B = 1, .L = n, .symbols = x}, c, ctx, 2);  // dropout (off), conv + ReLU
+          else if (blk.quantized)
+            blk.quantized->forward_conv(*in, c);  // conv + ReLU in int8
           else
             l.forward(*in, c, ctx, 1);  // conv + ReLU
         },

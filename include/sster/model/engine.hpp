@@ -12,7 +12,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sster/core/aligned.hpp"
@@ -69,6 +71,12 @@ class Engine {
   std::uint64_t step() const { return step_; }
   AdamState& adam_state() { return adam_state_; }
   void set_step(std::uint64_t step) { step_ = step; }
+
+  // Every replica, those to come too (copies of the first), runs these
+  // convolutions in int8 when not training (Network::quantize).
+  void quantize(const std::map<std::string, float>& input_max) {
+    for (auto& r : replicas_) r.quantize(input_max);
+  }
 
   // From now on every training step (and loss()) computes only this
   // process's chunks and `sharing` combines them with the other processes';

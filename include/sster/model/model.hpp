@@ -6,12 +6,15 @@
 // Its file members (to_file, from_file, save, load) are defined in
 // model/model_file.hpp, included at the end of this header; its summary
 // table is model/summary.hpp.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -143,6 +146,18 @@ inline double parameter_count_checked(const Network<float>& net) {
   return n;
 }
 
+// The arithmetic of inference: float32, or int8 convolutions
+// (nn/quantized_conv_pool1d.hpp) after Model::calibrate_int8.
+enum class Precision { float32, int8 };
+
+inline const char* precision_name(Precision p) { return p == Precision::int8 ? "int8" : "float32"; }
+
+inline Precision parse_precision(const std::string& name) {
+  if (name == "float32") return Precision::float32;
+  require(name == "int8", "precision '" + name + "': expected float32 or int8");
+  return Precision::int8;
+}
+
 struct EpochRecord {
   int epoch = 0;
   double loss = 0, val_loss = 0, learning_rate = 0, seconds = 0;
@@ -239,6 +254,8 @@ class Model {
   // holds the run's state (saved with it) and train() continues the run.
   bool train(const Data& data, const TrainObserver& observer) {
     check_compatible(data);
+    int8_calibration_.clear();  // it describes weights training changes
+    set_precision(Precision::float32);
     const auto val = data.indices(Group::val);
     require(!data.indices(Group::train).empty(), "train: the data set has no training records");
     require(!val.empty(), "train: the data set has no validation records (needed for early stopping)");
@@ -335,6 +352,49 @@ class Model {
   // Probabilities for an already encoded batch (B, classes): for callers
   // that stream records themselves.
   void predict(const InputBatch<float>& in, float* probs) { engine_->predict(Batch<float>{.input = in}, in.B, probs); }
+
+  // ---- int8 inference (nn/quantized_conv_pool1d.hpp)
+  // Records, for every convolution block that reads floats, the largest
+  // value of its input over records idx (training data): its int8 scale.
+  // Blocks whose input went negative stay in float. Saved with the model;
+  // training clears it (the weights change).
+  void calibrate_int8(const Data& data, std::span<const index_t> idx) {
+    check_compatible(data);
+    require(!idx.empty(), "int8 calibration: no records to calibrate on");
+    engine_->quantize({});  // calibrate the float network
+    std::map<std::string, std::pair<float, float>> range;  // per block: smallest, largest input
+    std::mutex merge;
+    for_each_block(data, idx, [&](const Batch<float>& b, index_t n, index_t) {
+      engine_->for_each_chunk(n, [&](std::size_t replica, index_t begin, index_t end) {
+        auto& net = engine_->network(replica);
+        Context ctx;
+        net.forward(b.input.slice(info_.input_spec(), begin, end), ctx);
+        net.for_each_quantizable_input([&](const std::string& name, const Tensor<float>& x) {
+          const auto [lo, hi] = std::minmax_element(x.data(), x.data() + x.size());
+          const std::lock_guard lock(merge);
+          auto [it, fresh] = range.try_emplace(name, *lo, *hi);
+          if (!fresh) it->second = {std::min(it->second.first, *lo), std::max(it->second.second, *hi)};
+        });
+      });
+    });
+    int8_calibration_.clear();
+    for (const auto& [name, r] : range)
+      if (r.first >= 0 && r.second > 0) int8_calibration_[name] = r.second;
+    set_precision(precision_);
+  }
+  // Per calibrated convolution (its conv1d's Keras name): the largest input.
+  const std::map<std::string, float>& int8_calibration() const { return int8_calibration_; }
+
+  // How predict() (and the other inference) computes from now on; int8
+  // needs a calibration.
+  void set_precision(Precision p) {
+    require(p == Precision::float32 || !int8_calibration_.empty(),
+            "int8 precision: the model has no int8 calibration (sster train calibrates on the training data; "
+            "models saved before that, or without a convolution that reads non-negative values, have none)");
+    precision_ = p;
+    engine_->quantize(p == Precision::int8 ? int8_calibration_ : std::map<std::string, float>{});
+  }
+  Precision precision() const { return precision_; }
 
   // Calls fn(record index, activations) for every record in idx, where
   // activations is the first convolution's (positions, kernels) output
@@ -489,6 +549,8 @@ class Model {
   double learning_rate_ = 0;
   bool rc_augment_ = false;
   std::optional<TrainingState> training_;
+  std::map<std::string, float> int8_calibration_;
+  Precision precision_ = Precision::float32;
   BatchBuffer buffer_;
 };
 

@@ -60,6 +60,7 @@ inline ModelFile Model::to_file(const TrainingState* run) const {
                             {"history", history},
                             {"learning_rate", learning_rate_}},
                  .arrays = {{"weights", as_vector(engine_->parameters())}}};
+  if (!int8_calibration_.empty()) file.header["int8_calibration"] = int8_calibration_;
   if (run) {  // a checkpoint: everything an unfinished run needs
     const auto& adam = engine_->adam_state();
     file.header["training"] = run->to_json();
@@ -100,6 +101,14 @@ inline Model Model::from_file(const ModelFile& file, const std::string& name) {
     m.learning_rate_ = h.at("learning_rate").get<double>();
     require(std::isfinite(m.learning_rate_) && m.learning_rate_ > 0, "the learning rate is not a positive number");
     m.engine_->parameters().assign(weights.begin(), weights.end());
+    if (h.contains("int8_calibration")) {
+      for (const auto& [layer, largest] : h.at("int8_calibration").items()) {
+        const float v = largest.get<float>();
+        require(m.network().can_quantize(layer), "int8 calibration names " + layer + ", not a convolution int8 can run");
+        require(std::isfinite(v) && v > 0, "int8 calibration of " + layer + ": expected a positive number");
+        m.int8_calibration_[layer] = v;
+      }
+    }
     if (h.contains("training")) {
       const auto& t = h.at("training");
       TrainingState s = TrainingState::from_json(t);

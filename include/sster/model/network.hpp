@@ -18,12 +18,17 @@
 // name(i), type(i), output_shape(i) and param_specs(i) index Keras layers,
 // and so do forward's and backward's `last`.
 //
+// Inference can run the float-input convolution blocks in 8-bit integers
+// (quantize(), nn/quantized_conv_pool1d.hpp); training always runs in float.
+//
 // Activation and gradient buffers are members, resized per call: after the
 // first batch of a given size no allocation happens.
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -38,6 +43,7 @@
 #include "sster/nn/flatten.hpp"
 #include "sster/nn/gru.hpp"
 #include "sster/nn/lstm.hpp"
+#include "sster/nn/quantized_conv_pool1d.hpp"
 #include "sster/nn/symbol_conv_pool1d.hpp"
 
 namespace sster {
@@ -145,6 +151,36 @@ class Network {
         layers_[parts_[i].layer]);
   }
 
+  // Runs the convolution blocks named in `input_max` (their conv1d's Keras
+  // name, with the largest input value calibration saw) in 8-bit integers
+  // whenever the network is not training; an empty map: float everywhere.
+  // Call again after the weights change.
+  void quantize(const std::map<std::string, float>& input_max) {
+    static_assert(std::is_same_v<T, float>, "int8 inference quantises float networks");
+    quantized_.assign(layers_.size(), std::nullopt);
+    for (const auto& [name, largest] : input_max) {
+      const auto r = quantizable_layer(name);
+      require(r.has_value(), "int8 calibration names " + name + ", which is not a convolution int8 can run");
+      quantized_[*r].emplace(std::get<ConvPool1D<T>>(layers_[*r]), largest);
+    }
+  }
+
+  // Layer r's int8 version when quantize() gave it one, else null.
+  const QuantizedConvPool* quantized(std::size_t r) const {
+    return r < quantized_.size() && quantized_[r] ? &*quantized_[r] : nullptr;
+  }
+
+  // Whether `name` is the conv1d of a block quantize() can run in int8.
+  bool can_quantize(const std::string& name) const { return quantizable_layer(name).has_value(); }
+
+  // After a forward through the whole network: fn(name, input) for every
+  // convolution block int8 can run, with the input it had (calibration).
+  template <class Fn>
+  void for_each_quantizable_input(Fn&& fn) const {
+    for (std::size_t r = 0; r < layers_.size(); ++r)
+      if (std::holds_alternative<ConvPool1D<T>>(layers_[r])) fn(parts_[first_part_[r]].name, r == 0 ? x0_ : acts_[r - 1]);
+  }
+
   // Points every layer's parameter and gradient views into flat buffers of
   // parameter_count() values each, in layer order.
   void bind(T* values, T* grads) {
@@ -192,6 +228,7 @@ class Network {
   void backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX, Tensor<T>* input_grad = nullptr) {
     last = std::min(last, size() - 1);
     require(!input_grad || !symbol_input_, "backward: no input gradient after a forward on symbols");
+    require(!quantized_pass_, "backward: the forward ran in int8, which has no gradients (use float32 precision)");
     const std::size_t top = parts_[last].layer;
     grads_[top] = grad_out;
     for (std::size_t r = top + 1; r-- > 0;) {
@@ -217,6 +254,24 @@ class Network {
   template <class Fn>
   decltype(auto) visit_layer(std::size_t r, Fn&& fn) const {
     return std::visit(std::forward<Fn>(fn), layers_[r]);
+  }
+
+  // The layer of the convolution block whose conv1d is called `name`.
+  std::optional<std::size_t> quantizable_layer(const std::string& name) const {
+    for (std::size_t r = 0; r < layers_.size(); ++r)
+      if (std::holds_alternative<ConvPool1D<T>>(layers_[r]) && parts_[first_part_[r]].name == name) return r;
+    return std::nullopt;
+  }
+  // Runs layer r in int8 if it is quantised, the network not training and
+  // the pass runs all its parts; false when the float layer must run.
+  bool forward_quantized(std::size_t r, index_t parts, const Context& ctx, const Tensor<T>& x) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (!ctx.training && r < quantized_.size() && quantized_[r] && parts == parts_run(r, size() - 1)) {
+        quantized_[r]->forward(x, acts_[r]);
+        return quantized_pass_ = true;
+      }
+    }
+    return false;
   }
 
   std::size_t first_conv_index() const {
@@ -252,6 +307,7 @@ class Network {
 
   const Tensor<T>& run_forward(std::size_t last, Context& ctx) {
     const index_t B = symbol_input_ ? symbols_.B : x0_.shape().B;
+    quantized_pass_ = false;
     const std::size_t top = parts_[last].layer;
     for (std::size_t r = 0; r <= top; ++r) {
       const index_t parts = parts_run(r, last);
@@ -262,7 +318,7 @@ class Network {
         });
       } else {
         const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
-        visit_layer(r, [&](auto& l) { call_forward(l, x, acts_[r], ctx, parts); });
+        if (!forward_quantized(r, parts, ctx, x)) visit_layer(r, [&](auto& l) { call_forward(l, x, acts_[r], ctx, parts); });
       }
     }
     return acts_[top];
@@ -310,6 +366,8 @@ class Network {
   SymbolInput symbols_;
   Tensor<T> x0_, scratch_grad_;
   std::vector<Tensor<T>> acts_, grads_;  // per layer: output of the last forward, gradient there
+  std::vector<std::optional<QuantizedConvPool>> quantized_;  // per layer, when quantize()d
+  bool quantized_pass_ = false;                              // the last forward ran a layer in int8
 };
 
 }  // namespace sster
