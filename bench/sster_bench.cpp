@@ -10,7 +10,9 @@
 //       the same on random sequences of length L with kernel_num K
 //   sster_bench accuracy --pos P --neg N [--alphabet dna|rna] [--threads T] [--seed S] [--json F]
 //       pysster's default model trained with early stopping on a seeded
-//       70/15/15 split: test ROC-AUC and PR-AUC of class 0 (P)
+//       70/15/15 split: test ROC-AUC and PR-AUC of class 0 (P), in float32
+//       and in int8 (calibrated on the training set), and inference
+//       samples/s of both per kernel set
 //   sster_bench gemm --threads T [--json F]
 //       Eigen float GEMM (1024^3, one independent product per thread): the
 //       machine's practical GEMM peak
@@ -700,6 +702,33 @@ std::string accuracy_section(const fs::path& dir) {
          "permutation)\n\n";
 }
 
+// int8 inference against float32 on the accuracy runs' trained models:
+// test ROC-AUC both ways, and inference samples/s per kernel set.
+std::string int8_section(const fs::path& dir) {
+  Table t{{"data", "test ROC-AUC float32", "int8", "difference", "kernels", "infer samples/s float32", "int8",
+           "int8 / float32"},
+          {}};
+  for (const auto& [set, label] : {std::pair{"artificial", "planted motifs (DNA)"}, std::pair{"pum2", "PUM2 (RNA)"}}) {
+    const fs::path p = dir / ("accuracy_" + std::string(set) + "_sster.json");
+    if (!fs::exists(p)) continue;
+    const json j = read_json(p);
+    if (!j.contains("roc_auc_int8")) continue;
+    const double f = j["roc_auc"].get<double>(), q = j["roc_auc_int8"].get<double>();
+    for (const auto& speed : j["infer_samples_per_s"]) {
+      const double a = speed["float32"].get<double>(), b = speed["int8"].get<double>();
+      t.rows.push_back({label, fmt("%.4f", f), fmt("%.4f", q), fmt("%+.4f", q - f), speed["kernels"].get<std::string>(),
+                        thousands(a), thousands(b), fmt("%.2f", b / a)});
+    }
+  }
+  if (t.rows.empty()) return "";
+  return "## int8 inference (predict --precision int8; the accuracy runs' models, calibrated on their training "
+         "sets)\n\n" +
+         t.markdown() +
+         "\n- samples/s: Model::predict over every record of the set, 2 threads, best of 5 per precision, "
+         "interleaved; the avx512 set uses the AVX-512 VNNI byte dot product where the CPU has it, the avx2 set "
+         "vpmaddubsw\n\n";
+}
+
 struct GenomeOptions {
   bench::GenomeBenchOptions measure;
   std::string json;
@@ -1114,7 +1143,7 @@ int cmd_report(const ReportOptions& o) {
   md << "- peak RSS during sster training: " << fmt("%.1f", s1["peak_rss_mb"].get<double>()) << " MB (1 thread), "
      << fmt("%.1f", s2["peak_rss_mb"].get<double>()) << " MB (2 threads), data included\n\n";
 
-  md << recurrent_section(dir) << accuracy_section(dir) << genome_section(dir) << fold_speed_section(dir)
+  md << recurrent_section(dir) << accuracy_section(dir) << int8_section(dir) << genome_section(dir) << fold_speed_section(dir)
      << python_section(dir);
 
   md << "## Achieved GFLOP/s (PyTorch's FLOP count: conv and dense multiply-adds x 2)\n\n";

@@ -185,12 +185,17 @@ inline void use_model(Model& m) {
     std::vector<float> extra(to_size(B * info.extra), 0.5f);
     std::vector<float> profile(to_size(B * L * info.profile_channels), 0.25f);
     std::vector<float> probs(to_size(B * info.classes()));
-    m.predict(InputBatch<float>{.B = B,
-                                .symbols = symbols.data(),
-                                .dense = dense.empty() ? nullptr : dense.data(),
-                                .extra = extra.empty() ? nullptr : extra.data(),
-                                .profile = profile.empty() ? nullptr : profile.data()},
-              probs.data());
+    const InputBatch<float> batch{.B = B,
+                                  .symbols = symbols.data(),
+                                  .dense = dense.empty() ? nullptr : dense.data(),
+                                  .extra = extra.empty() ? nullptr : extra.data(),
+                                  .profile = profile.empty() ? nullptr : profile.data()};
+    m.predict(batch, probs.data());
+    if (!m.int8_calibration().empty()) {  // and in int8, on the file's calibration
+      m.set_precision(Precision::int8);
+      m.predict(batch, probs.data());
+      m.set_precision(Precision::float32);
+    }
   }
   const std::string again = model_file_bytes(m.to_file());
   try {
@@ -612,6 +617,12 @@ inline std::vector<std::string> model_seeds(const std::string& pysster_tests) {
   Model split_file(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3), pwm, 9);
   split_file.set_split_recipe({.kind = SplitRecipe::Kind::file, .file_records = {32}, .split_file = "s.txt", .split_crc = 77});
   seeds.push_back(model_file_bytes(split_file.to_file()));
+
+  // An int8 calibration (two blocks: the second reads floats).
+  Model calibrated(Params(small).conv_num(2).kernel_len(3), dna, 10);
+  calibrated.train(dna, false);
+  calibrated.calibrate_int8(dna, dna.indices(Group::train));
+  seeds.push_back(model_file_bytes(calibrated.to_file()));
   return seeds;
 }
 

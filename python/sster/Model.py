@@ -115,6 +115,30 @@ class Model:
         continues the run."""
         self._native.train(_native_data(data), bool(verbose), _print_line)
 
+    # ---- beyond pysster
+    @property
+    def precision(self):
+        """'float32', or 'int8': predictions (and everything else that does
+        not train) run the convolution blocks after the first in 8-bit
+        integers, faster, on the calibration train() stores. Training always
+        runs in float32 and ends calibrated."""
+        return self._native.precision
+
+    @precision.setter
+    def precision(self, value):
+        self._native.precision = value
+
+    @property
+    def int8_calibration(self):
+        """Per int8 convolution block (its conv1d's name): the largest input
+        value on the training data."""
+        return dict(self._native.int8_calibration)
+
+    def calibrate_int8(self, data, group="train"):
+        """Measure the int8 calibration on a group of data (train() does this
+        on its training records)."""
+        self._native.calibrate_int8(_native_data(data), group)
+
     def predict(self, data, group="all"):
         """Class probabilities, (records, classes) float32.
 

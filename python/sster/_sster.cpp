@@ -349,6 +349,14 @@ PYBIND11_MODULE(_sster, m) {
       .def_property_readonly("history", &history)
       .def_property_readonly("training_in_progress", &Model::training_in_progress)
       .def("train", &train, py::arg("data"), py::arg("verbose"), py::arg("print"))
+      .def_property(
+          "precision", [](const Model& mo) { return std::string(precision_name(mo.precision())); },
+          [](Model& mo, const std::string& p) { mo.set_precision(parse_precision(p)); })
+      .def_property_readonly("int8_calibration", &Model::int8_calibration)
+      .def(
+          "calibrate_int8",
+          [](Model& mo, const Data& d, const std::string& group) { mo.calibrate_int8(d, d.indices(parse_group(group))); },
+          release_gil())
       .def("predict",
            [](Model& mo, const Data& d, const std::string& group) {
              const Group g = parse_group(group);

@@ -234,3 +234,24 @@ def test_plots_and_annotation(tmp_path):
     # pysster's own test: rna_annot.fasta annotated is rna_annot_ref.fasta
     utils.annotate_structures(pysster_file("rna_annot.fasta"), tmp_path / "annot.fasta")
     assert open(tmp_path / "annot.fasta").read() == open(pysster_file("rna_annot_ref.fasta")).read()
+
+
+def test_int8_precision(tmp_path):
+    d = Data([pysster_file("dna_pos.fasta"), pysster_file("dna_neg.fasta")], "ACGT")
+    m = Model({"conv_num": 2, "kernel_num": 4, "kernel_len": 3, "neuron_num": 4, "epochs": 2}, d, seed=4)
+    assert m.precision == "float32"
+    with pytest.raises(sster.Error, match="no int8 calibration"):
+        m.precision = "int8"
+    m.train(d, verbose=False)  # ends calibrated: the second block reads the first's ReLU'd output
+    assert list(m.int8_calibration) == ["conv1d_2"] and m.int8_calibration["conv1d_2"] > 0
+    want = m.predict(d, "all")
+    m.precision = "int8"
+    got = m.predict(d, "all")
+    assert 0 < np.abs(want - got).max() < 0.05
+    m.save(tmp_path / "m.sster")
+    again = Model.from_file(tmp_path / "m.sster")
+    assert again.precision == "float32" and again.int8_calibration == m.int8_calibration
+    again.precision = "int8"
+    assert (again.predict(d, "all") == got).all()
+    with pytest.raises(sster.Error, match="float32 or int8"):
+        again.precision = "int4"

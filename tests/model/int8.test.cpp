@@ -107,15 +107,22 @@ TEST_CASE("int8: the calibration travels with the model file; bad calibrations a
                        Error);
 }
 
-TEST_CASE("int8 needs a calibration, training clears it, and gradients refuse an int8 forward") {
+TEST_CASE("int8 needs a calibration, a finished training run measures it anew, gradients refuse an int8 forward") {
   Data data = test::planted_data(test::small_planted(200, 60));
   Model m(int8_model_test::two_blocks().epochs(1), data, 5);
   CHECK_THROWS_WITH_AS(m.set_precision(Precision::int8), doctest::Contains("no int8 calibration"), Error);
-  m.calibrate_int8(data, data.indices(Group::train));
+  m.train(data, false);
+  const auto first = m.int8_calibration();
+  CHECK(first.size() == 1);
   m.set_precision(Precision::int8);
-  m.train(data, false);  // the weights change: the calibration no longer describes them
+  TrainObserver stop;
+  stop.stop_requested = [] { return true; };
+  CHECK(!m.train(data, stop));  // interrupted: the weights changed, the old calibration is gone
   CHECK(m.int8_calibration().empty());
   CHECK(m.precision() == Precision::float32);
+  CHECK(m.train(data, TrainObserver{}));
+  REQUIRE(m.int8_calibration().size() == 1);
+  CHECK(m.int8_calibration().at("conv1d_2") != first.at("conv1d_2"));  // measured on the new weights
 
   m.calibrate_int8(data, data.indices(Group::train));
   m.set_precision(Precision::int8);

@@ -1,7 +1,7 @@
 #pragma once
 // --precision of the subcommands that score sequences (predict, scan, vep):
 // float32, or int8, the convolutions in 8-bit integers
-// (nn/quantized_conv_pool1d.hpp) on the calibration sster train stores.
+// (nn/quantized_conv_pool1d.hpp) on the calibration training stores.
 #include <CLI/CLI.hpp>
 
 #include <string>

@@ -142,7 +142,6 @@ void add_train(CLI::App& app) {
                     ". Continue it with the same command and --resume");
       }
       if (!world.root()) return;
-      model.calibrate_int8(data, data.indices(Group::train));  // for predict --precision int8
       model.save(args->output);
       std::error_code ignored;  // a checkpoint left behind is harmless; the model is written
       std::filesystem::remove(checkpoint, ignored);

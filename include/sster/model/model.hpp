@@ -255,7 +255,7 @@ class Model {
   bool train(const Data& data, const TrainObserver& observer) {
     check_compatible(data);
     int8_calibration_.clear();  // it describes weights training changes
-    set_precision(Precision::float32);
+    set_precision(Precision::float32);  // training and validation run in float
     const auto val = data.indices(Group::val);
     require(!data.indices(Group::train).empty(), "train: the data set has no training records");
     require(!val.empty(), "train: the data set has no validation records (needed for early stopping)");
@@ -307,6 +307,7 @@ class Model {
     }
     engine_->parameters() = s.best;
     training_.reset();
+    calibrate_int8(data, data.indices(Group::train));  // for int8 inference on these weights
     return true;
   }
 
@@ -356,8 +357,9 @@ class Model {
   // ---- int8 inference (nn/quantized_conv_pool1d.hpp)
   // Records, for every convolution block that reads floats, the largest
   // value of its input over records idx (training data): its int8 scale.
-  // Blocks whose input went negative stay in float. Saved with the model;
-  // training clears it (the weights change).
+  // Blocks whose input went negative stay in float. A finished train()
+  // calibrates on its training records (one inference pass over them),
+  // train() starting clears it (the weights change); saved with the model.
   void calibrate_int8(const Data& data, std::span<const index_t> idx) {
     check_compatible(data);
     require(!idx.empty(), "int8 calibration: no records to calibrate on");
