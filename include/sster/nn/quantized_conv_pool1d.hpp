@@ -39,28 +39,18 @@ class QuantizedConvPool {
   QuantizedConvPool(const ConvPool1D<float>& layer, float input_max) {
     require(std::isfinite(input_max) && input_max > 0,
             "int8 calibration: the largest input of a convolution must be a positive number");
-    auto w = std::make_shared<Weights>();
     const auto& conv = layer.conv;
+    auto w = std::make_shared<Weights>();
     w->shape = {0, 0, conv.in_channels, conv.kernels, conv.width};
     w->pool = layer.fused();
     w->to_levels = int8_input_levels / input_max;
-    const index_t depth = conv.width * conv.in_channels, K = conv.kernels;
-    std::vector<std::int8_t> q(to_size(depth * K));
-    std::vector<float> weight_scale(to_size(K));
-    for (index_t k = 0; k < K; ++k) {
-      float largest = 0;
-      for (index_t d = 0; d < depth; ++d) largest = std::max(largest, std::abs(conv.w_[d * K + k]));
-      const float scale = largest > 0 ? largest / 127 : 1;
-      at(weight_scale, k) = scale;
-      for (index_t d = 0; d < depth; ++d)
-        at(q, d * K + k) = static_cast<std::int8_t>(std::clamp(std::lround(conv.w_[d * K + k] / scale), -127L, 127L));
-    }
-    w->packed = kernels::PackedInt8Weights(q.data(), depth, K);
-    const index_t Kp = w->packed.Kp;
-    w->scale.assign(to_size(Kp), 0.f);
-    w->bias.assign(to_size(Kp), 0.f);
-    for (index_t k = 0; k < K; ++k) {
-      at(w->scale, k) = at(weight_scale, k) * input_max / int8_input_levels;
+    std::vector<std::int8_t> levels;
+    const std::vector<float> weight_scale = quantize_weights(conv, levels);
+    w->packed = kernels::PackedInt8Weights(levels.data(), conv.width * conv.in_channels, conv.kernels);
+    w->scale.assign(to_size(w->packed.Kp), 0.f);
+    w->bias.assign(to_size(w->packed.Kp), 0.f);
+    for (index_t k = 0; k < conv.kernels; ++k) {
+      at(w->scale, k) = at(weight_scale, k) * input_max / int8_input_levels;  // a level product -> a float
       at(w->bias, k) = conv.b_[k];
     }
     weights_ = std::move(w);
@@ -93,6 +83,23 @@ class QuantizedConvPool {
   }
 
  private:
+  // Each kernel's weights (W * C, K) as levels -127..127 of its own scale,
+  // its largest |weight| / 127; returns the scales.
+  static std::vector<float> quantize_weights(const Conv1D<float>& conv, std::vector<std::int8_t>& levels) {
+    const index_t depth = conv.width * conv.in_channels, K = conv.kernels;
+    levels.resize(to_size(depth * K));
+    std::vector<float> scale(to_size(K));
+    for (index_t k = 0; k < K; ++k) {
+      float largest = 0;
+      for (index_t d = 0; d < depth; ++d) largest = std::max(largest, std::abs(conv.w_[d * K + k]));
+      at(scale, k) = largest > 0 ? largest / 127 : 1;
+      for (index_t d = 0; d < depth; ++d)
+        at(levels, d * K + k) =
+            static_cast<std::int8_t>(std::clamp(std::lround(conv.w_[d * K + k] / at(scale, k)), -127L, 127L));
+    }
+    return scale;
+  }
+
   struct Weights {
     kernels::ConvShape shape;  // C, K, W of the convolution
     kernels::FusedPool pool;
