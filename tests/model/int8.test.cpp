@@ -48,7 +48,9 @@ TEST_CASE("calibrate_int8 keeps the largest input of each block that reads float
   auto& t = int8_model_test::trained();
   Model& m = t.model;
   const auto train = t.data.indices(Group::train);
+  const auto from_training = m.int8_calibration();  // what train() ended with
   m.calibrate_int8(t.data, train);
+  CHECK(m.int8_calibration() == from_training);
   REQUIRE(m.int8_calibration().size() == 1);
   REQUIRE(m.int8_calibration().contains("conv1d_2"));
   // The oracle: conv1d_2 reads the first block's pooled output, whose
@@ -64,9 +66,8 @@ TEST_CASE("calibrate_int8 keeps the largest input of each block that reads float
 }
 
 TEST_CASE("int8 predictions stay within the quantisation error of float, on any thread count") {
-  auto& t = int8_model_test::trained();
+  auto& t = int8_model_test::trained();  // train() calibrated it
   Model& m = t.model;
-  m.calibrate_int8(t.data, t.data.indices(Group::train));
   m.set_precision(Precision::float32);
   const auto f = m.predict(t.data, Group::test);
   const double auc = int8_model_test::test_roc_auc(m, t.data);
@@ -85,16 +86,15 @@ TEST_CASE("int8 predictions stay within the quantisation error of float, on any 
 }
 
 TEST_CASE("int8: the calibration travels with the model file; bad calibrations are refused") {
-  auto& t = int8_model_test::trained();
-  Model& m = t.model;
-  m.calibrate_int8(t.data, t.data.indices(Group::train));
+  Model& m = int8_model_test::trained().model;
+  const Data& data = int8_model_test::trained().data;
   m.set_precision(Precision::int8);
-  const auto before = m.predict(t.data, Group::test);
+  const auto before = m.predict(data, Group::test);
   Model loaded = Model::from_file(m.to_file(), "m.sster");
   CHECK(loaded.int8_calibration() == m.int8_calibration());
   CHECK(loaded.precision() == Precision::float32);  // a loaded model computes in float until told otherwise
   loaded.set_precision(Precision::int8);
-  CHECK(int8_model_test::largest_difference(loaded.predict(t.data, Group::test), before) == 0);
+  CHECK(int8_model_test::largest_difference(loaded.predict(data, Group::test), before) == 0);
   m.set_precision(Precision::float32);
 
   auto file = m.to_file();
