@@ -77,6 +77,7 @@
 #include "sster/model/params.hpp"
 #include "sster/nn/kernels/conv1d.hpp"
 #include "sster/nn/kernels/gather_conv1d.hpp"
+#include "sster/nn/kernels/int8_gemm.hpp"
 #include "attribution.hpp"
 #include "genome_bench.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
@@ -1039,7 +1040,7 @@ std::string kernel_set_line(const json& s) {
   require(used == kernel_set_name(kernel_set()), "report: the sster runs used kernel set " + used +
                                                      ", this process " + kernel_set_name(kernel_set()) +
                                                      " (run the report with the same SSTER_KERNELS)");
-  std::string line = "- kernel set: " + kernel_set_description();
+  std::string line = "- kernel set: " + kernel_set_description() + "; int8 product: " + kernels::int8_kernels_name();
   const KernelSet widest = supported_kernel_sets().front();
   if (kernel_set() != widest)
     line += std::string("; **chosen by SSTER_KERNELS on a CPU that runs ") + kernel_set_name(widest) +

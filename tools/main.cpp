@@ -24,6 +24,7 @@
 #include "sster/core/parallel.hpp"
 #include "sster/dist/communicator.hpp"
 #include "sster/dist/job_error.hpp"
+#include "sster/nn/kernels/int8_gemm.hpp"
 #include "sster/version.hpp"
 
 namespace {
@@ -85,7 +86,8 @@ int main(int argc, char** argv) try {
   // The kernel set too: one binary runs different kernels on different CPUs
   // (core/cpu.hpp), and a speed report should say which.
   app.set_version_flag("--version", std::function<std::string()>([] {
-    return std::string("sster ") + sster::version + "\nkernels: " + sster::kernel_set_description();
+    return std::string("sster ") + sster::version + "\nkernels: " + sster::kernel_set_description() +
+           "\nint8 product: " + sster::kernels::int8_kernels_name();
   }));
   app.add_option_function<int>(
       "--threads", [](int n) { if (n > 0) sster::set_threads(n); },

@@ -17,6 +17,7 @@
 
 #include "cli_test_util.hpp"
 #include "sster/core/cpu.hpp"
+#include "sster/nn/kernels/int8_gemm.hpp"
 #include "sster/version.hpp"
 
 using sster::test::read_text;
@@ -47,6 +48,12 @@ TEST_CASE("--version names the version and the kernel set in use, which SSTER_KE
     const auto chosen = sster::test::run_command("SSTER_KERNELS=" + name + " " + SSTER_EXE + " --version 2>&1");
     CHECK(chosen.exit_code == 0);
     CHECK(chosen.out.find("kernels: " + name + " (") != std::string::npos);
+    // The integer product follows the set: VNNI only within the AVX-512 set.
+    const std::string int8 = k == sster::KernelSet::generic ? "generic"
+                             : k == sster::KernelSet::avx2   ? "avx2"
+                             : sster::kernels::cpu_has_avx512_vnni() ? "avx512-vnni"
+                                                                   : "avx2";
+    CHECK(chosen.out.find("\nint8 product: " + int8 + " (") != std::string::npos);
   }
   const auto bad = sster::test::run_command(std::string("SSTER_KERNELS=avx9 ") + SSTER_EXE + " --version 2>&1");
   CHECK(bad.exit_code == 2);

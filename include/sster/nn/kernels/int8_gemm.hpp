@@ -92,6 +92,7 @@ inline std::int32_t load_u32(const std::uint8_t* p) {
 
 // The portable product, on the packed layout (what a compiler makes of it).
 struct Int8Generic {
+  static constexpr const char* name = "generic (plain loops)";
   static constexpr index_t rows = 1;
   static void gemm(const std::uint8_t* a, index_t a_row, index_t rows_, const PackedInt8Weights& b,
                    const float* scale, const float* bias, float* c) {
@@ -118,6 +119,7 @@ struct Int8Generic {
 // 16 registers: 4 rows x 2 vectors of 8 columns, B's 2 vectors, the
 // broadcast, a product and the ones that vpmaddwd pairs with.
 struct Int8Avx2 {
+  static constexpr const char* name = "avx2 (vpmaddubsw)";
   static constexpr index_t rows = 4;
   static void tile(const std::uint8_t* a, index_t a_row, const std::int8_t* b, index_t Kp, index_t steps,
                    const float* scale, const float* bias, float* c) {
@@ -171,6 +173,7 @@ struct Int8Avx2 {
 // Conversions go through their masked forms: the plain ones start from an
 // undefined vector, which GCC 12 reports as uninitialised (GCC bug 105593).
 struct Int8Avx512Vnni {
+  static constexpr const char* name = "avx512-vnni (vpdpbusd)";
   static constexpr index_t rows = 6;
   static constexpr __mmask16 all = 0xFFFF;
   template <int NV>
@@ -250,6 +253,11 @@ decltype(auto) with_int8_kernels(F&& f) {
   }
 #endif
   return f(detail::Int8Generic{});
+}
+
+// What the integer product runs on with the set in use (sster --version).
+inline const char* int8_kernels_name() {
+  return with_int8_kernels([](auto k) { return decltype(k)::name; });
 }
 
 // The row block the set in use needs the rows padded to.
