@@ -391,8 +391,9 @@ class Model {
   // needs a calibration.
   void set_precision(Precision p) {
     require(p == Precision::float32 || !int8_calibration_.empty(),
-            "int8 precision: the model has no int8 calibration (sster train calibrates on the training data; "
-            "models saved before that, or without a convolution that reads non-negative values, have none)");
+            "int8 precision: the model has no int8 calibration (a finished training run measures it on its "
+            "training data; models saved before sster did, and models without a convolution block after the "
+            "first, have none)");
     precision_ = p;
     engine_->quantize(p == Precision::int8 ? int8_calibration_ : std::map<std::string, float>{});
   }
