@@ -103,7 +103,8 @@ fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# A failed run keeps its measurements, so that the report can be re-run on them.
+trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "bench/run.sh: the measurements are kept in $out" >&2; fi' EXIT
 step() { echo "== $*" >&2; }
 first_records() { zcat -f "$1" | awk -v n="$2" '/^>/ { ++seen } seen <= n'; }
 if [ "$samples" -gt 0 ]; then
