@@ -609,7 +609,10 @@ json read_best(const fs::path& dir, const std::string& prefix) {
   json best = runs[0];
   best["runs"] = json::array();
   for (const auto& r : runs) {
-    best["runs"].push_back({{"train", r["train_samples_per_s"]}, {"infer", r["infer_samples_per_s"]}});
+    // r.value, not r[]: a missing key of a const json is undefined behaviour,
+    // and ONNX Runtime's runs have no training figure (null here).
+    best["runs"].push_back(
+        {{"train", r.value("train_samples_per_s", json())}, {"infer", r.value("infer_samples_per_s", json())}});
     for (const char* k : {"train_samples_per_s", "infer_samples_per_s", "train_gflops_per_s", "infer_gflops_per_s",
                           "peak_rss_mb", "train_cpu_share", "blas_probe_gflops"})
       if (r.contains(k) && (!best.contains(k) || r[k].get<double>() > best[k].get<double>())) best[k] = r[k];
