@@ -29,8 +29,9 @@
 //       tangermeme.json), into FILE in place of the old one
 //   sster_bench genome [--threads T] [--bases N] [--length L] [--json F]
 //       genome scale on pysster's default network and one random sequence:
-//       stride-1 scan positions/s against the same windows scored one by one
-//       with predict, and variant effects (VEP) variants/s
+//       stride-1 scan positions/s (float32 and int8) against the same
+//       windows scored one by one with predict, and variant effects (VEP)
+//       variants/s
 //   sster_bench check-torch F...
 //       fails (exit 1) when a PyTorch result ran on a reference BLAS
 //   sster_bench report --dir D [--results FILE]
@@ -770,6 +771,9 @@ std::string genome_section(const fs::path& dir) {
   Table t{{"", "threads", "rate", "unit"}, {}};
   t.rows.push_back({"scan, stride 1 (convolutions shared)", std::to_string(r["threads"].get<int>()), thousands(scan),
                     "positions/s"});
+  if (r.contains("scan_int8_positions_per_s"))
+    t.rows.push_back({"the same scan, --precision int8", std::to_string(r["threads"].get<int>()),
+                      thousands(best("scan_int8_positions_per_s")), "positions/s"});
   t.rows.push_back({"the same windows one by one (predict)", std::to_string(r["threads"].get<int>()), thousands(window),
                     "positions/s"});
   t.rows.push_back({"scan speed-up", "", fmt("%.1fx", scan / window), ""});
