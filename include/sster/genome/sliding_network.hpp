@@ -196,6 +196,7 @@ class SlidingNetwork {
     if (blocks_.empty()) {  // the first dense layer becomes a gather convolution over every position
       shared_row_cost_ = static_cast<double>(L_ * units);
       shared_window_cost_ -= static_cast<double>(F * units);
+      no_bias_.assign(to_size(units), 0.f);  // its bias goes on in finish_dense, as after conv blocks
     }
   }
 
@@ -296,9 +297,7 @@ class SlidingNetwork {
     const kernels::ConvShape s{1, n, features_channels_, d.units, L_};
     conv_.resize(1);
     conv_[0].resize({1, s.out_len(), d.units});
-    // The bias goes on in finish_dense, as after conv blocks.
-    const std::vector<float> no_bias(to_size(d.units), 0.f);
-    kernels::gather_conv1d_forward(x, static_cast<const float*>(nullptr), d.w_, no_bias.data(), conv_[0].data(), s,
+    kernels::gather_conv1d_forward(x, static_cast<const float*>(nullptr), d.w_, no_bias_.data(), conv_[0].data(), s,
                                    scratch_);
     const WindowRange q = windows_;
     hidden_pad_.assign(to_size(q.count * Kp), 0.f);
@@ -366,6 +365,7 @@ class SlidingNetwork {
   float* shared_logits_ = nullptr;
   std::vector<Tensor<float>> conv_, pooled_;  // per block: its conv output, the current phase's pooled output
   AlignedVector<float> hidden_pad_;
+  std::vector<float> no_bias_;  // zeros: the bias of the conv-less path's gather convolution
   Tensor<float> acts_[2];
   std::vector<float> logits_;
   std::vector<std::uint8_t> batch_;

@@ -117,9 +117,12 @@ class QuantizedConvPool {
     const index_t R = kernels::int8_row_block(), rows = (L - w.shape.W + 1 + R - 1) / R * R;
     // Each sample's levels, with room for the padded rows' windows (zeros).
     const index_t stride = std::max(L * C, (rows - 1) * C + w.packed.padded_depth());
-    quantized_.assign(to_size(B * stride), 0);
-    for (index_t n = 0; n < B; ++n)
-      kernels::int8_quantize(x.data() + n * L * C, L * C, w.to_levels, quantized_.data() + n * stride);
+    quantized_.resize(to_size(B * stride));
+    for (index_t n = 0; n < B; ++n) {
+      std::uint8_t* q = quantized_.data() + n * stride;
+      kernels::int8_quantize(x.data() + n * L * C, L * C, w.to_levels, q);
+      std::fill(q + L * C, q + stride, std::uint8_t{0});
+    }
     conv_.resize(to_size(rows * Kp));
     for (index_t n = 0; n < B; ++n) {
       kernels::int8_gemm(quantized_.data() + n * stride, C, rows, w.packed, w.scale.data(), w.bias.data(), conv_.data());

@@ -43,15 +43,13 @@ namespace sster::kernels {
 // B of the integer product: (depth, K) signed bytes, packed as
 // [depth / 4][Kp][4] with depth rounded up to 4 and K up to 16, zeros beyond.
 struct PackedInt8Weights {
-  index_t depth = 0, K = 0;
   index_t steps = 0;  // depth / 4, rounded up
   index_t Kp = 0;     // K rounded up to 16
   AlignedVector<std::int8_t> values;
 
   PackedInt8Weights() = default;
   // w: (depth, K) row-major, already quantised.
-  PackedInt8Weights(const std::int8_t* w, index_t depth_, index_t K_)
-      : depth(depth_), K(K_), steps((depth_ + 3) / 4), Kp((K_ + 15) / 16 * 16) {
+  PackedInt8Weights(const std::int8_t* w, index_t depth, index_t K) : steps((depth + 3) / 4), Kp((K + 15) / 16 * 16) {
     values.assign(to_size(steps * Kp * 4), 0);
     for (index_t q = 0; q < depth; ++q)
       for (index_t j = 0; j < K; ++j) at(values, (q / 4 * Kp + j) * 4 + q % 4) = w[q * K + j];
