@@ -118,20 +118,6 @@ TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {
 }
 
 namespace {
-// Column `col` of every data row of a TSV (predict's output) or bedGraph (value: col 3).
-std::vector<double> column(const std::string& text, int col, bool header) {
-  std::istringstream in(text);
-  std::string line;
-  if (header) std::getline(in, line);
-  std::vector<double> v;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string field;
-    for (int i = 0; i <= col; ++i) f >> field;
-    v.push_back(std::stod(field));
-  }
-  return v;
-}
 double largest_difference(const std::vector<double>& a, const std::vector<double>& b) {
   REQUIRE(a.size() == b.size());
   double d = 0;
@@ -154,7 +140,7 @@ TEST_CASE("train stores an int8 calibration; predict and scan --precision int8 s
     r = run_sster("predict " + (dir / "m.sster") + " " + pos + " -o " + (dir / "s.tsv") +
                   (p ? " --precision int8" : ""));
     REQUIRE(r.exit_code == 0);
-    scores[p] = column(read_text(dir / "s.tsv"), 1, true);
+    for (const auto& row : sster::test::predict_scores(read_text(dir / "s.tsv"))) scores[p].push_back(row.at(0));
   }
   CHECK(scores[0].size() == 400);
   const double moved = largest_difference(scores[0], scores[1]);
@@ -172,7 +158,7 @@ TEST_CASE("train stores an int8 calibration; predict and scan --precision int8 s
                   (p ? " --precision int8" : ""));
     CAPTURE(r.out);
     REQUIRE(r.exit_code == 0);
-    track[p] = column(read_text(dir / "t.bedgraph"), 3, false);
+    for (const auto& line : sster::test::bedgraph(read_text(dir / "t.bedgraph"))) track[p].push_back(line.value);
   }
   CHECK(!track[0].empty());
   const double scan_moved = largest_difference(track[0], track[1]);

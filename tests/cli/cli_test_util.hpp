@@ -7,7 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "sster/core/index.hpp"
 
 namespace sster::test {
 
@@ -35,6 +39,39 @@ inline RunResult run_sster(const std::string& args) { return run_command(std::st
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The probability columns of a predict TSV, row by row (the header and the
+// ids left out).
+inline std::vector<std::vector<double>> predict_scores(const std::string& tsv) {
+  std::istringstream in(tsv);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    std::istringstream cells(line);
+    std::string id;
+    cells >> id;
+    std::vector<double> row;
+    double v;
+    while (cells >> v) row.push_back(v);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// The lines of a bedGraph track.
+struct BedGraphLine {
+  std::string chrom;
+  index_t start, end;
+  double value;
+};
+inline std::vector<BedGraphLine> bedgraph(const std::string& text) {
+  std::vector<BedGraphLine> out;
+  std::istringstream in(text);
+  BedGraphLine l;
+  while (in >> l.chrom >> l.start >> l.end >> l.value) out.push_back(l);
+  return out;
 }
 
 // A fresh folder under /tmp, removed when the test ends.

@@ -48,19 +48,8 @@ struct PlantedGenome {
   }
 };
 
-struct Line {
-  std::string chrom;
-  index_t start, end;
-  double value;
-};
-
-std::vector<Line> bedgraph(const std::string& text) {
-  std::vector<Line> out;
-  std::istringstream in(text);
-  Line l;
-  while (in >> l.chrom >> l.start >> l.end >> l.value) out.push_back(l);
-  return out;
-}
+using Line = test::BedGraphLine;
+using test::bedgraph;
 
 }  // namespace
 

@@ -11,29 +11,11 @@
 #include "genome_test_util.hpp"
 
 using namespace sster;
+using sster::test::predict_scores;
 using sster::test::read_text;
 using sster::test::run_sster;
 using sster::test::ScratchDir;
 
-namespace {
-// The probability columns of a predict TSV, row by row.
-std::vector<std::vector<double>> scores(const std::string& tsv) {
-  std::istringstream in(tsv);
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<std::vector<double>> rows;
-  while (std::getline(in, line)) {
-    std::istringstream cells(line);
-    std::string id;
-    cells >> id;
-    std::vector<double> row;
-    double v;
-    while (cells >> v) row.push_back(v);
-    rows.push_back(row);
-  }
-  return rows;
-}
-}  // namespace
 
 TEST_CASE("train --rc-augment; predict --rc-merge averages each record with its reverse complement") {
   ScratchDir dir("strands");
@@ -57,7 +39,8 @@ TEST_CASE("train --rc-augment; predict --rc-merge averages each record with its 
   REQUIRE(run_sster("predict " + (dir / "m.sster") + " " + (dir / "r.fa") + " -o " + (dir / "r.tsv")).exit_code == 0);
   r = run_sster("predict " + (dir / "m.sster") + " " + (dir / "f.fa") + " --rc-merge mean -o " + (dir / "m.tsv"));
   REQUIRE(r.exit_code == 0);
-  const auto f = scores(read_text(dir / "f.tsv")), rc = scores(read_text(dir / "r.tsv")), m = scores(read_text(dir / "m.tsv"));
+  const auto f = predict_scores(read_text(dir / "f.tsv")), rc = predict_scores(read_text(dir / "r.tsv")),
+             m = predict_scores(read_text(dir / "m.tsv"));
   REQUIRE(m.size() == 20);
   for (std::size_t i = 0; i < m.size(); ++i)
     for (std::size_t c = 0; c < 2; ++c) CHECK(m[i][c] == doctest::Approx((f[i][c] + rc[i][c]) / 2).epsilon(1e-4));
@@ -65,7 +48,7 @@ TEST_CASE("train --rc-augment; predict --rc-merge averages each record with its 
   const std::string group = "predict " + (dir / "m.sster") + " --class " + pos + " --class " + neg;
   REQUIRE(run_sster(group + " -o " + (dir / "g.tsv")).exit_code == 0);
   REQUIRE(run_sster(group + " --rc-merge max -o " + (dir / "gm.tsv")).exit_code == 0);
-  const auto g = scores(read_text(dir / "g.tsv")), gm = scores(read_text(dir / "gm.tsv"));
+  const auto g = predict_scores(read_text(dir / "g.tsv")), gm = predict_scores(read_text(dir / "gm.tsv"));
   REQUIRE(!g.empty());
   REQUIRE(gm.size() == g.size());
   bool differs = false;
