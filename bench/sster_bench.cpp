@@ -531,6 +531,15 @@ int cmd_kernels(const KernelsOptions& o) {
   row("conv2 conv+pool backward (dW, dx)", f2 + 2.0 * B * 88 * 25 * K * K,
       best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, ref_reps),
       best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc); }));
+  // Winograd's algorithm (kernels/winograd_conv1d.hpp) on the same shapes:
+  // its GFLOP/s count the direct convolution's multiply-adds, as PyTorch's do.
+  const auto fastest = kernels::ConvAlgorithm::fastest;
+  row("conv2 conv+pool forward, Winograd", f2,
+      best_ms([&] { kernels::conv1d_pool_forward_ref(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p); }, ref_reps),
+      best_ms([&] { kernels::conv1d_pool_forward(x2.data(), w2.data(), b2.data(), y2.data(), a2.data(), s2, p, sc, fastest); }));
+  row("conv2 conv+pool backward, Winograd", f2 + 2.0 * B * 88 * 25 * K * K,
+      best_ms([&] { kernels::conv1d_pool_backward_ref(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p); }, ref_reps),
+      best_ms([&] { kernels::conv1d_pool_backward(x2.data(), w2.data(), y2.data(), a2.data(), g2.data(), dx2.data(), dw2.data(), db2.data(), s2, p, sc, fastest); }));
   // The set's FMA peak on this thread, in CPU time as the rows above.
   const long iters = 20'000'000;
   const double peak_ms = best_ms([&] {
@@ -951,7 +960,9 @@ std::string kernels_section(const fs::path& dir, const std::string& name, const 
                        fmt("%.0f%%", 100 * r["fast_gflops"].get<double>() / peak)});
   return "## Kernels" + title_note + ": reference loops vs fast, one chunk of " + std::to_string(k["chunk"].get<int>()) +
          " samples (default shapes, 1 thread, CPU time)\n\n" + kt.markdown() + "\n- % of peak: of the kernel set's " +
-         "one-thread FMA peak measured in the same process (" + fmt("%.0f", peak) + " GFLOP/s)\n\n";
+         "one-thread FMA peak measured in the same process (" + fmt("%.0f", peak) + " GFLOP/s)\n" +
+         "- Winograd rows: kernels/winograd_conv1d.hpp on the same shapes, their GFLOP/s counting the direct " +
+         "convolution's multiply-adds (as PyTorch's count does), so they can pass the peak\n\n";
 }
 
 // The length x kernel_num table of <prefix>_L_K_<run>.json, best of the runs.

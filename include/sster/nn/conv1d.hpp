@@ -44,13 +44,13 @@ struct Conv1D {
 
   void forward(const Tensor<T>& x, Tensor<T>& y, Context&) {
     const auto s = conv_shape(x.shape().B, x.shape().L);
-    kernels::conv1d_forward(x.data(), w_, b_, y.data(), s, scratch_);
+    kernels::conv1d_forward(x.data(), w_, b_, y.data(), s, scratch_, kernels::ConvAlgorithm::fastest);
     finish_forward(y);
   }
   void backward(const Tensor<T>& x, const Tensor<T>& y, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {
     const auto s = conv_shape(x.shape().B, x.shape().L);
     const T* g = pre_activation_grad(y, grad_out);
-    kernels::conv1d_backward(x.data(), w_, g, grad_in.data(), dw_, db_, s, scratch_);
+    kernels::conv1d_backward(x.data(), w_, g, grad_in.data(), dw_, db_, s, scratch_, kernels::ConvAlgorithm::fastest);
   }
 
   // Internal state below (public only so the layer stays an aggregate

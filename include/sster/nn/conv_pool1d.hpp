@@ -35,13 +35,13 @@ struct ConvPool1D {
     if (parts == 1) return conv.forward(x, y, ctx);
     argmax_.resize(to_size(y.size()));
     kernels::conv1d_pool_forward(x.data(), conv.w_, conv.b_, y.data(), argmax_.data(), shape(x), fused(),
-                                 conv.scratch_);
+                                 conv.scratch_, kernels::ConvAlgorithm::fastest);
   }
   void backward(const Tensor<T>& x, const Tensor<T>& y, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context& ctx,
                 index_t parts = 2) {
     if (parts == 1) return conv.backward(x, y, grad_out, grad_in, ctx);
     kernels::conv1d_pool_backward(x.data(), conv.w_, y.data(), argmax_.data(), grad_out.data(), grad_in.data(),
-                                  conv.dw_, conv.db_, shape(x), fused(), conv.scratch_);
+                                  conv.dw_, conv.db_, shape(x), fused(), conv.scratch_, kernels::ConvAlgorithm::fastest);
   }
 
   // Internal state below (public only so the layer stays an aggregate).

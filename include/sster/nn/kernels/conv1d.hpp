@@ -33,8 +33,16 @@
 #include "sster/nn/kernels/maxpool1d.hpp"
 #include "sster/nn/kernels/small_gemm.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
+#include "sster/nn/kernels/winograd_conv1d.hpp"
 
 namespace sster::kernels {
+
+// How a convolution is computed, forward and backward: `direct`, the GEMMs
+// over every window; `fastest`, Winograd's algorithm where it pays
+// (kernels/winograd_conv1d.hpp: float, 16 or more input channels, 8 or more
+// taps; within ~1e-6 of the magnitudes summed, about the direct GEMM's own
+// rounding), else the direct GEMMs. The layers run `fastest`.
+enum class ConvAlgorithm { direct, fastest };
 
 template <class T>
 void conv1d_forward_ref(const T* x, const T* w, const T* b, T* y, const ConvShape& s) {
@@ -132,6 +140,8 @@ struct ConvScratch {
   std::vector<std::int32_t> row_argmax;  // (Kp) and of its winners
   std::vector<std::int32_t> offsets;  // gather: per position, symbol row offset (or positions by symbol)
   std::vector<std::int32_t> starts;   // gather backward: first entry of each symbol in offsets
+  WinogradScratch winograd;     // the Winograd way's buffers (float): forward and weight gradient
+  WinogradScratch winograd_dx;  // and the input gradient's
 };
 
 namespace detail {
@@ -151,12 +161,10 @@ void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index
   }
 }
 
-// Samples per GEMM on a wide layer: as many as keep the group's padded
-// output (or gradient) of `per_sample` values within 4 MB.
+// Whether `algorithm` runs a convolution of shape s the Winograd way.
 template <class T>
-index_t wide_group(index_t per_sample, index_t B) {
-  return std::clamp<index_t>((index_t{4} << 20) / std::max<index_t>(1, per_sample * static_cast<index_t>(sizeof(T))),
-                             1, std::max<index_t>(1, B));
+bool use_winograd(ConvAlgorithm algorithm, const ConvShape& s) {
+  return algorithm == ConvAlgorithm::fastest && winograd_pays<T>(s);
 }
 
 // The dense conv: `epilogue(n, y_pad)` consumes each sample's padded output
@@ -164,15 +172,23 @@ index_t wide_group(index_t per_sample, index_t B) {
 // cache (pysster's default sizes); on a wide layer (kernel_num ~100 and
 // more: megabytes of weights) one GEMM per group of samples, whose rows are
 // every window of the group (small_gemm's packed path), so each block of
-// weights is fetched once per group, not once per sample. Same bits either way.
+// weights is fetched once per group, not once per sample. Same bits either
+// way. With ConvAlgorithm::fastest, Winograd's algorithm where it pays.
 template <class T, class Epilogue>
-void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, Epilogue&& epilogue) {
+void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, ConvAlgorithm algorithm,
+                    Epilogue&& epilogue) {
   assert(s.L >= s.W);
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
-  sc.w_pad.resize(to_size(wc * Kp));
-  pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
+  if constexpr (std::is_same_v<T, float>) {
+    if (use_winograd<T>(algorithm, s)) {
+      winograd_conv1d_samples(x, w, b, s, Kp, sc.winograd, epilogue);
+      return;
+    }
+  }
   assign_zero(sc.b_pad, Kp);
   std::copy_n(b, s.K, sc.b_pad.data());
+  sc.w_pad.resize(to_size(wc * Kp));
+  pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
   const index_t group = wide_product<T>(wc, Kp) ? wide_group<T>(lo * Kp, s.B) : 1;
   sc.y_pad.resize(to_size(group * lo * Kp));
   GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
@@ -190,32 +206,38 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
 
 // The dense conv's backward: `pre_grad(n, g_pad)` writes each sample's
 // padded pre-activation gradient (L-W+1, Kp). Per sample, or per group of
-// samples on a wide layer (see conv1d_samples): the weight gradient's depth
-// then runs over the group's positions, and the input gradient's rows over
-// the group's.
+// samples on a wide layer (see conv1d_samples) and the Winograd way: the
+// weight gradient's depth then runs over the group's positions, and the
+// input gradient's rows over the group's. The input gradient is the forward
+// convolution of the gradient (W-1 zero rows each side) by the flipped
+// kernel, so the Winograd way it is winograd_conv1d_samples.
 template <class T, class PreGrad>
 void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
-                             PreGrad&& pre_grad) {
+                             ConvAlgorithm algorithm, PreGrad&& pre_grad) {
   assert(s.L >= s.W);
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
   const index_t wc = s.W * C, wk = s.W * K, border = s.L + s.W - 1;
   const bool wide = wide_product<T>(wc, Kp) || wide_product<T>(wk, Cp);
-  const index_t group = wide ? wide_group<T>(std::max(lo * Kp, s.L * Cp), s.B) : 1;
+  const bool fast_dw = use_winograd<T>(algorithm, s);
+  const bool fast_dx = dx && use_winograd<T>(algorithm, ConvShape{1, border, K, C, s.W});
+  const index_t group = wide || fast_dw ? wide_group<T>(std::max(lo * Kp, s.L * Cp), s.B) : 1;
   assign_zero(sc.g_pad, group * lo * Kp);  // columns K..Kp stay zero
   sc.dw_pad.resize(to_size(wc * Kp));
   assign_zero(sc.db_pad, Kp);
   if (dx) {
-    // flipped[(W-1-j)*K + k][c] = w[j][c][k]; the gradient's border rows stay zero.
-    assign_zero(sc.flipped, wk * Cp);
+    // flipped[(W-1-j)*K + k][c] = w[j][c][k], rows of Cp (of C the Winograd
+    // way, which pads them itself); the gradient's border rows stay zero.
+    const index_t ld = fast_dx ? C : Cp;
+    assign_zero(sc.flipped, wk * ld);
     for (index_t j = 0; j < s.W; ++j)
       for (index_t c = 0; c < C; ++c)
-        for (index_t k = 0; k < K; ++k) at(sc.flipped, ((s.W - 1 - j) * K + k) * Cp + c) = w[(j * C + c) * K + k];
+        for (index_t k = 0; k < K; ++k) at(sc.flipped, ((s.W - 1 - j) * K + k) * ld + c) = w[(j * C + c) * K + k];
     assign_zero(sc.g_border, group * border * K);
     sc.dx_pad.resize(to_size(group * s.L * Cp));
   }
   GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
   GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
-  if (wide) {
+  if (group > 1) {
     gw.depth_group = lo;
     gw.a_depth_group = s.L * C;
     gx.row_group = s.L;
@@ -226,14 +248,26 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
     T* g = sc.g_pad.data();
     for (index_t i = 0; i < count; ++i) pre_grad(n0 + i, g + i * lo * Kp);
     with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
-    gw.depth = count * lo;
-    small_gemm(x + n0 * s.L * C, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
-               n0 == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
+    if constexpr (std::is_same_v<T, float>) {
+      if (fast_dw) winograd_weight_gradient(x + n0 * s.L * C, g, count, s, Kp, n0 == 0, sc.winograd);
+    }
+    if (!fast_dw) {
+      gw.depth = count * lo;
+      small_gemm(x + n0 * s.L * C, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
+                 n0 == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
+    }
     if (!dx) continue;
     for (index_t i = 0; i < count; ++i)
       for (index_t t = 0; t < lo; ++t)
         std::copy_n(g + (i * lo + t) * Kp, K, sc.g_border.data() + (i * border + s.W - 1 + t) * K);
-    if (wide) {  // every row over every tap: the packed path's blocks need whole rows
+    if (fast_dx) {
+      if constexpr (std::is_same_v<T, float>) {
+        winograd_conv1d_samples(sc.g_border.data(), sc.flipped.data(), nullptr, ConvShape{count, border, K, C, s.W}, Cp,
+                                sc.winograd_dx, [&](index_t n, const float* dxp) {
+                                  std::copy_n(dxp, s.L * Cp, sc.dx_pad.data() + n * s.L * Cp);
+                                });
+      }
+    } else if (group > 1) {  // every row over every tap: the packed path's blocks need whole rows
       gx.rows = count * s.L;
       small_gemm(static_cast<const T*>(sc.g_border.data()), static_cast<const T*>(sc.flipped.data()),
                  sc.dx_pad.data(), static_cast<const T*>(nullptr), GemmInit::zero, gx);
@@ -255,17 +289,23 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
     }
     for (index_t r = 0; r < count * s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dx + n0 * s.L * C + r * C);
   }
-  if (s.B == 0) std::fill(sc.dw_pad.begin(), sc.dw_pad.end(), T{0});
-  for (index_t p = 0; p < wc; ++p) std::copy_n(sc.dw_pad.data() + p * Kp, K, dw + p * K);
+  if (s.B == 0) {
+    std::fill_n(dw, wc * K, T{0});
+  } else if (fast_dw) {
+    if constexpr (std::is_same_v<T, float>) winograd_weight_gradient_finish(s, Kp, sc.winograd, dw);
+  } else {
+    for (index_t p = 0; p < wc; ++p) std::copy_n(sc.dw_pad.data() + p * Kp, K, dw + p * K);
+  }
   std::copy_n(sc.db_pad.data(), K, db);
 }
 
 }  // namespace detail
 
 template <class T>
-void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s, ConvScratch<T>& scratch) {
+void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s, ConvScratch<T>& scratch,
+                    ConvAlgorithm algorithm = ConvAlgorithm::direct) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
-  detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
+  detail::conv1d_samples(x, w, b, s, scratch, algorithm, [&](index_t n, const T* yp) {
     T* yn = y + n * lo * K;
     for (index_t t = 0; t < lo; ++t) std::copy_n(yp + t * Kp, K, yn + t * K);
   });
@@ -273,19 +313,19 @@ void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s
 
 template <class T>
 void conv1d_backward(const T* x, const T* w, const T* g, T* dx, T* dw, T* db, const ConvShape& s,
-                     ConvScratch<T>& scratch) {
+                     ConvScratch<T>& scratch, ConvAlgorithm algorithm = ConvAlgorithm::direct) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
-  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch,
+  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, algorithm,
                                   [&](index_t n, T* gp) { detail::pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
 }
 
 template <class T>
 void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t* argmax, const ConvShape& s,
-                         const FusedPool& p, ConvScratch<T>& scratch) {
+                         const FusedPool& p, ConvScratch<T>& scratch, ConvAlgorithm algorithm = ConvAlgorithm::direct) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
-  detail::conv1d_samples(x, w, b, s, scratch, [&](index_t n, const T* yp) {
+  detail::conv1d_samples(x, w, b, s, scratch, algorithm, [&](index_t n, const T* yp) {
     with_kernels<T>([&](auto k) {
       decltype(k)::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per,
                                  scratch.rows.data(), scratch.row_argmax.data());
@@ -295,11 +335,12 @@ void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t*
 
 template <class T>
 void conv1d_pool_backward(const T* x, const T* w, const T* y, const std::int32_t* argmax, const T* gy, T* dx, T* dw,
-                          T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch) {
+                          T* db, const ConvShape& s, const FusedPool& p, ConvScratch<T>& scratch,
+                          ConvAlgorithm algorithm = ConvAlgorithm::direct) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
-  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, [&](index_t n, T* gp) {
+  detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, algorithm, [&](index_t n, T* gp) {
     with_kernels<T>([&](auto k) {
       decltype(k)::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
                                    scratch.rows.data(), scratch.row_argmax.data());

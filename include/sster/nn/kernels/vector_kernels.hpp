@@ -43,6 +43,19 @@ bool wide_product(index_t depth, index_t cols) {
   return depth * cols * static_cast<index_t>(sizeof(T)) > l2_cache_bytes();
 }
 
+// Samples per GEMM on a wide layer (kernels/conv1d.hpp,
+// kernels/winograd_conv1d.hpp): as many as keep `per_sample` values of each
+// within 4 MB, the B samples dealt into groups of equal size (a last group
+// of two would stream all the weights for a sliver of the work).
+template <class T>
+index_t wide_group(index_t per_sample, index_t B) {
+  if (B <= 1) return 1;
+  const index_t most = std::clamp<index_t>(
+      (index_t{4} << 20) / std::max<index_t>(1, per_sample * static_cast<index_t>(sizeof(T))), 1, B);
+  const index_t groups = (B + most - 1) / most;
+  return (B + groups - 1) / groups;
+}
+
 struct GenericKernels {
   template <class T>
   using Ops = simd::XsimdOps<T>;

@@ -26,9 +26,14 @@ static int panel_vectors(index_t left) {
 template <class T, int NV>
 static constexpr int block_rows = std::min(8, (Ops<T>::registers - NV - 1) / NV);
 
-// One R x NV*width block of C over the whole depth.
+// One R x NV*width block of C over the whole depth. Never inlined: inlined
+// into the packed path's loops, GCC 12 ran out of general registers and kept
+// the row offsets and the depth counter on the stack, a load per broadcast
+// and a store-to-load chain per step (the AVX2 kernel_num 300 convolutions ran
+// 40% faster on Zen 3 once it was compiled on its own).
 template <class T, int R, int NV>
-static void gemm_block(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+__attribute__((noinline)) static void gemm_block(const T* a, const T* b, T* c, const T* init, GemmInit mode,
+                                                 const GemmShape& s) {
   using O = Ops<T>;
   using V = typename O::V;
   constexpr index_t w = O::width;
@@ -599,6 +604,86 @@ static void symbol_backward_sample(const std::int32_t* order, const std::int32_t
         symbol_taps_balanced<T, 1, Scaled>(jb, W, pos, count, scale, gb0 + j, Kp, table + c * Kp + j, tap_stride);
     }
     j += nv * w;
+  }
+}
+
+// ------------------------------------------------ Winograd transforms
+// (see kernels/winograd_conv1d.hpp; A = 2R - 1 points, bt (A, A), at (R, A))
+
+// V[a][i] = sum_j bt[a][j] xp[R i + j] for input tiles [0, tiles): rows of
+// Cp, V[a] alpha_stride apart. A vector of channels at a time, its A input
+// rows in registers for the A outputs.
+template <class T, int R>
+static void winograd_input(const T* xp, index_t tiles, index_t Cp, const T* bt, T* v, index_t alpha_stride) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr int A = 2 * R - 1;
+  constexpr index_t w = O::width;
+  assert(Cp % w == 0);
+  for (index_t i = 0; i < tiles; ++i)
+    for (index_t c = 0; c < Cp; c += w) {
+      V d[A];
+#pragma GCC unroll 8
+      for (int j = 0; j < A; ++j) d[j] = O::load(xp + (R * i + j) * Cp + c);
+#pragma GCC unroll 8
+      for (int a = 0; a < A; ++a) {
+        V acc = O::set(T{0});
+#pragma GCC unroll 8
+        for (int j = 0; j < A; ++j) acc = O::fma(O::set(bt[a * A + j]), d[j], acc);
+        O::store(v + a * alpha_stride + i * Cp + c, acc);
+      }
+    }
+}
+
+// gt[a][i] = sum_u g[a][u] src[R i + u] for tiles [0, tiles), rows from
+// `rows` on read as zero: the filter transform, for the weight gradient's
+// filter (the output gradient). Rows of Kp, gt[a] alpha_stride apart.
+template <class T, int R>
+static void winograd_filter(const T* src, index_t rows, index_t tiles, index_t Kp, const T* g, T* gt,
+                            index_t alpha_stride) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr int A = 2 * R - 1;
+  constexpr index_t w = O::width;
+  assert(Kp % w == 0);
+  for (index_t i = 0; i < tiles; ++i)
+    for (index_t k = 0; k < Kp; k += w) {
+      V d[R];
+#pragma GCC unroll 8
+      for (int u = 0; u < R; ++u) d[u] = R * i + u < rows ? O::load(src + (R * i + u) * Kp + k) : O::set(T{0});
+#pragma GCC unroll 8
+      for (int a = 0; a < A; ++a) {
+        V acc = O::set(T{0});
+#pragma GCC unroll 8
+        for (int u = 0; u < R; ++u) acc = O::fma(O::set(g[a * R + u]), d[u], acc);
+        O::store(gt + a * alpha_stride + i * Kp + k, acc);
+      }
+    }
+}
+
+// y[R i + u] = bias + sum_a at[u][a] m[a][i] for the output tiles [0, tiles)
+// and rows below lo: rows of Kp, m[a] alpha_stride apart.
+template <class T, int R>
+static void winograd_output(const T* m, index_t alpha_stride, index_t tiles, index_t lo, index_t Kp, const T* at,
+                            const T* bias, T* y) {
+  using O = Ops<T>;
+  using V = typename O::V;
+  constexpr int A = 2 * R - 1;
+  constexpr index_t w = O::width;
+  assert(Kp % w == 0);
+  for (index_t i = 0; i < tiles; ++i) {
+    const index_t rows = std::min<index_t>(R, lo - R * i);
+    for (index_t k = 0; k < Kp; k += w) {
+      V p[A];
+#pragma GCC unroll 8
+      for (int a = 0; a < A; ++a) p[a] = O::load(m + a * alpha_stride + i * Kp + k);
+      for (index_t u = 0; u < rows; ++u) {
+        V acc = O::load(bias + k);
+#pragma GCC unroll 8
+        for (int a = 0; a < A; ++a) acc = O::fma(O::set(at[u * A + a]), p[a], acc);
+        O::store(y + (R * i + u) * Kp + k, acc);
+      }
+    }
   }
 }
 

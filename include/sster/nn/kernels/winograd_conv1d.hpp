@@ -1,0 +1,321 @@
+#pragma once
+// Winograd's minimal filtering for the convolutions after the first: the
+// same valid convolution as kernels/conv1d.hpp (x (B, L, C), w (W, C, K),
+// bias), in 2r-1 GEMMs of about half the multiply-adds of the direct one.
+//
+// The W taps are cut into groups of r (the last padded with zero taps) and
+// the output rows into tiles of r. Tap group g of output tile i reads input
+// rows r(i+g) .. r(i+g) + 2r-2: F(r, r), Winograd's algorithm for r outputs
+// of an r-tap filter from alpha = 2r-1 products instead of r^2,
+//   y_tile = A^T [ (G w_g) . (B^T d_{i+g}) ],
+// over the channels becomes alpha GEMMs of the transformed input V[a] (one
+// row of C per input tile) by the transformed weights U[a] (depth: every
+// group's C channels), and since tile i's group g reads input tile i+g, row i
+// of a GEMM's A is input tiles i .. i+groups-1 one after the other: a
+// strided view of V[a], read in place like the direct convolution's windows.
+// Per r outputs and r taps that is alpha multiply-adds for r^2: with r = 4,
+// 25 taps (7 groups) cost 7 * 7 / 4 = 12.25 per output and channel pair
+// against 25.
+//
+// The transforms come from the interpolation points 0, 1, -1, 2, -2, 1/2 and
+// infinity (Toom-Cook): exact in exact arithmetic; in float the results
+// differ from the direct convolution's by about 1e-6 of the magnitudes summed
+// (the direct GEMM's own rounding: ~4e-7; tests/nn/winograd_conv1d.test.cpp
+// bounds it at 1e-5). The weight gradient and the input gradient are
+// Winograd convolutions too (see winograd_weight_gradient; the input gradient
+// is a convolution by the flipped kernel), so training gains as much as
+// prediction. float only: double (the gradient checks) stays on the direct
+// GEMMs. Each sample still goes through the same operations whatever the
+// batch and thread count, so results stay deterministic.
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "sster/core/aligned.hpp"
+#include "sster/core/index.hpp"
+#include "sster/nn/kernels/conv_shape.hpp"
+#include "sster/nn/kernels/small_gemm.hpp"
+#include "sster/nn/kernels/vector_kernels.hpp"
+
+namespace sster::kernels {
+
+// The matrices of F(r, r), row-major: at (r, alpha) the output transform,
+// g (alpha, r) the filter transform, bt (alpha, alpha) the input transform.
+// at and bt in float, as the kernels apply them (at's entries are exact, bt's
+// scaled rows small integers and halves); g in double, as the weights'
+// transform applies it, and in float (g_float) for the weight gradient's.
+struct WinogradTransform {
+  index_t r = 0, alpha = 0;
+  std::vector<float> at, bt;
+  std::vector<double> g;
+  std::vector<float> g_float;
+};
+
+namespace detail {
+
+// The inverse of an n x n matrix (Gauss-Jordan, partial pivoting): the
+// Vandermonde matrices here are at most 7 x 7.
+inline std::vector<double> inverse(std::vector<double> m, index_t n) {
+  std::vector<double> inv(to_size(n * n), 0.0);
+  for (index_t i = 0; i < n; ++i) inv[to_size(i * n + i)] = 1;
+  for (index_t col = 0; col < n; ++col) {
+    index_t pivot = col;
+    for (index_t row = col + 1; row < n; ++row)
+      if (std::abs(m[to_size(row * n + col)]) > std::abs(m[to_size(pivot * n + col)])) pivot = row;
+    for (index_t k = 0; k < n; ++k) {
+      std::swap(m[to_size(col * n + k)], m[to_size(pivot * n + k)]);
+      std::swap(inv[to_size(col * n + k)], inv[to_size(pivot * n + k)]);
+    }
+    const double d = m[to_size(col * n + col)];
+    for (index_t k = 0; k < n; ++k) {
+      m[to_size(col * n + k)] /= d;
+      inv[to_size(col * n + k)] /= d;
+    }
+    for (index_t row = 0; row < n; ++row) {
+      const double f = m[to_size(row * n + col)];
+      if (row == col || f == 0) continue;
+      for (index_t k = 0; k < n; ++k) {
+        m[to_size(row * n + k)] -= f * m[to_size(col * n + k)];
+        inv[to_size(row * n + k)] -= f * inv[to_size(col * n + k)];
+      }
+    }
+  }
+  return inv;
+}
+
+}  // namespace detail
+
+// F(r, r) for r = 2..4. Correlation y = M(w) d is the transpose of the
+// convolution Toom-Cook computes as V^-1 [(V_r w) . (V_r d)], so
+// A^T = V_r^T, G = V_r and B^T = V^-T, where V_k (alpha x k) evaluates a
+// polynomial of k coefficients at the points (infinity: its leading one) and
+// V = V_alpha. Each row of B^T is then scaled to a smallest entry of 1 and
+// the row of G by the inverse, so the roundings land in the weights' transform,
+// which is computed in double.
+inline WinogradTransform winograd_transform(index_t r) {
+  assert(r >= 2 && r <= 4);
+  const double finite[] = {0, 1, -1, 2, -2, 0.5};
+  const index_t alpha = 2 * r - 1;
+  // The value of the point i's row of V_k at column j.
+  const auto vandermonde = [&](index_t i, index_t j, index_t k) {
+    if (i == alpha - 1) return j == k - 1 ? 1.0 : 0.0;  // infinity
+    return std::pow(finite[i], static_cast<double>(j));
+  };
+  WinogradTransform t{.r = r, .alpha = alpha, .at = {}, .bt = {}, .g = {}, .g_float = {}};
+  std::vector<double> v(to_size(alpha * alpha));
+  for (index_t i = 0; i < alpha; ++i)
+    for (index_t j = 0; j < alpha; ++j) v[to_size(i * alpha + j)] = vandermonde(i, j, alpha);
+  const auto v_inv = detail::inverse(v, alpha);
+  t.bt.resize(to_size(alpha * alpha));
+  t.g.resize(to_size(alpha * r));
+  t.at.resize(to_size(r * alpha));
+  for (index_t i = 0; i < alpha; ++i) {
+    double smallest = 0;
+    for (index_t j = 0; j < alpha; ++j) {
+      const double e = v_inv[to_size(j * alpha + i)];
+      if (e != 0 && (smallest == 0 || std::abs(e) < smallest)) smallest = std::abs(e);
+    }
+    for (index_t j = 0; j < alpha; ++j)
+      t.bt[to_size(i * alpha + j)] = static_cast<float>(v_inv[to_size(j * alpha + i)] / smallest);
+    for (index_t j = 0; j < r; ++j) t.g[to_size(i * r + j)] = vandermonde(i, j, r) * smallest;
+    for (index_t j = 0; j < r; ++j) t.at[to_size(j * alpha + i)] = static_cast<float>(vandermonde(i, j, r));
+  }
+  t.g_float.assign(t.g.begin(), t.g.end());
+  return t;
+}
+
+// The tile size sster runs: r = 4 (a half of the multiply-adds at 25 taps).
+inline constexpr index_t winograd_r = 4;
+inline const WinogradTransform& winograd_f4() {
+  static const WinogradTransform t = winograd_transform(winograd_r);
+  return t;
+}
+
+// Whether a convolution runs the Winograd way at inference: float, at least
+// two tap groups, and enough channels for the GEMMs to outweigh the transforms
+// (the one-hot first layers run the gather convolution, kernels/gather_conv1d.hpp).
+template <class T>
+bool winograd_pays(const ConvShape& s) {
+  return std::is_same_v<T, float> && s.W >= 2 * winograd_r && s.C >= 16;
+}
+
+// Buffers of one layer replica and direction (the forward and the input
+// gradient each keep theirs). The weights' transform is kept with the
+// weights it came from and reused while they are equal (at inference the
+// layer's weights do not change between calls).
+struct WinogradScratch {
+  AlignedVector<float> u;         // (alpha, groups * Cp, Kp) transformed weights
+  AlignedVector<float> u_source;  // (W, C, K) the weights u was made from
+  AlignedVector<float> bias;      // (Kp) the bias, zero-padded
+  AlignedVector<float> xp;        // (in_tiles * r + r - 1, Cp) one sample, zero-padded
+  AlignedVector<float> v;         // (alpha, samples, in_tiles, Cp) transformed input
+  AlignedVector<float> m;         // (alpha, samples * out_tiles, Kp) the products
+  AlignedVector<float> y_pad;     // (L-W+1, Kp) one sample's output, bias included
+  AlignedVector<float> gt;        // (alpha, samples * out_tiles, Kp) transformed output gradient
+  AlignedVector<float> mw;        // (alpha, groups * Cp, Kp) the weight gradient's products
+};
+
+// Where the tiles and tap groups of a convolution fall.
+struct WinogradGeometry {
+  index_t lo, Cp, groups, depth, out_tiles, in_tiles, rows;  // rows: of the zero-padded input
+
+  WinogradGeometry(const ConvShape& s)  // NOLINT: implicit on purpose, from the shape it describes
+      : lo(s.out_len()),
+        Cp(simd_padded<float>(s.C)),
+        groups((s.W + winograd_r - 1) / winograd_r),
+        depth(groups * Cp),
+        out_tiles((lo + winograd_r - 1) / winograd_r),
+        in_tiles(out_tiles + groups - 1),
+        rows(in_tiles * winograd_r + winograd_r - 1) {}
+};
+
+namespace detail {
+
+// U[a][g Cp + c][k] = sum_j G[a][j] w[r g + j][c][k] (zero taps past W and
+// channels past C), in double, unless u already holds these weights' transform.
+inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, WinogradScratch& sc) {
+  const WinogradTransform& t = winograd_f4();
+  const WinogradGeometry geo(s);
+  const index_t n = s.W * s.C * s.K;
+  if (to_size(n) == sc.u_source.size() && to_size(t.alpha * geo.depth * Kp) == sc.u.size() &&
+      std::equal(w, w + n, sc.u_source.begin()))
+    return;
+  sc.u_source.assign(w, w + n);
+  sc.u.assign(to_size(t.alpha * geo.depth * Kp), 0.f);
+  std::vector<double> acc(to_size(s.K));
+  for (index_t a = 0; a < t.alpha; ++a)
+    for (index_t g = 0; g < geo.groups; ++g)
+      for (index_t c = 0; c < s.C; ++c) {
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (index_t j = 0; j < t.r && t.r * g + j < s.W; ++j) {
+          const double f = t.g[to_size(a * t.r + j)];
+          const float* row = w + ((t.r * g + j) * s.C + c) * s.K;
+          for (index_t k = 0; k < s.K; ++k) acc[to_size(k)] += f * static_cast<double>(row[k]);
+        }
+        float* out = sc.u.data() + (a * geo.depth + g * geo.Cp + c) * Kp;
+        std::transform(acc.begin(), acc.end(), out, [](double v) { return static_cast<float>(v); });
+      }
+}
+
+// The input transform of `count` samples from x's first: V[a] of sample i
+// at v + i * in_tiles * Cp, V[a + 1] v_stride after V[a].
+inline void winograd_inputs(const float* x, index_t count, const ConvShape& s, WinogradScratch& sc,
+                            index_t v_stride) {
+  const WinogradGeometry geo(s);
+  sc.xp.assign(to_size(geo.rows * geo.Cp), 0.f);  // rows past L and columns past C stay zero
+  for (index_t i = 0; i < count; ++i) {
+    const float* xn = x + i * s.L * s.C;
+    for (index_t l = 0; l < s.L; ++l) std::copy_n(xn + l * s.C, s.C, sc.xp.data() + l * geo.Cp);
+    with_kernels<float>([&](auto k) {
+      decltype(k)::template winograd_input<float, winograd_r>(sc.xp.data(), geo.in_tiles, geo.Cp,
+                                                              winograd_f4().bt.data(),
+                                                              sc.v.data() + i * geo.in_tiles * geo.Cp, v_stride);
+    });
+  }
+}
+
+}  // namespace detail
+
+// The convolution of every sample, `epilogue(n, y_pad)` consuming each
+// sample's padded output (L-W+1, Kp), bias b (K values, or none) included,
+// as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the GEMMs
+// run over groups of samples (the packed path), so that each block of
+// transformed weights is fetched once per group.
+template <class Epilogue>
+void winograd_conv1d_samples(const float* x, const float* w, const float* b, const ConvShape& s, index_t Kp,
+                             WinogradScratch& sc, Epilogue&& epilogue) {
+  const WinogradTransform& t = winograd_f4();
+  const WinogradGeometry geo(s);
+  detail::winograd_weights(w, s, Kp, sc);
+  sc.bias.assign(to_size(Kp), 0.f);
+  if (b) std::copy_n(b, s.K, sc.bias.data());
+  const bool wide = wide_product<float>(geo.depth, Kp);
+  const index_t group = wide ? wide_group<float>(t.alpha * geo.out_tiles * Kp, s.B) : 1;
+  const index_t v_stride = group * geo.in_tiles * geo.Cp, m_stride = group * geo.out_tiles * Kp;
+  sc.v.resize(to_size(t.alpha * v_stride));
+  sc.m.resize(to_size(t.alpha * m_stride));
+  sc.y_pad.resize(to_size(geo.lo * Kp));
+  GemmShape gs{.rows = geo.out_tiles, .cols = Kp, .depth = geo.depth, .a_row = geo.Cp, .a_col = 1, .ldb = Kp,
+               .ldc = Kp};
+  if (group > 1) {
+    gs.row_group = geo.out_tiles;
+    gs.a_row_group = geo.in_tiles * geo.Cp;
+  }
+  for (index_t n0 = 0; n0 < s.B; n0 += group) {
+    const index_t count = std::min(group, s.B - n0);
+    detail::winograd_inputs(x + n0 * s.L * s.C, count, s, sc, v_stride);
+    gs.rows = count * geo.out_tiles;
+    for (index_t a = 0; a < t.alpha; ++a)
+      small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
+                 static_cast<const float*>(sc.u.data() + a * geo.depth * Kp), sc.m.data() + a * m_stride,
+                 static_cast<const float*>(nullptr), GemmInit::zero, gs);
+    for (index_t i = 0; i < count; ++i) {
+      with_kernels<float>([&](auto k) {
+        decltype(k)::template winograd_output<float, winograd_r>(sc.m.data() + i * geo.out_tiles * Kp, m_stride,
+                                                                 geo.out_tiles, geo.lo, Kp, t.at.data(),
+                                                                 sc.bias.data(), sc.y_pad.data());
+      });
+      epilogue(n0 + i, static_cast<const float*>(sc.y_pad.data()));
+    }
+  }
+}
+
+// The weight gradient the same way: dW[r j + jj][c][k] = sum over samples
+// and rows t of x[t + r j + jj][c] g[t][k]. With the rows t in tiles of r
+// and the taps in groups of r, tap group j of row tile i reads input tile
+// i + j, and F(r, r) with the gradient's tile as the filter gives
+//   dW group j = A^T [ sum_i (G g_i) . (B^T d_{i+j}) ]:
+// per point a one GEMM, M[a][j Cp + c][k] = sum_i V[a][i + j][c] Gg[a][i][k],
+// over every tile of every sample. Its A is V[a] read in place: row j Cp + c
+// starts at V[a] + j Cp + c, the depth (tiles) Cp apart.
+// winograd_weight_gradient adds `count` samples (x from the first, g their
+// padded pre-activation gradients (count lo, Kp)) to the products (first:
+// starts them); winograd_weight_gradient_finish turns them into dw (W, C, K).
+inline void winograd_weight_gradient(const float* x, const float* g, index_t count, const ConvShape& s, index_t Kp,
+                                     bool first, WinogradScratch& sc) {
+  const WinogradTransform& t = winograd_f4();
+  const WinogradGeometry geo(s);
+  const index_t v_stride = count * geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
+  sc.v.resize(to_size(t.alpha * v_stride));
+  sc.gt.resize(to_size(t.alpha * g_stride));
+  sc.mw.resize(to_size(t.alpha * geo.depth * Kp));
+  detail::winograd_inputs(x, count, s, sc, v_stride);
+  for (index_t i = 0; i < count; ++i)
+    with_kernels<float>([&](auto k) {
+      decltype(k)::template winograd_filter<float, winograd_r>(g + i * geo.lo * Kp, geo.lo, geo.out_tiles, Kp,
+                                                               t.g_float.data(),
+                                                               sc.gt.data() + i * geo.out_tiles * Kp, g_stride);
+    });
+  GemmShape gs{.rows = geo.depth, .cols = Kp, .depth = count * geo.out_tiles, .a_row = 1, .a_col = geo.Cp,
+               .ldb = Kp, .ldc = Kp};
+  if (count > 1) {
+    gs.depth_group = geo.out_tiles;
+    gs.a_depth_group = geo.in_tiles * geo.Cp;
+  }
+  for (index_t a = 0; a < t.alpha; ++a)
+    small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
+               static_cast<const float*>(sc.gt.data() + a * g_stride), sc.mw.data() + a * geo.depth * Kp,
+               static_cast<const float*>(nullptr), first ? GemmInit::zero : GemmInit::accumulate, gs);
+}
+
+inline void winograd_weight_gradient_finish(const ConvShape& s, index_t Kp, const WinogradScratch& sc, float* dw) {
+  const WinogradTransform& t = winograd_f4();
+  const WinogradGeometry geo(s);
+  for (index_t tap = 0; tap < s.W; ++tap) {
+    const index_t j = tap / t.r, jj = tap % t.r;
+    for (index_t c = 0; c < s.C; ++c) {
+      float* out = dw + (tap * s.C + c) * s.K;
+      std::fill_n(out, s.K, 0.f);
+      for (index_t a = 0; a < t.alpha; ++a) {
+        const float f = t.at[to_size(jj * t.alpha + a)];
+        const float* row = sc.mw.data() + (a * geo.depth + j * geo.Cp + c) * Kp;
+        for (index_t k = 0; k < s.K; ++k) out[k] += f * row[k];
+      }
+    }
+  }
+}
+
+}  // namespace sster::kernels
