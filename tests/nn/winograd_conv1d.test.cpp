@@ -86,7 +86,6 @@ TEST_CASE("Winograd convolution and its gradients: within 1e-5 of the magnitudes
       CHECK(err < 1e-5);
       CHECK(err > 0);  // not the direct GEMM after all
 
-      // A sample's output does not depend on the batch it came in.
       // The backward: the gradients of the input and of the weights the
       // Winograd way (the bias's is a plain sum, the same either way).
       const auto g = random_tensor<float>({s.B, s.out_len(), s.K}, 4);
@@ -110,6 +109,7 @@ TEST_CASE("Winograd convolution and its gradients: within 1e-5 of the magnitudes
       CHECK(dw_err > 0);
       CHECK(worst_relative_error(db.data(), db_exact, db_mag) < 1e-6);
 
+      // A sample's output does not depend on the batch it came in.
       kernels::ConvShape one = s;
       one.B = 1;
       Tensor<float> y1({1, s.out_len(), s.K});
