@@ -68,10 +68,12 @@ double worst_relative_error(const Tensor<float>& y, const Tensor<float>& x, cons
 
 TEST_CASE("Winograd convolution and its gradients: within 1e-5 of the magnitudes summed, every kernel set") {
   test::for_each_kernel_set([&] {
-    // pysster's second conv block, awkward sizes, and a wide layer whose
-    // transformed weights exceed any L2 (the GEMMs then run over groups of samples).
-    for (auto s : {kernels::ConvShape{5, 88, 30, 30, 25}, {3, 41, 17, 19, 9}, {2, 30, 16, 40, 8},
-                   {3, 50, 300, 300, 25}}) {
+    // pysster's second and third conv blocks (the third's input gradient
+    // reads more border tiles than gradient ones), awkward sizes, and a wide
+    // layer whose transformed weights exceed any L2 (the GEMMs then run over
+    // groups of samples).
+    for (auto s : {kernels::ConvShape{5, 88, 30, 30, 25}, {4, 32, 30, 30, 25}, {3, 41, 17, 19, 9},
+                   {2, 30, 16, 40, 8}, {3, 50, 300, 300, 25}}) {
       CAPTURE(s.C);
       CAPTURE(s.W);
       REQUIRE(kernels::winograd_pays<float>(s));

@@ -8,6 +8,8 @@
 #include <new>
 #include <vector>
 
+#include "sster/core/index.hpp"
+
 namespace sster {
 
 template <class T>
@@ -32,5 +34,14 @@ struct AlignedAllocator {
 
 template <class T>
 using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+// Makes a scratch buffer hold at least n values, keeping what it holds.
+// Buffers that calls of several sizes share (a layer's forward and its
+// weight gradient) keep their largest size: resize() would zero-fill the
+// regrown values after every smaller call, megabytes per training step.
+template <class T>
+void grow_to(AlignedVector<T>& v, index_t n) {
+  if (v.size() < to_size(n)) v.resize(to_size(n));
+}
 
 }  // namespace sster

@@ -32,7 +32,9 @@ struct Dropout : NoParams {
     return RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + sample)});
   }
   bool keep(const RandomKey& key, index_t element) const {
-    return key.uniform_float(static_cast<std::uint64_t>(element)) >= static_cast<float>(rate);
+    assert(element >= 0 && element <= index_t{0xffffffff});
+    const float uniform = static_cast<float>(key.bits32(static_cast<std::uint32_t>(element)) >> 8) * 0x1.0p-24f;
+    return uniform >= static_cast<float>(rate);
   }
   // Whether element `element` of sample `sample` (index within the chunk) survives.
   bool keep(const Context& ctx, index_t sample, index_t element) const { return keep(sample_key(ctx, sample), element); }
@@ -46,8 +48,9 @@ struct Dropout : NoParams {
     }
     const index_t n = x.shape().per_sample();
     keep_.resize(to_size(x.size()));
-    // keep(): (bits >> 40) * 2^-24 >= rate, i.e. bits >> 40 >= ceil(rate * 2^24) (exact in double)
-    const auto threshold = static_cast<std::uint64_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
+    // keep(): (bits >> 8) * 2^-24 >= rate, i.e. bits >> 8 >= ceil(rate * 2^24) (exact in double)
+    const auto threshold = static_cast<std::uint32_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
+    assert(n <= index_t{0xffffffff});  // a value's number in the 32-bit stream
     kernels::with_kernels<T>([&](auto k) {
       for (index_t b = 0; b < x.shape().B; ++b)
         decltype(k)::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), keep_.data() + b * n, n);

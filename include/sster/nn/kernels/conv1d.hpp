@@ -181,16 +181,16 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
   if constexpr (std::is_same_v<T, float>) {
     if (use_winograd<T>(algorithm, s)) {
-      winograd_conv1d_samples(x, w, b, s, Kp, sc.winograd, epilogue);
+      winograd_conv1d_samples(WinogradInput::dense(x, s), w, b, s, Kp, sc.winograd, epilogue);
       return;
     }
   }
   assign_zero(sc.b_pad, Kp);
   std::copy_n(b, s.K, sc.b_pad.data());
-  sc.w_pad.resize(to_size(wc * Kp));
+  grow_to(sc.w_pad, wc * Kp);
   pad_rows(w, wc, s.K, s.K, sc.w_pad.data(), Kp);
   const index_t group = wide_product<T>(wc, Kp) ? wide_group<T>(lo * Kp, s.B) : 1;
-  sc.y_pad.resize(to_size(group * lo * Kp));
+  grow_to(sc.y_pad, group * lo * Kp);
   GemmShape g{.rows = lo, .cols = Kp, .depth = wc, .a_row = s.C, .a_col = 1, .ldb = Kp, .ldc = Kp};
   if (group > 1) {
     g.row_group = lo;
@@ -204,90 +204,113 @@ void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, Conv
   }
 }
 
-// The dense conv's backward: `pre_grad(n, g_pad)` writes each sample's
-// padded pre-activation gradient (L-W+1, Kp). Per sample, or per group of
-// samples on a wide layer (see conv1d_samples) and the Winograd way: the
-// weight gradient's depth then runs over the group's positions, and the
-// input gradient's rows over the group's. The input gradient is the forward
-// convolution of the gradient (W-1 zero rows each side) by the flipped
-// kernel, so the Winograd way it is winograd_conv1d_samples.
-template <class T, class PreGrad>
-void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
-                             ConvAlgorithm algorithm, PreGrad&& pre_grad) {
-  assert(s.L >= s.W);
+// The input gradient of `count` samples (their padded output gradients g,
+// (count lo, Kp)) the direct way: the forward GEMM of the gradient with W-1
+// zero rows each side (g_border) by the flipped kernel (sc.flipped, rows of
+// Cp), into dx (count, L, C). `grouped`: one GEMM over all the samples' rows
+// (the packed path's blocks need whole rows); otherwise per sample, each
+// block of rows skipping the taps that are zero for all its rows (a quarter
+// of the work at pysster's defaults).
+template <class T>
+void direct_input_gradient(const T* g, index_t count, bool grouped, const ConvShape& s, ConvScratch<T>& sc, T* dx) {
   const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
-  const index_t wc = s.W * C, wk = s.W * K, border = s.L + s.W - 1;
-  const bool wide = wide_product<T>(wc, Kp) || wide_product<T>(wk, Cp);
-  const bool fast_dw = use_winograd<T>(algorithm, s);
-  const bool fast_dx = dx && use_winograd<T>(algorithm, ConvShape{1, border, K, C, s.W});
-  const index_t group = wide || fast_dw ? wide_group<T>(std::max(lo * Kp, s.L * Cp), s.B) : 1;
-  assign_zero(sc.g_pad, group * lo * Kp);  // columns K..Kp stay zero
-  sc.dw_pad.resize(to_size(wc * Kp));
-  assign_zero(sc.db_pad, Kp);
-  if (dx) {
-    // flipped[(W-1-j)*K + k][c] = w[j][c][k], rows of Cp (of C the Winograd
-    // way, which pads them itself); the gradient's border rows stay zero.
-    const index_t ld = fast_dx ? C : Cp;
-    assign_zero(sc.flipped, wk * ld);
-    for (index_t j = 0; j < s.W; ++j)
-      for (index_t c = 0; c < C; ++c)
-        for (index_t k = 0; k < K; ++k) at(sc.flipped, ((s.W - 1 - j) * K + k) * ld + c) = w[(j * C + c) * K + k];
-    assign_zero(sc.g_border, group * border * K);
-    sc.dx_pad.resize(to_size(group * s.L * Cp));
-  }
-  GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
-  GemmShape gx{.rows = s.L, .cols = Cp, .depth = wk, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
-  if (group > 1) {
-    gw.depth_group = lo;
-    gw.a_depth_group = s.L * C;
+  const index_t border = s.L + s.W - 1;
+  assign_zero(sc.g_border, count * border * K);
+  grow_to(sc.dx_pad, count * s.L * Cp);
+  for (index_t i = 0; i < count; ++i)
+    for (index_t t = 0; t < lo; ++t)
+      std::copy_n(g + (i * lo + t) * Kp, K, sc.g_border.data() + (i * border + s.W - 1 + t) * K);
+  GemmShape gx{.rows = s.L, .cols = Cp, .depth = s.W * K, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
+  if (grouped) {
+    gx.rows = count * s.L;
     gx.row_group = s.L;
     gx.a_row_group = border * K;
-  }
-  for (index_t n0 = 0; n0 < s.B; n0 += group) {
-    const index_t count = std::min(group, s.B - n0);
-    T* g = sc.g_pad.data();
-    for (index_t i = 0; i < count; ++i) pre_grad(n0 + i, g + i * lo * Kp);
-    with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
-    if constexpr (std::is_same_v<T, float>) {
-      if (fast_dw) winograd_weight_gradient(x + n0 * s.L * C, g, count, s, Kp, n0 == 0, sc.winograd);
-    }
-    if (!fast_dw) {
-      gw.depth = count * lo;
-      small_gemm(x + n0 * s.L * C, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr),
-                 n0 == 0 ? GemmInit::zero : GemmInit::accumulate, gw);
-    }
-    if (!dx) continue;
+    small_gemm(static_cast<const T*>(sc.g_border.data()), static_cast<const T*>(sc.flipped.data()), sc.dx_pad.data(),
+               static_cast<const T*>(nullptr), GemmInit::zero, gx);
+  } else {
+    // Row r of dx reads rows r .. r+W-1 of g_border, of which only [W-1, W-1+lo) are non-zero.
+    constexpr index_t block = 8;
     for (index_t i = 0; i < count; ++i)
-      for (index_t t = 0; t < lo; ++t)
-        std::copy_n(g + (i * lo + t) * Kp, K, sc.g_border.data() + (i * border + s.W - 1 + t) * K);
-    if (fast_dx) {
-      if constexpr (std::is_same_v<T, float>) {
-        winograd_conv1d_samples(sc.g_border.data(), sc.flipped.data(), nullptr, ConvShape{count, border, K, C, s.W}, Cp,
-                                sc.winograd_dx, [&](index_t n, const float* dxp) {
-                                  std::copy_n(dxp, s.L * Cp, sc.dx_pad.data() + n * s.L * Cp);
-                                });
-      }
-    } else if (group > 1) {  // every row over every tap: the packed path's blocks need whole rows
-      gx.rows = count * s.L;
-      small_gemm(static_cast<const T*>(sc.g_border.data()), static_cast<const T*>(sc.flipped.data()),
-                 sc.dx_pad.data(), static_cast<const T*>(nullptr), GemmInit::zero, gx);
-    } else {
-      // Row r of dx reads rows r .. r+W-1 of g_border, of which only
-      // [W-1, W-1+lo) are non-zero: each block of rows skips the taps that are
-      // zero for all its rows (a quarter of the work at pysster's defaults).
-      constexpr index_t block = 8;
       for (index_t r0 = 0; r0 < s.L; r0 += block) {
         const index_t rows = std::min(block, s.L - r0);
         const index_t j_lo = std::max<index_t>(0, s.W - rows - r0), j_hi = std::min(s.W, s.W - 1 + lo - r0);
         GemmShape part = gx;
         part.rows = rows;
         part.depth = (j_hi - j_lo) * K;
-        small_gemm(static_cast<const T*>(sc.g_border.data()) + (r0 + j_lo) * K,
-                   static_cast<const T*>(sc.flipped.data()) + j_lo * K * Cp, sc.dx_pad.data() + r0 * Cp,
+        small_gemm(static_cast<const T*>(sc.g_border.data()) + (i * border + r0 + j_lo) * K,
+                   static_cast<const T*>(sc.flipped.data()) + j_lo * K * Cp, sc.dx_pad.data() + (i * s.L + r0) * Cp,
                    static_cast<const T*>(nullptr), GemmInit::zero, part);
       }
+  }
+  for (index_t r = 0; r < count * s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dx + r * C);
+}
+
+// The dense conv's backward: `pre_grad(n, g_pad)` writes each sample's
+// padded pre-activation gradient (L-W+1, Kp). Per sample, or per group of
+// samples on a wide layer (see conv1d_samples) and the Winograd way: the
+// weight gradient's depth then runs over the group's positions, and the
+// input gradient's rows over the group's. The input gradient is the forward
+// convolution of the gradient (W-1 zero rows each side) by the flipped
+// kernel, so the Winograd way it is winograd_conv1d_samples, reading the
+// gradient in place with the border implied.
+template <class T, class PreGrad>
+void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const ConvShape& s, ConvScratch<T>& sc,
+                             ConvAlgorithm algorithm, PreGrad&& pre_grad) {
+  assert(s.L >= s.W);
+  const index_t lo = s.out_len(), K = s.K, C = s.C, Kp = simd_padded<T>(K), Cp = simd_padded<T>(C);
+  const index_t wc = s.W * C, wk = s.W * K;
+  const ConvShape dx_shape{1, s.L + s.W - 1, K, C, s.W};  // the input gradient as a convolution
+  const bool wide = wide_product<T>(wc, Kp) || wide_product<T>(wk, Cp);
+  const bool fast_dw = use_winograd<T>(algorithm, s);
+  const bool fast_dx = dx && use_winograd<T>(algorithm, dx_shape);
+  const index_t group = wide || fast_dw ? wide_group<T>(std::max(lo * Kp, s.L * Cp), s.B) : 1;
+  grow_to(sc.g_pad, group * lo * Kp);  // pre_grad writes whole padded rows
+  assign_zero(sc.db_pad, Kp);
+  if (!fast_dw) grow_to(sc.dw_pad, wc * Kp);
+  if (dx) {
+    // flipped[(W-1-j)*K + k][c] = w[j][c][k], rows of Cp, zero past C (of C
+    // the Winograd way, which pads them itself).
+    const index_t ld = fast_dx ? C : Cp;
+    grow_to(sc.flipped, wk * ld);
+    for (index_t j = 0; j < s.W; ++j)
+      for (index_t k = 0; k < K; ++k) {
+        T* row = sc.flipped.data() + ((s.W - 1 - j) * K + k) * ld;
+        for (index_t c = 0; c < C; ++c) row[c] = w[(j * C + c) * K + k];
+        std::fill(row + C, row + ld, T{0});
+      }
+  }
+  GemmShape gw{.rows = wc, .cols = Kp, .depth = lo, .a_row = 1, .a_col = C, .ldb = Kp, .ldc = Kp};
+  if (group > 1) {
+    gw.depth_group = lo;
+    gw.a_depth_group = s.L * C;
+  }
+  for (index_t n0 = 0; n0 < s.B; n0 += group) {
+    const index_t count = std::min(group, s.B - n0);
+    T* g = sc.g_pad.data();
+    for (index_t i = 0; i < count; ++i) pre_grad(n0 + i, g + i * lo * Kp);
+    with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
+    const GemmInit init = n0 == 0 ? GemmInit::zero : GemmInit::accumulate;
+    if constexpr (std::is_same_v<T, float>) {
+      if (fast_dw) winograd_weight_gradient(x + n0 * s.L * C, g, count, s, Kp, init == GemmInit::zero, sc.winograd);
     }
-    for (index_t r = 0; r < count * s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dx + n0 * s.L * C + r * C);
+    if (!fast_dw) {
+      gw.depth = count * lo;
+      small_gemm(x + n0 * s.L * C, static_cast<const T*>(g), sc.dw_pad.data(), static_cast<const T*>(nullptr), init, gw);
+    }
+    if (!dx) continue;
+    T* dx_group = dx + n0 * s.L * C;
+    if constexpr (std::is_same_v<T, float>) {
+      if (fast_dx) {
+        ConvShape shape = dx_shape;
+        shape.B = count;
+        winograd_conv1d_samples(WinogradInput{g, Kp, lo * Kp, s.W - 1, lo}, sc.flipped.data(), nullptr, shape, Cp,
+                                sc.winograd_dx, [&](index_t n, const float* dxp) {
+                                  for (index_t r = 0; r < s.L; ++r)
+                                    std::copy_n(dxp + r * Cp, C, dx_group + (n * s.L + r) * C);
+                                });
+      }
+    }
+    if (!fast_dx) direct_input_gradient(static_cast<const T*>(g), count, group > 1, s, sc, dx_group);
   }
   if (s.B == 0) {
     std::fill_n(dw, wc * K, T{0});

@@ -345,45 +345,60 @@ static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax,
 }
 
 // Inverted dropout of one sample's n values: y = x * scale where number e
-// of key's stream keeps value e (its top 24 bits at least `threshold`, the
-// integer form of Dropout::keep), else 0; keep[e] = 1 or 0 says which, for
-// the backward pass. A vector of the set's width at a time in GCC's vector
-// extensions, which compile to the set's instructions: written as a plain
-// loop, GCC leaves the 64-bit hash scalar (and branchy) on AVX2, which has
-// no 64-bit multiply; as vectors it builds one from 32-bit multiplies.
+// of key's 32-bit stream keeps value e (its top 24 bits at least
+// `threshold`, the integer form of Dropout::keep), else 0; keep[e] = 1 or 0
+// says which, for the backward pass. A vector of the set's width at a time in
+// GCC's vector extensions, which compile to the set's instructions.
 template <class T, class E>
 struct Lanes {  // GCC takes a dependent vector_size only in a typedef like this
   typedef E type __attribute__((vector_size(Ops<T>::width * sizeof(E))));
 };
 template <class T>
 using LaneMask = typename Lanes<T, std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>>::type;
+template <class T>
+using LaneFlags = typename Lanes<T, std::uint8_t>::type;  // a byte per lane
+template <class T>
+struct MaskBytes {  // a LaneMask's bytes
+  typedef std::uint8_t type __attribute__((vector_size(Ops<T>::width * sizeof(T))));
+};
+// A mask's lanes (all ones or zero) as a byte each (1 or 0), and back, by
+// byte shuffles: GCC turns __builtin_convertvector between them into a
+// scalar loop per lane.
+template <class T, std::size_t... I>
+static LaneFlags<T> flags_of(LaneMask<T> mask, std::index_sequence<I...>) {
+  const auto bytes = (typename MaskBytes<T>::type)mask;
+  return __builtin_shufflevector(bytes, bytes, (I * sizeof(T))...) & 1;
+}
+template <class T, std::size_t... I>
+static LaneMask<T> mask_of(LaneFlags<T> flags, std::index_sequence<I...>) {
+  return (LaneMask<T>)__builtin_shufflevector(flags, flags, (I / sizeof(T))...) != 0;
+}
 
 template <class T>
-static void dropout(const RandomKey& key, std::uint64_t threshold, T scale, const T* x, T* y, std::uint8_t* keep,
+static void dropout(const RandomKey& key, std::uint32_t threshold, T scale, const T* x, T* y, std::uint8_t* keep,
                     index_t n) {
   constexpr index_t lanes = Ops<T>::width;
-  using Counters = typename Lanes<T, std::uint64_t>::type;
+  using Counters = typename Lanes<T, std::uint32_t>::type;
   using Values = typename Lanes<T, T>::type;
-  using Bytes = typename Lanes<T, std::uint8_t>::type;
   Counters counter{};
-  for (index_t i = 0; i < lanes; ++i) counter[i] = static_cast<std::uint64_t>(i);
+  for (index_t i = 0; i < lanes; ++i) counter[i] = static_cast<std::uint32_t>(i);
   index_t e = 0;
-  for (; e + lanes <= n; e += lanes, counter += lanes) {
+  for (; e + lanes <= n; e += lanes, counter += static_cast<std::uint32_t>(lanes)) {
     Counters bits = counter;
-    key.draw(bits);
-    // The top 24 bits, compared as 32-bit lanes (AVX2 has no unsigned 64-bit compare).
-    const auto top = __builtin_convertvector(bits >> 40, typename Lanes<T, std::int32_t>::type);
+    key.draw32(bits);
+    // The top 24 bits fit a signed compare.
+    const auto top = (typename Lanes<T, std::int32_t>::type)(bits >> 8);
     const LaneMask<T> kept = __builtin_convertvector(top >= static_cast<std::int32_t>(threshold), LaneMask<T>);
     Values v;
     std::memcpy(&v, x + e, sizeof v);
     v *= scale;
     const LaneMask<T> out = (LaneMask<T>)v & kept;  // 0.0 where dropped (a vector cast keeps the bits)
     std::memcpy(y + e, &out, sizeof out);
-    const Bytes flags = __builtin_convertvector(-kept, Bytes);
+    const LaneFlags<T> flags = flags_of<T>(kept, std::make_index_sequence<lanes>{});
     std::memcpy(keep + e, &flags, sizeof flags);
   }
   for (; e < n; ++e) {
-    keep[e] = (key.bits(static_cast<std::uint64_t>(e)) >> 40) >= threshold;
+    keep[e] = (key.bits32(static_cast<std::uint32_t>(e)) >> 8) >= threshold;
     y[e] = keep[e] ? x[e] * scale : T{0};
   }
 }
@@ -393,15 +408,14 @@ template <class T>
 static void dropout_backward(const std::uint8_t* keep, T scale, const T* g, T* g_in, index_t n) {
   constexpr index_t lanes = Ops<T>::width;
   using Values = typename Lanes<T, T>::type;
-  using Bytes = typename Lanes<T, std::uint8_t>::type;
   index_t e = 0;
   for (; e + lanes <= n; e += lanes) {
-    Bytes flags;
+    LaneFlags<T> flags;
     std::memcpy(&flags, keep + e, sizeof flags);
     Values v;
     std::memcpy(&v, g + e, sizeof v);
     v *= scale;
-    const LaneMask<T> out = (LaneMask<T>)v & -__builtin_convertvector(flags, LaneMask<T>);
+    const LaneMask<T> out = (LaneMask<T>)v & mask_of<T>(flags, std::make_index_sequence<lanes * sizeof(T)>{});
     std::memcpy(g_in + e, &out, sizeof out);
   }
   for (; e < n; ++e) g_in[e] = keep[e] ? g[e] * scale : T{0};

@@ -158,6 +158,17 @@ struct WinogradScratch {
   AlignedVector<float> mw;        // (alpha, groups * Cp, Kp) the weight gradient's products
 };
 
+// A convolution's input as the Winograd way reads it: sample n's row l of
+// (L, C) is x[n * sample_stride + (l - first) * ld ...] for the rows
+// [first, first + rows), zero elsewhere. The input gradient's operand, the
+// output gradient with W-1 zero rows each side, is read in place this way.
+struct WinogradInput {
+  const float* x;
+  index_t ld, sample_stride, first, rows;
+
+  static WinogradInput dense(const float* x, const ConvShape& s) { return {x, s.C, s.L * s.C, 0, s.L}; }
+};
+
 // Where the tiles and tap groups of a convolution fall.
 struct WinogradGeometry {
   index_t lo, Cp, groups, depth, out_tiles, in_tiles, rows;  // rows: of the zero-padded input
@@ -175,7 +186,9 @@ struct WinogradGeometry {
 namespace detail {
 
 // U[a][g Cp + c][k] = sum_j G[a][j] w[r g + j][c][k] (zero taps past W and
-// channels past C), in double, unless u already holds these weights' transform.
+// channels past C), in double, unless u already holds these weights'
+// transform. Training changes the weights every step, so this runs per step
+// and layer replica: the loop over k innermost, where it vectorises.
 inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, WinogradScratch& sc) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
@@ -184,48 +197,90 @@ inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, Win
       std::equal(w, w + n, sc.u_source.begin()))
     return;
   sc.u_source.assign(w, w + n);
-  sc.u.assign(to_size(t.alpha * geo.depth * Kp), 0.f);
-  std::vector<double> acc(to_size(s.K));
-  for (index_t a = 0; a < t.alpha; ++a)
-    for (index_t g = 0; g < geo.groups; ++g)
-      for (index_t c = 0; c < s.C; ++c) {
-        std::fill(acc.begin(), acc.end(), 0.0);
-        for (index_t j = 0; j < t.r && t.r * g + j < s.W; ++j) {
-          const double f = t.g[to_size(a * t.r + j)];
-          const float* row = w + ((t.r * g + j) * s.C + c) * s.K;
-          for (index_t k = 0; k < s.K; ++k) acc[to_size(k)] += f * static_cast<double>(row[k]);
-        }
+  sc.u.resize(to_size(t.alpha * geo.depth * Kp));  // every value written below, the padding zero
+  const std::vector<float> zero_tap(to_size(s.K), 0.f);
+  for (index_t g = 0; g < geo.groups; ++g)
+    for (index_t c = 0; c < geo.Cp; ++c) {
+      const float* taps[winograd_r];
+      for (index_t j = 0; j < winograd_r; ++j)
+        taps[j] = c < s.C && winograd_r * g + j < s.W ? w + ((winograd_r * g + j) * s.C + c) * s.K : zero_tap.data();
+      for (index_t a = 0; a < t.alpha; ++a) {
+        const double* f = t.g.data() + a * winograd_r;
         float* out = sc.u.data() + (a * geo.depth + g * geo.Cp + c) * Kp;
-        std::transform(acc.begin(), acc.end(), out, [](double v) { return static_cast<float>(v); });
+        for (index_t k = 0; k < s.K; ++k) {
+          double acc = 0;
+          for (index_t j = 0; j < winograd_r; ++j) acc += f[j] * static_cast<double>(taps[j][k]);
+          out[k] = static_cast<float>(acc);
+        }
+        std::fill(out + s.K, out + Kp, 0.f);
       }
+    }
 }
 
-// The input transform of `count` samples from x's first: V[a] of sample i
-// at v + i * in_tiles * Cp, V[a + 1] v_stride after V[a].
-inline void winograd_inputs(const float* x, index_t count, const ConvShape& s, WinogradScratch& sc,
-                            index_t v_stride) {
+// The input transform of samples n0 .. n0 + count of `in`: V[a] of sample
+// n0 + i at v + i * in_tiles * Cp, V[a + 1] v_stride after V[a].
+inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, const ConvShape& s,
+                            WinogradScratch& sc, index_t v_stride) {
   const WinogradGeometry geo(s);
-  sc.xp.assign(to_size(geo.rows * geo.Cp), 0.f);  // rows past L and columns past C stay zero
+  grow_to(sc.xp, geo.rows * geo.Cp);
+  float* xp = sc.xp.data();
   for (index_t i = 0; i < count; ++i) {
-    const float* xn = x + i * s.L * s.C;
-    for (index_t l = 0; l < s.L; ++l) std::copy_n(xn + l * s.C, s.C, sc.xp.data() + l * geo.Cp);
+    // Every value of the padded sample, the rows outside `in`'s and the columns past C zero.
+    const float* xn = in.x + (n0 + i) * in.sample_stride;
+    std::fill(xp, xp + in.first * geo.Cp, 0.f);
+    for (index_t l = 0; l < in.rows; ++l) {
+      float* row = xp + (in.first + l) * geo.Cp;
+      std::copy_n(xn + l * in.ld, s.C, row);
+      std::fill(row + s.C, row + geo.Cp, 0.f);
+    }
+    std::fill(xp + (in.first + in.rows) * geo.Cp, xp + geo.rows * geo.Cp, 0.f);
     with_kernels<float>([&](auto k) {
-      decltype(k)::template winograd_input<float, winograd_r>(sc.xp.data(), geo.in_tiles, geo.Cp,
+      decltype(k)::template winograd_input<float, winograd_r>(xp, geo.in_tiles, geo.Cp,
                                                               winograd_f4().bt.data(),
                                                               sc.v.data() + i * geo.in_tiles * geo.Cp, v_stride);
     });
   }
 }
 
+// The products of the tiles of one sample: M[a] = V[a] (rows: output tiles,
+// tile i reading input tiles i .. i + groups - 1) by U[a]. Input tiles that
+// hold only zero rows of `in` (the input gradient's border) are skipped: the
+// output tiles that read every group in one GEMM, the others four at a time
+// (blocks of the register tiles' height) over the groups that meet a
+// non-zero tile. At pysster's defaults that skips 14% of the second block's
+// input-gradient products and 36% of the third's.
+inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const WinogradScratch& sc,
+                              float* m) {
+  const WinogradTransform& t = winograd_f4();
+  const WinogradGeometry geo(s);
+  const index_t alpha_rows = t.alpha - 1;  // input tile j reads rows r j .. r j + alpha - 1
+  const index_t t_lo = std::max<index_t>(0, (in.first - alpha_rows + t.r - 1) / t.r);
+  const index_t t_hi = std::min(geo.in_tiles - 1, (in.first + in.rows - 1) / t.r);
+  const index_t full_end = std::min(geo.out_tiles, t_hi - geo.groups + 2);  // tiles [t_lo, full_end) read every group
+  for (index_t i0 = 0; i0 < geo.out_tiles;) {
+    const bool full = i0 >= t_lo && i0 < full_end;
+    const index_t tiles = full ? full_end - i0 : std::min<index_t>(4, geo.out_tiles - i0);
+    const index_t g_lo = std::max<index_t>(0, t_lo - (i0 + tiles - 1)), g_hi = std::min(geo.groups - 1, t_hi - i0);
+    const GemmShape gs{.rows = tiles, .cols = Kp, .depth = (g_hi - g_lo + 1) * geo.Cp, .a_row = geo.Cp, .a_col = 1,
+                       .ldb = Kp, .ldc = Kp};
+    assert(g_lo <= g_hi);  // a dense input, or a border narrower than a tap group: every tile meets one
+    for (index_t a = 0; a < t.alpha; ++a)
+      small_gemm(static_cast<const float*>(sc.v.data() + (a * geo.in_tiles + i0 + g_lo) * geo.Cp),
+                 static_cast<const float*>(sc.u.data() + (a * geo.depth + g_lo * geo.Cp) * Kp),
+                 m + (a * geo.out_tiles + i0) * Kp, static_cast<const float*>(nullptr), GemmInit::zero, gs);
+    i0 += tiles;
+  }
+}
+
 }  // namespace detail
 
-// The convolution of every sample, `epilogue(n, y_pad)` consuming each
-// sample's padded output (L-W+1, Kp), bias b (K values, or none) included,
-// as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the GEMMs
-// run over groups of samples (the packed path), so that each block of
+// The convolution of every sample of `in`, `epilogue(n, y_pad)` consuming
+// each sample's padded output (L-W+1, Kp), bias b (K values, or none)
+// included, as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the
+// GEMMs run over groups of samples (the packed path), so that each block of
 // transformed weights is fetched once per group.
 template <class Epilogue>
-void winograd_conv1d_samples(const float* x, const float* w, const float* b, const ConvShape& s, index_t Kp,
+void winograd_conv1d_samples(const WinogradInput& in, const float* w, const float* b, const ConvShape& s, index_t Kp,
                              WinogradScratch& sc, Epilogue&& epilogue) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
@@ -235,9 +290,9 @@ void winograd_conv1d_samples(const float* x, const float* w, const float* b, con
   const bool wide = wide_product<float>(geo.depth, Kp);
   const index_t group = wide ? wide_group<float>(t.alpha * geo.out_tiles * Kp, s.B) : 1;
   const index_t v_stride = group * geo.in_tiles * geo.Cp, m_stride = group * geo.out_tiles * Kp;
-  sc.v.resize(to_size(t.alpha * v_stride));
-  sc.m.resize(to_size(t.alpha * m_stride));
-  sc.y_pad.resize(to_size(geo.lo * Kp));
+  grow_to(sc.v, t.alpha * v_stride);
+  grow_to(sc.m, t.alpha * m_stride);
+  grow_to(sc.y_pad, geo.lo * Kp);
   GemmShape gs{.rows = geo.out_tiles, .cols = Kp, .depth = geo.depth, .a_row = geo.Cp, .a_col = 1, .ldb = Kp,
                .ldc = Kp};
   if (group > 1) {
@@ -246,12 +301,16 @@ void winograd_conv1d_samples(const float* x, const float* w, const float* b, con
   }
   for (index_t n0 = 0; n0 < s.B; n0 += group) {
     const index_t count = std::min(group, s.B - n0);
-    detail::winograd_inputs(x + n0 * s.L * s.C, count, s, sc, v_stride);
-    gs.rows = count * geo.out_tiles;
-    for (index_t a = 0; a < t.alpha; ++a)
-      small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
-                 static_cast<const float*>(sc.u.data() + a * geo.depth * Kp), sc.m.data() + a * m_stride,
-                 static_cast<const float*>(nullptr), GemmInit::zero, gs);
+    detail::winograd_inputs(in, n0, count, s, sc, v_stride);
+    if (group == 1) {
+      detail::winograd_products(in, s, Kp, sc, sc.m.data());
+    } else {  // every tile over every group: the packed path's blocks need whole rows
+      gs.rows = count * geo.out_tiles;
+      for (index_t a = 0; a < t.alpha; ++a)
+        small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
+                   static_cast<const float*>(sc.u.data() + a * geo.depth * Kp), sc.m.data() + a * m_stride,
+                   static_cast<const float*>(nullptr), GemmInit::zero, gs);
+    }
     for (index_t i = 0; i < count; ++i) {
       with_kernels<float>([&](auto k) {
         decltype(k)::template winograd_output<float, winograd_r>(sc.m.data() + i * geo.out_tiles * Kp, m_stride,
@@ -279,10 +338,10 @@ inline void winograd_weight_gradient(const float* x, const float* g, index_t cou
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
   const index_t v_stride = count * geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
-  sc.v.resize(to_size(t.alpha * v_stride));
-  sc.gt.resize(to_size(t.alpha * g_stride));
-  sc.mw.resize(to_size(t.alpha * geo.depth * Kp));
-  detail::winograd_inputs(x, count, s, sc, v_stride);
+  grow_to(sc.v, t.alpha * v_stride);
+  grow_to(sc.gt, t.alpha * g_stride);
+  grow_to(sc.mw, t.alpha * geo.depth * Kp);
+  detail::winograd_inputs(WinogradInput::dense(x, s), 0, count, s, sc, v_stride);
   for (index_t i = 0; i < count; ++i)
     with_kernels<float>([&](auto k) {
       decltype(k)::template winograd_filter<float, winograd_r>(g + i * geo.lo * Kp, geo.lo, geo.out_tiles, Kp,
