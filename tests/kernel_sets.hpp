@@ -4,6 +4,8 @@
 // references and keep its own promises (thread-count independence).
 #include <doctest.h>
 
+#include <string>
+
 #include "sster/core/cpu.hpp"
 
 namespace sster::test {
@@ -12,7 +14,7 @@ template <class Body>
 void for_each_kernel_set(Body&& body) {
   const KernelSet before = kernel_set();
   for (KernelSet k : supported_kernel_sets()) {
-    INFO("kernel set " << kernel_set_name(k));
+    INFO("kernel set " << std::string(kernel_set_name(k)));  // doctest prints a char* as a pointer
     use_kernel_set(k);
     body();
   }

@@ -123,6 +123,50 @@ TEST_CASE("Winograd convolution and its gradients: within 1e-5 of the magnitudes
   });
 }
 
+TEST_CASE("Winograd weight gradient from the training forward's kept input transform: the bits of transforming again") {
+  constexpr auto fastest = kernels::ConvAlgorithm::fastest;
+  test::for_each_kernel_set([&] {
+    // pysster's second conv block on a chunk of 32, and a wide layer (groups of samples)
+    for (auto s : {kernels::ConvShape{32, 88, 30, 30, 25}, {3, 50, 300, 300, 25}}) {
+      CAPTURE(s.C);
+      const auto x = random_tensor<float>({s.B, s.L, s.C}, 11, 0, 2), other = random_tensor<float>(x.shape(), 15);
+      const auto w = random_tensor<float>({s.W, s.C, s.K}, 12);
+      const auto b = random_tensor<float>({1, 1, s.K}, 13);
+      const auto g = random_tensor<float>({s.B, s.out_len(), s.K}, 14);
+      Tensor<float> y({s.B, s.out_len(), s.K});
+      // The gradients of x after a forward of x, or of x then `other`.
+      const auto gradients = [&](bool for_training, const Tensor<float>* between) {
+        kernels::ConvScratch<float> scratch;
+        kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch, fastest, for_training);
+        CHECK((scratch.winograd.kept_x == x.data()) == for_training);
+        if (between) {
+          kernels::conv1d_forward(between->data(), w.data(), b.data(), y.data(), s, scratch, fastest, false);
+          CHECK(scratch.winograd.kept_x == nullptr);
+        }
+        Tensor<float> dx(x.shape()), dw(w.shape()), db(b.shape());
+        kernels::conv1d_backward(x.data(), w.data(), g.data(), dx.data(), dw.data(), db.data(), s, scratch, fastest);
+        CHECK((scratch.winograd.kept_x == x.data()) == (for_training && !between));  // transforming again drops it
+        std::vector<float> all(dx.data(), dx.data() + dx.size());
+        all.insert(all.end(), dw.data(), dw.data() + dw.size());
+        return all;
+      };
+      const auto again = gradients(false, nullptr);
+      CHECK(gradients(true, nullptr) == again);
+      CHECK(gradients(true, &other) == again);  // an inference forward in between drops what was kept
+    }
+  });
+  // Past winograd_kept_bytes (alpha x B x tiles x Cp floats) the forward keeps nothing.
+  const kernels::ConvShape big{64, 1200, 64, 16, 25};
+  const auto x = random_tensor<float>({big.B, big.L, big.C}, 16);
+  const auto w = random_tensor<float>({big.W, big.C, big.K}, 17);
+  const auto b = random_tensor<float>({1, 1, big.K}, 18);
+  Tensor<float> y({big.B, big.out_len(), big.K});
+  kernels::ConvScratch<float> scratch;
+  kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), big, scratch, fastest, true);
+  CHECK(scratch.winograd.kept_x == nullptr);
+  CHECK(worst_relative_error(y, x, w, b, big) < 1e-5);
+}
+
 TEST_CASE("Winograd convolution transforms the weights again when they change") {
   const kernels::ConvShape s{2, 50, 20, 24, 12};
   const auto x = random_tensor<float>({s.B, s.L, s.C}, 4);

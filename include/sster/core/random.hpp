@@ -95,6 +95,19 @@ class RandomKey {
     counters ^= static_cast<std::uint32_t>(state_ >> 32);
     detail::mix32_in_place(counters);
   }
+  // The counter-th number of this key's 24-bit stream, the top bits of the
+  // 32-bit one: bits24 * 2^-24 is uniform in [0, 1), and is at least p
+  // exactly when bits24 is at least threshold24(p), which the vector kernels
+  // compare in integers.
+  constexpr std::uint32_t bits24(std::uint32_t counter) const { return bits32(counter) >> 8; }
+  template <class U>
+  constexpr void draw24(U& counters) const {
+    draw32(counters);
+    counters >>= 8;
+  }
+  static std::uint32_t threshold24(float p) {
+    return static_cast<std::uint32_t>(std::ceil(static_cast<double>(p) * 0x1.0p24));  // exact in double
+  }
   // Uniform in [0, 1) with 53 random bits.
   constexpr double uniform(std::uint64_t counter) const { return static_cast<double>(bits(counter) >> 11) * 0x1.0p-53; }
   // Uniform float in [0, 1) with 24 random bits: cheap enough for dropout masks.

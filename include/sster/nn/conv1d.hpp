@@ -42,9 +42,9 @@ struct Conv1D {
   // The convolution of a layer that holds one (fused layers hold a Conv1D).
   const Conv1D& convolution() const { return *this; }
 
-  void forward(const Tensor<T>& x, Tensor<T>& y, Context&) {
+  void forward(const Tensor<T>& x, Tensor<T>& y, Context& ctx) {
     const auto s = conv_shape(x.shape().B, x.shape().L);
-    kernels::conv1d_forward(x.data(), w_, b_, y.data(), s, scratch_, kernels::ConvAlgorithm::fastest);
+    kernels::conv1d_forward(x.data(), w_, b_, y.data(), s, scratch_, kernels::ConvAlgorithm::fastest, ctx.training);
     finish_forward(y);
   }
   void backward(const Tensor<T>& x, const Tensor<T>& y, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context&) {

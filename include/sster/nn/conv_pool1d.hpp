@@ -35,7 +35,7 @@ struct ConvPool1D {
     if (parts == 1) return conv.forward(x, y, ctx);
     argmax_.resize(to_size(y.size()));
     kernels::conv1d_pool_forward(x.data(), conv.w_, conv.b_, y.data(), argmax_.data(), shape(x), fused(),
-                                 conv.scratch_, kernels::ConvAlgorithm::fastest);
+                                 conv.scratch_, kernels::ConvAlgorithm::fastest, ctx.training);
   }
   void backward(const Tensor<T>& x, const Tensor<T>& y, const Tensor<T>& grad_out, Tensor<T>& grad_in, Context& ctx,
                 index_t parts = 2) {

@@ -5,7 +5,6 @@
 // is split across threads.
 #include <algorithm>
 #include <cassert>
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -31,11 +30,12 @@ struct Dropout : NoParams {
   RandomKey sample_key(const Context& ctx, index_t sample) const {
     return RandomKey(ctx.seed, Purpose::dropout).with({id, ctx.step, static_cast<std::uint64_t>(ctx.first_sample + sample)});
   }
+  // A value survives when its uniform number (24 bits) is at least the rate.
   bool keep(const RandomKey& key, index_t element) const {
     assert(element >= 0 && element <= index_t{0xffffffff});
-    const float uniform = static_cast<float>(key.bits32(static_cast<std::uint32_t>(element)) >> 8) * 0x1.0p-24f;
-    return uniform >= static_cast<float>(rate);
+    return key.bits24(static_cast<std::uint32_t>(element)) >= keep_threshold();
   }
+  std::uint32_t keep_threshold() const { return RandomKey::threshold24(static_cast<float>(rate)); }
   // Whether element `element` of sample `sample` (index within the chunk) survives.
   bool keep(const Context& ctx, index_t sample, index_t element) const { return keep(sample_key(ctx, sample), element); }
 
@@ -48,8 +48,7 @@ struct Dropout : NoParams {
     }
     const index_t n = x.shape().per_sample();
     keep_.resize(to_size(x.size()));
-    // keep(): (bits >> 8) * 2^-24 >= rate, i.e. bits >> 8 >= ceil(rate * 2^24) (exact in double)
-    const auto threshold = static_cast<std::uint32_t>(std::ceil(static_cast<double>(static_cast<float>(rate)) * 0x1.0p24));
+    const std::uint32_t threshold = keep_threshold();
     assert(n <= index_t{0xffffffff});  // a value's number in the 32-bit stream
     kernels::with_kernels<T>([&](auto k) {
       for (index_t b = 0; b < x.shape().B; ++b)

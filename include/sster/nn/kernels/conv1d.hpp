@@ -31,6 +31,7 @@
 #include "sster/core/tensor.hpp"
 #include "sster/nn/kernels/conv_shape.hpp"
 #include "sster/nn/kernels/maxpool1d.hpp"
+#include "sster/nn/kernels/padded_rows.hpp"
 #include "sster/nn/kernels/small_gemm.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
 #include "sster/nn/kernels/winograd_conv1d.hpp"
@@ -151,16 +152,6 @@ void assign_zero(AlignedVector<T>& v, index_t n) {
   v.assign(to_size(n), T{0});
 }
 
-// rows x K (row stride ld_in) -> rows x Kp, zero columns K..Kp.
-template <class T>
-void pad_rows(const T* in, index_t rows, index_t K, index_t ld_in, T* out, index_t Kp) {
-  assert(Kp >= K);
-  for (index_t r = 0; r < rows; ++r) {
-    std::copy_n(in + r * ld_in, K, out + r * Kp);
-    std::fill(out + r * Kp + K, out + (r + 1) * Kp, T{0});
-  }
-}
-
 // Whether `algorithm` runs a convolution of shape s the Winograd way.
 template <class T>
 bool use_winograd(ConvAlgorithm algorithm, const ConvShape& s) {
@@ -173,15 +164,16 @@ bool use_winograd(ConvAlgorithm algorithm, const ConvShape& s) {
 // more: megabytes of weights) one GEMM per group of samples, whose rows are
 // every window of the group (small_gemm's packed path), so each block of
 // weights is fetched once per group, not once per sample. Same bits either
-// way. With ConvAlgorithm::fastest, Winograd's algorithm where it pays.
+// way. With ConvAlgorithm::fastest, Winograd's algorithm where it pays
+// (and for_training: it keeps what the weight gradient reads again).
 template <class T, class Epilogue>
 void conv1d_samples(const T* x, const T* w, const T* b, const ConvShape& s, ConvScratch<T>& sc, ConvAlgorithm algorithm,
-                    Epilogue&& epilogue) {
+                    bool for_training, Epilogue&& epilogue) {
   assert(s.L >= s.W);
   const index_t lo = s.out_len(), Kp = simd_padded<T>(s.K), wc = s.W * s.C;
   if constexpr (std::is_same_v<T, float>) {
     if (use_winograd<T>(algorithm, s)) {
-      winograd_conv1d_samples(WinogradInput::dense(x, s), w, b, s, Kp, sc.winograd, epilogue);
+      winograd_conv1d_samples(WinogradInput::dense(x, s), w, b, s, Kp, for_training, sc.winograd, epilogue);
       return;
     }
   }
@@ -218,8 +210,7 @@ void direct_input_gradient(const T* g, index_t count, bool grouped, const ConvSh
   assign_zero(sc.g_border, count * border * K);
   grow_to(sc.dx_pad, count * s.L * Cp);
   for (index_t i = 0; i < count; ++i)
-    for (index_t t = 0; t < lo; ++t)
-      std::copy_n(g + (i * lo + t) * Kp, K, sc.g_border.data() + (i * border + s.W - 1 + t) * K);
+    unpad_rows(g + i * lo * Kp, lo, K, Kp, sc.g_border.data() + (i * border + s.W - 1) * K);
   GemmShape gx{.rows = s.L, .cols = Cp, .depth = s.W * K, .a_row = K, .a_col = 1, .ldb = Cp, .ldc = Cp};
   if (grouped) {
     gx.rows = count * s.L;
@@ -242,7 +233,7 @@ void direct_input_gradient(const T* g, index_t count, bool grouped, const ConvSh
                    static_cast<const T*>(nullptr), GemmInit::zero, part);
       }
   }
-  for (index_t r = 0; r < count * s.L; ++r) std::copy_n(sc.dx_pad.data() + r * Cp, C, dx + r * C);
+  unpad_rows(static_cast<const T*>(sc.dx_pad.data()), count * s.L, C, Cp, dx);
 }
 
 // The dense conv's backward: `pre_grad(n, g_pad)` writes each sample's
@@ -291,7 +282,7 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
     with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
     const GemmInit init = n0 == 0 ? GemmInit::zero : GemmInit::accumulate;
     if constexpr (std::is_same_v<T, float>) {
-      if (fast_dw) winograd_weight_gradient(x + n0 * s.L * C, g, count, s, Kp, init == GemmInit::zero, sc.winograd);
+      if (fast_dw) winograd_weight_gradient(x, g, n0, count, s, Kp, init == GemmInit::zero, sc.winograd);
     }
     if (!fast_dw) {
       gw.depth = count * lo;
@@ -304,9 +295,8 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
         ConvShape shape = dx_shape;
         shape.B = count;
         winograd_conv1d_samples(WinogradInput{g, Kp, lo * Kp, s.W - 1, lo}, sc.flipped.data(), nullptr, shape, Cp,
-                                sc.winograd_dx, [&](index_t n, const float* dxp) {
-                                  for (index_t r = 0; r < s.L; ++r)
-                                    std::copy_n(dxp + r * Cp, C, dx_group + (n * s.L + r) * C);
+                                false, sc.winograd_dx, [&](index_t n, const float* dxp) {
+                                  unpad_rows(dxp, s.L, C, Cp, dx_group + n * s.L * C);
                                 });
       }
     }
@@ -317,21 +307,21 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
   } else if (fast_dw) {
     if constexpr (std::is_same_v<T, float>) winograd_weight_gradient_finish(s, Kp, sc.winograd, dw);
   } else {
-    for (index_t p = 0; p < wc; ++p) std::copy_n(sc.dw_pad.data() + p * Kp, K, dw + p * K);
+    unpad_rows(static_cast<const T*>(sc.dw_pad.data()), wc, K, Kp, dw);
   }
   std::copy_n(sc.db_pad.data(), K, db);
 }
 
 }  // namespace detail
 
+// for_training: the backward of this x follows (the layers pass
+// Context::training), so the forward keeps what that reads again.
 template <class T>
 void conv1d_forward(const T* x, const T* w, const T* b, T* y, const ConvShape& s, ConvScratch<T>& scratch,
-                    ConvAlgorithm algorithm = ConvAlgorithm::direct) {
+                    ConvAlgorithm algorithm = ConvAlgorithm::direct, bool for_training = false) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
-  detail::conv1d_samples(x, w, b, s, scratch, algorithm, [&](index_t n, const T* yp) {
-    T* yn = y + n * lo * K;
-    for (index_t t = 0; t < lo; ++t) std::copy_n(yp + t * Kp, K, yn + t * K);
-  });
+  detail::conv1d_samples(x, w, b, s, scratch, algorithm, for_training,
+                         [&](index_t n, const T* yp) { unpad_rows(yp, lo, K, Kp, y + n * lo * K); });
 }
 
 template <class T>
@@ -339,16 +329,17 @@ void conv1d_backward(const T* x, const T* w, const T* g, T* dx, T* dw, T* db, co
                      ConvScratch<T>& scratch, ConvAlgorithm algorithm = ConvAlgorithm::direct) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
   detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, algorithm,
-                                  [&](index_t n, T* gp) { detail::pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
+                                  [&](index_t n, T* gp) { pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
 }
 
 template <class T>
 void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t* argmax, const ConvShape& s,
-                         const FusedPool& p, ConvScratch<T>& scratch, ConvAlgorithm algorithm = ConvAlgorithm::direct) {
+                         const FusedPool& p, ConvScratch<T>& scratch, ConvAlgorithm algorithm = ConvAlgorithm::direct,
+                         bool for_training = false) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K), per = p.out_len(lo) * K;
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
-  detail::conv1d_samples(x, w, b, s, scratch, algorithm, [&](index_t n, const T* yp) {
+  detail::conv1d_samples(x, w, b, s, scratch, algorithm, for_training, [&](index_t n, const T* yp) {
     with_kernels<T>([&](auto k) {
       decltype(k)::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per,
                                  scratch.rows.data(), scratch.row_argmax.data());

@@ -153,7 +153,7 @@ void gather_backward_samples(const std::uint8_t* x, const T* scale, T* dw, T* db
     });
   }
   for (index_t j = 0; j < s.W; ++j)
-    for (index_t c = 0; c < C; ++c) std::copy_n(sc.dw_pad.data() + (j * (C + 1) + c) * Kp, K, dw + (j * C + c) * K);
+    unpad_rows(static_cast<const T*>(sc.dw_pad.data()) + j * (C + 1) * Kp, C, K, Kp, dw + j * C * K);
   std::copy_n(sc.db_pad.data(), K, db);
 }
 
@@ -163,10 +163,8 @@ template <class T>
 void gather_conv1d_forward(const std::uint8_t* x, const T* scale, const T* w, const T* b, T* y, const ConvShape& s,
                            ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
-  detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
-    T* yn = y + n * lo * K;
-    for (index_t t = 0; t < lo; ++t) std::copy_n(yp + t * Kp, K, yn + t * K);
-  });
+  detail::gather_samples(x, scale, w, b, s, scratch,
+                         [&](index_t n, const T* yp) { unpad_rows(yp, lo, K, Kp, y + n * lo * K); });
 }
 
 template <class T>
@@ -174,7 +172,7 @@ void gather_conv1d_backward(const std::uint8_t* x, const T* scale, const T* g, T
                             ConvScratch<T>& scratch) {
   const index_t lo = s.out_len(), K = s.K, Kp = simd_padded<T>(K);
   detail::gather_backward_samples(x, scale, dw, db, s, scratch,
-                                  [&](index_t n, T* gp) { detail::pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
+                                  [&](index_t n, T* gp) { pad_rows(g + n * lo * K, lo, K, K, gp, Kp); });
 }
 
 template <class T>

@@ -345,10 +345,12 @@ static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax,
 }
 
 // Inverted dropout of one sample's n values: y = x * scale where number e
-// of key's 32-bit stream keeps value e (its top 24 bits at least
-// `threshold`, the integer form of Dropout::keep), else 0; keep[e] = 1 or 0
+// of key's 24-bit stream keeps value e (at least `threshold`, as
+// Dropout::keep says), else 0; keep[e] = 1 or 0
 // says which, for the backward pass. A vector of the set's width at a time in
-// GCC's vector extensions, which compile to the set's instructions.
+// GCC's vector extensions, which compile to the set's instructions. The key
+// comes by value: through a reference it is reloaded for every vector, as
+// the stores might change it.
 template <class T, class E>
 struct Lanes {  // GCC takes a dependent vector_size only in a typedef like this
   typedef E type __attribute__((vector_size(Ops<T>::width * sizeof(E))));
@@ -369,13 +371,28 @@ static LaneFlags<T> flags_of(LaneMask<T> mask, std::index_sequence<I...>) {
   const auto bytes = (typename MaskBytes<T>::type)mask;
   return __builtin_shufflevector(bytes, bytes, (I * sizeof(T))...) & 1;
 }
+// The flags of a vector's lanes (at most 16 bytes) read from memory as 64-bit
+// integers into a 16-byte block, the block copied into every 16-byte lane
+// and each mask byte taken from its own lane's copy (an in-lane byte
+// shuffle). Read as a small vector instead, GCC went through the stack: a
+// narrow store and a wide load of the same bytes, which stalls (60% of the
+// loop's time).
 template <class T, std::size_t... I>
-static LaneMask<T> mask_of(LaneFlags<T> flags, std::index_sequence<I...>) {
-  return (LaneMask<T>)__builtin_shufflevector(flags, flags, (I / sizeof(T))...) != 0;
+static LaneMask<T> mask_of(const std::uint8_t* flags, std::index_sequence<I...>) {
+  constexpr std::size_t lanes = Ops<T>::width;
+  static_assert(lanes <= 16);
+  typedef std::uint64_t Halves __attribute__((vector_size(16)));
+  typedef std::uint8_t Block __attribute__((vector_size(16)));
+  std::uint64_t lo = 0, hi = 0;
+  std::memcpy(&lo, flags, std::min<std::size_t>(lanes, 8));
+  if constexpr (lanes > 8) std::memcpy(&hi, flags + 8, lanes - 8);
+  const auto block = (Block)Halves{lo, hi};
+  const auto copies = __builtin_shufflevector(block, block, (I % 16)...);
+  return (LaneMask<T>)__builtin_shufflevector(copies, copies, (I / 16 * 16 + I / sizeof(T))...) != 0;
 }
 
 template <class T>
-static void dropout(const RandomKey& key, std::uint32_t threshold, T scale, const T* x, T* y, std::uint8_t* keep,
+static void dropout(RandomKey key, std::uint32_t threshold, T scale, const T* x, T* y, std::uint8_t* keep,
                     index_t n) {
   constexpr index_t lanes = Ops<T>::width;
   using Counters = typename Lanes<T, std::uint32_t>::type;
@@ -385,10 +402,9 @@ static void dropout(const RandomKey& key, std::uint32_t threshold, T scale, cons
   index_t e = 0;
   for (; e + lanes <= n; e += lanes, counter += static_cast<std::uint32_t>(lanes)) {
     Counters bits = counter;
-    key.draw32(bits);
-    // The top 24 bits fit a signed compare.
-    const auto top = (typename Lanes<T, std::int32_t>::type)(bits >> 8);
-    const LaneMask<T> kept = __builtin_convertvector(top >= static_cast<std::int32_t>(threshold), LaneMask<T>);
+    key.draw24(bits);
+    const auto signed_bits = (typename Lanes<T, std::int32_t>::type)bits;  // 24 bits fit a signed compare
+    const LaneMask<T> kept = __builtin_convertvector(signed_bits >= static_cast<std::int32_t>(threshold), LaneMask<T>);
     Values v;
     std::memcpy(&v, x + e, sizeof v);
     v *= scale;
@@ -398,7 +414,7 @@ static void dropout(const RandomKey& key, std::uint32_t threshold, T scale, cons
     std::memcpy(keep + e, &flags, sizeof flags);
   }
   for (; e < n; ++e) {
-    keep[e] = (key.bits32(static_cast<std::uint32_t>(e)) >> 8) >= threshold;
+    keep[e] = key.bits24(static_cast<std::uint32_t>(e)) >= threshold;
     y[e] = keep[e] ? x[e] * scale : T{0};
   }
 }
@@ -410,12 +426,10 @@ static void dropout_backward(const std::uint8_t* keep, T scale, const T* g, T* g
   using Values = typename Lanes<T, T>::type;
   index_t e = 0;
   for (; e + lanes <= n; e += lanes) {
-    LaneFlags<T> flags;
-    std::memcpy(&flags, keep + e, sizeof flags);
     Values v;
     std::memcpy(&v, g + e, sizeof v);
     v *= scale;
-    const LaneMask<T> out = (LaneMask<T>)v & mask_of<T>(flags, std::make_index_sequence<lanes * sizeof(T)>{});
+    const LaneMask<T> out = (LaneMask<T>)v & mask_of<T>(keep + e, std::make_index_sequence<lanes * sizeof(T)>{});
     std::memcpy(g_in + e, &out, sizeof out);
   }
   for (; e < n; ++e) g_in[e] = keep[e] ? g[e] * scale : T{0};

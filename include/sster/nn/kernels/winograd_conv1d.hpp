@@ -37,6 +37,7 @@
 #include "sster/core/aligned.hpp"
 #include "sster/core/index.hpp"
 #include "sster/nn/kernels/conv_shape.hpp"
+#include "sster/nn/kernels/padded_rows.hpp"
 #include "sster/nn/kernels/small_gemm.hpp"
 #include "sster/nn/kernels/vector_kernels.hpp"
 
@@ -145,13 +146,17 @@ bool winograd_pays(const ConvShape& s) {
 // Buffers of one layer replica and direction (the forward and the input
 // gradient each keep theirs). The weights' transform is kept with the
 // weights it came from and reused while they are equal (at inference the
-// layer's weights do not change between calls).
+// layer's weights do not change between calls). A training forward keeps
+// the transform of its whole input for the weight gradient that follows
+// (kept_*), which then need not transform the input again.
 struct WinogradScratch {
   AlignedVector<float> u;         // (alpha, groups * Cp, Kp) transformed weights
   AlignedVector<float> u_source;  // (W, C, K) the weights u was made from
   AlignedVector<float> bias;      // (Kp) the bias, zero-padded
   AlignedVector<float> xp;        // (in_tiles * r + r - 1, Cp) one sample, zero-padded
   AlignedVector<float> v;         // (alpha, samples, in_tiles, Cp) transformed input
+  const float* kept_x = nullptr;  // whose transform v holds, every sample of it (null: none)
+  index_t kept_B = 0, kept_L = 0;  // and that input's shape
   AlignedVector<float> m;         // (alpha, samples * out_tiles, Kp) the products
   AlignedVector<float> y_pad;     // (L-W+1, Kp) one sample's output, bias included
   AlignedVector<float> gt;        // (alpha, samples * out_tiles, Kp) transformed output gradient
@@ -219,8 +224,8 @@ inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, Win
 
 // The input transform of samples n0 .. n0 + count of `in`: V[a] of sample
 // n0 + i at v + i * in_tiles * Cp, V[a + 1] v_stride after V[a].
-inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, const ConvShape& s,
-                            WinogradScratch& sc, index_t v_stride) {
+inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, const ConvShape& s, float* v,
+                            index_t v_stride, WinogradScratch& sc) {
   const WinogradGeometry geo(s);
   grow_to(sc.xp, geo.rows * geo.Cp);
   float* xp = sc.xp.data();
@@ -228,29 +233,25 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
     // Every value of the padded sample, the rows outside `in`'s and the columns past C zero.
     const float* xn = in.x + (n0 + i) * in.sample_stride;
     std::fill(xp, xp + in.first * geo.Cp, 0.f);
-    for (index_t l = 0; l < in.rows; ++l) {
-      float* row = xp + (in.first + l) * geo.Cp;
-      std::copy_n(xn + l * in.ld, s.C, row);
-      std::fill(row + s.C, row + geo.Cp, 0.f);
-    }
+    pad_rows(xn, in.rows, s.C, in.ld, xp + in.first * geo.Cp, geo.Cp);
     std::fill(xp + (in.first + in.rows) * geo.Cp, xp + geo.rows * geo.Cp, 0.f);
     with_kernels<float>([&](auto k) {
       decltype(k)::template winograd_input<float, winograd_r>(xp, geo.in_tiles, geo.Cp,
-                                                              winograd_f4().bt.data(),
-                                                              sc.v.data() + i * geo.in_tiles * geo.Cp, v_stride);
+                                                              winograd_f4().bt.data(), v + i * geo.in_tiles * geo.Cp,
+                                                              v_stride);
     });
   }
 }
 
 // The products of the tiles of one sample: M[a] = V[a] (rows: output tiles,
-// tile i reading input tiles i .. i + groups - 1) by U[a]. Input tiles that
+// tile i reading input tiles i .. i + groups - 1; V[a] at v + a v_stride) by U[a]. Input tiles that
 // hold only zero rows of `in` (the input gradient's border) are skipped: the
 // output tiles that read every group in one GEMM, the others four at a time
 // (blocks of the register tiles' height) over the groups that meet a
 // non-zero tile. At pysster's defaults that skips 14% of the second block's
 // input-gradient products and 36% of the third's.
-inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const WinogradScratch& sc,
-                              float* m) {
+inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const float* v,
+                              index_t v_stride, const WinogradScratch& sc, float* m) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
   const index_t alpha_rows = t.alpha - 1;  // input tile j reads rows r j .. r j + alpha - 1
@@ -265,7 +266,7 @@ inline void winograd_products(const WinogradInput& in, const ConvShape& s, index
                        .ldb = Kp, .ldc = Kp};
     assert(g_lo <= g_hi);  // a dense input, or a border narrower than a tap group: every tile meets one
     for (index_t a = 0; a < t.alpha; ++a)
-      small_gemm(static_cast<const float*>(sc.v.data() + (a * geo.in_tiles + i0 + g_lo) * geo.Cp),
+      small_gemm(v + a * v_stride + (i0 + g_lo) * geo.Cp,
                  static_cast<const float*>(sc.u.data() + (a * geo.depth + g_lo * geo.Cp) * Kp),
                  m + (a * geo.out_tiles + i0) * Kp, static_cast<const float*>(nullptr), GemmInit::zero, gs);
     i0 += tiles;
@@ -278,18 +279,27 @@ inline void winograd_products(const WinogradInput& in, const ConvShape& s, index
 // each sample's padded output (L-W+1, Kp), bias b (K values, or none)
 // included, as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the
 // GEMMs run over groups of samples (the packed path), so that each block of
-// transformed weights is fetched once per group.
+// transformed weights is fetched once per group. keep_inputs (a training
+// forward, `in` dense): the transform of every sample stays in sc.v for
+// winograd_weight_gradient, unless that would take more than
+// winograd_kept_bytes (long sequences through wide layers transform again).
+inline constexpr index_t winograd_kept_bytes = index_t{32} << 20;
+
 template <class Epilogue>
 void winograd_conv1d_samples(const WinogradInput& in, const float* w, const float* b, const ConvShape& s, index_t Kp,
-                             WinogradScratch& sc, Epilogue&& epilogue) {
+                             bool keep_inputs, WinogradScratch& sc, Epilogue&& epilogue) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
+  assert(!keep_inputs || (in.first == 0 && in.rows == s.L && in.ld == s.C));
   detail::winograd_weights(w, s, Kp, sc);
   sc.bias.assign(to_size(Kp), 0.f);
   if (b) std::copy_n(b, s.K, sc.bias.data());
   const bool wide = wide_product<float>(geo.depth, Kp);
   const index_t group = wide ? wide_group<float>(t.alpha * geo.out_tiles * Kp, s.B) : 1;
-  const index_t v_stride = group * geo.in_tiles * geo.Cp, m_stride = group * geo.out_tiles * Kp;
+  const index_t sample_v = geo.in_tiles * geo.Cp;
+  const bool keep = keep_inputs && t.alpha * s.B * sample_v * index_t{sizeof(float)} <= winograd_kept_bytes;
+  const index_t v_stride = (keep ? s.B : group) * sample_v, m_stride = group * geo.out_tiles * Kp;
+  sc.kept_x = nullptr;
   grow_to(sc.v, t.alpha * v_stride);
   grow_to(sc.m, t.alpha * m_stride);
   grow_to(sc.y_pad, geo.lo * Kp);
@@ -297,17 +307,18 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
                .ldc = Kp};
   if (group > 1) {
     gs.row_group = geo.out_tiles;
-    gs.a_row_group = geo.in_tiles * geo.Cp;
+    gs.a_row_group = sample_v;
   }
   for (index_t n0 = 0; n0 < s.B; n0 += group) {
     const index_t count = std::min(group, s.B - n0);
-    detail::winograd_inputs(in, n0, count, s, sc, v_stride);
+    float* v = sc.v.data() + (keep ? n0 * sample_v : 0);
+    detail::winograd_inputs(in, n0, count, s, v, v_stride, sc);
     if (group == 1) {
-      detail::winograd_products(in, s, Kp, sc, sc.m.data());
+      detail::winograd_products(in, s, Kp, v, v_stride, sc, sc.m.data());
     } else {  // every tile over every group: the packed path's blocks need whole rows
       gs.rows = count * geo.out_tiles;
       for (index_t a = 0; a < t.alpha; ++a)
-        small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
+        small_gemm(static_cast<const float*>(v + a * v_stride),
                    static_cast<const float*>(sc.u.data() + a * geo.depth * Kp), sc.m.data() + a * m_stride,
                    static_cast<const float*>(nullptr), GemmInit::zero, gs);
     }
@@ -320,6 +331,11 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
       epilogue(n0 + i, static_cast<const float*>(sc.y_pad.data()));
     }
   }
+  if (keep) {
+    sc.kept_x = in.x;
+    sc.kept_B = s.B;
+    sc.kept_L = s.L;
+  }
 }
 
 // The weight gradient the same way: dW[r j + jj][c][k] = sum over samples
@@ -330,18 +346,26 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
 // per point a one GEMM, M[a][j Cp + c][k] = sum_i V[a][i + j][c] Gg[a][i][k],
 // over every tile of every sample. Its A is V[a] read in place: row j Cp + c
 // starts at V[a] + j Cp + c, the depth (tiles) Cp apart.
-// winograd_weight_gradient adds `count` samples (x from the first, g their
-// padded pre-activation gradients (count lo, Kp)) to the products (first:
-// starts them); winograd_weight_gradient_finish turns them into dw (W, C, K).
-inline void winograd_weight_gradient(const float* x, const float* g, index_t count, const ConvShape& s, index_t Kp,
-                                     bool first, WinogradScratch& sc) {
+// winograd_weight_gradient adds samples n0 .. n0 + count of x (B, L, C) to
+// the products (first: starts them), g their padded pre-activation
+// gradients (count lo, Kp); it reads their input transform from the forward
+// when that kept it (winograd_conv1d_samples). winograd_weight_gradient_finish
+// turns the products into dw (W, C, K).
+inline void winograd_weight_gradient(const float* x, const float* g, index_t n0, index_t count, const ConvShape& s,
+                                     index_t Kp, bool first, WinogradScratch& sc) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
-  const index_t v_stride = count * geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
-  grow_to(sc.v, t.alpha * v_stride);
+  const index_t sample_v = geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
+  const bool kept = sc.kept_x == x && sc.kept_B == s.B && sc.kept_L == s.L;
+  const index_t v_stride = (kept ? s.B : count) * sample_v;
   grow_to(sc.gt, t.alpha * g_stride);
   grow_to(sc.mw, t.alpha * geo.depth * Kp);
-  detail::winograd_inputs(WinogradInput::dense(x, s), 0, count, s, sc, v_stride);
+  if (!kept) {
+    sc.kept_x = nullptr;  // v now holds these samples only
+    grow_to(sc.v, t.alpha * v_stride);
+    detail::winograd_inputs(WinogradInput::dense(x, s), n0, count, s, sc.v.data(), v_stride, sc);
+  }
+  const float* v = sc.v.data() + (kept ? n0 * sample_v : 0);
   for (index_t i = 0; i < count; ++i)
     with_kernels<float>([&](auto k) {
       decltype(k)::template winograd_filter<float, winograd_r>(g + i * geo.lo * Kp, geo.lo, geo.out_tiles, Kp,
@@ -352,10 +376,10 @@ inline void winograd_weight_gradient(const float* x, const float* g, index_t cou
                .ldb = Kp, .ldc = Kp};
   if (count > 1) {
     gs.depth_group = geo.out_tiles;
-    gs.a_depth_group = geo.in_tiles * geo.Cp;
+    gs.a_depth_group = sample_v;
   }
   for (index_t a = 0; a < t.alpha; ++a)
-    small_gemm(static_cast<const float*>(sc.v.data() + a * v_stride),
+    small_gemm(v + a * v_stride,
                static_cast<const float*>(sc.gt.data() + a * g_stride), sc.mw.data() + a * geo.depth * Kp,
                static_cast<const float*>(nullptr), first ? GemmInit::zero : GemmInit::accumulate, gs);
 }
