@@ -121,3 +121,37 @@ TEST_CASE_TEMPLATE("small_gemm on batches of views (the packed path) equals its 
       }
   });
 }
+
+TEST_CASE_TEMPLATE("small_gemm on a B packed by pack_gemm_b: the bits of packing it on the call", T, float, double) {
+  test::for_each_kernel_set([&] {
+    // Columns over several column blocks of every set and a depth over
+    // several depth blocks (see the packed path), rows batched and plain.
+    const index_t cols = 304, depth = 600, samples = 3, per = 17, L = 30;
+    for (bool batched : {true, false}) {
+      CAPTURE(batched);
+      kernels::GemmShape s{.rows = samples * per, .cols = cols, .depth = depth, .a_row = 1, .a_col = samples * L,
+                           .ldb = cols + 3, .ldc = cols};
+      if (batched) {
+        s.row_group = per;
+        s.a_row_group = L;
+      }
+      const auto a = random_tensor<T>({1, depth, samples * L}, 5);  // A read transposed: the rows 1 apart
+      const auto b = random_tensor<T>({1, depth, s.ldb}, 6);
+      const auto bias = random_tensor<T>({1, 1, cols}, 7);
+      std::vector<T> packed(to_size(depth * cols));
+      kernels::pack_gemm_b(b.data(), s, packed.data());
+      kernels::GemmShape from_packed = s;
+      from_packed.b_packed = true;
+      for (auto mode : {kernels::GemmInit::zero, kernels::GemmInit::row, kernels::GemmInit::accumulate}) {
+        auto c = random_tensor<T>({1, s.rows, cols}, 8);
+        Tensor<T> c_packed = c, c_ref = c;
+        kernels::small_gemm(a.data(), b.data(), c.data(), bias.data(), mode, s);
+        kernels::small_gemm(a.data(), packed.data(), c_packed.data(), bias.data(), mode, from_packed);
+        REQUIRE(std::memcmp(c.data(), c_packed.data(), to_size(c.size()) * sizeof(T)) == 0);
+        kernels::small_gemm_ref(a.data(), b.data(), c_ref.data(), bias.data(), mode, s);
+        for (index_t i = 0; i < c.size(); ++i)
+          REQUIRE(c[i] == doctest::Approx(c_ref[i]).epsilon(std::is_same_v<T, float> ? 1e-5 : 1e-12).scale(25));
+      }
+    }
+  });
+}

@@ -9,7 +9,10 @@
 // convolution's windows over a chunk of samples); with depth_group > 0, depth
 // q = g * depth_group + i reads a + g * a_depth_group + i * a_col (a weight
 // gradient summed over the samples). Only the packed path of small_gemm
-// takes batches.
+// takes batches. With b_packed, b is B packed whole by pack_gemm_b
+// (kernels/small_gemm.hpp) for the kernel set in use, and the packed path
+// reads it there; ldb then means nothing.
+#include <cassert>
 #include <cmath>
 
 #include "sster/core/index.hpp"
@@ -25,6 +28,7 @@ struct GemmShape {
   index_t ldb, ldc;      // row strides of B and C
   index_t row_group = 0, a_row_group = 0;      // rows per sample and the stride between samples (0: one view)
   index_t depth_group = 0, a_depth_group = 0;  // likewise along the depth
+  bool b_packed = false;                        // b is B packed (pack_gemm_b), every column a whole vector
 
   bool batched() const { return row_group > 0 || depth_group > 0; }
   // Offset of A[r][q] from a: the row's part plus the depth's.
@@ -39,6 +43,7 @@ struct GemmShape {
 // Plain loops: the specification. `init` is the bias row for GemmInit::row.
 template <class T>
 void small_gemm_ref(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
+  assert(!s.b_packed);
   for (index_t r = 0; r < s.rows; ++r)
     for (index_t j = 0; j < s.cols; ++j) {
       T acc = mode == GemmInit::zero ? T{0} : mode == GemmInit::row ? init[j] : c[r * s.ldc + j];

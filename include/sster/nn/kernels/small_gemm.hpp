@@ -42,9 +42,20 @@ namespace sster::kernels {
 template <class T>
 void small_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
   assert(s.rows >= 0 && s.cols >= 0 && s.depth >= 0);
-  assert(s.ldb >= s.cols && s.ldc >= s.cols);
+  assert((s.b_packed || s.ldb >= s.cols) && s.ldc >= s.cols);
   assert(mode != GemmInit::row || init != nullptr);
   with_kernels<T>([&](auto k) { decltype(k)::template small_gemm<T>(a, b, c, init, mode, s); });
+}
+
+// B (s.depth x s.cols, row stride s.ldb; the columns whole vectors of the
+// kernel set in use) packed for GemmShape::b_packed into `packed` (s.depth
+// s.cols values): the layout of the set in use, which a product with
+// b_packed must run under too. For a B that many products read, such as a
+// wide layer's weights, which the packed path would otherwise copy into its
+// panels on every call.
+template <class T>
+void pack_gemm_b(const T* b, const GemmShape& s, T* packed) {
+  with_kernels<T>([&](auto k) { decltype(k)::template pack_gemm_b<T>(b, s, packed); });
 }
 
 }  // namespace sster::kernels

@@ -163,34 +163,57 @@ static void packed_rows(const T* a, const T* bp, T* c, const T* init, GemmInit m
   }
 }
 
-template <class T>
-static void packed_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s,
-                        index_t vector_cols) {
+// The blocks of B the packed path visits, in order: f(j0, nc, q0, kc) for
+// the columns [j0, j0 + nc) (whole vectors) and the depth [q0, q0 + kc), a
+// depth block never crossing a sample of a depth-batched A.
+template <class T, class F>
+static void for_each_b_block(const GemmShape& s, index_t vector_cols, F&& f) {
   constexpr index_t KC = packed_kc<T>, NC = packed_nc<T>;
-  static thread_local AlignedVector<T> bp;
-  bp.resize(to_size(KC * NC));
-  const index_t row_run = s.row_group > 0 ? s.row_group : s.rows;
   const index_t depth_run = s.depth_group > 0 ? s.depth_group : s.depth;
   for (index_t j0 = 0; j0 < vector_cols; j0 += NC) {
     const index_t nc = std::min(NC, vector_cols - j0);
     for (index_t q0 = 0; q0 < s.depth;) {
-      const index_t kc = std::min({KC, s.depth - q0, depth_run - q0 % depth_run});  // within one sample
-      const GemmInit block_mode = q0 == 0 ? mode : GemmInit::accumulate;
-      pack_b(b, s, q0, kc, j0, nc, bp.data());
-      const T* init_j = block_mode == GemmInit::row ? init + j0 : init;
-      for (index_t r0 = 0; r0 < s.rows; r0 += row_run)
-        packed_rows(a + s.row_offset(r0) + s.depth_offset(q0), bp.data(), c + r0 * s.ldc + j0, init_j, block_mode, s,
-                    std::min(row_run, s.rows - r0), kc, nc);
+      const index_t kc = std::min({KC, s.depth - q0, depth_run - q0 % depth_run});
+      f(j0, nc, q0, kc);
       q0 += kc;
     }
   }
+}
+
+// B (every column: whole vectors) packed whole, block (j0, q0) at
+// j0 depth + q0 nc as the packed path visits them: for a B that many
+// products read (GemmShape::b_packed), which then read its panels in place.
+template <class T>
+static void pack_gemm_b(const T* b, const GemmShape& s, T* packed) {
+  assert(s.cols % Ops<T>::width == 0);
+  for_each_b_block<T>(s, s.cols, [&](index_t j0, index_t nc, index_t q0, index_t kc) {
+    pack_b(b, s, q0, kc, j0, nc, packed + j0 * s.depth + q0 * nc);
+  });
+}
+
+template <class T>
+static void packed_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s,
+                        index_t vector_cols) {
+  static thread_local AlignedVector<T> bp;
+  if (!s.b_packed) bp.resize(to_size(packed_kc<T> * packed_nc<T>));
+  const index_t row_run = s.row_group > 0 ? s.row_group : s.rows;
+  for_each_b_block<T>(s, vector_cols, [&](index_t j0, index_t nc, index_t q0, index_t kc) {
+    const T* panels = s.b_packed ? b + j0 * s.depth + q0 * nc : bp.data();
+    if (!s.b_packed) pack_b(b, s, q0, kc, j0, nc, bp.data());
+    const GemmInit block_mode = q0 == 0 ? mode : GemmInit::accumulate;
+    const T* init_j = block_mode == GemmInit::row ? init + j0 : init;
+    for (index_t r0 = 0; r0 < s.rows; r0 += row_run)
+      packed_rows(a + s.row_offset(r0) + s.depth_offset(q0), panels, c + r0 * s.ldc + j0, init_j, block_mode, s,
+                  std::min(row_run, s.rows - r0), kc, nc);
+  });
 }
 
 template <class T>
 static void small_gemm(const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
   constexpr index_t w = Ops<T>::width;
   const index_t vector_cols = s.cols - s.cols % w;
-  if (use_packed<T>(s)) {
+  assert(!s.b_packed || vector_cols == s.cols);
+  if (s.b_packed || use_packed<T>(s)) {
     packed_gemm(a, b, c, init, mode, s, vector_cols);
   } else {
     // Column panels of whole vectors: B's row segment stays in registers

@@ -31,6 +31,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -146,11 +147,14 @@ bool winograd_pays(const ConvShape& s) {
 // Buffers of one layer replica and direction (the forward and the input
 // gradient each keep theirs). The weights' transform is kept with the
 // weights it came from and reused while they are equal (at inference the
-// layer's weights do not change between calls). A training forward keeps
+// layer's weights do not change between calls); on a wide layer it is kept
+// packed for the GEMMs (once per transform, not once per GEMM call). A
+// training forward keeps
 // the transform of its whole input for the weight gradient that follows
 // (kept_*), which then need not transform the input again.
 struct WinogradScratch {
   AlignedVector<float> u;         // (alpha, groups * Cp, Kp) transformed weights
+  std::optional<KernelSet> u_packed_for;  // u's U[a] packed for this set's GEMMs (pack_gemm_b), or plain
   AlignedVector<float> u_source;  // (W, C, K) the weights u was made from
   AlignedVector<float> bias;      // (Kp) the bias, zero-padded
   AlignedVector<float> xp;        // (in_tiles * r + r - 1, Cp) one sample, zero-padded
@@ -192,26 +196,33 @@ namespace detail {
 
 // U[a][g Cp + c][k] = sum_j G[a][j] w[r g + j][c][k] (zero taps past W and
 // channels past C), in double, unless u already holds these weights'
-// transform. Training changes the weights every step, so this runs per step
-// and layer replica: the loop over k innermost, where it vectorises.
-inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, WinogradScratch& sc) {
+// transform in the layout asked for: plain, or (packed) each U[a] packed for
+// the kernel set in use (pack_gemm_b), as the wide path's GEMMs read it.
+// Training changes the weights every step, so this runs per step and layer
+// replica: the loop over k innermost, where it vectorises.
+inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, bool packed, WinogradScratch& sc) {
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
-  const index_t n = s.W * s.C * s.K;
-  if (to_size(n) == sc.u_source.size() && to_size(t.alpha * geo.depth * Kp) == sc.u.size() &&
-      std::equal(w, w + n, sc.u_source.begin()))
+  const index_t n = s.W * s.C * s.K, per_point = geo.depth * Kp;
+  const auto packed_for = packed ? std::optional(kernel_set()) : std::nullopt;
+  if (sc.u_packed_for == packed_for && to_size(n) == sc.u_source.size() &&
+      to_size(t.alpha * per_point) == sc.u.size() && std::equal(w, w + n, sc.u_source.begin()))
     return;
   sc.u_source.assign(w, w + n);
-  sc.u.resize(to_size(t.alpha * geo.depth * Kp));  // every value written below, the padding zero
+  sc.u_packed_for = packed_for;
+  sc.u.resize(to_size(t.alpha * per_point));  // every value written below, the padding zero
+  static thread_local AlignedVector<float> plain;  // one U[a] before it is packed
+  if (packed) grow_to(plain, per_point);
   const std::vector<float> zero_tap(to_size(s.K), 0.f);
-  for (index_t g = 0; g < geo.groups; ++g)
-    for (index_t c = 0; c < geo.Cp; ++c) {
-      const float* taps[winograd_r];
-      for (index_t j = 0; j < winograd_r; ++j)
-        taps[j] = c < s.C && winograd_r * g + j < s.W ? w + ((winograd_r * g + j) * s.C + c) * s.K : zero_tap.data();
-      for (index_t a = 0; a < t.alpha; ++a) {
-        const double* f = t.g.data() + a * winograd_r;
-        float* out = sc.u.data() + (a * geo.depth + g * geo.Cp + c) * Kp;
+  for (index_t a = 0; a < t.alpha; ++a) {
+    const double* f = t.g.data() + a * winograd_r;
+    float* u_a = packed ? plain.data() : sc.u.data() + a * per_point;
+    for (index_t g = 0; g < geo.groups; ++g)
+      for (index_t c = 0; c < geo.Cp; ++c) {
+        const float* taps[winograd_r];
+        for (index_t j = 0; j < winograd_r; ++j)
+          taps[j] = c < s.C && winograd_r * g + j < s.W ? w + ((winograd_r * g + j) * s.C + c) * s.K : zero_tap.data();
+        float* out = u_a + (g * geo.Cp + c) * Kp;
         for (index_t k = 0; k < s.K; ++k) {
           double acc = 0;
           for (index_t j = 0; j < winograd_r; ++j) acc += f[j] * static_cast<double>(taps[j][k]);
@@ -219,7 +230,11 @@ inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, Win
         }
         std::fill(out + s.K, out + Kp, 0.f);
       }
+    if (packed) {
+      const GemmShape b{.rows = 0, .cols = Kp, .depth = geo.depth, .a_row = 0, .a_col = 0, .ldb = Kp, .ldc = Kp};
+      pack_gemm_b(static_cast<const float*>(plain.data()), b, sc.u.data() + a * per_point);
     }
+  }
 }
 
 // The input transform of samples n0 .. n0 + count of `in`: V[a] of sample
@@ -278,8 +293,8 @@ inline void winograd_products(const WinogradInput& in, const ConvShape& s, index
 // The convolution of every sample of `in`, `epilogue(n, y_pad)` consuming
 // each sample's padded output (L-W+1, Kp), bias b (K values, or none)
 // included, as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the
-// GEMMs run over groups of samples (the packed path), so that each block of
-// transformed weights is fetched once per group. keep_inputs (a training
+// GEMMs run over groups of samples (the packed path, the transformed weights
+// packed), so that each block of them is fetched once per group. keep_inputs (a training
 // forward, `in` dense): the transform of every sample stays in sc.v for
 // winograd_weight_gradient, unless that would take more than
 // winograd_kept_bytes (long sequences through wide layers transform again).
@@ -291,10 +306,10 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
   const WinogradTransform& t = winograd_f4();
   const WinogradGeometry geo(s);
   assert(!keep_inputs || (in.first == 0 && in.rows == s.L && in.ld == s.C));
-  detail::winograd_weights(w, s, Kp, sc);
+  const bool wide = wide_product<float>(geo.depth, Kp);
+  detail::winograd_weights(w, s, Kp, wide, sc);
   sc.bias.assign(to_size(Kp), 0.f);
   if (b) std::copy_n(b, s.K, sc.bias.data());
-  const bool wide = wide_product<float>(geo.depth, Kp);
   const index_t group = wide ? wide_group<float>(t.alpha * geo.out_tiles * Kp, s.B) : 1;
   const index_t sample_v = geo.in_tiles * geo.Cp;
   const bool keep = keep_inputs && t.alpha * s.B * sample_v * index_t{sizeof(float)} <= winograd_kept_bytes;
@@ -305,15 +320,16 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
   grow_to(sc.y_pad, geo.lo * Kp);
   GemmShape gs{.rows = geo.out_tiles, .cols = Kp, .depth = geo.depth, .a_row = geo.Cp, .a_col = 1, .ldb = Kp,
                .ldc = Kp};
-  if (group > 1) {
+  if (wide) {
     gs.row_group = geo.out_tiles;
     gs.a_row_group = sample_v;
+    gs.b_packed = true;
   }
   for (index_t n0 = 0; n0 < s.B; n0 += group) {
     const index_t count = std::min(group, s.B - n0);
     float* v = sc.v.data() + (keep ? n0 * sample_v : 0);
     detail::winograd_inputs(in, n0, count, s, v, v_stride, sc);
-    if (group == 1) {
+    if (!wide) {
       detail::winograd_products(in, s, Kp, v, v_stride, sc, sc.m.data());
     } else {  // every tile over every group: the packed path's blocks need whole rows
       gs.rows = count * geo.out_tiles;
