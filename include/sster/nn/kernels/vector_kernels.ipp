@@ -367,13 +367,12 @@ static void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax,
   std::fill(g + lp * p.stride * Kp, g + lo * Kp, T{0});  // rows after the last window
 }
 
-// Inverted dropout of one sample's n values: y = x * scale where number e
-// of key's 24-bit stream keeps value e (at least `threshold`, as
-// Dropout::keep says), else 0; keep[e] = 1 or 0
-// says which, for the backward pass. A vector of the set's width at a time in
-// GCC's vector extensions, which compile to the set's instructions. The key
-// comes by value: through a reference it is reloaded for every vector, as
-// the stores might change it.
+// Inverted dropout of one sample's n values: y = x * scale where number e of
+// key's 24-bit stream keeps value e (at least `threshold`, as Dropout::keep
+// says), else 0; keep[e] = 1 or 0 says which, for the backward pass. A vector
+// of the set's width at a time in GCC's vector extensions, which compile to
+// the set's instructions. The key comes by value: through a reference it is
+// reloaded for every vector, as the stores might change it.
 template <class T, class E>
 struct Lanes {  // GCC takes a dependent vector_size only in a typedef like this
   typedef E type __attribute__((vector_size(Ops<T>::width * sizeof(E))));

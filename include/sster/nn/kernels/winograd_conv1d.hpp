@@ -149,9 +149,8 @@ bool winograd_pays(const ConvShape& s) {
 // weights it came from and reused while they are equal (at inference the
 // layer's weights do not change between calls); on a wide layer it is kept
 // packed for the GEMMs (once per transform, not once per GEMM call). A
-// training forward keeps
-// the transform of its whole input for the weight gradient that follows
-// (kept_*), which then need not transform the input again.
+// training forward keeps the transform of its whole input for the weight
+// gradient that follows (kept_*), which then need not transform it again.
 struct WinogradScratch {
   AlignedVector<float> u;         // (alpha, groups * Cp, Kp) transformed weights
   std::optional<KernelSet> u_packed_for;  // u's U[a] packed for this set's GEMMs (pack_gemm_b), or plain
@@ -259,12 +258,12 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
 }
 
 // The products of the tiles of one sample: M[a] = V[a] (rows: output tiles,
-// tile i reading input tiles i .. i + groups - 1; V[a] at v + a v_stride) by U[a]. Input tiles that
-// hold only zero rows of `in` (the input gradient's border) are skipped: the
-// output tiles that read every group in one GEMM, the others four at a time
-// (blocks of the register tiles' height) over the groups that meet a
-// non-zero tile. At pysster's defaults that skips 14% of the second block's
-// input-gradient products and 36% of the third's.
+// tile i reading input tiles i .. i + groups - 1; V[a] at v + a v_stride) by
+// U[a]. Input tiles that hold only zero rows of `in` (the input gradient's
+// border) are skipped: the output tiles that read every group in one GEMM, the
+// others four at a time (blocks of the register tiles' height) over the groups
+// that meet a non-zero tile. At pysster's defaults that skips 14% of the
+// second block's input-gradient products and 36% of the third's.
 inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const float* v,
                               index_t v_stride, const WinogradScratch& sc, float* m) {
   const WinogradTransform& t = winograd_f4();
@@ -290,11 +289,11 @@ inline void winograd_products(const WinogradInput& in, const ConvShape& s, index
 
 }  // namespace detail
 
-// The convolution of every sample of `in`, `epilogue(n, y_pad)` consuming
-// each sample's padded output (L-W+1, Kp), bias b (K values, or none)
-// included, as conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the
-// GEMMs run over groups of samples (the packed path, the transformed weights
-// packed), so that each block of them is fetched once per group. keep_inputs (a training
+// The convolution of every sample of `in`, `epilogue(n, y_pad)` consuming each
+// sample's padded output (L-W+1, Kp), bias b (K values, or none) included, as
+// conv1d_samples (kernels/conv1d.hpp) does. On a wide layer the GEMMs run over
+// groups of samples (the packed path, the transformed weights packed), so that
+// each block of them is fetched once per group. keep_inputs (a training
 // forward, `in` dense): the transform of every sample stays in sc.v for
 // winograd_weight_gradient, unless that would take more than
 // winograd_kept_bytes (long sequences through wide layers transform again).
