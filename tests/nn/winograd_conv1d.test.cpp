@@ -13,8 +13,8 @@
 using namespace sster;
 using sster::test::random_tensor;
 
-TEST_CASE("Winograd F(r, r) transforms compute the r-tap correlation of a tile (r = 2, 3, 4)") {
-  for (index_t r = 2; r <= 4; ++r) {
+TEST_CASE("Winograd F(r, r) transforms compute the r-tap correlation of a tile (r = 2 to 5)") {
+  for (index_t r = 2; r <= 5; ++r) {
     CAPTURE(r);
     const auto t = kernels::winograd_transform(r);
     REQUIRE(t.alpha == 2 * r - 1);
@@ -34,6 +34,14 @@ TEST_CASE("Winograd F(r, r) transforms compute the r-tap correlation of a tile (
       for (index_t j = 0; j < r; ++j) expected += d[u + j] * g[j];
       CHECK(y == doctest::Approx(expected).epsilon(1e-6));
     }
+    // The float transforms are exact: the input's small multiples of 1/4
+    // (none a rounding residue of the inverse scaled up: those reach 1e13),
+    // the output's zero or powers of two.
+    for (const float e : t.bt) {
+      CHECK(std::abs(e) <= 100);
+      CHECK(4 * e == std::round(4 * e));
+    }
+    for (const float e : t.at) CHECK((e == 0 || std::exp2(std::round(std::log2(std::abs(e)))) == std::abs(e)));
   }
 }
 

@@ -64,13 +64,28 @@ __attribute__((noinline)) static void gemm_block(const T* a, const T* b, T* c, c
     for (int v = 0; v < NV; ++v) O::storeu(c + r * s.ldc + v * w, acc[r][v]);
 }
 
-// Rows [0, rows) in blocks of R, the remainder by one smaller block.
+// One block of `height` rows, 1 <= height <= R, by its kernel.
+template <class T, int NV, int R>
+static void gemm_block_of(index_t height, const T* a, const T* b, T* c, const T* init, GemmInit mode,
+                          const GemmShape& s) {
+  if constexpr (R > 1) {
+    if (height < R) return gemm_block_of<T, NV, R - 1>(height, a, b, c, init, mode, s);
+  }
+  gemm_block<T, R, NV>(a, b, c, init, mode, s);
+}
+
+// Rows [0, rows) in as few blocks of at most R as cover them, of heights as
+// even as can be. The FMA latency needs about 8 independent accumulators:
+// 13 rows as 6 + 6 + 1 leave the last block 2 chains (NV = 2), a quarter of
+// the peak for a thirteenth of the rows (a fifth of a kernel_num 300
+// prediction's time on AVX2), where 4 + 4 + 5 keep every block at full speed.
 template <class T, int NV, int R = block_rows<T, NV>>
 static void gemm_rows(index_t rows, const T* a, const T* b, T* c, const T* init, GemmInit mode, const GemmShape& s) {
-  index_t r0 = 0;
-  for (; r0 + R <= rows; r0 += R) gemm_block<T, R, NV>(a + r0 * s.a_row, b, c + r0 * s.ldc, init, mode, s);
-  if constexpr (R > 1) {
-    if (rows - r0 > 0) gemm_rows<T, NV, R - 1>(rows - r0, a + r0 * s.a_row, b, c + r0 * s.ldc, init, mode, s);
+  const index_t blocks = (rows + R - 1) / R;
+  for (index_t i = 0, r0 = 0; i < blocks; ++i) {
+    const index_t height = (rows - r0) / (blocks - i);
+    gemm_block_of<T, NV, R>(height, a + r0 * s.a_row, b, c + r0 * s.ldc, init, mode, s);
+    r0 += height;
   }
 }
 
@@ -673,12 +688,12 @@ static void winograd_input(const T* xp, index_t tiles, index_t Cp, const T* bt, 
   for (index_t i = 0; i < tiles; ++i)
     for (index_t c = 0; c < Cp; c += w) {
       V d[A];
-#pragma GCC unroll 8
+#pragma GCC unroll 9
       for (int j = 0; j < A; ++j) d[j] = O::load(xp + (R * i + j) * Cp + c);
-#pragma GCC unroll 8
+#pragma GCC unroll 9
       for (int a = 0; a < A; ++a) {
         V acc = O::set(T{0});
-#pragma GCC unroll 8
+#pragma GCC unroll 9
         for (int j = 0; j < A; ++j) acc = O::fma(O::set(bt[a * A + j]), d[j], acc);
         O::store(v + a * alpha_stride + i * Cp + c, acc);
       }
@@ -699,12 +714,12 @@ static void winograd_filter(const T* src, index_t rows, index_t tiles, index_t K
   for (index_t i = 0; i < tiles; ++i)
     for (index_t k = 0; k < Kp; k += w) {
       V d[R];
-#pragma GCC unroll 8
+#pragma GCC unroll 9
       for (int u = 0; u < R; ++u) d[u] = R * i + u < rows ? O::load(src + (R * i + u) * Kp + k) : O::set(T{0});
-#pragma GCC unroll 8
+#pragma GCC unroll 9
       for (int a = 0; a < A; ++a) {
         V acc = O::set(T{0});
-#pragma GCC unroll 8
+#pragma GCC unroll 9
         for (int u = 0; u < R; ++u) acc = O::fma(O::set(g[a * R + u]), d[u], acc);
         O::store(gt + a * alpha_stride + i * Kp + k, acc);
       }
@@ -725,11 +740,11 @@ static void winograd_output(const T* m, index_t alpha_stride, index_t tiles, ind
     const index_t rows = std::min<index_t>(R, lo - R * i);
     for (index_t k = 0; k < Kp; k += w) {
       V p[A];
-#pragma GCC unroll 8
+#pragma GCC unroll 9
       for (int a = 0; a < A; ++a) p[a] = O::load(m + a * alpha_stride + i * Kp + k);
       for (index_t u = 0; u < rows; ++u) {
         V acc = O::load(bias + k);
-#pragma GCC unroll 8
+#pragma GCC unroll 9
         for (int a = 0; a < A; ++a) acc = O::fma(O::set(at[u * A + a]), p[a], acc);
         O::store(y + (R * i + u) * Kp + k, acc);
       }

@@ -1,7 +1,8 @@
 #pragma once
 // Winograd's minimal filtering for the convolutions after the first: the
 // same valid convolution as kernels/conv1d.hpp (x (B, L, C), w (W, C, K),
-// bias), in 2r-1 GEMMs of about half the multiply-adds of the direct one.
+// bias), in 2r-1 GEMMs of about a third of the multiply-adds of the direct
+// one.
 //
 // The W taps are cut into groups of r (the last padded with zero taps) and
 // the output rows into tiles of r. Tap group g of output tile i reads input
@@ -13,20 +14,24 @@
 // group's C channels), and since tile i's group g reads input tile i+g, row i
 // of a GEMM's A is input tiles i .. i+groups-1 one after the other: a
 // strided view of V[a], read in place like the direct convolution's windows.
-// Per r outputs and r taps that is alpha multiply-adds for r^2: with r = 4,
-// 25 taps (7 groups) cost 7 * 7 / 4 = 12.25 per output and channel pair
-// against 25.
+// Per r outputs and r taps that is alpha multiply-adds for r^2: with r = 5,
+// 25 taps (5 groups) cost 9 * 5 / 5 = 9 per output and channel pair against
+// 25 (F(4, 4): 7 groups, 12.25).
 //
-// The transforms come from the interpolation points 0, 1, -1, 2, -2, 1/2 and
-// infinity (Toom-Cook): exact in exact arithmetic; in float the results
-// differ from the direct convolution's by about 1e-6 of the magnitudes summed
-// (the direct GEMM's own rounding: ~4e-7; tests/nn/winograd_conv1d.test.cpp
-// bounds it at 1e-5). The weight gradient and the input gradient are
-// Winograd convolutions too (see winograd_weight_gradient; the input gradient
-// is a convolution by the flipped kernel), so training gains as much as
-// prediction. float only: double (the gradient checks) stays on the direct
-// GEMMs. Each sample still goes through the same operations whatever the
-// batch and thread count, so results stay deterministic.
+// The transforms come from the interpolation points 0, 1, -1, 2, -2, 1/2,
+// -1/2, -4 and infinity (Toom-Cook): exact in exact arithmetic, and the input
+// transform's entries are multiples of 1/4, the output's powers of two, all
+// exact in float. In float the results differ from the direct convolution's by
+// about 1e-6 of the magnitudes summed, the input gradient's by up to ~7e-6
+// (the direct GEMM's own rounding: ~4e-7; F(4, 4)'s: 2.5e-7 and 1e-6): the
+// price of the larger tile, whose transforms add larger terms.
+// tests/nn/winograd_conv1d.test.cpp bounds it at 1e-5. The weight gradient and
+// the input gradient are Winograd convolutions too (see
+// winograd_weight_gradient; the input gradient is a convolution by the flipped
+// kernel), so training gains as much as prediction. float only: double (the
+// gradient checks) stays on the direct GEMMs. Each sample still goes through
+// the same operations whatever the batch and thread count, so results stay
+// deterministic.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -90,7 +95,7 @@ inline std::vector<double> inverse(std::vector<double> m, index_t n) {
 
 }  // namespace detail
 
-// F(r, r) for r = 2..4. Correlation y = M(w) d is the transpose of the
+// F(r, r) for r = 2..5. Correlation y = M(w) d is the transpose of the
 // convolution Toom-Cook computes as V^-1 [(V_r w) . (V_r d)], so
 // A^T = V_r^T, G = V_r and B^T = V^-T, where V_k (alpha x k) evaluates a
 // polynomial of k coefficients at the points (infinity: its leading one) and
@@ -98,8 +103,8 @@ inline std::vector<double> inverse(std::vector<double> m, index_t n) {
 // the row of G by the inverse, so the roundings land in the weights' transform,
 // which is computed in double.
 inline WinogradTransform winograd_transform(index_t r) {
-  assert(r >= 2 && r <= 4);
-  const double finite[] = {0, 1, -1, 2, -2, 0.5};
+  assert(r >= 2 && r <= 5);
+  const double finite[] = {0, 1, -1, 2, -2, 0.5, -0.5, -4};
   const index_t alpha = 2 * r - 1;
   // The value of the point i's row of V_k at column j.
   const auto vandermonde = [&](index_t i, index_t j, index_t k) {
@@ -110,7 +115,14 @@ inline WinogradTransform winograd_transform(index_t r) {
   std::vector<double> v(to_size(alpha * alpha));
   for (index_t i = 0; i < alpha; ++i)
     for (index_t j = 0; j < alpha; ++j) v[to_size(i * alpha + j)] = vandermonde(i, j, alpha);
-  const auto v_inv = detail::inverse(v, alpha);
+  auto v_inv = detail::inverse(v, alpha);
+  // Where the exact inverse has zeros, the elimination leaves roundings
+  // (~1e-16 of the largest entry); the row scaling below must not take one
+  // for the smallest entry.
+  const double largest = std::abs(*std::max_element(v_inv.begin(), v_inv.end(),
+                                                    [](double p, double q) { return std::abs(p) < std::abs(q); }));
+  for (double& e : v_inv)
+    if (std::abs(e) < 1e-12 * largest) e = 0;
   t.bt.resize(to_size(alpha * alpha));
   t.g.resize(to_size(alpha * r));
   t.at.resize(to_size(r * alpha));
@@ -129,9 +141,11 @@ inline WinogradTransform winograd_transform(index_t r) {
   return t;
 }
 
-// The tile size sster runs: r = 4 (a half of the multiply-adds at 25 taps).
-inline constexpr index_t winograd_r = 4;
-inline const WinogradTransform& winograd_f4() {
+// The tile size sster runs: r = 5 (9 multiply-adds per output and channel
+// pair at pysster's 25 taps, where F(4, 4) needs 12.25; its rounding is 4-6
+// times F(4, 4)'s, still far below what float training notices).
+inline constexpr index_t winograd_r = 5;
+inline const WinogradTransform& winograd_tiles() {
   static const WinogradTransform t = winograd_transform(winograd_r);
   return t;
 }
@@ -141,7 +155,7 @@ inline const WinogradTransform& winograd_f4() {
 // (the one-hot first layers run the gather convolution, kernels/gather_conv1d.hpp).
 template <class T>
 bool winograd_pays(const ConvShape& s) {
-  return std::is_same_v<T, float> && s.W >= 2 * winograd_r && s.C >= 16;
+  return std::is_same_v<T, float> && s.W > winograd_r && s.C >= 16;
 }
 
 // Buffers of one layer replica and direction (the forward and the input
@@ -200,7 +214,7 @@ namespace detail {
 // Training changes the weights every step, so this runs per step and layer
 // replica: the loop over k innermost, where it vectorises.
 inline void winograd_weights(const float* w, const ConvShape& s, index_t Kp, bool packed, WinogradScratch& sc) {
-  const WinogradTransform& t = winograd_f4();
+  const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   const index_t n = s.W * s.C * s.K, per_point = geo.depth * Kp;
   const auto packed_for = packed ? std::optional(kernel_set()) : std::nullopt;
@@ -251,7 +265,7 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
     std::fill(xp + (in.first + in.rows) * geo.Cp, xp + geo.rows * geo.Cp, 0.f);
     with_kernels<float>([&](auto k) {
       decltype(k)::template winograd_input<float, winograd_r>(xp, geo.in_tiles, geo.Cp,
-                                                              winograd_f4().bt.data(), v + i * geo.in_tiles * geo.Cp,
+                                                              winograd_tiles().bt.data(), v + i * geo.in_tiles * geo.Cp,
                                                               v_stride);
     });
   }
@@ -262,11 +276,11 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
 // U[a]. Input tiles that hold only zero rows of `in` (the input gradient's
 // border) are skipped: the output tiles that read every group in one GEMM, the
 // others four at a time (blocks of the register tiles' height) over the groups
-// that meet a non-zero tile. At pysster's defaults that skips 14% of the
-// second block's input-gradient products and 36% of the third's.
+// that meet a non-zero tile. At pysster's defaults that skips 9% of the
+// second block's input-gradient products and 29% of the third's.
 inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const float* v,
                               index_t v_stride, const WinogradScratch& sc, float* m) {
-  const WinogradTransform& t = winograd_f4();
+  const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   const index_t alpha_rows = t.alpha - 1;  // input tile j reads rows r j .. r j + alpha - 1
   const index_t t_lo = std::max<index_t>(0, (in.first - alpha_rows + t.r - 1) / t.r);
@@ -302,7 +316,7 @@ inline constexpr index_t winograd_kept_bytes = index_t{32} << 20;
 template <class Epilogue>
 void winograd_conv1d_samples(const WinogradInput& in, const float* w, const float* b, const ConvShape& s, index_t Kp,
                              bool keep_inputs, WinogradScratch& sc, Epilogue&& epilogue) {
-  const WinogradTransform& t = winograd_f4();
+  const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   assert(!keep_inputs || (in.first == 0 && in.rows == s.L && in.ld == s.C));
   const bool wide = wide_product<float>(geo.depth, Kp);
@@ -368,7 +382,7 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
 // turns the products into dw (W, C, K).
 inline void winograd_weight_gradient(const float* x, const float* g, index_t n0, index_t count, const ConvShape& s,
                                      index_t Kp, bool first, WinogradScratch& sc) {
-  const WinogradTransform& t = winograd_f4();
+  const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   const index_t sample_v = geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
   const bool kept = sc.kept_x == x && sc.kept_B == s.B && sc.kept_L == s.L;
@@ -400,7 +414,7 @@ inline void winograd_weight_gradient(const float* x, const float* g, index_t n0,
 }
 
 inline void winograd_weight_gradient_finish(const ConvShape& s, index_t Kp, const WinogradScratch& sc, float* dw) {
-  const WinogradTransform& t = winograd_f4();
+  const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   for (index_t tap = 0; tap < s.W; ++tap) {
     const index_t j = tap / t.r, jj = tap % t.r;
