@@ -146,14 +146,14 @@ TEST_CASE("Winograd weight gradient from the training forward's kept input trans
       const auto gradients = [&](bool for_training, const Tensor<float>* between) {
         kernels::ConvScratch<float> scratch;
         kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch, fastest, for_training);
-        CHECK((scratch.winograd.kept_x == x.data()) == for_training);
+        CHECK((scratch.winograd.kept.x == x.data()) == for_training);
         if (between) {
           kernels::conv1d_forward(between->data(), w.data(), b.data(), y.data(), s, scratch, fastest, false);
-          CHECK(scratch.winograd.kept_x == nullptr);
+          CHECK(scratch.winograd.kept.x == nullptr);
         }
         Tensor<float> dx(x.shape()), dw(w.shape()), db(b.shape());
         kernels::conv1d_backward(x.data(), w.data(), g.data(), dx.data(), dw.data(), db.data(), s, scratch, fastest);
-        CHECK((scratch.winograd.kept_x == x.data()) == (for_training && !between));  // transforming again drops it
+        CHECK((scratch.winograd.kept.x == x.data()) == (for_training && !between));  // transforming again drops it
         std::vector<float> all(dx.data(), dx.data() + dx.size());
         all.insert(all.end(), dw.data(), dw.data() + dw.size());
         return all;
@@ -171,7 +171,7 @@ TEST_CASE("Winograd weight gradient from the training forward's kept input trans
   Tensor<float> y({big.B, big.out_len(), big.K});
   kernels::ConvScratch<float> scratch;
   kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), big, scratch, fastest, true);
-  CHECK(scratch.winograd.kept_x == nullptr);
+  CHECK(scratch.winograd.kept.x == nullptr);
   CHECK(worst_relative_error(y, x, w, b, big) < 1e-5);
 }
 

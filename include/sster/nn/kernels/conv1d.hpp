@@ -295,7 +295,7 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
         ConvShape shape = dx_shape;
         shape.B = count;
         winograd_conv1d_samples(WinogradInput{g, Kp, lo * Kp, s.W - 1, lo}, sc.flipped.data(), nullptr, shape, Cp,
-                                false, sc.winograd_dx, [&](index_t n, const float* dxp) {
+                                /*keep_inputs=*/false, sc.winograd_dx, [&](index_t n, const float* dxp) {
                                   unpad_rows(dxp, s.L, C, Cp, dx_group + n * s.L * C);
                                 });
       }

@@ -164,7 +164,7 @@ bool winograd_pays(const ConvShape& s) {
 // layer's weights do not change between calls); on a wide layer it is kept
 // packed for the GEMMs (once per transform, not once per GEMM call). A
 // training forward keeps the transform of its whole input for the weight
-// gradient that follows (kept_*), which then need not transform it again.
+// gradient that follows (kept), which then need not transform it again.
 struct WinogradScratch {
   AlignedVector<float> u;         // (alpha, groups * Cp, Kp) transformed weights
   std::optional<KernelSet> u_packed_for;  // u's U[a] packed for this set's GEMMs (pack_gemm_b), or plain
@@ -172,8 +172,11 @@ struct WinogradScratch {
   AlignedVector<float> bias;      // (Kp) the bias, zero-padded
   AlignedVector<float> xp;        // (in_tiles * r + r - 1, Cp) one sample, zero-padded
   AlignedVector<float> v;         // (alpha, samples, in_tiles, Cp) transformed input
-  const float* kept_x = nullptr;  // whose transform v holds, every sample of it (null: none)
-  index_t kept_B = 0, kept_L = 0;  // and that input's shape
+  struct KeptInput {              // whose transform v holds, every sample of it (x null: none)
+    const float* x = nullptr;
+    index_t B = 0, L = 0;
+    bool is(const float* in, const ConvShape& s) const { return x == in && B == s.B && L == s.L; }
+  } kept;
   AlignedVector<float> m;         // (alpha, samples * out_tiles, Kp) the products
   AlignedVector<float> y_pad;     // (L-W+1, Kp) one sample's output, bias included
   AlignedVector<float> gt;        // (alpha, samples * out_tiles, Kp) transformed output gradient
@@ -327,7 +330,7 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
   const index_t sample_v = geo.in_tiles * geo.Cp;
   const bool keep = keep_inputs && t.alpha * s.B * sample_v * index_t{sizeof(float)} <= winograd_kept_bytes;
   const index_t v_stride = (keep ? s.B : group) * sample_v, m_stride = group * geo.out_tiles * Kp;
-  sc.kept_x = nullptr;
+  sc.kept = {};
   grow_to(sc.v, t.alpha * v_stride);
   grow_to(sc.m, t.alpha * m_stride);
   grow_to(sc.y_pad, geo.lo * Kp);
@@ -360,11 +363,7 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
       epilogue(n0 + i, static_cast<const float*>(sc.y_pad.data()));
     }
   }
-  if (keep) {
-    sc.kept_x = in.x;
-    sc.kept_B = s.B;
-    sc.kept_L = s.L;
-  }
+  if (keep) sc.kept = {.x = in.x, .B = s.B, .L = s.L};
 }
 
 // The weight gradient the same way: dW[r j + jj][c][k] = sum over samples
@@ -385,12 +384,12 @@ inline void winograd_weight_gradient(const float* x, const float* g, index_t n0,
   const WinogradTransform& t = winograd_tiles();
   const WinogradGeometry geo(s);
   const index_t sample_v = geo.in_tiles * geo.Cp, g_stride = count * geo.out_tiles * Kp;
-  const bool kept = sc.kept_x == x && sc.kept_B == s.B && sc.kept_L == s.L;
+  const bool kept = sc.kept.is(x, s);
   const index_t v_stride = (kept ? s.B : count) * sample_v;
   grow_to(sc.gt, t.alpha * g_stride);
   grow_to(sc.mw, t.alpha * geo.depth * Kp);
   if (!kept) {
-    sc.kept_x = nullptr;  // v now holds these samples only
+    sc.kept = {};  // v now holds these samples only
     grow_to(sc.v, t.alpha * v_stride);
     detail::winograd_inputs(WinogradInput::dense(x, s), n0, count, s, sc.v.data(), v_stride, sc);
   }
