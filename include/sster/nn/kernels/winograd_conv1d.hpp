@@ -278,9 +278,10 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
 // tile i reading input tiles i .. i + groups - 1; V[a] at v + a v_stride) by
 // U[a]. Input tiles that hold only zero rows of `in` (the input gradient's
 // border) are skipped: the output tiles that read every group in one GEMM, the
-// others four at a time (blocks of the register tiles' height) over the groups
-// that meet a non-zero tile. At pysster's defaults that skips 9% of the
-// second block's input-gradient products and 29% of the third's.
+// others four at a time (one register block of the GEMM, which at two vectors
+// of columns still keeps 8 FMA chains in flight) over the groups that meet a
+// non-zero tile. At pysster's defaults that skips 9% of the second block's
+// input-gradient products and 29% of the third's.
 inline void winograd_products(const WinogradInput& in, const ConvShape& s, index_t Kp, const float* v,
                               index_t v_stride, const WinogradScratch& sc, float* m) {
   const WinogradTransform& t = winograd_tiles();
