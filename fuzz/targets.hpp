@@ -247,7 +247,7 @@ inline Tally fasta(std::string_view bytes) {
     fold::FoldRequest request;
     // O(n span^2): damaged files can hold long sequences. What is at stake
     // here is the letters and the text written; the energies have their own
-    // tests (tests/fold), and a span of 12 takes a third of 24's time.
+    // tests (tests/fold), and a span of 12 halves 24's folding time.
     request.fold.max_span = 12;
     request.partition = true;
     request.profile_letters = "FHIMST";
