@@ -50,10 +50,8 @@ struct Dropout : NoParams {
     keep_.resize(to_size(x.size()));
     const std::uint32_t threshold = keep_threshold();
     assert(n <= index_t{0xffffffff});  // a value's number in the 32-bit stream
-    kernels::with_kernels<T>([&](auto k) {
-      for (index_t b = 0; b < x.shape().B; ++b)
-        decltype(k)::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), keep_.data() + b * n, n);
-    });
+    for (index_t b = 0; b < x.shape().B; ++b)
+      kernels::dropout(sample_key(ctx, b), threshold, scale(), x.sample(b), y.sample(b), keep_.data() + b * n, n);
   }
   // Uses the mask the forward pass drew (a byte per value) instead of hashing
   // again: with AVX2 the hash was 13% of a training profile in which both
@@ -64,9 +62,7 @@ struct Dropout : NoParams {
       return;
     }
     assert(to_size(grad_out.size()) == keep_.size());
-    kernels::with_kernels<T>([&](auto k) {
-      decltype(k)::dropout_backward(keep_.data(), scale(), grad_out.data(), grad_in.data(), grad_out.size());
-    });
+    kernels::dropout_backward(keep_.data(), scale(), grad_out.data(), grad_in.data(), grad_out.size());
   }
 
   // Internal state below (public only so the layer stays an aggregate

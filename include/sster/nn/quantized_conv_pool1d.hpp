@@ -64,10 +64,8 @@ class QuantizedConvPool {
     pool_rows_.resize(to_size(2 * Kp));
     pool_argmax_.resize(to_size(Kp));
     convolve(x, [&](index_t n, const float* conv) {
-      kernels::with_kernels<float>([&](auto k) {
-        decltype(k)::pool_epilogue(conv, lo, K, Kp, w.pool, y.data() + n * per, argmax_.data() + n * per,
-                                   (x.shape().B - n) * per, pool_rows_.data(), pool_argmax_.data());
-      });
+      kernels::pool_epilogue(conv, lo, K, Kp, w.pool, y.data() + n * per, argmax_.data() + n * per,
+                             (x.shape().B - n) * per, pool_rows_.data(), pool_argmax_.data());
     });
   }
 

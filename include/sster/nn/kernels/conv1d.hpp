@@ -279,7 +279,7 @@ void conv1d_backward_samples(const T* x, const T* w, T* dx, T* dw, T* db, const 
     const index_t count = std::min(group, s.B - n0);
     T* g = sc.g_pad.data();
     for (index_t i = 0; i < count; ++i) pre_grad(n0 + i, g + i * lo * Kp);
-    with_kernels<T>([&](auto k) { decltype(k)::add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data()); });
+    add_rows(static_cast<const T*>(g), count * lo, Kp, sc.db_pad.data());
     const GemmInit init = n0 == 0 ? GemmInit::zero : GemmInit::accumulate;
     if constexpr (std::is_same_v<T, float>) {
       if (fast_dw) winograd_weight_gradient(x, g, n0, count, s, Kp, init == GemmInit::zero, sc.winograd);
@@ -340,10 +340,8 @@ void conv1d_pool_forward(const T* x, const T* w, const T* b, T* y, std::int32_t*
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_samples(x, w, b, s, scratch, algorithm, for_training, [&](index_t n, const T* yp) {
-    with_kernels<T>([&](auto k) {
-      decltype(k)::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per,
-                                 scratch.rows.data(), scratch.row_argmax.data());
-    });
+    pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
+                  scratch.row_argmax.data());
   });
 }
 
@@ -355,10 +353,8 @@ void conv1d_pool_backward(const T* x, const T* w, const T* y, const std::int32_t
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::conv1d_backward_samples(x, w, dx, dw, db, s, scratch, algorithm, [&](index_t n, T* gp) {
-    with_kernels<T>([&](auto k) {
-      decltype(k)::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
-                                   scratch.rows.data(), scratch.row_argmax.data());
-    });
+    unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
+                    scratch.rows.data(), scratch.row_argmax.data());
   });
 }
 

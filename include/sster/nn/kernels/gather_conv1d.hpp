@@ -114,15 +114,8 @@ void gather_samples(const std::uint8_t* x, const T* scale, const T* w, const T* 
   sc.offsets.resize(to_size(s.L));
   for (index_t n = 0; n < s.B; ++n) {
     symbol_offsets(x + n * s.L, s.L, C, Kp, sc.offsets.data());
-    with_kernels<T>([&](auto k) {
-      using Set = decltype(k);
-      if (scale)
-        Set::template gather_sample<T, true>(sc.offsets.data(), scale + n * s.L, sc.w_pad.data(), C, s.W, lo, Kp,
-                                             sc.b_pad.data(), sc.y_pad.data());
-      else
-        Set::template gather_sample<T, false>(sc.offsets.data(), scale, sc.w_pad.data(), C, s.W, lo, Kp,
-                                              sc.b_pad.data(), sc.y_pad.data());
-    });
+    gather_sample(sc.offsets.data(), scale ? scale + n * s.L : scale, sc.w_pad.data(), C, s.W, lo, Kp,
+                  sc.b_pad.data(), sc.y_pad.data());
     epilogue(n, static_cast<const T*>(sc.y_pad.data()));
   }
 }
@@ -141,16 +134,9 @@ void gather_backward_samples(const std::uint8_t* x, const T* scale, T* dw, T* db
   for (index_t n = 0; n < s.B; ++n) {
     pre_grad(n, g);
     group_positions(x + n * s.L, s.L, C, sc.offsets.data(), sc.starts.data());
-    with_kernels<T>([&](auto k) {
-      using Set = decltype(k);
-      Set::add_rows(static_cast<const T*>(g), lo, Kp, sc.db_pad.data());
-      if (scale)
-        Set::template symbol_backward_sample<T, true>(sc.offsets.data(), sc.starts.data(), scale + n * s.L,
-                                                      sc.g_pad.data(), C, s.W, Kp, sc.dw_pad.data());
-      else
-        Set::template symbol_backward_sample<T, false>(sc.offsets.data(), sc.starts.data(), scale, sc.g_pad.data(), C,
-                                                       s.W, Kp, sc.dw_pad.data());
-    });
+    add_rows(static_cast<const T*>(g), lo, Kp, sc.db_pad.data());
+    symbol_backward_sample(sc.offsets.data(), sc.starts.data(), scale ? scale + n * s.L : scale, sc.g_pad.data(), C,
+                           s.W, Kp, sc.dw_pad.data());
   }
   for (index_t j = 0; j < s.W; ++j)
     unpad_rows(static_cast<const T*>(sc.dw_pad.data()) + j * (C + 1) * Kp, C, K, Kp, dw + j * C * K);
@@ -183,10 +169,8 @@ void gather_conv1d_pool_forward(const std::uint8_t* x, const T* scale, const T* 
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::gather_samples(x, scale, w, b, s, scratch, [&](index_t n, const T* yp) {
-    with_kernels<T>([&](auto k) {
-      decltype(k)::pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per,
-                                 scratch.rows.data(), scratch.row_argmax.data());
-    });
+    pool_epilogue(yp, lo, K, Kp, p, y + n * per, argmax + n * per, (s.B - n) * per, scratch.rows.data(),
+                  scratch.row_argmax.data());
   });
 }
 
@@ -198,10 +182,8 @@ void gather_conv1d_pool_backward(const std::uint8_t* x, const T* scale, const T*
   scratch.rows.resize(to_size(2 * Kp));
   scratch.row_argmax.resize(to_size(Kp));
   detail::gather_backward_samples(x, scale, dw, db, s, scratch, [&](index_t n, T* gp) {
-    with_kernels<T>([&](auto k) {
-      decltype(k)::unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
-                                   scratch.rows.data(), scratch.row_argmax.data());
-    });
+    unpool_gradient(gy + n * per, y + n * per, argmax + n * per, lo, K, Kp, p, gp, (s.B - n) * per,
+                    scratch.rows.data(), scratch.row_argmax.data());
   });
 }
 

@@ -14,6 +14,22 @@
 // outside these structs (buffers, padding, the references) is plain C++.
 // with_kernels<T>(f) calls f with the struct of the set in use: float goes
 // to the set chosen at start-up, double (gradient checks) to the generic one.
+// The layers call the kernels through the entry points at the end (and
+// small_gemm, pack_gemm_b in kernels/small_gemm.hpp), each of which runs its
+// loop on the set in use.
+//
+// Compiling the kernels once. The three sets are a quarter of the compile
+// time of every translation unit that trains or runs a network. A program of
+// many units can compile them once: define SSTER_COMPILED_KERNELS in every
+// unit and compile sster/nn/kernels/compiled_kernels.cpp into the program.
+// The units then see the entry points as explicit instantiation declarations
+// (SSTER_EXTERN_KERNELS) and leave the kernel sets to that one file. This
+// works because the entry points are templates that are not inline: GCC
+// compiles an extern template again wherever it is inline (it wants the body
+// for inlining), and the structs' members are all inline. sster's meson
+// build compiles its tool, tests, examples and benchmarks this way; without
+// the macro every unit compiles the kernels it calls, as a header-only
+// library must.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -116,5 +132,122 @@ index_t simd_padded(index_t n) {
   const index_t w = vector_width<T>();
   return (n + w - 1) / w * w;
 }
+
+// ------------------------------------------------------------ entry points
+// The loops of kernels/vector_kernels.ipp on the set in use; what each
+// computes is said there.
+
+// A convolution's padded output rows pooled and activated (FusedPool).
+template <class T>
+void pool_epilogue(const T* conv, index_t lo, index_t K, index_t Kp, const FusedPool& p, T* y, std::int32_t* argmax,
+                   index_t room, T* tmp, std::int32_t* tmp_argmax) {
+  with_kernels<T>([&](auto k) { decltype(k)::pool_epilogue(conv, lo, K, Kp, p, y, argmax, room, tmp, tmp_argmax); });
+}
+
+// pool_epilogue's gradient: the pooled gradient back on the padded conv rows.
+template <class T>
+void unpool_gradient(const T* gy, const T* y, const std::int32_t* argmax, index_t lo, index_t K, index_t Kp,
+                     const FusedPool& p, T* g, index_t room, T* tmp, std::int32_t* tmp_argmax) {
+  with_kernels<T>([&](auto k) { decltype(k)::unpool_gradient(gy, y, argmax, lo, K, Kp, p, g, room, tmp, tmp_argmax); });
+}
+
+// acc (Kp) += the sum of g's rows (rows x Kp): a bias gradient.
+template <class T>
+void add_rows(const T* g, index_t rows, index_t Kp, T* acc) {
+  with_kernels<T>([&](auto k) { decltype(k)::add_rows(g, rows, Kp, acc); });
+}
+
+template <class T>
+void dropout(RandomKey key, std::uint32_t threshold, T scale, const T* x, T* y, std::uint8_t* keep, index_t n) {
+  with_kernels<T>([&](auto k) { decltype(k)::dropout(key, threshold, scale, x, y, keep, n); });
+}
+
+template <class T>
+void dropout_backward(const std::uint8_t* keep, T scale, const T* g, T* g_in, index_t n) {
+  with_kernels<T>([&](auto k) { decltype(k)::dropout_backward(keep, scale, g, g_in, n); });
+}
+
+// The one-hot convolution of a sample by table lookups (kernels/gather_conv1d.hpp);
+// `scale` per position, or null for ones.
+template <class T>
+void gather_sample(const std::int32_t* off, const T* scale, const T* table, index_t C, index_t W, index_t lo,
+                   index_t Kp, const T* bias, T* y) {
+  with_kernels<T>([&](auto k) {
+    if (scale)
+      decltype(k)::template gather_sample<T, true>(off, scale, table, C, W, lo, Kp, bias, y);
+    else
+      decltype(k)::template gather_sample<T, false>(off, scale, table, C, W, lo, Kp, bias, y);
+  });
+}
+
+// gather_sample's weight gradient.
+template <class T>
+void symbol_backward_sample(const std::int32_t* order, const std::int32_t* starts, const T* scale, const T* gb,
+                            index_t C, index_t W, index_t Kp, T* table) {
+  with_kernels<T>([&](auto k) {
+    if (scale)
+      decltype(k)::template symbol_backward_sample<T, true>(order, starts, scale, gb, C, W, Kp, table);
+    else
+      decltype(k)::template symbol_backward_sample<T, false>(order, starts, scale, gb, C, W, Kp, table);
+  });
+}
+
+// The tile size sster runs Winograd's convolutions with (kernels/
+// winograd_conv1d.hpp): r = 5, 9 multiply-adds per output and channel pair
+// at pysster's 25 taps, where F(4, 4) needs 12.25; its rounding is 4-6 times
+// F(4, 4)'s, still far below what float training notices.
+inline constexpr index_t winograd_r = 5;
+
+// Winograd's transforms of a sample's input tiles, of its output gradient
+// (for the weight gradient) and of its products back to output rows.
+template <class T>
+void winograd_input(const T* xp, index_t tiles, index_t Cp, const T* bt, T* v, index_t alpha_stride) {
+  with_kernels<T>([&](auto k) { decltype(k)::template winograd_input<T, winograd_r>(xp, tiles, Cp, bt, v, alpha_stride); });
+}
+
+template <class T>
+void winograd_filter(const T* src, index_t rows, index_t tiles, index_t Kp, const T* g, T* gt, index_t alpha_stride) {
+  with_kernels<T>([&](auto k) {
+    decltype(k)::template winograd_filter<T, winograd_r>(src, rows, tiles, Kp, g, gt, alpha_stride);
+  });
+}
+
+template <class T>
+void winograd_output(const T* m, index_t alpha_stride, index_t tiles, index_t lo, index_t Kp, const T* at,
+                     const T* bias, T* y) {
+  with_kernels<T>([&](auto k) {
+    decltype(k)::template winograd_output<T, winograd_r>(m, alpha_stride, tiles, lo, Kp, at, bias, y);
+  });
+}
+
+// The entry points' instances: declared extern where SSTER_COMPILED_KERNELS
+// is defined, defined by compiled_kernels.cpp. Winograd runs in float only.
+#if defined(SSTER_COMPILED_KERNELS)
+#define SSTER_EXTERN_KERNELS(INSTANCES) INSTANCES(extern)
+#else
+#define SSTER_EXTERN_KERNELS(INSTANCES)
+#endif
+
+#define SSTER_VECTOR_KERNEL_INSTANCES_OF(EXTERN, T)                                                                 \
+  EXTERN template void pool_epilogue<T>(const T*, index_t, index_t, index_t, const FusedPool&, T*, std::int32_t*,   \
+                                        index_t, T*, std::int32_t*);                                                \
+  EXTERN template void unpool_gradient<T>(const T*, const T*, const std::int32_t*, index_t, index_t, index_t,       \
+                                          const FusedPool&, T*, index_t, T*, std::int32_t*);                        \
+  EXTERN template void add_rows<T>(const T*, index_t, index_t, T*);                                                 \
+  EXTERN template void dropout<T>(RandomKey, std::uint32_t, T, const T*, T*, std::uint8_t*, index_t);               \
+  EXTERN template void dropout_backward<T>(const std::uint8_t*, T, const T*, T*, index_t);                          \
+  EXTERN template void gather_sample<T>(const std::int32_t*, const T*, const T*, index_t, index_t, index_t,         \
+                                        index_t, const T*, T*);                                                     \
+  EXTERN template void symbol_backward_sample<T>(const std::int32_t*, const std::int32_t*, const T*, const T*,      \
+                                                 index_t, index_t, index_t, T*);
+#define SSTER_VECTOR_KERNEL_INSTANCES(EXTERN)                                                                       \
+  SSTER_VECTOR_KERNEL_INSTANCES_OF(EXTERN, float)                                                                   \
+  SSTER_VECTOR_KERNEL_INSTANCES_OF(EXTERN, double)                                                                  \
+  EXTERN template void winograd_input<float>(const float*, index_t, index_t, const float*, float*, index_t);         \
+  EXTERN template void winograd_filter<float>(const float*, index_t, index_t, index_t, const float*, float*,        \
+                                              index_t);                                                             \
+  EXTERN template void winograd_output<float>(const float*, index_t, index_t, index_t, index_t, const float*,       \
+                                              const float*, float*);
+SSTER_EXTERN_KERNELS(SSTER_VECTOR_KERNEL_INSTANCES)
 
 }  // namespace sster::kernels

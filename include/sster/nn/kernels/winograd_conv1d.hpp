@@ -141,10 +141,8 @@ inline WinogradTransform winograd_transform(index_t r) {
   return t;
 }
 
-// The tile size sster runs: r = 5 (9 multiply-adds per output and channel
-// pair at pysster's 25 taps, where F(4, 4) needs 12.25; its rounding is 4-6
-// times F(4, 4)'s, still far below what float training notices).
-inline constexpr index_t winograd_r = 5;
+// winograd_r, the tile size, is defined with the transforms' entry points
+// (kernels/vector_kernels.hpp).
 inline const WinogradTransform& winograd_tiles() {
   static const WinogradTransform t = winograd_transform(winograd_r);
   return t;
@@ -266,11 +264,7 @@ inline void winograd_inputs(const WinogradInput& in, index_t n0, index_t count, 
     std::fill(xp, xp + in.first * geo.Cp, 0.f);
     pad_rows(xn, in.rows, s.C, in.ld, xp + in.first * geo.Cp, geo.Cp);
     std::fill(xp + (in.first + in.rows) * geo.Cp, xp + geo.rows * geo.Cp, 0.f);
-    with_kernels<float>([&](auto k) {
-      decltype(k)::template winograd_input<float, winograd_r>(xp, geo.in_tiles, geo.Cp,
-                                                              winograd_tiles().bt.data(), v + i * geo.in_tiles * geo.Cp,
-                                                              v_stride);
-    });
+    winograd_input(xp, geo.in_tiles, geo.Cp, winograd_tiles().bt.data(), v + i * geo.in_tiles * geo.Cp, v_stride);
   }
 }
 
@@ -356,11 +350,8 @@ void winograd_conv1d_samples(const WinogradInput& in, const float* w, const floa
                    static_cast<const float*>(nullptr), GemmInit::zero, gs);
     }
     for (index_t i = 0; i < count; ++i) {
-      with_kernels<float>([&](auto k) {
-        decltype(k)::template winograd_output<float, winograd_r>(sc.m.data() + i * geo.out_tiles * Kp, m_stride,
-                                                                 geo.out_tiles, geo.lo, Kp, t.at.data(),
-                                                                 sc.bias.data(), sc.y_pad.data());
-      });
+      winograd_output(sc.m.data() + i * geo.out_tiles * Kp, m_stride, geo.out_tiles, geo.lo, Kp, t.at.data(),
+                      sc.bias.data(), sc.y_pad.data());
       epilogue(n0 + i, static_cast<const float*>(sc.y_pad.data()));
     }
   }
@@ -396,11 +387,8 @@ inline void winograd_weight_gradient(const float* x, const float* g, index_t n0,
   }
   const float* v = sc.v.data() + (kept ? n0 * sample_v : 0);
   for (index_t i = 0; i < count; ++i)
-    with_kernels<float>([&](auto k) {
-      decltype(k)::template winograd_filter<float, winograd_r>(g + i * geo.lo * Kp, geo.lo, geo.out_tiles, Kp,
-                                                               t.g_float.data(),
-                                                               sc.gt.data() + i * geo.out_tiles * Kp, g_stride);
-    });
+    winograd_filter(g + i * geo.lo * Kp, geo.lo, geo.out_tiles, Kp, t.g_float.data(),
+                    sc.gt.data() + i * geo.out_tiles * Kp, g_stride);
   GemmShape gs{.rows = geo.depth, .cols = Kp, .depth = count * geo.out_tiles, .a_row = 1, .a_col = geo.Cp,
                .ldb = Kp, .ldc = Kp};
   if (count > 1) {
