@@ -18,9 +18,9 @@
 // small_gemm, pack_gemm_b in kernels/small_gemm.hpp), each of which runs its
 // loop on the set in use.
 //
-// Compiling the kernels once. The three sets are a quarter of the compile
-// time of every translation unit that trains or runs a network. A program of
-// many units can compile them once: define SSTER_COMPILED_KERNELS in every
+// Compiling the kernels once. The three sets are a fifth to a third of the
+// compile time of every translation unit that trains or runs a network. A
+// program of many units can compile them once: define SSTER_COMPILED_KERNELS in every
 // unit and compile sster/nn/kernels/compiled_kernels.cpp into the program.
 // The units then see the entry points as explicit instantiation declarations
 // (SSTER_EXTERN_KERNELS) and leave the kernel sets to that one file. This
