@@ -20,9 +20,10 @@
 //
 // Compiling the kernels once. The three sets are a fifth to a third of the
 // compile time of every translation unit that trains or runs a network. A
-// program of many units can compile them once: define SSTER_COMPILED_KERNELS in every
-// unit and compile sster/nn/kernels/compiled_kernels.cpp into the program.
-// The units then see the entry points as explicit instantiation declarations
+// program of many units can compile them once: define
+// SSTER_COMPILED_KERNELS in every unit and compile
+// sster/nn/kernels/compiled_kernels.cpp into the program. The units then see
+// the entry points as explicit instantiation declarations
 // (SSTER_EXTERN_KERNELS) and leave the kernel sets to that one file. This
 // works because the entry points are templates that are not inline: GCC
 // compiles an extern template again wherever it is inline (it wants the body
@@ -202,7 +203,9 @@ inline constexpr index_t winograd_r = 5;
 // (for the weight gradient) and of its products back to output rows.
 template <class T>
 void winograd_input(const T* xp, index_t tiles, index_t Cp, const T* bt, T* v, index_t alpha_stride) {
-  with_kernels<T>([&](auto k) { decltype(k)::template winograd_input<T, winograd_r>(xp, tiles, Cp, bt, v, alpha_stride); });
+  with_kernels<T>([&](auto k) {
+    decltype(k)::template winograd_input<T, winograd_r>(xp, tiles, Cp, bt, v, alpha_stride);
+  });
 }
 
 template <class T>
