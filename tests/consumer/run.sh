@@ -52,10 +52,10 @@ pc=$(find "$tmp/stage" -name sster.pc)
 [ -n "$pc" ] || { echo "consumer: no sster.pc installed" >&2; exit 1; }
 [ -n "$(find "$tmp/stage" -path '*/include/sster/version.hpp')" ] ||
   { echo "consumer: sster/version.hpp is not installed" >&2; exit 1; }
-# The one source file a program of many units compiles the kernels from
-# (SSTER_COMPILED_KERNELS, README: Using sster from another project).
-[ -n "$(find "$tmp/stage" -path '*/include/sster/nn/kernels/compiled_kernels.cpp')" ] ||
-  { echo "consumer: sster/nn/kernels/compiled_kernels.cpp is not installed" >&2; exit 1; }
+# The one source file a program of many units compiles the network runtime
+# from (SSTER_COMPILED_RUNTIME, README: Using sster from another project).
+[ -n "$(find "$tmp/stage" -path '*/include/sster/model/compiled_runtime.cpp')" ] ||
+  { echo "consumer: sster/model/compiled_runtime.cpp is not installed" >&2; exit 1; }
 cflags=$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --cflags sster)
 [[ "$cflags" == *"-I$tmp/stage/"* ]] ||
   { echo "consumer: pkg-config --cflags sster gives '$cflags', not the installed headers" >&2; exit 1; }

@@ -66,14 +66,14 @@ TEST_CASE("restrict_to: one share of a file, numbers and lines of the whole file
   std::string text;
   for (int i = 1; i <= 7; ++i) text += ">r" + std::to_string(i) + "\nAC\nGT\n";
   test::write_file(dir.file("a.fa"), text);
-  for (const auto [first, end] : {std::pair<index_t, index_t>{0, 3}, {3, 5}, {5, 7}, {6, 100}, {2, 2}, {9, 12}}) {
+  for (const auto& [first, end] : {std::pair<index_t, index_t>{0, 3}, {3, 5}, {5, 7}, {6, 100}, {2, 2}, {9, 12}}) {
     CAPTURE(first);
     CAPTURE(end);
     FastaReader reader(dir.file("a.fa"));
     reader.restrict_to(first, end);
     std::vector<index_t> numbers;
     for (FastaRecord rec; reader.next(rec);) {
-      CHECK(rec.name == "r" + std::to_string(rec.number));
+      CHECK(rec.name == std::string("r").append(std::to_string(rec.number)));
       CHECK(rec.line == 3 * rec.number - 2);
       CHECK(rec.sequence == "ACGT");
       numbers.push_back(rec.number);

@@ -98,4 +98,9 @@ Network<T> build_network(const Params& params, const InputSpec& input, index_t c
   return Network<T>(input, std::move(layers));
 }
 
+// Compiled once where SSTER_COMPILED_RUNTIME is defined (model/compiled_runtime.cpp).
+#if defined(SSTER_COMPILED_RUNTIME)
+extern template Network<float> build_network<float>(const Params&, const InputSpec&, index_t);
+#endif
+
 }  // namespace sster

@@ -96,27 +96,7 @@ class Network {
     std::size_t layer;  // the layer that runs it
   };
 
-  Network(InputSpec input, std::vector<AnyLayer<T>> layers) : input_(input), layers_(std::move(layers)) {
-    require(!layers_.empty(), "Network: no layers");
-    std::map<std::string, int> numbers;  // Keras numbers layers per type: dropout_1, dropout_2, ...
-    Shape s{1, input_.length, input_.channels()};
-    for (std::size_t r = 0; r < layers_.size(); ++r) {
-      first_part_.push_back(parts_.size());
-      // Every layer that draws dropout masks is keyed by its first Keras layer's position.
-      visit_layer(r, [&](auto& l) { set_dropout_id(l, parts_.size()); });
-      const auto parts = visit_layer(r, [&](const auto& l) { return layer_parts(l, s); });
-      for (const auto& part : parts) {
-        const std::string name = part.type + "_" + std::to_string(++numbers[part.type]);
-        require(part.output.L > 0, "layer " + name + " shrinks the sequence to length " + std::to_string(part.output.L));
-        parts_.push_back({part, name, r});
-      }
-      s = parts.back().output;
-    }
-    reads_symbols_ = input_.symbols_only() &&
-                     visit_layer(0, []<class L>(const L&) { return SymbolLayer<L, T>; });
-    acts_.resize(layers_.size());
-    grads_.resize(layers_.size());
-  }
+  Network(InputSpec input, std::vector<AnyLayer<T>> layers);
 
   const InputSpec& input() const { return input_; }
   // Whether the first layer reads the batch's symbols (else floats).
@@ -140,30 +120,13 @@ class Network {
   const std::vector<AnyLayer<T>>& layers() const { return layers_; }
 
   // The first convolution (its kernels and weights), or null.
-  const Conv1D<T>* first_conv() const {
-    const auto i = first_conv_index();
-    if (i == size()) return nullptr;
-    return std::visit(
-        [](const auto& l) -> const Conv1D<T>* {
-          if constexpr (requires { l.convolution(); }) return &l.convolution();
-          else return nullptr;
-        },
-        layers_[parts_[i].layer]);
-  }
+  const Conv1D<T>* first_conv() const;
 
   // Runs the convolution blocks named in `input_max` (their conv1d's Keras
   // name, with the largest input value calibration saw) in 8-bit integers
   // whenever the network is not training; an empty map: float everywhere.
   // Call again after the weights change.
-  void quantize(const std::map<std::string, float>& input_max) {
-    static_assert(std::is_same_v<T, float>, "int8 inference quantises float networks");
-    quantized_.assign(layers_.size(), std::nullopt);
-    for (const auto& [name, largest] : input_max) {
-      const auto r = quantizable_layer(name);
-      require(r.has_value(), "int8 calibration names " + name + ", which is not a convolution int8 can run");
-      quantized_[*r].emplace(std::get<ConvPool1D<T>>(layers_[*r]), largest);
-    }
-  }
+  void quantize(const std::map<std::string, float>& input_max);
 
   // Layer r's int8 version when quantize() gave it one, else null.
   const QuantizedConvPool* quantized(std::size_t r) const {
@@ -183,68 +146,24 @@ class Network {
 
   // Points every layer's parameter and gradient views into flat buffers of
   // parameter_count() values each, in layer order.
-  void bind(T* values, T* grads) {
-    for (std::size_t r = 0; r < layers_.size(); ++r) {
-      visit_layer(r, [&](auto& l) { l.bind(values, grads); });
-      index_t n = 0;
-      for (const auto& p : visit_layer(r, [](const auto& l) { return l.param_specs(); })) n += p.size();
-      values += n;
-      grads += n;
-    }
-  }
+  void bind(T* values, T* grads);
 
   // Logits (B, 1, classes) for the batch, or the output of Keras layer `last`.
-  const Tensor<T>& forward(const InputBatch<T>& in, Context& ctx, std::size_t last = SIZE_MAX) {
-    set_extra(in);
-    symbol_input_ = reads_symbols_;
-    if (symbol_input_) symbols_ = {.B = in.B, .L = input_.length, .symbols = in.symbols};
-    else expand_input(in);
-    return run_forward(std::min(last, size() - 1), ctx);
-  }
+  const Tensor<T>& forward(const InputBatch<T>& in, Context& ctx, std::size_t last = SIZE_MAX);
 
   // The first convolution's output (B, positions, kernels), after its
   // activation and before the pooling: what kernel interpretation explains.
-  const Tensor<T>& first_conv_activations(const InputBatch<T>& in, Context& ctx) {
-    require(first_conv_index() < size(), "the network has no convolution: no kernel activations to show");
-    return forward(in, ctx, first_conv_index());
-  }
+  const Tensor<T>& first_conv_activations(const InputBatch<T>& in, Context& ctx);
 
   // Forward from a float input (B, L, channels): optimised inputs start here.
-  const Tensor<T>& forward_dense(const Tensor<T>& x, Context& ctx, std::size_t last = SIZE_MAX) {
-    require(!input_.extra, "forward_dense: networks with additional inputs need forward()");
-    require(x.shape().L == input_.length && x.shape().C == input_.channels(),
-            "forward_dense: expected an input of length " + std::to_string(input_.length) + " with " +
-                std::to_string(input_.channels()) + " channels");
-    symbol_input_ = false;
-    x0_ = x;
-    return run_forward(std::min(last, size() - 1), ctx);
-  }
+  const Tensor<T>& forward_dense(const Tensor<T>& x, Context& ctx, std::size_t last = SIZE_MAX);
 
   // Backward from d loss / d (output of Keras layer `last`), after a forward
   // to the same `last` (whose input must still be alive). Assigns every
   // parameter gradient of the layers up to `last`; with `input_grad` also the
   // gradient with respect to the float input, which needs that forward to
   // have run on floats.
-  void backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX, Tensor<T>* input_grad = nullptr) {
-    last = std::min(last, size() - 1);
-    require(!input_grad || !symbol_input_, "backward: no input gradient after a forward on symbols");
-    require(!quantized_pass_, "backward: the forward ran in int8, which has no gradients (use float32 precision)");
-    const std::size_t top = parts_[last].layer;
-    grads_[top] = grad_out;
-    for (std::size_t r = top + 1; r-- > 0;) {
-      const index_t parts = parts_run(r, last);
-      if (r == 0 && symbol_input_) {
-        visit_layer(0, [&]<class L>(L& l) {
-          if constexpr (SymbolLayer<L, T>) l.backward(symbols_, acts_[0], grads_[0], ctx, parts);
-        });
-        return;
-      }
-      const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
-      Tensor<T>& gx = r > 0 ? grads_[r - 1] : input_grad ? *input_grad : scratch_grad_;
-      gx.resize(x.shape());
-      visit_layer(r, [&](auto& l) { call_backward(l, x, acts_[r], grads_[r], gx, ctx, parts); });
-    }
-  }
+  void backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last = SIZE_MAX, Tensor<T>* input_grad = nullptr);
 
  private:
   template <class Fn>
@@ -257,22 +176,10 @@ class Network {
   }
 
   // The layer of the convolution block whose conv1d is called `name`.
-  std::optional<std::size_t> quantizable_layer(const std::string& name) const {
-    for (std::size_t r = 0; r < layers_.size(); ++r)
-      if (std::holds_alternative<ConvPool1D<T>>(layers_[r]) && parts_[first_part_[r]].name == name) return r;
-    return std::nullopt;
-  }
+  std::optional<std::size_t> quantizable_layer(const std::string& name) const;
   // Runs layer r in int8 if it is quantised, the network not training and
   // the pass runs all its parts; false when the float layer must run.
-  bool forward_quantized(std::size_t r, index_t parts, const Context& ctx, const Tensor<T>& x) {
-    if constexpr (std::is_same_v<T, float>) {
-      if (!ctx.training && r < quantized_.size() && quantized_[r] && parts == parts_run(r, size() - 1)) {
-        quantized_[r]->forward(x, acts_[r]);
-        return quantized_pass_ = true;
-      }
-    }
-    return false;
-  }
+  bool forward_quantized(std::size_t r, index_t parts, const Context& ctx, const Tensor<T>& x);
 
   std::size_t first_conv_index() const {
     std::size_t i = 0;
@@ -305,34 +212,10 @@ class Network {
     else l.backward(x, y, g, gx, ctx);
   }
 
-  const Tensor<T>& run_forward(std::size_t last, Context& ctx) {
-    const index_t B = symbol_input_ ? symbols_.B : x0_.shape().B;
-    quantized_pass_ = false;
-    const std::size_t top = parts_[last].layer;
-    for (std::size_t r = 0; r <= top; ++r) {
-      const index_t parts = parts_run(r, last);
-      acts_[r].resize(run_shape(r, parts, B));
-      if (r == 0 && symbol_input_) {
-        visit_layer(0, [&]<class L>(L& l) {
-          if constexpr (SymbolLayer<L, T>) call_forward(l, symbols_, acts_[0], ctx, parts);
-        });
-      } else {
-        const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
-        if (!forward_quantized(r, parts, ctx, x)) visit_layer(r, [&](auto& l) { call_forward(l, x, acts_[r], ctx, parts); });
-      }
-    }
-    return acts_[top];
-  }
+  const Tensor<T>& run_forward(std::size_t last, Context& ctx);
 
   // Layers that append the batch's additional inputs read them from here.
-  void set_extra(const InputBatch<T>& in) {
-    for (auto& layer : layers_)
-      std::visit(
-          [&](auto& l) {
-            if constexpr (requires { l.extra = in.extra; }) l.extra = in.extra;
-          },
-          layer);
-  }
+  void set_extra(const InputBatch<T>& in);
 
   // Every layer that draws dropout masks gets an id of its own.
   template <class L>
@@ -343,19 +226,7 @@ class Network {
 
   // One-hot symbols (or the structure profile in the sequence letter's
   // block) followed by the dense channels.
-  void expand_input(const InputBatch<T>& in) {
-    const index_t L = input_.length, C = input_.channels(), S = input_.symbols, D = input_.dense_channels,
-                  P = input_.profile_channels;
-    x0_.resize({in.B, L, C});
-    x0_.fill(T{0});
-    for (index_t p = 0; p < in.B * L; ++p) {
-      T* row = x0_.data() + p * C;
-      const std::uint8_t s = in.symbols ? in.symbols[p] : no_symbol;
-      if (s != no_symbol && P > 0) std::copy_n(in.profile + p * P, P, row + s / P * P);
-      else if (s != no_symbol) row[s] = T{1};
-      if (D) std::copy_n(in.dense + p * D, D, row + S);
-    }
-  }
+  void expand_input(const InputBatch<T>& in);
 
   InputSpec input_;
   std::vector<AnyLayer<T>> layers_;
@@ -369,5 +240,178 @@ class Network {
   std::vector<std::optional<QuantizedConvPool>> quantized_;  // per layer, when quantize()d
   bool quantized_pass_ = false;                              // the last forward ran a layer in int8
 };
+
+template <class T>
+Network<T>::Network(InputSpec input, std::vector<AnyLayer<T>> layers) : input_(input), layers_(std::move(layers)) {
+  require(!layers_.empty(), "Network: no layers");
+  std::map<std::string, int> numbers;  // Keras numbers layers per type: dropout_1, dropout_2, ...
+  Shape s{1, input_.length, input_.channels()};
+  for (std::size_t r = 0; r < layers_.size(); ++r) {
+    first_part_.push_back(parts_.size());
+    // Every layer that draws dropout masks is keyed by its first Keras layer's position.
+    visit_layer(r, [&](auto& l) { set_dropout_id(l, parts_.size()); });
+    const auto parts = visit_layer(r, [&](const auto& l) { return layer_parts(l, s); });
+    for (const auto& part : parts) {
+      const std::string name = part.type + "_" + std::to_string(++numbers[part.type]);
+      require(part.output.L > 0, "layer " + name + " shrinks the sequence to length " + std::to_string(part.output.L));
+      parts_.push_back({part, name, r});
+    }
+    s = parts.back().output;
+  }
+  reads_symbols_ = input_.symbols_only() &&
+                   visit_layer(0, []<class L>(const L&) { return SymbolLayer<L, T>; });
+  acts_.resize(layers_.size());
+  grads_.resize(layers_.size());
+}
+
+template <class T>
+const Conv1D<T>* Network<T>::first_conv() const {
+  const auto i = first_conv_index();
+  if (i == size()) return nullptr;
+  return std::visit(
+      [](const auto& l) -> const Conv1D<T>* {
+        if constexpr (requires { l.convolution(); }) return &l.convolution();
+        else return nullptr;
+      },
+      layers_[parts_[i].layer]);
+}
+
+template <class T>
+void Network<T>::quantize(const std::map<std::string, float>& input_max) {
+  static_assert(std::is_same_v<T, float>, "int8 inference quantises float networks");
+  quantized_.assign(layers_.size(), std::nullopt);
+  for (const auto& [name, largest] : input_max) {
+    const auto r = quantizable_layer(name);
+    require(r.has_value(), "int8 calibration names " + name + ", which is not a convolution int8 can run");
+    quantized_[*r].emplace(std::get<ConvPool1D<T>>(layers_[*r]), largest);
+  }
+}
+
+template <class T>
+void Network<T>::bind(T* values, T* grads) {
+  for (std::size_t r = 0; r < layers_.size(); ++r) {
+    visit_layer(r, [&](auto& l) { l.bind(values, grads); });
+    index_t n = 0;
+    for (const auto& p : visit_layer(r, [](const auto& l) { return l.param_specs(); })) n += p.size();
+    values += n;
+    grads += n;
+  }
+}
+
+template <class T>
+const Tensor<T>& Network<T>::forward(const InputBatch<T>& in, Context& ctx, std::size_t last) {
+  set_extra(in);
+  symbol_input_ = reads_symbols_;
+  if (symbol_input_) symbols_ = {.B = in.B, .L = input_.length, .symbols = in.symbols};
+  else expand_input(in);
+  return run_forward(std::min(last, size() - 1), ctx);
+}
+
+template <class T>
+const Tensor<T>& Network<T>::first_conv_activations(const InputBatch<T>& in, Context& ctx) {
+  require(first_conv_index() < size(), "the network has no convolution: no kernel activations to show");
+  return forward(in, ctx, first_conv_index());
+}
+
+template <class T>
+const Tensor<T>& Network<T>::forward_dense(const Tensor<T>& x, Context& ctx, std::size_t last) {
+  require(!input_.extra, "forward_dense: networks with additional inputs need forward()");
+  require(x.shape().L == input_.length && x.shape().C == input_.channels(),
+          "forward_dense: expected an input of length " + std::to_string(input_.length) + " with " +
+              std::to_string(input_.channels()) + " channels");
+  symbol_input_ = false;
+  x0_ = x;
+  return run_forward(std::min(last, size() - 1), ctx);
+}
+
+template <class T>
+void Network<T>::backward(const Tensor<T>& grad_out, Context& ctx, std::size_t last, Tensor<T>* input_grad) {
+  last = std::min(last, size() - 1);
+  require(!input_grad || !symbol_input_, "backward: no input gradient after a forward on symbols");
+  require(!quantized_pass_, "backward: the forward ran in int8, which has no gradients (use float32 precision)");
+  const std::size_t top = parts_[last].layer;
+  grads_[top] = grad_out;
+  for (std::size_t r = top + 1; r-- > 0;) {
+    const index_t parts = parts_run(r, last);
+    if (r == 0 && symbol_input_) {
+      visit_layer(0, [&]<class L>(L& l) {
+        if constexpr (SymbolLayer<L, T>) l.backward(symbols_, acts_[0], grads_[0], ctx, parts);
+      });
+      return;
+    }
+    const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
+    Tensor<T>& gx = r > 0 ? grads_[r - 1] : input_grad ? *input_grad : scratch_grad_;
+    gx.resize(x.shape());
+    visit_layer(r, [&](auto& l) { call_backward(l, x, acts_[r], grads_[r], gx, ctx, parts); });
+  }
+}
+
+template <class T>
+std::optional<std::size_t> Network<T>::quantizable_layer(const std::string& name) const {
+  for (std::size_t r = 0; r < layers_.size(); ++r)
+    if (std::holds_alternative<ConvPool1D<T>>(layers_[r]) && parts_[first_part_[r]].name == name) return r;
+  return std::nullopt;
+}
+
+template <class T>
+bool Network<T>::forward_quantized(std::size_t r, index_t parts, const Context& ctx, const Tensor<T>& x) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (!ctx.training && r < quantized_.size() && quantized_[r] && parts == parts_run(r, size() - 1)) {
+      quantized_[r]->forward(x, acts_[r]);
+      return quantized_pass_ = true;
+    }
+  }
+  return false;
+}
+
+template <class T>
+const Tensor<T>& Network<T>::run_forward(std::size_t last, Context& ctx) {
+  const index_t B = symbol_input_ ? symbols_.B : x0_.shape().B;
+  quantized_pass_ = false;
+  const std::size_t top = parts_[last].layer;
+  for (std::size_t r = 0; r <= top; ++r) {
+    const index_t parts = parts_run(r, last);
+    acts_[r].resize(run_shape(r, parts, B));
+    if (r == 0 && symbol_input_) {
+      visit_layer(0, [&]<class L>(L& l) {
+        if constexpr (SymbolLayer<L, T>) call_forward(l, symbols_, acts_[0], ctx, parts);
+      });
+    } else {
+      const Tensor<T>& x = r == 0 ? x0_ : acts_[r - 1];
+      if (!forward_quantized(r, parts, ctx, x)) visit_layer(r, [&](auto& l) { call_forward(l, x, acts_[r], ctx, parts); });
+    }
+  }
+  return acts_[top];
+}
+
+template <class T>
+void Network<T>::set_extra(const InputBatch<T>& in) {
+  for (auto& layer : layers_)
+    std::visit(
+        [&](auto& l) {
+          if constexpr (requires { l.extra = in.extra; }) l.extra = in.extra;
+        },
+        layer);
+}
+
+template <class T>
+void Network<T>::expand_input(const InputBatch<T>& in) {
+  const index_t L = input_.length, C = input_.channels(), S = input_.symbols, D = input_.dense_channels,
+                P = input_.profile_channels;
+  x0_.resize({in.B, L, C});
+  x0_.fill(T{0});
+  for (index_t p = 0; p < in.B * L; ++p) {
+    T* row = x0_.data() + p * C;
+    const std::uint8_t s = in.symbols ? in.symbols[p] : no_symbol;
+    if (s != no_symbol && P > 0) std::copy_n(in.profile + p * P, P, row + s / P * P);
+    else if (s != no_symbol) row[s] = T{1};
+    if (D) std::copy_n(in.dense + p * D, D, row + S);
+  }
+}
+
+// Compiled once where SSTER_COMPILED_RUNTIME is defined (model/compiled_runtime.cpp).
+#if defined(SSTER_COMPILED_RUNTIME)
+extern template class Network<float>;
+#endif
 
 }  // namespace sster

@@ -58,7 +58,7 @@ void pack_gemm_b(const T* b, const GemmShape& s, T* packed) {
   with_kernels<T>([&](auto k) { decltype(k)::template pack_gemm_b<T>(b, s, packed); });
 }
 
-// The instances (SSTER_COMPILED_KERNELS, kernels/vector_kernels.hpp).
+// The instances (SSTER_COMPILED_RUNTIME, kernels/vector_kernels.hpp).
 #define SSTER_SMALL_GEMM_INSTANCES_OF(EXTERN, T)                                                 \
   EXTERN template void small_gemm<T>(const T*, const T*, T*, const T*, GemmInit, const GemmShape&); \
   EXTERN template void pack_gemm_b<T>(const T*, const GemmShape&, T*);

@@ -18,19 +18,10 @@
 // small_gemm, pack_gemm_b in kernels/small_gemm.hpp), each of which runs its
 // loop on the set in use.
 //
-// Compiling the kernels once. The three sets are a fifth to a third of the
-// compile time of every translation unit that trains or runs a network. A
-// program of many units can compile them once: define
-// SSTER_COMPILED_KERNELS in every unit and compile
-// sster/nn/kernels/compiled_kernels.cpp into the program. The units then see
-// the entry points as explicit instantiation declarations
-// (SSTER_EXTERN_KERNELS) and leave the kernel sets to that one file. This
-// works because the entry points are templates that are not inline: GCC
-// compiles an extern template again wherever it is inline (it wants the body
-// for inlining), and the structs' members are all inline. sster's meson
-// build compiles its tool, tests, examples and benchmarks this way; without
-// the macro every unit compiles the kernels it calls, as a header-only
-// library must.
+// The entry points are templates that are not inline, so that a program of
+// many units can compile them once (SSTER_COMPILED_RUNTIME,
+// sster/model/compiled_runtime.cpp says how and why): GCC compiles an extern
+// template again wherever it is inline, and the structs' members all are.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -223,9 +214,9 @@ void winograd_output(const T* m, index_t alpha_stride, index_t tiles, index_t lo
   });
 }
 
-// The entry points' instances: declared extern where SSTER_COMPILED_KERNELS
-// is defined, defined by compiled_kernels.cpp. Winograd runs in float only.
-#if defined(SSTER_COMPILED_KERNELS)
+// The entry points' instances: declared extern where SSTER_COMPILED_RUNTIME
+// is defined, defined by model/compiled_runtime.cpp. Winograd runs in float only.
+#if defined(SSTER_COMPILED_RUNTIME)
 #define SSTER_EXTERN_KERNELS(INSTANCES) INSTANCES(extern)
 #else
 #define SSTER_EXTERN_KERNELS(INSTANCES)
