@@ -9,6 +9,9 @@
 // So 1 thread and N threads produce bit-identical weights. The same seam
 // spreads the chunks over processes (share_chunks, model/chunk_sharing.hpp):
 // 1 or N processes give bit-identical weights too.
+//
+// The larger members are defined after the class: not inline, so that a
+// program can compile them once (model/compiled_runtime.cpp).
 #include <algorithm>
 #include <atomic>
 #include <cstdint>

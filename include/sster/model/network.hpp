@@ -23,6 +23,9 @@
 //
 // Activation and gradient buffers are members, resized per call: after the
 // first batch of a given size no allocation happens.
+//
+// The larger members are defined after the class: not inline, so that a
+// program can compile them once (model/compiled_runtime.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <map>
