@@ -1,7 +1,7 @@
 // sster's network runtime compiled once, for a program of many translation
 // units. sster is header-only: every unit that trains or runs a network
 // compiles the kernel sets, the layers, Network<float> and Engine<float> for
-// itself, about half of its compile time. A program can instead define
+// itself, a fifth to a half of its compile time. A program can instead define
 // SSTER_COMPILED_RUNTIME in every unit and compile this file into the program
 // with the same flags: the units then see these instances as explicit
 // instantiation declarations and only call them, and this file defines them:
