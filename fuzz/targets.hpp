@@ -102,8 +102,10 @@ class InputFile {
   std::string path_, temp_;
 };
 
+// One per thread, as are the genome folder, genome and model below: the
+// corpus mutation test runs its campaigns on several threads.
 inline InputFile& input_file() {
-  static InputFile file;
+  thread_local InputFile file;
   return file;
 }
 
@@ -432,8 +434,12 @@ inline Tally seqlets(std::string_view bytes) {
 // and its index), a fixed genome and a tiny model to scan and score with
 
 inline const detail::TempFolder& genome_folder() {
-  static const detail::TempFolder folder("the genome fuzz targets");
-  hts_set_log_level(HTS_LOG_OFF);  // damaged inputs: htslib's own messages would only be noise
+  // damaged inputs: htslib's own messages would only be noise
+  [[maybe_unused]] static const bool quiet = [] {
+    hts_set_log_level(HTS_LOG_OFF);
+    return true;
+  }();
+  thread_local const detail::TempFolder folder("the genome fuzz targets");
   return folder;
 }
 inline std::string genome_file(const std::string& name, std::string_view bytes) {
@@ -452,12 +458,12 @@ inline std::string fixed_genome_text() {
   return ">chr1 one\n" + a.substr(0, 150) + "\n" + a.substr(150) + "\n>chr2\n" + b + "\n";
 }
 inline const GenomeFasta& fixed_genome() {
-  static const GenomeFasta genome(genome_file("fixed.fa", fixed_genome_text()));
+  thread_local const GenomeFasta genome(genome_file("fixed.fa", fixed_genome_text()));
   return genome;
 }
 // A DNA model of windows of 12 bases, two classes.
 inline Model& genome_model() {
-  static Model model(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3),
+  thread_local Model model(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3),
                      ModelInfo{alphabet::dna(), 12, 0, 0, {"a", "b"}, false, 0}, 1);
   return model;
 }

@@ -2,16 +2,20 @@
 // MEME motif files, genome FASTA, FASTA index, BED and VCF files and saved data and model files, run through the fuzz targets' bodies
 // (fuzz/targets.hpp). Every input must load or throw sster::Error: a crash,
 // a hang or any other exception fails the test and names the input (also
-// saved under the temp folder for replay with the fuzzers).
+// saved under the temp folder for replay with the fuzzers). The campaigns run
+// on every core: under the sanitizers this is the longest test of the suite.
 #include <doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -22,6 +26,7 @@
 
 #include "mutate.hpp"
 #include "reliability_test_util.hpp"
+#include "sster/core/parallel.hpp"
 #include "sster/data/text_file.hpp"
 #include "targets.hpp"
 
@@ -129,8 +134,6 @@ Totals campaign(const std::string& name, const std::vector<std::string>& seeds, 
     }
     run_one(name, i, how, input, target, totals, dog);
   }
-  MESSAGE(name << ": " << totals.inputs << " inputs, " << totals.tally.loaded << " loads, " << totals.tally.rejected
-               << " clear errors, " << totals.failures << " failures");
   return totals;
 }
 
@@ -176,6 +179,51 @@ std::string mutate_model_header(const std::string& bytes, Mutator& m, std::strin
   return sster::model_file_bytes(file);
 }
 
+Totals model_header_campaign(const std::vector<std::string>& models, Watchdog& dog) {
+  Mutator m(5);
+  Totals totals;
+  for (long i = 0; i < 1500; ++i) {
+    std::string how;
+    const std::string input = mutate_model_header(models[static_cast<std::size_t>(i) % models.size()], m, how);
+    run_one("model_header", i, how, input, fuzz::model_file, totals, dog);
+  }
+  return totals;
+}
+
+struct Campaign {
+  std::string name;
+  std::function<Totals(Watchdog&)> run;
+};
+
+// Runs the campaigns on sster::threads() threads, each with its own watchdog
+// (each campaign's inputs come from its own seed, so the threads change
+// nothing but the time); the totals come back in the campaigns' order. A
+// REQUIRE that fails on a thread fails the test case from the caller.
+std::vector<Totals> run_campaigns(const std::vector<Campaign>& campaigns) {
+  std::vector<Totals> totals(campaigns.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr first_error;
+  auto work = [&] {
+    Watchdog dog;
+    for (std::size_t i = next++; i < campaigns.size(); i = next++) {
+      try {
+        totals[i] = campaigns[i].run(dog);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!first_error) first_error = std::current_exception();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    const auto n = std::min(static_cast<std::size_t>(sster::threads()), campaigns.size());
+    for (std::size_t t = 0; t < n; ++t) workers.emplace_back(work);
+  }
+  if (first_error) std::rethrow_exception(first_error);
+  return totals;
+}
+
 std::vector<std::string> text_seeds(const std::vector<std::string>& names) {
   std::vector<std::string> seeds;
   for (const auto& n : names) seeds.push_back(fuzz::read_file_bytes(pysster_tests + "/" + n));
@@ -185,45 +233,38 @@ std::vector<std::string> text_seeds(const std::vector<std::string>& names) {
 }  // namespace
 
 TEST_CASE("corpus mutation: every damaged input loads or throws sster::Error") {
-  Watchdog dog;
-  std::vector<Totals> all;
-
   auto fasta = text_seeds(fuzz::fasta_seed_files());
   for (const auto& s : fuzz::fasta_inline_seeds()) fasta.push_back(s);
-  all.push_back(campaign("fasta", fasta, 4000, 1, true, fuzz::fasta, dog));
-
   auto extra = text_seeds(fuzz::extra_seed_files());
   for (const auto& s : fuzz::extra_inline_seeds()) extra.push_back(s);
-  all.push_back(campaign("extra", extra, 2000, 2, true, fuzz::extra, dog));
-
   auto meme = text_seeds(fuzz::meme_seed_files());
   for (const auto& s : fuzz::meme_inline_seeds()) meme.push_back(s);
-  all.push_back(campaign("meme", meme, 3000, 6, true, fuzz::meme, dog));
-
-  all.push_back(campaign("seqlets", fuzz::seqlet_inline_seeds(), 1500, 7, true, fuzz::seqlets, dog));
-  all.push_back(campaign("genome_fasta", fuzz::genome_fasta_inline_seeds(), 1500, 10, true, fuzz::genome_fasta, dog));
-  all.push_back(campaign("bed", fuzz::bed_inline_seeds(), 1500, 11, true, fuzz::bed, dog));
-  all.push_back(campaign("vcf", fuzz::vcf_inline_seeds(), 2000, 12, true, fuzz::vcf, dog));
-
   const auto data = fuzz::data_seeds(pysster_tests);
-  all.push_back(campaign("data_file", data, 2500, 3, false, fuzz::data_file, dog));
-
   const auto models = fuzz::model_seeds(pysster_tests);
-  all.push_back(campaign("model_file", models, 1500, 4, false, fuzz::model_file, dog));
 
-  Mutator m(5);
-  Totals header;
-  for (long i = 0; i < 1500; ++i) {
-    std::string how;
-    const std::string input = mutate_model_header(models[static_cast<std::size_t>(i) % models.size()], m, how);
-    run_one("model_header", i, how, input, fuzz::model_file, header, dog);
-  }
-  MESSAGE("model_header: " << header.inputs << " inputs, " << header.tally.loaded << " loads, "
-                           << header.tally.rejected << " clear errors, " << header.failures << " failures");
-  all.push_back(header);
+  std::vector<Campaign> campaigns;
+  // `count` inputs damaged from `seeds` by the mutator of `seed`
+  auto add = [&](const std::string& name, const std::vector<std::string>& seeds, long count, std::uint64_t seed,
+                 bool text, fuzz::Tally (*target)(std::string_view)) {
+    campaigns.push_back({name, [=](Watchdog& dog) { return campaign(name, seeds, count, seed, text, target, dog); }});
+  };
+  add("fasta", fasta, 4000, 1, true, fuzz::fasta);
+  add("extra", extra, 2000, 2, true, fuzz::extra);
+  add("meme", meme, 3000, 6, true, fuzz::meme);
+  add("seqlets", fuzz::seqlet_inline_seeds(), 1500, 7, true, fuzz::seqlets);
+  add("genome_fasta", fuzz::genome_fasta_inline_seeds(), 1500, 10, true, fuzz::genome_fasta);
+  add("bed", fuzz::bed_inline_seeds(), 1500, 11, true, fuzz::bed);
+  add("vcf", fuzz::vcf_inline_seeds(), 2000, 12, true, fuzz::vcf);
+  add("data_file", data, 2500, 3, false, fuzz::data_file);
+  add("model_file", models, 1500, 4, false, fuzz::model_file);
+  campaigns.push_back({"model_header", [&](Watchdog& dog) { return model_header_campaign(models, dog); }});
 
+  const std::vector<Totals> all = run_campaigns(campaigns);
   long inputs = 0, failures = 0;
-  for (const auto& t : all) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const Totals& t = all[i];
+    MESSAGE(campaigns[i].name << ": " << t.inputs << " inputs, " << t.tally.loaded << " loads, " << t.tally.rejected
+                              << " clear errors, " << t.failures << " failures");
     inputs += t.inputs;
     failures += t.failures;
     CHECK(t.tally.loaded > 0);    // the seeds and the lightly damaged inputs still load
