@@ -464,7 +464,7 @@ inline const GenomeFasta& fixed_genome() {
 // A DNA model of windows of 12 bases, two classes.
 inline Model& genome_model() {
   thread_local Model model(Params{}.conv_num(1).kernel_num(2).kernel_len(3).neuron_num(3),
-                     ModelInfo{alphabet::dna(), 12, 0, 0, {"a", "b"}, false, 0}, 1);
+                           ModelInfo{alphabet::dna(), 12, 0, 0, {"a", "b"}, false, 0}, 1);
   return model;
 }
 // Scans the regions (their first 2000 windows or so) both ways the options differ most.
