@@ -55,9 +55,15 @@ TEST_CASE("--version names the version and the kernel set in use, which SSTER_KE
                                                                    : "avx2";
     CHECK(chosen.out.find("\nint8 product: " + int8 + " (") != std::string::npos);
   }
+  if (sster::kernel_set_supported(sster::KernelSet::avx512_emulated)) {
+    const auto emulated = sster::test::run_command(std::string("SSTER_KERNELS=avx512-emulated ") + SSTER_EXE + " --version 2>&1");
+    CHECK(emulated.exit_code == 0);
+    CHECK(emulated.out.find("kernels: avx512-emulated (16 floats;") != std::string::npos);
+    CHECK(emulated.out.find("\nint8 product: avx2 (") != std::string::npos);
+  }
   const auto bad = sster::test::run_command(std::string("SSTER_KERNELS=avx9 ") + SSTER_EXE + " --version 2>&1");
   CHECK(bad.exit_code == 2);
-  CHECK(bad.out.find("SSTER_KERNELS=avx9: expected avx512, avx2 or generic") != std::string::npos);
+  CHECK(bad.out.find("SSTER_KERNELS=avx9: expected avx512, avx2, generic or avx512-emulated") != std::string::npos);
 }
 
 TEST_CASE("simulate -> train -> predict -> report -> summary, end to end") {

@@ -7,8 +7,9 @@
 // with, next to a generic set on xsimd at the build's own flags (SSE4.2 at
 // -march=x86-64-v2, AVX-512 at -march=native on such a CPU). The first use
 // picks the widest set the CPU (and the OS, which must save its registers)
-// supports, or the one SSTER_KERNELS names (avx512, avx2 or generic): a way
-// to compare sets on one machine, and what the tests use to run every set.
+// supports, or the one SSTER_KERNELS names (avx512, avx2, generic or
+// avx512-emulated, below): a way to compare sets on one machine, and what
+// the tests use to run every set.
 // Results may differ between sets in the last bits (different summation
 // blocks); within a set they do not depend on the thread count.
 #include <unistd.h>
@@ -33,10 +34,15 @@
 
 namespace sster {
 
-enum class KernelSet { generic, avx2, avx512 };
+// avx512_emulated is the AVX-512 set's code on AVX2 instructions (core/
+// simd_ops.hpp, Avx512EmulatedOps): never chosen by itself, and slower than
+// either, it lets the tests check the AVX-512 kernels on a CPU without
+// AVX-512, and SSTER_KERNELS=avx512-emulated shows what such a CPU computes.
+enum class KernelSet { generic, avx2, avx512, avx512_emulated };
 
 inline const char* kernel_set_name(KernelSet k) {
   switch (k) {
+    case KernelSet::avx512_emulated: return "avx512-emulated";
     case KernelSet::avx512: return "avx512";
     case KernelSet::avx2: return "avx2";
     case KernelSet::generic: break;
@@ -45,9 +51,20 @@ inline const char* kernel_set_name(KernelSet k) {
 }
 
 inline std::optional<KernelSet> parse_kernel_set(std::string_view name) {
-  for (KernelSet k : {KernelSet::generic, KernelSet::avx2, KernelSet::avx512})
+  for (KernelSet k : {KernelSet::generic, KernelSet::avx2, KernelSet::avx512, KernelSet::avx512_emulated})
     if (name == kernel_set_name(k)) return k;
   return std::nullopt;
+}
+
+// Floats per vector in set k.
+inline int kernel_set_width(KernelSet k) {
+  switch (k) {
+    case KernelSet::avx512:
+    case KernelSet::avx512_emulated: return 16;
+    case KernelSet::avx2: return 8;
+    case KernelSet::generic: break;
+  }
+  return static_cast<int>(xsimd::batch<float>::size);
 }
 
 // Whether this build has the set and this CPU can run it.
@@ -56,14 +73,15 @@ inline bool kernel_set_supported(KernelSet k) {
 #if SSTER_KERNEL_DISPATCH
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (k == KernelSet::avx2) return avx2;
+  if (k == KernelSet::avx2 || k == KernelSet::avx512_emulated) return avx2;
   return avx2 && __builtin_cpu_supports("avx512f");
 #else
   return false;
 #endif
 }
 
-// Every set this build and CPU can run, widest first.
+// Every set this build and CPU run natively, widest first: the first is the
+// one in use unless SSTER_KERNELS says otherwise.
 inline std::vector<KernelSet> supported_kernel_sets() {
   std::vector<KernelSet> sets;
   for (KernelSet k : {KernelSet::avx512, KernelSet::avx2, KernelSet::generic})
@@ -78,7 +96,7 @@ inline KernelSet initial_kernel_set() {
   const char* env = std::getenv("SSTER_KERNELS");
   if (env == nullptr || *env == '\0') return supported_kernel_sets().front();
   const auto k = parse_kernel_set(env);
-  require(k.has_value(), std::string("SSTER_KERNELS=") + env + ": expected avx512, avx2 or generic");
+  require(k.has_value(), std::string("SSTER_KERNELS=") + env + ": expected avx512, avx2, generic or avx512-emulated");
   require(kernel_set_supported(*k), std::string("SSTER_KERNELS=") + env + ": this CPU or build cannot run it");
   return *k;
 }
@@ -110,11 +128,7 @@ inline long l2_cache_bytes() {
 // "avx512 (16 floats; supported: avx512 avx2 generic; generic = xsimd sse4.2)".
 inline std::string kernel_set_description() {
   const KernelSet k = kernel_set();
-  std::string d = std::string(kernel_set_name(k)) + " (" +
-                  std::to_string(k == KernelSet::avx512 ? 16
-                                 : k == KernelSet::avx2 ? 8
-                                                        : static_cast<int>(xsimd::batch<float>::size)) +
-                  " floats; supported:";
+  std::string d = std::string(kernel_set_name(k)) + " (" + std::to_string(kernel_set_width(k)) + " floats; supported:";
   for (KernelSet s : supported_kernel_sets()) d += std::string(" ") + kernel_set_name(s);
   return d + "; generic = xsimd " + xsimd::default_arch::name() + ")";
 }

@@ -4,6 +4,8 @@
 //   XsimdOps<T>   the generic set: xsimd at the build's own flags, any T
 //   Avx2Ops       8 floats, 16 registers (__m256, raw intrinsics)
 //   Avx512Ops     16 floats, 32 registers (__m512)
+//   Avx512EmulatedOps  Avx512Ops' lanes on pairs of __m256, for CPUs
+//                 without AVX-512 (KernelSet::avx512_emulated)
 // The AVX structs are defined under GCC target pragmas, so they compile
 // whatever -march the program uses; they may only be called from code under
 // the same pragmas (nn/kernels/vector_kernels.hpp), and run only where
@@ -84,6 +86,53 @@ struct Avx2Ops {
   static V load_offsets(const std::int32_t* in, index_t first) {
     const __m256i rows = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
     return _mm256_cvtepi32_ps(_mm256_sub_epi32(rows, _mm256_set1_epi32(static_cast<int>(first))));
+  }
+};
+
+// The AVX-512 set's vectors (16 floats, 32 registers) as two AVX2 halves:
+// lane for lane the same arithmetic, so the AVX-512 kernels' blocking, tiles
+// and padding give the same results bit for bit on a CPU without AVX-512.
+// This is how the tests run the AVX-512 set's code on every machine. Aligned
+// loads and stores demand 64 bytes, as AVX-512's do (they fault otherwise).
+struct Avx512EmulatedOps {
+  struct V {
+    __m256 lo, hi;
+  };
+  using M = V;
+  static constexpr index_t width = 16;
+  static constexpr int registers = 32;
+
+  static void require_aligned(const float* p) {
+    if (reinterpret_cast<std::uintptr_t>(p) % 64 != 0) __builtin_trap();
+  }
+  static V set(float x) { return {_mm256_set1_ps(x), _mm256_set1_ps(x)}; }
+  static V load(const float* p) {
+    require_aligned(p);
+    return {_mm256_load_ps(p), _mm256_load_ps(p + 8)};
+  }
+  static V loadu(const float* p) { return {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
+  static void store(float* p, V v) {
+    require_aligned(p);
+    _mm256_store_ps(p, v.lo);
+    _mm256_store_ps(p + 8, v.hi);
+  }
+  static void storeu(float* p, V v) {
+    _mm256_storeu_ps(p, v.lo);
+    _mm256_storeu_ps(p + 8, v.hi);
+  }
+  static V add(V a, V b) { return {Avx2Ops::add(a.lo, b.lo), Avx2Ops::add(a.hi, b.hi)}; }
+  static V fma(V a, V b, V c) { return {Avx2Ops::fma(a.lo, b.lo, c.lo), Avx2Ops::fma(a.hi, b.hi, c.hi)}; }
+  static V max(V a, V b) { return {Avx2Ops::max(a.lo, b.lo), Avx2Ops::max(a.hi, b.hi)}; }
+  static M gt(V a, V b) { return {Avx2Ops::gt(a.lo, b.lo), Avx2Ops::gt(a.hi, b.hi)}; }
+  static M eq(V a, V b) { return {Avx2Ops::eq(a.lo, b.lo), Avx2Ops::eq(a.hi, b.hi)}; }
+  static M both(M a, M b) { return {Avx2Ops::both(a.lo, b.lo), Avx2Ops::both(a.hi, b.hi)}; }
+  static V select(M m, V a, V b) { return {Avx2Ops::select(m.lo, a.lo, b.lo), Avx2Ops::select(m.hi, a.hi, b.hi)}; }
+  static void store_rows(V offset, index_t first, std::int32_t* out) {
+    Avx2Ops::store_rows(offset.lo, first, out);
+    Avx2Ops::store_rows(offset.hi, first, out + 8);
+  }
+  static V load_offsets(const std::int32_t* in, index_t first) {
+    return {Avx2Ops::load_offsets(in, first), Avx2Ops::load_offsets(in + 8, first)};
   }
 };
 #pragma GCC pop_options

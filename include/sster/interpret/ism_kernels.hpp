@@ -46,6 +46,11 @@ struct Avx2IsmKernels {
   using O = simd::Avx2Ops;
 #include "sster/interpret/ism_kernels.ipp"
 };
+
+struct Avx512EmulatedIsmKernels {
+  using O = simd::Avx512EmulatedOps;
+#include "sster/interpret/ism_kernels.ipp"
+};
 #pragma GCC pop_options
 
 #pragma GCC push_options
@@ -62,6 +67,7 @@ decltype(auto) with_ism_kernels(F&& f) {
 #if SSTER_KERNEL_DISPATCH
   switch (kernel_set()) {
     case KernelSet::avx512: return f(Avx512IsmKernels{});
+    case KernelSet::avx512_emulated: return f(Avx512EmulatedIsmKernels{});
     case KernelSet::avx2: return f(Avx2IsmKernels{});
     case KernelSet::generic: break;
   }

@@ -246,6 +246,7 @@ decltype(auto) with_int8_kernels(F&& f) {
     case KernelSet::avx512:
       if (vnni) return f(detail::Int8Avx512Vnni{});
       return f(detail::Int8Avx2{});
+    case KernelSet::avx512_emulated:
     case KernelSet::avx2: return f(detail::Int8Avx2{});
     case KernelSet::generic: break;
   }

@@ -7,6 +7,7 @@
 //   GenericKernels  xsimd at the build's own flags, float and double;
 //   Avx2Kernels     under #pragma GCC target("avx2,fma"), float;
 //   Avx512Kernels   under #pragma GCC target("avx2,fma,avx512f"), float;
+//   Avx512EmulatedKernels  the AVX-512 kernels on AVX2 (core/cpu.hpp), float;
 // each with its own vector operations (core/simd_ops.hpp). GCC compiles the
 // AVX structs for their instructions whatever -march says, so one binary
 // built for x86-64-v2 runs at full speed on an AVX2 or AVX-512 CPU, and a
@@ -78,6 +79,12 @@ struct Avx2Kernels {
   using Ops = simd::Avx2Ops;
 #include "sster/nn/kernels/vector_kernels.ipp"
 };
+
+struct Avx512EmulatedKernels {
+  template <class T>
+  using Ops = simd::Avx512EmulatedOps;
+#include "sster/nn/kernels/vector_kernels.ipp"
+};
 #pragma GCC pop_options
 
 #pragma GCC push_options
@@ -97,6 +104,7 @@ decltype(auto) with_kernel_set(KernelSet k, F&& f) {
   if constexpr (std::is_same_v<T, float>) {
     switch (k) {
       case KernelSet::avx512: return f(Avx512Kernels{});
+      case KernelSet::avx512_emulated: return f(Avx512EmulatedKernels{});
       case KernelSet::avx2: return f(Avx2Kernels{});
       case KernelSet::generic: break;
     }
