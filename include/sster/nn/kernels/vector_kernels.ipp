@@ -402,9 +402,11 @@ struct MaskBytes {  // a LaneMask's bytes
 };
 // A mask's lanes (all ones or zero) as a byte each (1 or 0), and back, by
 // byte shuffles: GCC turns __builtin_convertvector between them into a
-// scalar loop per lane.
+// scalar loop per lane. The masks pass by reference: a 64-byte vector passed
+// by value has another ABI where AVX-512 is off (GCC's -Wpsabi note for the
+// emulated set).
 template <class T, std::size_t... I>
-static LaneFlags<T> flags_of(LaneMask<T> mask, std::index_sequence<I...>) {
+static LaneFlags<T> flags_of(const LaneMask<T>& mask, std::index_sequence<I...>) {
   const auto bytes = (typename MaskBytes<T>::type)mask;
   return __builtin_shufflevector(bytes, bytes, (I * sizeof(T))...) & 1;
 }
@@ -415,7 +417,7 @@ static LaneFlags<T> flags_of(LaneMask<T> mask, std::index_sequence<I...>) {
 // narrow store and a wide load of the same bytes, which stalls (60% of the
 // loop's time).
 template <class T, std::size_t... I>
-static LaneMask<T> mask_of(const std::uint8_t* flags, std::index_sequence<I...>) {
+static void mask_of(const std::uint8_t* flags, LaneMask<T>& mask, std::index_sequence<I...>) {
   constexpr std::size_t lanes = Ops<T>::width;
   static_assert(lanes <= 16);
   typedef std::uint64_t Halves __attribute__((vector_size(16)));
@@ -425,7 +427,7 @@ static LaneMask<T> mask_of(const std::uint8_t* flags, std::index_sequence<I...>)
   if constexpr (lanes > 8) std::memcpy(&hi, flags + 8, lanes - 8);
   const auto block = (Block)Halves{lo, hi};
   const auto copies = __builtin_shufflevector(block, block, (I % 16)...);
-  return (LaneMask<T>)__builtin_shufflevector(copies, copies, (I / 16 * 16 + I / sizeof(T))...) != 0;
+  mask = (LaneMask<T>)__builtin_shufflevector(copies, copies, (I / 16 * 16 + I / sizeof(T))...) != 0;
 }
 
 template <class T>
@@ -466,7 +468,9 @@ static void dropout_backward(const std::uint8_t* keep, T scale, const T* g, T* g
     Values v;
     std::memcpy(&v, g + e, sizeof v);
     v *= scale;
-    const LaneMask<T> out = (LaneMask<T>)v & mask_of<T>(keep + e, std::make_index_sequence<lanes * sizeof(T)>{});
+    LaneMask<T> kept;
+    mask_of<T>(keep + e, kept, std::make_index_sequence<lanes * sizeof(T)>{});
+    const LaneMask<T> out = (LaneMask<T>)v & kept;
     std::memcpy(g_in + e, &out, sizeof out);
   }
   for (; e < n; ++e) g_in[e] = keep[e] ? g[e] * scale : T{0};
