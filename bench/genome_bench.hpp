@@ -21,7 +21,7 @@
 #include "sster/core/parallel.hpp"
 #include "sster/core/random.hpp"
 #include "sster/data/dataset.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 #include "sster/genome/variant_effects.hpp"
 
 namespace sster::bench {

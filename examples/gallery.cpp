@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sster/core/random.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 #include "sster/interpret/plot_clustering.hpp"
 #include "sster/interpret/visualize_kernel.hpp"
 #include "sster/plot/curves.hpp"

@@ -51,7 +51,7 @@
 #include "sster/fold/output.hpp"
 #include "sster/genome/genome_fasta.hpp"
 #include "sster/genome/regions.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 #include "sster/genome/variant_effects.hpp"
 #include "sster/genome/vcf.hpp"
 #include "sster/interpret/seqlet_motifs.hpp"

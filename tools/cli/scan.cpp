@@ -25,7 +25,7 @@
 #include "sster/core/binary_file.hpp"
 #include "sster/dist/shards.hpp"
 #include "sster/genome/regions.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 #include "sster/genome/scan_output.hpp"
 
 namespace sster::cli {

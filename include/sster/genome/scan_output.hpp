@@ -22,7 +22,7 @@
 #include "sster/core/index.hpp"
 #include "sster/genome/bigwig.hpp"
 #include "sster/genome/genome_fasta.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 
 namespace sster {
 

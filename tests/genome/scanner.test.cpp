@@ -8,7 +8,7 @@
 
 #include "genome_test_util.hpp"
 #include "sster/core/parallel.hpp"
-#include "sster/genome/scan.hpp"
+#include "sster/genome/scanner.hpp"
 #include "sster/genome/scan_output.hpp"
 
 using namespace sster;
