@@ -184,9 +184,14 @@ TEST_CASE("Winograd convolution transforms the weights again when they change") 
   kernels::ConvScratch<float> scratch;
   kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch, kernels::ConvAlgorithm::fastest);
   CHECK(worst_relative_error(y, x, w, b, s) < 1e-5);
-  w[w.size() / 2] += 1.0f;  // one weight, as an optimiser step between two predictions would
-  kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch, kernels::ConvAlgorithm::fastest);
-  CHECK(worst_relative_error(y, x, w, b, s) < 1e-5);
+  // One weight, as an optimiser step between two predictions would: one in
+  // the middle, then the last one (the end of what the cache compares).
+  for (const index_t changed : {w.size() / 2, w.size() - 1}) {
+    CAPTURE(changed);
+    w[changed] += 1.0f;
+    kernels::conv1d_forward(x.data(), w.data(), b.data(), y.data(), s, scratch, kernels::ConvAlgorithm::fastest);
+    CHECK(worst_relative_error(y, x, w, b, s) < 1e-5);
+  }
 }
 
 TEST_CASE("ConvPool1D runs the Winograd way, forward and backward, within 1e-4 of the exact block") {
