@@ -32,6 +32,6 @@ TEST_CASE("ReverseComplement: other alphabets are a clear error") {
   CHECK(!ReverseComplement::supported(alphabet::rna_dot_bracket()));
   CHECK_THROWS_WITH_AS(ReverseComplement(alphabet::protein(), "--rc-augment"),
                        doctest::Contains("--rc-augment needs a DNA or RNA alphabet"), Error);
-  CHECK_THROWS_WITH_AS(ReverseComplement(alphabet::rna_dot_bracket()), doctest::Contains("structure letters '().'"),
+  CHECK_THROWS_WITH_AS(ReverseComplement{alphabet::rna_dot_bracket()}, doctest::Contains("structure letters '().'"),
                        Error);
 }

@@ -24,10 +24,23 @@
 
 #include "sster/core/error.hpp"
 
-// The AVX2 and AVX-512 sets are compiled with GCC's target pragmas (clang
-// and other targets get the generic set only).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SSTER_NO_KERNEL_DISPATCH)
+// The AVX2 and AVX-512 sets are compiled for their instructions whatever
+// -march says: what lies between SSTER_TARGET_BEGIN("avx2,fma") and
+// SSTER_TARGET_END is, through GCC's target pragmas or clang's attribute
+// pragma (which gives every function declared there, member functions,
+// templates and lambdas alike, the target attribute). Other compilers and
+// targets get the generic set only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SSTER_NO_KERNEL_DISPATCH)
 #define SSTER_KERNEL_DISPATCH 1
+#define SSTER_PRAGMA(text) _Pragma(#text)
+#if defined(__clang__)
+#define SSTER_TARGET_BEGIN(features) \
+  SSTER_PRAGMA(clang attribute push(__attribute__((target(features))), apply_to = function))
+#define SSTER_TARGET_END SSTER_PRAGMA(clang attribute pop)
+#else
+#define SSTER_TARGET_BEGIN(features) SSTER_PRAGMA(GCC push_options) SSTER_PRAGMA(GCC target(features))
+#define SSTER_TARGET_END SSTER_PRAGMA(GCC pop_options)
+#endif
 #else
 #define SSTER_KERNEL_DISPATCH 0
 #endif

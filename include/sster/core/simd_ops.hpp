@@ -6,9 +6,10 @@
 //   Avx512Ops     16 floats, 32 registers (__m512)
 //   Avx512EmulatedOps  Avx512Ops' lanes on pairs of __m256, for CPUs
 //                 without AVX-512 (KernelSet::avx512_emulated)
-// The AVX structs are defined under GCC target pragmas, so they compile
-// whatever -march the program uses; they may only be called from code under
-// the same pragmas (nn/kernels/vector_kernels.hpp), and run only where
+// The AVX structs are defined between SSTER_TARGET_BEGIN and SSTER_TARGET_END
+// (core/cpu.hpp: GCC's target pragmas or clang's), so they compile
+// whatever -march the program uses; they may only be called from code
+// between the same markers (nn/kernels/vector_kernels.hpp), and run only where
 // kernel_set_supported() says so. (xsimd cannot serve there: its functions
 // carry no target attribute, and the intrinsics they inline refuse to
 // inline into them.)
@@ -59,8 +60,7 @@ struct XsimdOps {
 };
 
 #if SSTER_KERNEL_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
+SSTER_TARGET_BEGIN("avx2,fma")
 struct Avx2Ops {
   using V = __m256;
   using M = __m256;
@@ -135,10 +135,9 @@ struct Avx512EmulatedOps {
     return {Avx2Ops::load_offsets(in, first), Avx2Ops::load_offsets(in + 8, first)};
   }
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,avx512f")
+SSTER_TARGET_BEGIN("avx2,fma,avx512f")
 struct Avx512Ops {
   using V = __m512;
   using M = __mmask16;
@@ -164,7 +163,7 @@ struct Avx512Ops {
     return _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_loadu_si512(in), _mm512_set1_epi32(static_cast<int>(first))));
   }
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 #endif
 
 }  // namespace sster::simd

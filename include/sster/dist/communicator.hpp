@@ -131,6 +131,7 @@ class Communicator {
       return;
     }
 #endif
+    (void)send_counts;
     std::copy_n(send, receive_counts[0], receive);
   }
 
@@ -295,8 +296,10 @@ class Session {
 #endif
   }
 
+#ifdef SSTER_WITH_MPI
  private:
   bool started_ = false;
+#endif
 };
 
 }  // namespace sster::dist

@@ -170,8 +170,12 @@ std::string PartitionFolder::sample(const Rna& rna, Uniform&& uniform) const {
     j = c.first.i - 1;
   }
   while (!todo.empty()) {
-    const auto [i, j, part] = todo.back();
+    // Plain copies, not a structured binding: the lambda below captures i
+    // and j, which clang accepts for bindings only from version 16 on.
+    const Segment segment = todo.back();
     todo.pop_back();
+    const index_t i = segment.i, j = segment.j;
+    const Part part = segment.part;
     choices.clear();
     if (part == Part::pair) {  // hairpin, interior loop or multiloop
       at(db, i - 1) = '(';

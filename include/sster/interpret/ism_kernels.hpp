@@ -2,9 +2,9 @@
 // The vector loops of exact fast ISM (interpret/ism.hpp), once per kernel set
 // (core/cpu.hpp), as nn/kernels/vector_kernels.hpp does it: the one body
 // (interpret/ism_kernels.ipp) is included into a struct per set, the AVX2
-// and AVX-512 ones under GCC target pragmas, so a portable build runs them
-// at the CPU's full width. with_ism_kernels(f) calls f with the struct of
-// the set in use.
+// and AVX-512 ones between SSTER_TARGET_BEGIN and SSTER_TARGET_END (core/
+// cpu.hpp), so a portable build runs them at the CPU's full width.
+// with_ism_kernels(f) calls f with the struct of the set in use.
 //   conv_change   a convolution's changed output rows from its input changes
 //   dense_change  a dense layer's changed pre-activations from its changed inputs
 // Both read the changes collect_changes lists and weights padded to whole
@@ -40,8 +40,7 @@ struct GenericIsmKernels {
 };
 
 #if SSTER_KERNEL_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
+SSTER_TARGET_BEGIN("avx2,fma")
 struct Avx2IsmKernels {
   using O = simd::Avx2Ops;
 #include "sster/interpret/ism_kernels.ipp"
@@ -51,15 +50,14 @@ struct Avx512EmulatedIsmKernels {
   using O = simd::Avx512EmulatedOps;
 #include "sster/interpret/ism_kernels.ipp"
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,avx512f")
+SSTER_TARGET_BEGIN("avx2,fma,avx512f")
 struct Avx512IsmKernels {
   using O = simd::Avx512Ops;
 #include "sster/interpret/ism_kernels.ipp"
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 #endif
 
 template <class F>

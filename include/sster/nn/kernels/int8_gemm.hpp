@@ -112,8 +112,7 @@ struct Int8Generic {
 };
 
 #if SSTER_KERNEL_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
+SSTER_TARGET_BEGIN("avx2,fma")
 // 16 registers: 4 rows x 2 vectors of 8 columns, B's 2 vectors, the
 // broadcast, a product and the ones that vpmaddwd pairs with.
 struct Int8Avx2 {
@@ -163,10 +162,9 @@ struct Int8Avx2 {
     int8_quantize_ref(x + i, n - i, to_levels, q + i);
   }
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,avx512f,avx512bw,avx512vnni")
+SSTER_TARGET_BEGIN("avx2,fma,avx512f,avx512bw,avx512vnni")
 // 32 registers: 6 rows x NV vectors of 16 columns, up to 6 x 4 (24 sums).
 // Conversions go through their masked forms: the plain ones start from an
 // undefined vector, which GCC 12 reports as uninitialised (GCC bug 105593).
@@ -221,7 +219,7 @@ struct Int8Avx512Vnni {
     int8_quantize_ref(x + i, n - i, to_levels, q + i);
   }
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 #endif
 
 }  // namespace detail

@@ -3,15 +3,15 @@
 // (core/cpu.hpp), and the call that runs the set in use.
 //
 // sster is header-only, so there are no per-target translation units: the
-// one body (kernels/vector_kernels.ipp) is included into three structs,
+// one body (kernels/vector_kernels.ipp) is included into four structs,
 //   GenericKernels  xsimd at the build's own flags, float and double;
-//   Avx2Kernels     under #pragma GCC target("avx2,fma"), float;
-//   Avx512Kernels   under #pragma GCC target("avx2,fma,avx512f"), float;
+//   Avx2Kernels     under SSTER_TARGET_BEGIN("avx2,fma"), float;
+//   Avx512Kernels   under SSTER_TARGET_BEGIN("avx2,fma,avx512f"), float;
 //   Avx512EmulatedKernels  the AVX-512 kernels on AVX2 (core/cpu.hpp), float;
-// each with its own vector operations (core/simd_ops.hpp). GCC compiles the
-// AVX structs for their instructions whatever -march says, so one binary
-// built for x86-64-v2 runs at full speed on an AVX2 or AVX-512 CPU, and a
-// project that includes sster with plain flags gets the same. Everything
+// each with its own vector operations (core/simd_ops.hpp). GCC and clang
+// compile the AVX structs for their instructions whatever -march says, so one
+// binary built for x86-64-v2 runs at full speed on an AVX2 or AVX-512 CPU,
+// and a project that includes sster with plain flags gets the same. Everything
 // outside these structs (buffers, padding, the references) is plain C++.
 // with_kernels<T>(f) calls f with the struct of the set in use: float goes
 // to the set chosen at start-up, double (gradient checks) to the generic one.
@@ -72,8 +72,7 @@ struct GenericKernels {
 };
 
 #if SSTER_KERNEL_DISPATCH
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
+SSTER_TARGET_BEGIN("avx2,fma")
 struct Avx2Kernels {
   template <class T>
   using Ops = simd::Avx2Ops;
@@ -85,16 +84,15 @@ struct Avx512EmulatedKernels {
   using Ops = simd::Avx512EmulatedOps;
 #include "sster/nn/kernels/vector_kernels.ipp"
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,avx512f")
+SSTER_TARGET_BEGIN("avx2,fma,avx512f")
 struct Avx512Kernels {
   template <class T>
   using Ops = simd::Avx512Ops;
 #include "sster/nn/kernels/vector_kernels.ipp"
 };
-#pragma GCC pop_options
+SSTER_TARGET_END
 #endif
 
 // f(the struct of set k), for a set kernel_set_supported() allows.

@@ -1,7 +1,7 @@
 // The vector kernels of one kernel set: the body of a struct that
-// nn/kernels/vector_kernels.hpp defines once per set (under that set's
-// target pragmas), after `template <class T> using Ops = ...` (core/
-// simd_ops.hpp). Not a header of its own: it has no include guard on
+// nn/kernels/vector_kernels.hpp defines once per set (for that set's
+// instructions, SSTER_TARGET_BEGIN), after `template <class T> using Ops =
+// ...` (core/simd_ops.hpp). Not a header of its own: it has no include guard on
 // purpose. Everything is a static member template, so the whole body
 // compiles for the set's instructions and nothing in it is shared between
 // sets.
