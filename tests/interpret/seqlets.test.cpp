@@ -134,11 +134,17 @@ TEST_CASE("seqlet TSV: written and read back; damaged rows name the file, the li
       {"r\t1\t3\t+\t1\tACG\n", "line 3: the sequence has 3 letters, but end - start is 2"},
       {"r\t1\t3\t+\t1\tAX\n", "line 3: 'X' in the sequence is not in the alphabet 'ACGT'"},
       {"\tAC\n", "line 3: expected 6"},
+      {"\t1\t3\t+\t1\tAC\n", "line 3: the record name is empty or holds a line break"},
+      {"r\rx\t1\t3\t+\t1\tAC\n", "line 3: the record name is empty or holds a line break"},
   };
   for (const auto& [row, message] : bad) {
     CAPTURE(row);
     test::write_file(path, head + row);
     CHECK_THROWS_WITH_AS(read_seqlets(path), doctest::Contains((path + " " + message).c_str()), Error);
+  }
+  for (const std::string name : {"", "a\tb", "a\rb"}) {
+    const std::vector<Seqlet> unwritable = {{name, 0, 2, '+', 1, "AC"}};
+    CHECK_THROWS_WITH_AS(seqlet_tsv(unwritable, ""), doctest::Contains("is empty or holds a tab or line break"), Error);
   }
   test::write_file(path, "record\tstart\n");
   CHECK_THROWS_WITH_AS(read_seqlets(path), doctest::Contains("line 1: expected the header"), Error);

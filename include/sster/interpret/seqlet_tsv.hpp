@@ -28,6 +28,13 @@
 
 namespace sster {
 
+// Whether a TSV row can hold `name` as its record: not empty, no tab and no
+// line break ('\r' too, which other tools read as one). The writer refuses
+// other names and the reader rejects them, so what one writes the other reads.
+inline bool seqlet_record_name_ok(std::string_view name) {
+  return !name.empty() && name.find_first_of("\t\n\r") == std::string_view::npos;
+}
+
 inline constexpr std::string_view seqlet_tsv_header = "record\tstart\tend\tstrand\tscore\tsequence";
 
 struct SeqletFile {
@@ -41,7 +48,7 @@ inline std::string seqlet_tsv(std::span<const Seqlet> seqlets, const std::string
   std::string out = "# sster seqlets: " + about + "\n" + std::string(seqlet_tsv_header) + "\n";
   char score[32];
   for (const Seqlet& s : seqlets) {
-    require(!s.record.empty() && s.record.find_first_of("\t\n\r") == std::string::npos,
+    require(seqlet_record_name_ok(s.record),
             "seqlet TSV: the record name '" + s.record + "' is empty or holds a tab or line break");
     std::snprintf(score, sizeof score, "%.6g", s.score);
     out += s.record + "\t" + std::to_string(s.start) + "\t" + std::to_string(s.end) + "\t" + s.strand + "\t" + score +
@@ -79,7 +86,7 @@ inline Seqlet parse_seqlet_row(std::string_view line, const std::string& alphabe
                              std::to_string(f.size()));
   Seqlet s;
   s.record = std::string(f[0]);
-  require(!s.record.empty(), where + ": the record name is empty");
+  require(seqlet_record_name_ok(s.record), where + ": the record name is empty or holds a line break");
   long long start = 0, end = 0;
   require(parse_whole(f[1], start) && start >= 0, where + ": start '" + std::string(f[1]) +
                                                       "' is not a whole number >= 0");
